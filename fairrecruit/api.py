@@ -1,0 +1,11 @@
+from ninja import NinjaAPI
+
+from fairrecruit.standards.api import router as standards_router
+
+api = NinjaAPI(
+    title="FairRecruit API",
+    version="1",
+    description="Open API of FairRecruit: standards as code and recruitment-fee assessment.",
+    urls_namespace="api-v1",
+)
+api.add_router("/", standards_router)

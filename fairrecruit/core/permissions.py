@@ -1,0 +1,62 @@
+"""Roles and what they may do: a resource plus an action, with a scope (own organisation or all).
+
+Enforced in query scoping (selectors) as well as in views: a selector given a user returns only what that
+user's roles allow.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from fairrecruit.core.models import Membership, Role, User
+
+
+class Scope(StrEnum):
+    NONE = "none"
+    ORGANISATION = "organisation"
+    ALL = "all"
+
+
+# permission -> role -> scope. Anything not listed is NONE.
+PERMISSIONS: dict[str, dict[str, Scope]] = {
+    "assessment.create": {r.value: Scope.ORGANISATION for r in Role} | {Role.STAFF: Scope.ALL},
+    "assessment.view": {
+        Role.EMPLOYER: Scope.ORGANISATION,
+        Role.RECRUITER: Scope.ORGANISATION,
+        Role.UNION_CSO: Scope.ORGANISATION,
+        Role.REGULATOR: Scope.ORGANISATION,
+        Role.AUDITOR: Scope.ORGANISATION,
+        Role.CERTIFICATION_BODY: Scope.ORGANISATION,
+        Role.RESEARCHER: Scope.ORGANISATION,
+        Role.STAFF: Scope.ALL,
+    },
+    "audit.view": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
+    "organisation.manage": {Role.STAFF: Scope.ALL},
+}
+
+
+def scope_for(user: User | None, permission: str) -> tuple[Scope, set[int]]:
+    """The widest scope the user has for ``permission`` and the organisations it covers."""
+    if user is None or not user.is_authenticated:
+        return Scope.NONE, set()
+    if user.is_superuser:
+        return Scope.ALL, set()
+    table = PERMISSIONS.get(permission, {})
+    best, orgs = Scope.NONE, set()
+    for m in Membership.objects.filter(user=user).only("role", "organisation_id"):
+        s = table.get(m.role, Scope.NONE)
+        if s == Scope.ALL:
+            return Scope.ALL, set()
+        if s == Scope.ORGANISATION:
+            best = Scope.ORGANISATION
+            orgs.add(m.organisation_id)
+    return best, orgs
+
+
+def can(user: User | None, permission: str, organisation_id: int | None = None) -> bool:
+    scope, orgs = scope_for(user, permission)
+    if scope == Scope.ALL:
+        return True
+    if scope == Scope.ORGANISATION:
+        return organisation_id is None or organisation_id in orgs
+    return False

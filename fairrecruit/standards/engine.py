@@ -1,0 +1,558 @@
+"""The recruitment-fee assessment engine: one journey in, what was unlawful and what is owed back out.
+
+Plain Python (no Django). ``validate_journey`` answers bad input with field errors; ``assess`` computes,
+for each applicable standard (the ILO/Employer Pays zero-fee standard, the origin country's law, the
+destination country's law), the verdict on every payment, the amount owed back in the journey's currency and
+in US dollars, findings for events with the principles they breach, the SDG 10.7.1 cost indicator, and a
+trace of which rule, value and date produced each number.
+
+The law that applies is the one in force on the journey's ``recruitment_date`` (the day the worker was
+recruited). Payments are converted with the rate of their own date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pycountry
+
+from fairrecruit.core import fx
+from fairrecruit.standards.classify import UNCLASSIFIED, Classifier, normalise
+from fairrecruit.standards.loader import CountryLaw, Rule, RuleSet, RuleVersion, get_rules
+
+ENGINE_VERSION = "1.0"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "journey.schema.json"
+ZERO_FEE_ID = "ilo-zero-fee"
+# The principles that together make the zero-fee standard; it is in force from the earliest of them.
+ZERO_FEE_PRINCIPLES = ("ILO-FR/GP07", "ILO-FEES/DEF", "EPP/1", "DHAKA/1")
+EVENT_TOPICS = {
+    "documents_retained": "documents",
+    "contract_substituted": "contract",
+    "wage_lower_than_promised": "wages",
+    "debt": "fees",
+    "deception": "deception",
+    "fees_charged": "fees",
+}
+EVENT_TEXT = {
+    "documents_retained": "Your passport or other documents were kept by someone else.",
+    "contract_substituted": "The contract was changed or replaced with worse terms than you were promised.",
+    "wage_lower_than_promised": "You were paid less than the wage you were promised.",
+    "debt": "You borrowed money to pay for your recruitment.",
+    "deception": "You were deceived about the job.",
+    "fees_charged": "You were charged recruitment fees or costs that the employer should pay.",
+}
+CITED_STANDARDS = ("ilo-fr", "iris", "dhaka", "ilo-fees", "employer-pays")
+
+
+# --- input validation ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+class JourneyError(ValueError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+
+
+@lru_cache(maxsize=1)
+def journey_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(journey_schema())
+
+
+def _path(parts: Any) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(journey)"
+
+
+def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
+    field = _path(err.absolute_path)
+    v = err.validator
+    if v == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else "a field"
+        return (_path([*err.absolute_path, missing]), "is required")
+    if v == "additionalProperties":
+        return field, f"has an unknown field: {err.message.split('(')[-1].rstrip(')')}"
+    if v in ("exclusiveMinimum", "minimum"):
+        return field, f"must be more than {err.validator_value}" if v == "exclusiveMinimum" else (
+            f"must be at least {err.validator_value}")
+    if v == "maximum":
+        return field, f"must be at most {err.validator_value}"
+    if v == "type":
+        want = {"number": "a number", "integer": "a whole number", "string": "text", "array": "a list",
+                "object": "an object", "boolean": "true or false"}.get(str(err.validator_value), err.validator_value)
+        return field, f"must be {want}, not {json.dumps(err.instance)[:40]}"
+    if v == "pattern":
+        hint = {"^[A-Z]{2}$": "a two-letter country code such as NP", "^[A-Z]{3}$": "a three-letter currency code such as NPR",
+                "^[0-9]{1,4}$": "an ISCO-08 code of 1 to 4 digits"}.get(str(err.validator_value), "in the right format")
+        return field, f"must be {hint}, not {json.dumps(err.instance)[:40]}"
+    if v == "enum":
+        return field, f"must be one of {', '.join(map(str, err.validator_value))}"
+    if v == "anyOf" and field.startswith("payments"):
+        return f"{field}.purpose", "is required: say what the payment was for (or give a category)"
+    if v in ("maxItems", "maxLength"):
+        return field, "is too long"
+    return field, err.message
+
+
+def _parse_day(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def validate_journey(data: Any, *, today: dt.date | None = None, rules: RuleSet | None = None) -> list[FieldError]:
+    """Every problem with ``data`` as a field error; empty when the journey can be assessed."""
+    if not isinstance(data, dict):
+        return [FieldError("(journey)", "must be a JSON object")]
+    errors: dict[str, str] = {}
+    for err in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        f, m = _schema_message(err)
+        errors.setdefault(f, m)
+    today = today or dt.date.today()
+    for key in ("origin", "destination"):
+        code = data.get(key)
+        if isinstance(code, str) and len(code) == 2 and code.isupper() and not pycountry.countries.get(alpha_2=code):
+            errors.setdefault(key, f"unknown country code {code!r}: use ISO 3166 alpha-2, e.g. NP, QA")
+
+    def check_day(field: str, value: Any) -> dt.date | None:
+        if value is None:
+            return None
+        day = _parse_day(value)
+        if day is None:
+            errors.setdefault(field, f"impossible date {value!r}: write YYYY-MM-DD, e.g. 2024-03-15")
+        elif day > today:
+            errors.setdefault(field, f"{day} is in the future")
+        elif day.year < 1980:
+            errors.setdefault(field, f"{day} is too long ago (before 1980)")
+        return day
+
+    rec = check_day("recruitment_date", data.get("recruitment_date"))
+    dep = check_day("departure_date", data.get("departure_date"))
+    if rec and dep and dep < rec:
+        errors.setdefault("departure_date", f"{dep} is before the recruitment date {rec}")
+
+    def check_cur(field: str, code: Any) -> None:
+        if isinstance(code, str) and len(code) == 3 and code.isupper() and not fx.is_currency(code):
+            errors.setdefault(field, f"unknown currency {code!r}: use an ISO 4217 code such as NPR, QAR, USD")
+
+    for key in ("promised_wage", "first_month_earnings"):
+        if isinstance(data.get(key), dict):
+            check_cur(f"{key}.currency", data[key].get("currency"))
+    rs = rules or get_rules()
+    for i, p in enumerate(data.get("payments") or []):
+        if isinstance(p, dict):
+            check_cur(f"payments[{i}].currency", p.get("currency"))
+            check_day(f"payments[{i}].date", p.get("date"))
+            cat = p.get("category")
+            if isinstance(cat, str) and cat not in rs.item_category and cat not in rs.categories:
+                errors.setdefault(f"payments[{i}].category", f"unknown category {cat!r}: see the cost categories list")
+    for i, e in enumerate(data.get("events") or []):
+        if isinstance(e, dict):
+            check_day(f"events[{i}].date", e.get("date"))
+            check_cur(f"events[{i}].currency", e.get("currency"))
+    return [FieldError(f, m) for f, m in errors.items()]
+
+
+# --- assessment ------------------------------------------------------------------------------------------
+
+
+def _money(amount: float | None, currency: str, amount_usd: float | None, **extra: Any) -> dict[str, Any]:
+    return {
+        "amount": None if amount is None else round(amount, 2),
+        "currency": currency,
+        "amount_usd": None if amount_usd is None else round(amount_usd, 2),
+        **extra,
+    }
+
+
+def rule_applies(rule: Rule, j: dict[str, Any]) -> bool:
+    a = rule.applies_to
+    if "destinations" in a and j["destination"] not in a["destinations"]:
+        return False
+    if "origins" in a and j["origin"] not in a["origins"]:
+        return False
+    if "domestic_work" in a and bool(j.get("domestic_work", False)) != bool(a["domestic_work"]):
+        return False
+    if "sex" in a and j.get("sex") != a["sex"]:
+        return False
+    if "occupations" in a or "occupation_keywords" in a:
+        occ = j.get("occupation") or {}
+        code = str(occ.get("isco08") or "")
+        title = f" {normalise(str(occ.get('title') or ''))} "
+        by_code = bool(code) and any(code.startswith(str(c)) for c in a.get("occupations") or [])
+        by_word = any(f" {normalise(str(k))} " in title for k in a.get("occupation_keywords") or [])
+        if not (by_code or by_word):
+            return False
+    return True
+
+
+def select_rule(law: CountryLaw, j: dict[str, Any], day: dt.date) -> tuple[Rule, RuleVersion] | None:
+    """The first rule of the country that applies to the journey and is in force on ``day``."""
+    for rule in law.rules:
+        if rule_applies(rule, j):
+            v = rule.version_on(day)
+            if v is not None:
+                return rule, v
+    return None
+
+
+@dataclass
+class _Payment:
+    index: int
+    amount: float
+    currency: str
+    day: dt.date
+    paid_to: str | None
+    item: str
+    category: str
+    usd: float | None
+    rate: fx.Rate | None
+
+
+class Assessor:
+    """Assess journeys against one rule set. Reuse one instance for many journeys (it caches lookups)."""
+
+    def __init__(self, rules: RuleSet | None = None) -> None:
+        self.rules = rules or get_rules()
+        self.classifier = Classifier(self.rules)
+        self._zero_fee_sources = [self.rules.principles[p] for p in ZERO_FEE_PRINCIPLES if p in self.rules.principles]
+
+    # -- public ---------------------------------------------------------------------------------------------
+
+    def assess(self, journey: dict[str, Any], *, validate: bool = True) -> dict[str, Any]:
+        if validate:
+            errors = validate_journey(journey, rules=self.rules)
+            if errors:
+                raise JourneyError(errors)
+        j = journey
+        day = dt.date.fromisoformat(j["recruitment_date"])
+        trace: list[dict[str, Any]] = []
+        payments = self._payments(j, trace)
+        currency = self._journey_currency(j, payments)
+        paid = sum(self._in(p.amount, p.currency, currency, p.day) or 0.0 for p in payments)
+        paid_usd = self._sum_usd(payments)
+
+        standards = [self._zero_fee(j, day, payments, currency, trace)]
+        for role, cc in (("origin", j["origin"]), ("destination", j["destination"])):
+            standards.append(self._law(role, cc, j, day, payments, currency, trace))
+
+        owed = {s["id"]: s["owed"] for s in standards}
+        return {
+            "journey_id": j.get("id"),
+            "engine_version": ENGINE_VERSION,
+            "ruleset_version": self.rules.version,
+            "reference_date": day.isoformat(),
+            "corridor": f"{j['origin']}-{j['destination']}",
+            "currency": currency,
+            "paid": _money(paid, currency, paid_usd),
+            "owed": owed,
+            "standards": standards,
+            "payments": [self._payment_out(p, j["payments"][p.index]) for p in payments],
+            "unclassified": [p.index for p in payments if p.item == UNCLASSIFIED],
+            "findings": self._findings(j, standards),
+            "sdg_10_7_1": self._sdg(j, payments, trace),
+            "trace": trace,
+        }
+
+    # -- payments -----------------------------------------------------------------------------------------
+
+    def _payments(self, j: dict[str, Any], trace: list[dict[str, Any]]) -> list[_Payment]:
+        out = []
+        for i, p in enumerate(j.get("payments") or []):
+            c = self.classifier.classify(p.get("purpose"), p.get("category"))
+            day = dt.date.fromisoformat(p["date"])
+            usd, rate = fx.to_usd(float(p["amount"]), p["currency"], day)
+            out.append(_Payment(i, float(p["amount"]), p["currency"], day, p.get("paid_to"), c.item, c.category,
+                                usd, rate))
+            trace.append({
+                "step": "classify", "payment": i, "purpose": p.get("purpose"), "item": c.item,
+                "category": c.category, "method": c.method, "matched": c.matched, "language": c.language,
+                **({"candidates": list(c.candidates)} if c.candidates else {}),
+            })
+            trace.append({
+                "step": "fx", "payment": i, "currency": p["currency"],
+                **(rate.as_dict() if rate else {"rate": None, "note": f"no USD rate known for {p['currency']} on {day}"}),
+            })
+        # Deterministic order, independent of the order payments were listed in.
+        out.sort(key=lambda p: (p.day, -p.amount, p.currency, p.item, p.paid_to or "", p.index))
+        return out
+
+    @staticmethod
+    def _payment_out(p: _Payment, raw: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "index": p.index, "amount": p.amount, "currency": p.currency, "date": p.day.isoformat(),
+            "paid_to": p.paid_to, "purpose": raw.get("purpose"), "item": p.item, "category": p.category,
+            "amount_usd": None if p.usd is None else round(p.usd, 2),
+            "rate": p.rate.as_dict() if p.rate else None,
+        }
+
+    @staticmethod
+    def _journey_currency(j: dict[str, Any], payments: list[_Payment]) -> str:
+        if not payments:
+            return str(j["first_month_earnings"]["currency"])
+        totals: dict[str, float] = {}
+        for p in payments:
+            totals[p.currency] = totals.get(p.currency, 0.0) + (p.usd if p.usd is not None else 0.0)
+        return min(totals, key=lambda c: (-totals[c], c))
+
+    @staticmethod
+    def _in(amount: float, src: str, dst: str, day: dt.date) -> float | None:
+        return fx.convert(amount, src, dst, day)
+
+    @staticmethod
+    def _sum_usd(payments: list[_Payment]) -> float | None:
+        if any(p.usd is None for p in payments):
+            return None
+        return sum(p.usd or 0.0 for p in payments)
+
+    def _totals(self, owed: list[tuple[_Payment, float]], currency: str) -> tuple[float | None, float | None]:
+        amount = 0.0
+        usd: float | None = 0.0
+        for p, a in owed:
+            conv = self._in(a, p.currency, currency, p.day)
+            if conv is None:
+                return None, None
+            amount += conv
+            if usd is not None:
+                usd = None if p.rate is None else usd + a / p.rate.per_usd
+        return amount, usd
+
+    # -- standards ----------------------------------------------------------------------------------------
+
+    def _zero_fee(self, j: dict[str, Any], day: dt.date, payments: list[_Payment], currency: str,
+                  trace: list[dict[str, Any]]) -> dict[str, Any]:
+        in_force = [p for p in self._zero_fee_sources if self.rules.standards[p.standard_id].start <= day]
+        base = {
+            "id": ZERO_FEE_ID,
+            "title": "Employer pays: no recruitment fees or costs for workers",
+            "role": "international",
+            "citations": [self._cite(p) for p in in_force],
+        }
+        if not in_force:
+            msg = f"No international zero-fee standard was published yet on {day}."
+            return {**base, "status": "no_rule", "message": msg, "payments": [],
+                    "owed": _money(None, currency, None, status="no_rule")}
+        verdicts = []
+        owed_pairs = []
+        for p in payments:
+            review = p.item == UNCLASSIFIED
+            verdicts.append({"index": p.index, "item": p.item, "verdict": "unlawful", "owed": p.amount,
+                             "currency": p.currency, "needs_review": review})
+            owed_pairs.append((p, p.amount))
+            trace.append({"step": "verdict", "standard": ZERO_FEE_ID, "payment": p.index, "verdict": "unlawful",
+                          "owed": p.amount, "currency": p.currency, "rule": in_force[0].id,
+                          "value": "worker pays nothing", "date": day.isoformat()})
+        amount, usd = self._totals(owed_pairs, currency)
+        status = "assessed" if amount is not None else "incomplete"
+        return {**base, "status": status,
+                "message": "Workers should pay nothing for their recruitment; every payment is owed back.",
+                "payments": verdicts, "owed": _money(amount, currency, usd, status=status)}
+
+    def _law(self, role: str, cc: str, j: dict[str, Any], day: dt.date, payments: list[_Payment], currency: str,
+             trace: list[dict[str, Any]]) -> dict[str, Any]:
+        law = self.rules.laws.get(cc)
+        sid = f"law-{cc.lower()}"
+        name = _country_name(cc)
+        base: dict[str, Any] = {"id": sid, "title": f"Law of {name}", "role": role, "country": cc}
+        if law is None or law.role != role:
+            msg = f"No rule is known to FairRecruit for what {name} allows recruiters to charge."
+            return {**base, "status": "no_rule", "message": msg, "payments": [],
+                    "owed": _money(None, currency, None, status="no_rule")}
+        picked = select_rule(law, j, day)
+        if picked is None:
+            msg = (f"No rule of {name} known to FairRecruit applies to this journey on {day} "
+                   f"({j['origin']} to {j['destination']}).")
+            trace.append({"step": "select_rule", "standard": sid, "rule": None, "date": day.isoformat()})
+            return {**base, "status": "no_rule", "message": msg, "payments": [],
+                    "owed": _money(None, currency, None, status="no_rule")}
+        rule, version = picked
+        trace.append({"step": "select_rule", "standard": sid, "rule": rule.id, "version_from": version.start.isoformat(),
+                      "date": day.isoformat(), "source": version.source.as_dict()})
+        base["rule"] = {
+            "id": rule.id, "title": rule.title, "summary": rule.summary,
+            "from": version.start.isoformat(), "until": version.until.isoformat() if version.until else None,
+            "source": version.source.as_dict(), "note": version.note,
+        }
+        verdicts: dict[int, dict[str, Any]] = {}
+        owed_pairs: list[tuple[_Payment, float]] = []
+        capped: list[_Payment] = []
+        problems: list[str] = []
+        for p in payments:
+            v: dict[str, Any] = {"index": p.index, "item": p.item, "owed": 0.0, "currency": p.currency}
+            if p.item == UNCLASSIFIED:
+                v["verdict"] = "unclassified"
+                problems.append(f"payment {p.index + 1} could not be classified; a person must review it")
+            elif version.payees is not None and (p.paid_to or "other") not in version.payees:
+                v["verdict"] = "out_of_scope"
+            elif p.item in version.prohibited:
+                v.update(verdict="unlawful", owed=p.amount)
+                owed_pairs.append((p, p.amount))
+            elif p.item in version.allowed:
+                v["verdict"] = "lawful"
+            elif p.item in version.capped:
+                v["verdict"] = "within_cap"
+                capped.append(p)
+            else:
+                v["verdict"] = "not_addressed"
+            verdicts[p.index] = v
+            trace.append({"step": "verdict", "standard": sid, "payment": p.index, "verdict": v["verdict"],
+                          "rule": rule.id, "date": day.isoformat()})
+        cap_out = None
+        if capped:
+            cap_out, cap_owed, cap_problem = self._apply_cap(version, capped, j, day, sid, rule.id, trace)
+            if cap_problem:
+                problems.append(cap_problem)
+            for p, amount in cap_owed:
+                if amount > 0:
+                    verdicts[p.index].update(verdict="over_cap", owed=amount)
+                    owed_pairs.append((p, amount))
+        amount, usd = self._totals(owed_pairs, currency)
+        if amount is None:
+            problems.append("an exchange rate needed to add up the amounts is not known")
+        status = "incomplete" if problems else "assessed"
+        message = rule.summary if not problems else "Assessed in part: " + "; ".join(problems) + "."
+        return {
+            **base, "status": status, "message": message, "cap": cap_out,
+            "payments": [verdicts[p.index] for p in sorted(payments, key=lambda p: p.index)],
+            "owed": _money(amount, currency, usd, status=status),
+        }
+
+    def _apply_cap(self, version: RuleVersion, capped: list[_Payment], j: dict[str, Any], day: dt.date, sid: str,
+                   rule_id: str, trace: list[dict[str, Any]]
+                   ) -> tuple[dict[str, Any] | None, list[tuple[_Payment, float]], str | None]:
+        cap = version.cap
+        assert cap is not None
+        if cap.kind == "unknown":
+            return ({"kind": "unknown"}, [], "the law caps these charges but the amount of the cap is not known")
+        if cap.kind == "zero":
+            trace.append({"step": "cap", "standard": sid, "rule": rule_id, "kind": "zero", "value": 0})
+            return ({"kind": "zero", "amount": 0}, [(p, p.amount) for p in capped], None)
+        wage = j["promised_wage"]
+        if cap.kind == "fixed":
+            assert cap.amount is not None and cap.currency is not None
+            limit, cur, basis = cap.amount, cap.currency, f"{cap.amount:g} {cap.currency}"
+        else:
+            months = cap.months or 0.0
+            if cap.per_contract_months:
+                months = months * j["contract_months"] / cap.per_contract_months
+            if cap.max_months is not None:
+                months = min(months, cap.max_months)
+            cur = wage["currency"]
+            limit = float(wage["amount"]) * months
+            basis = f"{months:g} month(s) of the promised wage {wage['amount']:g} {cur}"
+            if cap.max_amount is not None and cap.currency:
+                max_in = fx.convert(cap.max_amount, cap.currency, cur, day)
+                if max_in is None:
+                    return ({"kind": cap.kind}, [], f"no exchange rate known for {cap.currency} on {day}")
+                if max_in < limit:
+                    limit, basis = max_in, f"maximum {cap.max_amount:g} {cap.currency}"
+        # Add capped payments in date order; whatever passes the cap is owed, later payments first.
+        used = 0.0
+        out: list[tuple[_Payment, float]] = []
+        for p in capped:
+            a = fx.convert(p.amount, p.currency, cur, p.day)
+            if a is None:
+                return ({"kind": cap.kind}, [], f"no exchange rate known for {p.currency} on {p.day}")
+            room = max(0.0, limit - used)
+            over = max(0.0, a - room)
+            used += a
+            owed_native = over / a * p.amount if a else 0.0
+            out.append((p, owed_native))
+        trace.append({"step": "cap", "standard": sid, "rule": rule_id, "kind": cap.kind, "value": round(limit, 2),
+                      "currency": cur, "basis": basis, "charged": round(used, 2), "date": day.isoformat(),
+                      "source": version.source.as_dict()})
+        return ({"kind": cap.kind, "amount": round(limit, 2), "currency": cur, "basis": basis,
+                 "charged": round(used, 2)}, out, None)
+
+    # -- findings and indicator -------------------------------------------------------------------------------
+
+    def _cite(self, p: Any) -> dict[str, Any]:
+        st = self.rules.standards[p.standard_id]
+        return {"id": p.id, "label": p.label, "standard": st.short_title, "plain": p.plain,
+                "verified": p.source.verified, "url": p.source.url, "article": p.source.article}
+
+    def _principles(self, topic: str) -> list[dict[str, Any]]:
+        return [self._cite(p) for p in self.rules.principles_for(topic)
+                if p.standard_id in CITED_STANDARDS and not p.children]
+
+    def _findings(self, j: dict[str, Any], standards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for e in j.get("events") or []:
+            t = e["type"]
+            if t in seen:
+                continue
+            seen.add(t)
+            msg = EVENT_TEXT[t]
+            if t == "debt" and e.get("interest_rate_percent_per_month") is not None:
+                msg += f" Interest: {e['interest_rate_percent_per_month']:g}% a month."
+            found.append({"type": t, "source": "reported", "message": msg, "principles": self._principles(EVENT_TOPICS[t])})
+        if "wage_lower_than_promised" not in seen:
+            w, e = j["promised_wage"], j["first_month_earnings"]
+            day = _parse_day(j.get("departure_date")) or dt.date.fromisoformat(j["recruitment_date"])
+            got = fx.convert(float(e["amount"]), e["currency"], w["currency"], day)
+            if got is not None and got < 0.95 * float(w["amount"]):
+                found.append({"type": "wage_lower_than_promised", "source": "detected",
+                              "message": EVENT_TEXT["wage_lower_than_promised"]
+                              + f" Promised {w['amount']:g} {w['currency']}, first month {e['amount']:g} {e['currency']}.",
+                              "principles": self._principles("wages")})
+        zero = standards[0]
+        if (zero["owed"]["amount"] or 0) > 0:
+            found.append({"type": "fees_charged", "source": "detected", "message": EVENT_TEXT["fees_charged"],
+                          "principles": self._principles("fees")})
+        return found
+
+    def _sdg(self, j: dict[str, Any], payments: list[_Payment], trace: list[dict[str, Any]]) -> dict[str, Any]:
+        e = j["first_month_earnings"]
+        cur = e["currency"]
+        costs = 0.0
+        for p in payments:
+            a = fx.convert(p.amount, p.currency, cur, p.day)
+            if a is None:
+                return {"months": None, "currency": cur, "note": f"no exchange rate for {p.currency} on {p.day}"}
+            costs += a
+        months = costs / float(e["amount"])
+        trace.append({"step": "sdg_10_7_1", "costs": round(costs, 2), "earnings": e["amount"], "currency": cur,
+                      "months": round(months, 3), "source": "https://worldbank.github.io/sdg-metadata/metadata/en/10-7-1"})
+        return {"costs": round(costs, 2), "earnings": float(e["amount"]), "currency": cur, "months": round(months, 3),
+                "definition": "Recruitment costs paid by the worker divided by first-month earnings in the destination "
+                              "(SDG indicator 10.7.1, metadata 2022-05-18)."}
+
+
+def _country_name(cc: str) -> str:
+    c = pycountry.countries.get(alpha_2=cc)
+    return str(getattr(c, "common_name", None) or c.name) if c else cc
+
+
+@lru_cache(maxsize=1)
+def default_assessor() -> Assessor:
+    return Assessor()
+
+
+def assess(journey: dict[str, Any]) -> dict[str, Any]:
+    """Validate and assess one journey with the process-wide rule set. Raises :class:`JourneyError`."""
+    return default_assessor().assess(journey)

@@ -1,0 +1,542 @@
+"""Load and validate the rules in ``rules/``: standards, the cost taxonomy, the purpose lexicon, national laws.
+
+Plain Python (no Django), so the engine runs in batch jobs and fast tests. A malformed file is refused at
+load time with a :class:`RuleFileError` naming the file, the key and the problem.
+
+Run ``python -m fairrecruit.standards.loader`` to validate every file and print a summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fairrecruit.standards.classify import normalise
+
+RULES_DIR = Path(__file__).parent / "rules"
+
+ROLES = ("sub_agent", "licensed_agency", "destination_agency", "employer", "government", "other")
+CAP_KINDS = ("zero", "fixed", "wage_multiple", "unknown")
+TOPICS = frozenset(
+    "fees contract documents deception wages freedom_of_movement grievance information human_rights legality "
+    "regulation labour_market discrimination representation conditions transparency".split()
+)
+_CODE2 = re.compile(r"^[A-Z]{2}$")
+_CODE3 = re.compile(r"^[A-Z]{3}$")
+_RULE_ID = re.compile(r"^[a-z]{2}\.[a-z0-9][a-z0-9.-]*$")
+
+
+class RuleFileError(ValueError):
+    """A rule file is malformed. ``str()`` names the file, the key and what is wrong."""
+
+    def __init__(self, path: Path | str, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = str(path), key, problem
+        super().__init__(f"{Path(path).name}: {key}: {problem}")
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    article: str
+    url: str
+    verified: bool
+    checked: dt.date | None = None
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "article": self.article,
+            "url": self.url,
+            "verified": self.verified,
+            "checked": self.checked.isoformat() if self.checked else None,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Cap:
+    kind: str
+    amount: float | None = None
+    currency: str | None = None
+    months: float | None = None
+    per_contract_months: float | None = None
+    max_months: float | None = None
+    max_amount: float | None = None
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    start: dt.date
+    until: dt.date | None
+    cap: Cap | None
+    capped: frozenset[str]
+    allowed: frozenset[str]
+    prohibited: frozenset[str]
+    payees: frozenset[str] | None
+    source: Source
+    note: str = ""
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.start <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    country: str
+    title: str
+    summary: str
+    applies_to: dict[str, Any]
+    versions: tuple[RuleVersion, ...]
+
+    def version_on(self, day: dt.date) -> RuleVersion | None:
+        return next((v for v in self.versions if v.in_force(day)), None)
+
+
+@dataclass(frozen=True)
+class CountryLaw:
+    country: str
+    name: str
+    role: str
+    authority: str
+    rules: tuple[Rule, ...]
+    path: str
+
+    @property
+    def standard_id(self) -> str:
+        return f"law-{self.country.lower()}"
+
+
+@dataclass(frozen=True)
+class Principle:
+    id: str
+    number: str
+    label: str
+    text: str
+    plain: str
+    topics: frozenset[str]
+    source: Source
+    standard_id: str
+    children: tuple[Principle, ...] = ()
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    title: str
+    short_title: str
+    publisher: str
+    kind: str
+    binding: bool
+    start: dt.date
+    until: dt.date | None
+    summary: str
+    source: Source
+    items: tuple[Principle, ...]
+
+    def walk(self) -> list[Principle]:
+        out: list[Principle] = []
+        stack = list(reversed(self.items))
+        while stack:
+            p = stack.pop()
+            out.append(p)
+            stack.extend(reversed(p.children))
+        return out
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    description: str
+    items: tuple[str, ...]
+
+
+@dataclass
+class RuleSet:
+    """Everything in ``rules/``, validated. ``version`` changes whenever any rule file changes."""
+
+    version: str
+    taxonomy_source: Source
+    categories: dict[str, Category]
+    item_category: dict[str, str]
+    lexicon: dict[str, dict[str, list[str]]]
+    standards: dict[str, Standard]
+    laws: dict[str, CountryLaw]
+    principles: dict[str, Principle] = field(default_factory=dict)
+
+    def expand(self, names: frozenset[str] | set[str]) -> frozenset[str]:
+        """Category names expand to their items; item names stay."""
+        out: set[str] = set()
+        for n in names:
+            out.update(self.categories[n].items if n in self.categories else (n,))
+        return frozenset(out)
+
+    def principles_for(self, topic: str) -> list[Principle]:
+        return [p for p in self.principles.values() if topic in p.topics]
+
+
+# --- validation helpers ------------------------------------------------------------------------------------
+
+
+def _req(d: Any, key: str, path: Path, where: str, kind: type | tuple[type, ...] = str) -> Any:
+    if not isinstance(d, dict) or key not in d or d[key] is None:
+        raise RuleFileError(path, f"{where}.{key}" if where else key, "is missing")
+    val = d[key]
+    if not isinstance(val, kind) or (isinstance(val, str) and not val.strip()):
+        raise RuleFileError(path, f"{where}.{key}" if where else key, f"must be a non-empty {_kind_name(kind)}")
+    return val
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    if isinstance(kind, tuple):
+        return " or ".join(k.__name__ for k in kind)
+    return {"str": "text", "dict": "mapping", "list": "list"}.get(kind.__name__, kind.__name__)
+
+
+def _only(d: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:
+    unknown = sorted(set(d) - allowed)
+    if unknown:
+        raise RuleFileError(path, f"{where}.{unknown[0]}" if where else unknown[0], "unknown key")
+
+
+def _date(val: Any, path: Path, key: str, *, optional: bool = False) -> dt.date | None:
+    if val is None and optional:
+        return None
+    if isinstance(val, dt.datetime):
+        val = val.date()
+    if isinstance(val, dt.date):
+        return val
+    if isinstance(val, str):
+        try:
+            return dt.date.fromisoformat(val)
+        except ValueError:
+            pass
+    raise RuleFileError(path, key, f"bad date {val!r}: write YYYY-MM-DD")
+
+
+def _source(d: Any, path: Path, where: str) -> Source:
+    key = f"{where}.source" if where else "source"
+    if not isinstance(d, dict) or not isinstance(d.get("source"), dict):
+        raise RuleFileError(path, key, "missing citation: every rule needs source {title, article, url, verified}")
+    s = d["source"]
+    _only(s, {"title", "article", "url", "verified", "checked", "note"}, path, key)
+    for k in ("title", "article", "url"):
+        _req(s, k, path, key)
+    if not str(s["url"]).startswith(("http://", "https://")):
+        raise RuleFileError(path, f"{key}.url", "must be an http(s) address")
+    if not isinstance(s.get("verified"), bool):
+        raise RuleFileError(path, f"{key}.verified", "must be true or false (false where the wording is recalled)")
+    return Source(
+        title=s["title"],
+        article=str(s["article"]),
+        url=s["url"],
+        verified=s["verified"],
+        checked=_date(s.get("checked"), path, f"{key}.checked", optional=True),
+        note=str(s.get("note") or ""),
+    )
+
+
+class RuleYamlLoader(yaml.SafeLoader):
+    """YAML 1.2-like: dates stay text (so the loader can name a bad one) and only true/false are booleans
+    (YAML 1.1 would read Norway's code NO as false)."""
+
+
+RuleYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+RuleYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _read(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=RuleYamlLoader)  # noqa: S506 - safe subclass
+    except yaml.YAMLError as exc:
+        raise RuleFileError(path, "(file)", f"not valid YAML: {exc}") from exc
+
+
+# --- parsers -----------------------------------------------------------------------------------------------
+
+
+def parse_taxonomy(path: Path) -> tuple[Source, dict[str, Category]]:
+    data = _read(path)
+    _only(data, {"source", "categories"}, path, "")
+    src = _source(data, path, "")
+    cats: dict[str, Category] = {}
+    seen: dict[str, str] = {}
+    for cid, c in _req(data, "categories", path, "", dict).items():
+        where = f"categories.{cid}"
+        _only(c, {"label", "description", "items"}, path, where)
+        items = tuple(_req(c, "items", path, where, list))
+        for it in items:
+            if it in seen or (it in data["categories"] and it != cid):
+                raise RuleFileError(path, f"{where}.items", f"item {it!r} is listed twice")
+            seen[it] = cid
+        cats[cid] = Category(cid, _req(c, "label", path, where), str(c.get("description", "")), items)
+    return src, cats
+
+
+def parse_lexicon(path: Path, item_category: dict[str, str]) -> dict[str, dict[str, list[str]]]:
+    data = _read(path)
+    _only(data, {"items", "source", "note"}, path, "")
+    items = _req(data, "items", path, "", dict)
+    owner: dict[str, str] = {}
+    out: dict[str, dict[str, list[str]]] = {}
+    for item, langs in items.items():
+        if item not in item_category:
+            raise RuleFileError(path, f"items.{item}", "unknown category: not an item in taxonomy.yaml")
+        out[item] = {}
+        for lang, phrases in (langs or {}).items():
+            if not isinstance(phrases, list):
+                raise RuleFileError(path, f"items.{item}.{lang}", "must be a list of phrases")
+            out[item][lang] = [str(p) for p in phrases]
+            for p in phrases:
+                n = normalise(str(p))
+                if owner.get(n, item) != item:
+                    raise RuleFileError(path, f"items.{item}.{lang}", f"phrase {p!r} also maps to {owner[n]!r}")
+                owner[n] = item
+    return out
+
+
+def _parse_principle(d: Any, path: Path, where: str, standard_id: str, seen: set[str]) -> Principle:
+    if not isinstance(d, dict):
+        raise RuleFileError(path, where, "must be a mapping")
+    _only(
+        d,
+        {"id", "number", "label", "text", "plain", "topics", "source", "items", "category", "note"},
+        path,
+        where,
+    )
+    pid = _req(d, "id", path, where)
+    if pid in seen:
+        raise RuleFileError(path, f"{where}.id", f"duplicate id {pid!r}")
+    seen.add(pid)
+    topics = d.get("topics") or []
+    bad = [t for t in topics if t not in TOPICS]
+    if bad:
+        raise RuleFileError(path, f"{where}.topics", f"unknown topic {bad[0]!r}")
+    children = tuple(
+        _parse_principle(c, path, f"{where}.items[{i}]", standard_id, seen) for i, c in enumerate(d.get("items") or [])
+    )
+    return Principle(
+        id=pid,
+        number=str(d.get("number", "")),
+        label=_req(d, "label", path, where),
+        text=str(d.get("text", "")),
+        plain=str(d.get("plain", "")),
+        topics=frozenset(topics),
+        source=_source(d, path, where),
+        standard_id=standard_id,
+        children=children,
+        category=d.get("category"),
+    )
+
+
+def parse_standard(path: Path, seen: set[str]) -> Standard:
+    d = _read(path)
+    _only(
+        d,
+        {"id", "title", "short_title", "publisher", "kind", "binding", "from", "until", "summary", "source",
+         "items", "version", "note"},
+        path,
+        "",
+    )
+    sid = _req(d, "id", path, "")
+    items = tuple(
+        _parse_principle(p, path, f"items[{i}]", sid, seen) for i, p in enumerate(_req(d, "items", path, "", list))
+    )
+    return Standard(
+        id=sid,
+        title=_req(d, "title", path, ""),
+        short_title=str(d.get("short_title") or d["title"]),
+        publisher=_req(d, "publisher", path, ""),
+        kind=_req(d, "kind", path, ""),
+        binding=bool(d.get("binding", False)),
+        start=_date(d.get("from"), path, "from"),  # type: ignore[arg-type]
+        until=_date(d.get("until"), path, "until", optional=True),
+        summary=str(d.get("summary", "")),
+        source=_source(d, path, ""),
+        items=items,
+    )
+
+
+def _parse_cap(c: Any, path: Path, where: str) -> Cap:
+    if not isinstance(c, dict):
+        raise RuleFileError(path, where, "must be a mapping with kind: zero | fixed | wage_multiple | unknown")
+    _only(c, {"kind", "amount", "currency", "months", "per_contract_months", "max_months", "max_amount", "note"},
+          path, where)
+    kind = c.get("kind")
+    if kind not in CAP_KINDS:
+        raise RuleFileError(path, f"{where}.kind", f"unknown cap kind {kind!r}: use one of {', '.join(CAP_KINDS)}")
+
+    def num(key: str, required: bool = False) -> float | None:
+        v = c.get(key)
+        if v is None:
+            if required:
+                raise RuleFileError(path, f"{where}.{key}", f"is missing (needed for a {kind} cap)")
+            return None
+        if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+            raise RuleFileError(path, f"{where}.{key}", "must be a number, zero or more")
+        return float(v)
+
+    cur = c.get("currency")
+    if kind == "fixed" or c.get("max_amount") is not None:
+        if not isinstance(cur, str) or not _CODE3.match(cur):
+            raise RuleFileError(path, f"{where}.currency", "must be an ISO 4217 code such as NPR")
+    return Cap(
+        kind=kind,
+        amount=num("amount", kind == "fixed"),
+        currency=cur,
+        months=num("months", kind == "wage_multiple"),
+        per_contract_months=num("per_contract_months"),
+        max_months=num("max_months"),
+        max_amount=num("max_amount"),
+    )
+
+
+def _names(v: Any, path: Path, key: str, known: set[str]) -> frozenset[str]:
+    if v is None:
+        return frozenset()
+    if not isinstance(v, list):
+        raise RuleFileError(path, key, "must be a list of cost items or categories")
+    for n in v:
+        if n not in known:
+            raise RuleFileError(path, key, f"unknown category {n!r}: not in taxonomy.yaml")
+    return frozenset(v)
+
+
+def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> CountryLaw:
+    d = _read(path)
+    _only(d, {"country", "name", "role", "authority", "rules", "note"}, path, "")
+    cc = _req(d, "country", path, "")
+    if not _CODE2.match(cc) or path.stem != cc.lower():
+        raise RuleFileError(path, "country", f"{cc!r} must be an ISO alpha-2 code matching the file name")
+    role = _req(d, "role", path, "")
+    if role not in ("origin", "destination"):
+        raise RuleFileError(path, "role", "must be origin or destination")
+    known = set(ruleset.categories) | set(ruleset.item_category)
+    rules = []
+    for i, r in enumerate(_req(d, "rules", path, "", list)):
+        where = f"rules[{i}]"
+        _only(r, {"id", "title", "summary", "applies_to", "versions", "note"}, path, where)
+        rid = _req(r, "id", path, where)
+        where = f"rules.{rid}"
+        if not _RULE_ID.match(rid) or not rid.startswith(cc.lower() + "."):
+            raise RuleFileError(path, f"{where}.id", f"must look like '{cc.lower()}.some-name'")
+        if rid in seen_rules:
+            raise RuleFileError(path, f"{where}.id", "duplicate rule id")
+        seen_rules.add(rid)
+        applies = r.get("applies_to") or {}
+        _only(applies, {"destinations", "origins", "domestic_work", "sex", "occupations", "occupation_keywords"},
+              path, f"{where}.applies_to")
+        for k in ("destinations", "origins"):
+            for code in applies.get(k) or []:
+                if not isinstance(code, str) or not _CODE2.match(code):
+                    raise RuleFileError(path, f"{where}.applies_to.{k}", f"{code!r} is not an ISO alpha-2 code")
+        versions = []
+        for j, v in enumerate(_req(r, "versions", path, where, list)):
+            vw = f"{where}.versions[{j}]"
+            _only(v, {"from", "until", "cap", "capped", "allowed", "prohibited", "payees", "source", "note"},
+                  path, vw)
+            start = _date(v.get("from"), path, f"{vw}.from")
+            until = _date(v.get("until"), path, f"{vw}.until", optional=True)
+            assert start is not None
+            if until is not None and until < start:
+                raise RuleFileError(path, f"{vw}.until", f"bad date: {until} is before from {start}")
+            capped = _names(v.get("capped"), path, f"{vw}.capped", known)
+            allowed = _names(v.get("allowed"), path, f"{vw}.allowed", known)
+            prohibited = _names(v.get("prohibited"), path, f"{vw}.prohibited", known)
+            ec, ea, ep = ruleset.expand(capped), ruleset.expand(allowed), ruleset.expand(prohibited)
+            clash = (ec & ea) | (ec & ep) | (ea & ep)
+            if clash:
+                raise RuleFileError(path, vw, f"item {sorted(clash)[0]!r} is in more than one of capped/allowed/prohibited")
+            if capped and "cap" not in v:
+                raise RuleFileError(path, f"{vw}.cap", "is missing: capped items need a cap")
+            cap = _parse_cap(v["cap"], path, f"{vw}.cap") if "cap" in v else None
+            payees = v.get("payees")
+            if payees is not None and any(p not in ROLES for p in payees):
+                raise RuleFileError(path, f"{vw}.payees", f"roles must be among {', '.join(ROLES)}")
+            versions.append(
+                RuleVersion(start, until, cap, ec, ea, ep, frozenset(payees) if payees else None,
+                            _source(v, path, vw), str(v.get("note") or ""))
+            )
+        versions.sort(key=lambda v: v.start)
+        for a, b in zip(versions, versions[1:], strict=False):
+            if a.until is None or a.until >= b.start:
+                raise RuleFileError(
+                    path, f"{where}.versions", f"overlapping periods: version from {a.start} overlaps {b.start}"
+                )
+        rules.append(Rule(rid, cc, _req(r, "title", path, where), str(r.get("summary", "")), applies, tuple(versions)))
+    return CountryLaw(cc, _req(d, "name", path, ""), role, str(d.get("authority", "")), tuple(rules), str(path))
+
+
+def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
+    """Read and validate every rule file. Raises :class:`RuleFileError` on the first problem."""
+    digest = hashlib.sha256()
+    for p in sorted(rules_dir.rglob("*.yaml")):
+        digest.update(p.relative_to(rules_dir).as_posix().encode())
+        digest.update(p.read_bytes())
+    src, cats = parse_taxonomy(rules_dir / "taxonomy.yaml")
+    item_category = {it: c.id for c in cats.values() for it in c.items}
+    lex_path = rules_dir / "lexicon.yaml"
+    lexicon = parse_lexicon(lex_path, item_category) if lex_path.exists() else {}
+    rs = RuleSet(
+        version=digest.hexdigest()[:12],
+        taxonomy_source=src,
+        categories=cats,
+        item_category=item_category,
+        lexicon=lexicon,
+        standards={},
+        laws={},
+    )
+    seen: set[str] = set()
+    for p in sorted((rules_dir / "standards").glob("*.yaml")):
+        st = parse_standard(p, seen)
+        if st.id in rs.standards:
+            raise RuleFileError(p, "id", f"duplicate standard id {st.id!r}")
+        rs.standards[st.id] = st
+        rs.principles.update({pr.id: pr for pr in st.walk()})
+    seen_rules: set[str] = set()
+    for p in sorted((rules_dir / "countries").glob("*.yaml")):
+        law = parse_country(p, rs, seen_rules)
+        rs.laws[law.country] = law
+    return rs
+
+
+@lru_cache(maxsize=1)
+def get_rules() -> RuleSet:
+    """The process-wide rule set (loaded once)."""
+    return load_rules()
+
+
+def main() -> int:
+    try:
+        rs = load_rules()
+    except RuleFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    n_rules = sum(len(law.rules) for law in rs.laws.values())
+    n_versions = sum(len(r.versions) for law in rs.laws.values() for r in law.rules)
+    print(
+        f"rule set {rs.version}: {len(rs.standards)} standards, {len(rs.principles)} principles, "
+        f"{len(rs.laws)} countries, {n_rules} rules, {n_versions} versions, "
+        f"{len(rs.item_category)} cost items, lexicon for {len(rs.lexicon)} items"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

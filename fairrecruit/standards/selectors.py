@@ -1,0 +1,87 @@
+"""Reads for the standards app: rules in force, standards, stored assessments scoped by who asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from fairrecruit.core.models import User
+from fairrecruit.core.permissions import Scope, scope_for
+from fairrecruit.standards.engine import ZERO_FEE_ID, ZERO_FEE_PRINCIPLES, _country_name, select_rule
+from fairrecruit.standards.loader import RuleSet, RuleVersion, get_rules
+from fairrecruit.standards.models import Assessment
+
+
+def _names(rs: RuleSet, items: frozenset[str]) -> list[str]:
+    """Item names grouped back into whole categories where a version names all of a category."""
+    out: list[str] = []
+    left = set(items)
+    for cat in rs.categories.values():
+        if set(cat.items) <= left:
+            out.append(cat.label)
+            left -= set(cat.items)
+    out += sorted(i.replace("_", " ") for i in left)
+    return out
+
+
+def _version_view(rs: RuleSet, v: RuleVersion) -> dict[str, Any]:
+    cap = None
+    if v.cap is not None:
+        c = v.cap
+        if c.kind == "zero":
+            cap = "nothing (zero)"
+        elif c.kind == "fixed":
+            cap = f"at most {c.amount:,.0f} {c.currency}"
+        elif c.kind == "wage_multiple":
+            cap = f"at most {c.months:g} month(s) of the basic wage"
+            if c.per_contract_months:
+                cap += f" for every {c.per_contract_months:g} months of contract"
+            if c.max_months:
+                cap += f", never more than {c.max_months:g} months"
+            if c.max_amount:
+                cap += f", and never more than {c.max_amount:,.0f} {c.currency}"
+        else:
+            cap = "a limit exists, but FairRecruit does not know the amount"
+    return {
+        "from": v.start, "until": v.until, "cap": cap,
+        "capped": _names(rs, v.capped), "allowed": _names(rs, v.allowed), "prohibited": _names(rs, v.prohibited),
+        "payees": sorted(v.payees) if v.payees else None, "source": v.source, "note": v.note,
+    }
+
+
+def rules_in_force(*, origin: str, destination: str, day: dt.date, occupation: str = "", isco08: str = "",
+                   domestic_work: bool = False, sex: str | None = None) -> list[dict[str, Any]]:
+    """For a worker's situation: the zero-fee standard and the origin and destination laws in force on ``day``."""
+    rs = get_rules()
+    journey = {"origin": origin, "destination": destination, "domestic_work": domestic_work, "sex": sex,
+               "occupation": {"title": occupation, "isco08": isco08}}
+    out: list[dict[str, Any]] = []
+    zero = [rs.principles[p] for p in ZERO_FEE_PRINCIPLES if p in rs.principles]
+    zero = [p for p in zero if rs.standards[p.standard_id].start <= day]
+    out.append({"id": ZERO_FEE_ID, "role": "international", "title": "International standard: the employer pays",
+                "found": bool(zero), "principles": zero,
+                "summary": "No recruitment fees or related costs should be charged to workers."})
+    for role, cc in (("origin", origin), ("destination", destination)):
+        law = rs.laws.get(cc)
+        entry: dict[str, Any] = {"id": f"law-{cc.lower()}", "role": role, "country": cc,
+                                 "title": f"Law of {_country_name(cc)}", "found": False}
+        if law is not None and law.role == role:
+            picked = select_rule(law, journey, day)
+            if picked:
+                rule, version = picked
+                entry.update(found=True, rule=rule, version=_version_view(rs, version), authority=law.authority)
+        out.append(entry)
+    return out
+
+
+def assessments_visible_to(user: User | None) -> QuerySet[Assessment]:
+    scope, orgs = scope_for(user, "assessment.view")
+    if scope == Scope.ALL:
+        return Assessment.objects.all()
+    qs = Assessment.objects.filter(created_by=user) if user is not None and user.is_authenticated else (
+        Assessment.objects.none())
+    if scope == Scope.ORGANISATION:
+        qs = qs | Assessment.objects.filter(organisation_id__in=orgs)
+    return qs

@@ -1,0 +1,90 @@
+"""Worker-facing pages: standards, "What may a recruiter charge me?", "Check my fees". Thin: the forms
+collect, the engine and selectors decide."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from fairrecruit.standards import selectors, services
+from fairrecruit.standards.engine import validate_journey
+from fairrecruit.standards.forms import ChargesForm, JourneyForm, PaymentFormSet, attach_errors, to_journey
+from fairrecruit.standards.loader import get_rules
+
+COMMON_CURRENCIES = ["NPR", "BDT", "INR", "PHP", "IDR", "VND", "LKR", "PKR", "MMK", "QAR", "AED", "SAR", "KWD",
+                     "OMR", "BHD", "MYR", "SGD", "JOD", "USD", "EUR"]
+
+
+def standards_list(request: HttpRequest) -> HttpResponse:
+    rs = get_rules()
+    return render(request, "standards/list.html", {"standards": list(rs.standards.values()),
+                                                   "laws": sorted(rs.laws.values(), key=lambda x: x.name),
+                                                   "ruleset_version": rs.version})
+
+
+def standard_detail(request: HttpRequest, standard_id: str) -> HttpResponse:
+    st = get_rules().standards.get(standard_id)
+    if st is None:
+        raise Http404("No such standard")
+    return render(request, "standards/detail.html", {"standard": st})
+
+
+def law_detail(request: HttpRequest, country: str) -> HttpResponse:
+    rs = get_rules()
+    law = rs.laws.get(country.upper())
+    if law is None:
+        raise Http404("No rules known for this country")
+    rules = [{"rule": r, "versions": [selectors._version_view(rs, v) for v in r.versions]} for r in law.rules]
+    return render(request, "standards/law.html", {"law": law, "rules": rules})
+
+
+def charges(request: HttpRequest) -> HttpResponse:
+    form = ChargesForm(request.GET or None)
+    results = None
+    if request.GET and form.is_valid():
+        d = form.cleaned_data
+        results = selectors.rules_in_force(origin=d["origin"], destination=d["destination"], day=d["date"],
+                                           occupation=d["occupation"], domestic_work=d["domestic_work"],
+                                           sex=d["sex"] or None)
+    return render(request, "standards/charges.html", {"form": form, "results": results})
+
+
+@never_cache
+def check_fees(request: HttpRequest) -> HttpResponse:
+    """Nothing entered here is stored: the page computes and shows the answer, then forgets."""
+    ctx: dict[str, Any] = {"currencies": COMMON_CURRENCIES}
+    if request.method == "POST":
+        form = JourneyForm(request.POST)
+        payments = PaymentFormSet(request.POST, prefix="p")
+        if form.is_valid() and payments.is_valid():
+            journey = to_journey(form, payments)
+            clean = copy.deepcopy(journey)
+            for p in clean["payments"]:
+                p.pop("_form_index", None)
+            errors = validate_journey(clean)
+            if errors:
+                attach_errors(form, payments, journey, errors)
+            else:
+                ctx["result"] = services.assessment_compute(journey=clean)
+    else:
+        form = JourneyForm()
+        payments = PaymentFormSet(prefix="p")
+    ctx.update(form=form, payments=payments)
+    if "result" in ctx:
+        ctx["rule_texts"] = _rates_note(ctx["result"])
+    failed = request.method == "POST" and "result" not in ctx
+    return render(request, "standards/check.html", ctx, status=400 if failed else 200)
+
+
+def _rates_note(result: dict[str, Any]) -> list[str]:
+    notes = []
+    for p in result["payments"]:
+        r = p.get("rate")
+        if r and p["currency"] != "USD":
+            notes.append(f"{p['currency']}: {r['per_usd']:g} per USD on {r['date']} ({r['source']})")
+    return sorted(set(notes))
+

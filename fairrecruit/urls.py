@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fairrecruit.api import api
+from fairrecruit.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("fairrecruit.standards.urls")),
+]

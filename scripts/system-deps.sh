@@ -1,0 +1,13 @@
+#!/bin/sh
+# System packages the test suite needs beyond Python: Debian's Chromium for the browser tests.
+# Installs them when missing and we may (root, or passwordless sudo); otherwise says what to install.
+set -e
+if command -v chromium >/dev/null 2>&1; then exit 0; fi
+if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+  echo "Chromium is missing: install Debian's 'chromium' package (apt-get install chromium) for the browser tests" >&2
+  exit 1
+fi
+echo "installing chromium (Debian package) for the browser tests..."
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+command -v chromium >/dev/null
