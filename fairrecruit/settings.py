@@ -11,7 +11,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = os.environ.get("FAIRRECRUIT_DEBUG", "0") == "1"
 # Set FAIRRECRUIT_SECRET_KEY in production; the default only suits a local demo.
 SECRET_KEY = os.environ.get("FAIRRECRUIT_SECRET_KEY", "dev-only-insecure-key-change-me")
-ALLOWED_HOSTS = [h for h in os.environ.get("FAIRRECRUIT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("FAIRRECRUIT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

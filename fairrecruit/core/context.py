@@ -14,4 +14,4 @@ class Origin:
     request_id: str = ""
 
 
-current_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("current_origin", default=Origin())
+current_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("current_origin", default=Origin())  # noqa: B039 - frozen

@@ -49,7 +49,11 @@ class Rate:
 
 def is_currency(code: str) -> bool:
     """True for an ISO 4217 code in use."""
-    return isinstance(code, str) and len(code) == 3 and pycountry.currencies.get(alpha_3=code.upper()) is not None
+    return (
+        isinstance(code, str)
+        and len(code) == 3
+        and pycountry.currencies.get(alpha_3=code.upper()) is not None
+    )
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,9 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name", "kind", "country"], name="uniq_org_name_kind_country")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "kind", "country"], name="uniq_org_name_kind_country")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -69,7 +71,9 @@ class AuditEvent(models.Model):
 
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor_label = models.CharField(max_length=200, help_text="username, 'anonymous' or 'cli:<user>'")
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=60)
     target_type = models.CharField(max_length=60)
     target_id = models.CharField(max_length=64)
@@ -93,7 +97,9 @@ class ApiToken(models.Model):
     """A bearer token for the JSON API, for partner systems. Only a hash is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     name = models.CharField(max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

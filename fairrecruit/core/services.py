@@ -48,25 +48,39 @@ def audit_record(
 @transaction.atomic
 def organisation_create(*, actor: User | None, name: str, kind: str, country: str = "") -> Organisation:
     org = Organisation.objects.create(name=name, kind=kind, country=country)
-    audit_record(actor=actor, action="organisation.create", target=org,
-                 new={"name": name, "kind": kind, "country": country}, organisation=org)
+    audit_record(
+        actor=actor,
+        action="organisation.create",
+        target=org,
+        new={"name": name, "kind": kind, "country": country},
+        organisation=org,
+    )
     return org
 
 
 @transaction.atomic
-def membership_grant(*, actor: User | None, user: User, organisation: Organisation, role: Role | str) -> Membership:
+def membership_grant(
+    *, actor: User | None, user: User, organisation: Organisation, role: Role | str
+) -> Membership:
     m, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=str(role))
     if created:
-        audit_record(actor=actor, action="membership.grant", target=m,
-                     new={"user": user.get_username(), "organisation": organisation.pk, "role": str(role)},
-                     organisation=organisation)
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            target=m,
+            new={"user": user.get_username(), "organisation": organisation.pk, "role": str(role)},
+            organisation=organisation,
+        )
     return m
 
 
 @transaction.atomic
 def membership_revoke(*, actor: User | None, membership: Membership) -> None:
-    old = {"user": membership.user.get_username(), "organisation": membership.organisation_id,
-           "role": membership.role}
+    old = {
+        "user": membership.user.get_username(),
+        "organisation": membership.organisation_id,
+        "role": membership.role,
+    }
     target = ("core.membership", str(membership.pk))
     membership.delete()
     audit_record(actor=actor, action="membership.revoke", target=target, old=old)
@@ -79,23 +93,32 @@ def _token_hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User | None, user: User, name: str,
-                     organisation: Organisation | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: User | None, user: User, name: str, organisation: Organisation | None = None
+) -> tuple[ApiToken, str]:
     """Create a token; the clear key is returned once and never stored."""
     import secrets
 
     key = "frk_" + secrets.token_urlsafe(32)
     tok = ApiToken.objects.create(user=user, organisation=organisation, name=name, key_hash=_token_hash(key))
-    audit_record(actor=actor, action="api_token.create", target=tok,
-                 new={"user": user.get_username(), "name": name}, organisation=organisation)
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        target=tok,
+        new={"user": user.get_username(), "name": name},
+        organisation=organisation,
+    )
     return tok, key
 
 
 def api_token_user(key: str) -> ApiToken | None:
     from django.utils import timezone
 
-    tok = ApiToken.objects.select_related("user", "organisation").filter(
-        key_hash=_token_hash(key), revoked_at__isnull=True, user__is_active=True).first()
+    tok = (
+        ApiToken.objects.select_related("user", "organisation")
+        .filter(key_hash=_token_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
     if tok is not None:
         ApiToken.objects.filter(pk=tok.pk).update(last_used_at=timezone.now())
     return tok

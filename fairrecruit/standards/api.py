@@ -31,8 +31,12 @@ _RESULT_SCHEMA = {
             "description": "Standard id -> amount owed back. amount is null (never 0) where no rule is known.",
             "additionalProperties": {
                 "type": "object",
-                "properties": {"amount": {"type": ["number", "null"]}, "currency": {"type": "string"},
-                               "amount_usd": {"type": ["number", "null"]}, "status": {"type": "string"}},
+                "properties": {
+                    "amount": {"type": ["number", "null"]},
+                    "currency": {"type": "string"},
+                    "amount_usd": {"type": ["number", "null"]},
+                    "status": {"type": "string"},
+                },
             },
         },
         "standards": {"type": "array", "items": {"type": "object"}},
@@ -44,8 +48,15 @@ _RESULT_SCHEMA = {
 }
 _ERROR_SCHEMA = {
     "type": "object",
-    "properties": {"errors": {"type": "array", "items": {
-        "type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}},
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        }
+    },
 }
 
 
@@ -66,13 +77,19 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": journey_schema()}}},
         "responses": {
-            "200": {"description": "Assessed (or the stored result of a retried request)",
-                    "content": {"application/json": {"schema": _RESULT_SCHEMA}}},
-            "201": {"description": "Assessed and stored",
-                    "content": {"application/json": {"schema": _RESULT_SCHEMA}}},
+            "200": {
+                "description": "Assessed (or the stored result of a retried request)",
+                "content": {"application/json": {"schema": _RESULT_SCHEMA}},
+            },
+            "201": {
+                "description": "Assessed and stored",
+                "content": {"application/json": {"schema": _RESULT_SCHEMA}},
+            },
             "400": {"description": "Bad input", "content": {"application/json": {"schema": _ERROR_SCHEMA}}},
-            "409": {"description": "Idempotency key reused with a different journey",
-                    "content": {"application/json": {"schema": _ERROR_SCHEMA}}},
+            "409": {
+                "description": "Idempotency key reused with a different journey",
+                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+            },
         },
     },
 )
@@ -92,20 +109,29 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     if key is not None and len(key) > 100:
         return _errors(400, [{"field": "Idempotency-Key", "message": "must be at most 100 characters"}])
     try:
-        a, created = services.assessment_create(actor=token.user, organisation=token.organisation,
-                                                journey=journey, idempotency_key=key)
+        a, created = services.assessment_create(
+            actor=token.user, organisation=token.organisation, journey=journey, idempotency_key=key
+        )
     except services.IdempotencyConflict:
-        return _errors(409, [{"field": "Idempotency-Key", "message": "was already used with a different journey"}])
+        return _errors(
+            409, [{"field": "Idempotency-Key", "message": "was already used with a different journey"}]
+        )
     return JsonResponse({"id": str(a.id), "stored": True, **a.result}, status=201 if created else 200)
 
 
-@router.get("/assessments/{assessment_id}", summary="A stored assessment (token required; scoped to your organisation)")
+@router.get(
+    "/assessments/{assessment_id}",
+    summary="A stored assessment (token required; scoped to your organisation)",
+)
 def assessment_get(request: HttpRequest, assessment_id: str) -> HttpResponse:
     token = api_user(request)
     if token is None:
         return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
-    a = selectors.assessments_visible_to(token.user).filter(pk=assessment_id).first() if _is_uuid(
-        assessment_id) else None
+    a = (
+        selectors.assessments_visible_to(token.user).filter(pk=assessment_id).first()
+        if _is_uuid(assessment_id)
+        else None
+    )
     if a is None:
         return _errors(404, [{"field": "assessment_id", "message": "no such assessment visible to you"}])
     return JsonResponse({"id": str(a.id), "stored": True, **a.result})
@@ -142,20 +168,43 @@ def standard_get(request: HttpRequest, standard_id: str) -> HttpResponse:
 
 def _standard(s: Any, deep: bool) -> dict[str, Any]:
     def item(p: Any) -> dict[str, Any]:
-        return {"id": p.id, "number": p.number, "label": p.label, "text": p.text, "plain": p.plain,
-                "topics": sorted(p.topics), "source": p.source.as_dict(), "items": [item(c) for c in p.children]}
+        return {
+            "id": p.id,
+            "number": p.number,
+            "label": p.label,
+            "text": p.text,
+            "plain": p.plain,
+            "topics": sorted(p.topics),
+            "source": p.source.as_dict(),
+            "items": [item(c) for c in p.children],
+        }
 
-    out = {"id": s.id, "title": s.title, "publisher": s.publisher, "kind": s.kind, "binding": s.binding,
-           "from": s.start.isoformat(), "until": s.until.isoformat() if s.until else None, "summary": s.summary,
-           "source": s.source.as_dict()}
+    out = {
+        "id": s.id,
+        "title": s.title,
+        "publisher": s.publisher,
+        "kind": s.kind,
+        "binding": s.binding,
+        "from": s.start.isoformat(),
+        "until": s.until.isoformat() if s.until else None,
+        "summary": s.summary,
+        "source": s.source.as_dict(),
+    }
     if deep:
         out["items"] = [item(p) for p in s.items]
     return out
 
 
 @router.get("/rules", summary="Rules in force for a worker's situation ('What may a recruiter charge me?')")
-def rules_get(request: HttpRequest, origin: str, destination: str, date: str | None = None,
-              occupation: str = "", domestic_work: bool = False, sex: str | None = None) -> HttpResponse:
+def rules_get(
+    request: HttpRequest,
+    origin: str,
+    destination: str,
+    date: str | None = None,
+    occupation: str = "",
+    domestic_work: bool = False,
+    sex: str | None = None,
+) -> HttpResponse:
     errs = []
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
@@ -169,16 +218,32 @@ def rules_get(request: HttpRequest, origin: str, destination: str, date: str | N
     if errs:
         return _errors(400, errs)
     out = []
-    for r in selectors.rules_in_force(origin=origin.upper(), destination=destination.upper(), day=day,
-                                      occupation=occupation, domestic_work=domestic_work, sex=sex):
+    for r in selectors.rules_in_force(
+        origin=origin.upper(),
+        destination=destination.upper(),
+        day=day,
+        occupation=occupation,
+        domestic_work=domestic_work,
+        sex=sex,
+    ):
         e: dict[str, Any] = {"id": r["id"], "role": r["role"], "title": r["title"], "found": r["found"]}
         if r.get("rule"):
             v = r["version"]
-            e["rule"] = {"id": r["rule"].id, "title": r["rule"].title, "summary": r["rule"].summary,
-                         "from": v["from"].isoformat(), "until": v["until"].isoformat() if v["until"] else None,
-                         "cap": v["cap"], "capped": v["capped"], "allowed": v["allowed"],
-                         "prohibited": v["prohibited"], "source": v["source"].as_dict()}
+            e["rule"] = {
+                "id": r["rule"].id,
+                "title": r["rule"].title,
+                "summary": r["rule"].summary,
+                "from": v["from"].isoformat(),
+                "until": v["until"].isoformat() if v["until"] else None,
+                "cap": v["cap"],
+                "capped": v["capped"],
+                "allowed": v["allowed"],
+                "prohibited": v["prohibited"],
+                "source": v["source"].as_dict(),
+            }
         if r.get("principles"):
-            e["principles"] = [{"id": p.id, "label": p.label, "source": p.source.as_dict()} for p in r["principles"]]
+            e["principles"] = [
+                {"id": p.id, "label": p.label, "source": p.source.as_dict()} for p in r["principles"]
+            ]
         out.append(e)
     return JsonResponse({"date": day.isoformat(), "ruleset_version": get_rules().version, "standards": out})

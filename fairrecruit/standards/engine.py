@@ -95,19 +95,30 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
         return field, f"has an unknown field: {err.message.split('(')[-1].rstrip(')')}"
     if v in ("exclusiveMinimum", "minimum"):
         return field, f"must be more than {err.validator_value}" if v == "exclusiveMinimum" else (
-            f"must be at least {err.validator_value}")
+            f"must be at least {err.validator_value}"
+        )
     if v == "maximum":
         return field, f"must be at most {err.validator_value}"
     if v == "type":
-        want = {"number": "a number", "integer": "a whole number", "string": "text", "array": "a list",
-                "object": "an object", "boolean": "true or false"}.get(str(err.validator_value), err.validator_value)
+        want = {
+            "number": "a number",
+            "integer": "a whole number",
+            "string": "text",
+            "array": "a list",
+            "object": "an object",
+            "boolean": "true or false",
+        }.get(str(err.validator_value), err.validator_value)
         return field, f"must be {want}, not {json.dumps(err.instance)[:40]}"
     if v == "pattern":
-        hint = {"^[A-Z]{2}$": "a two-letter country code such as NP", "^[A-Z]{3}$": "a three-letter currency code such as NPR",
-                "^[0-9]{1,4}$": "an ISCO-08 code of 1 to 4 digits"}.get(str(err.validator_value), "in the right format")
+        hint = {
+            "^[A-Z]{2}$": "a two-letter country code such as NP",
+            "^[A-Z]{3}$": "a three-letter currency code such as NPR",
+            "^[0-9]{1,4}$": "an ISCO-08 code of 1 to 4 digits",
+        }.get(str(err.validator_value), "in the right format")
         return field, f"must be {hint}, not {json.dumps(err.instance)[:40]}"
     if v == "enum":
-        return field, f"must be one of {', '.join(map(str, err.validator_value))}"
+        options: Any = err.validator_value
+        return field, f"must be one of {', '.join(str(x) for x in options)}"
     if v == "anyOf" and field.startswith("payments"):
         return f"{field}.purpose", "is required: say what the payment was for (or give a category)"
     if v in ("maxItems", "maxLength"):
@@ -124,7 +135,9 @@ def _parse_day(value: Any) -> dt.date | None:
         return None
 
 
-def validate_journey(data: Any, *, today: dt.date | None = None, rules: RuleSet | None = None) -> list[FieldError]:
+def validate_journey(
+    data: Any, *, today: dt.date | None = None, rules: RuleSet | None = None
+) -> list[FieldError]:
     """Every problem with ``data`` as a field error; empty when the journey can be assessed."""
     if not isinstance(data, dict):
         return [FieldError("(journey)", "must be a JSON object")]
@@ -135,7 +148,12 @@ def validate_journey(data: Any, *, today: dt.date | None = None, rules: RuleSet 
     today = today or dt.date.today()
     for key in ("origin", "destination"):
         code = data.get(key)
-        if isinstance(code, str) and len(code) == 2 and code.isupper() and not pycountry.countries.get(alpha_2=code):
+        if (
+            isinstance(code, str)
+            and len(code) == 2
+            and code.isupper()
+            and not pycountry.countries.get(alpha_2=code)
+        ):
             errors.setdefault(key, f"unknown country code {code!r}: use ISO 3166 alpha-2, e.g. NP, QA")
 
     def check_day(field: str, value: Any) -> dt.date | None:
@@ -169,7 +187,9 @@ def validate_journey(data: Any, *, today: dt.date | None = None, rules: RuleSet 
             check_day(f"payments[{i}].date", p.get("date"))
             cat = p.get("category")
             if isinstance(cat, str) and cat not in rs.item_category and cat not in rs.categories:
-                errors.setdefault(f"payments[{i}].category", f"unknown category {cat!r}: see the cost categories list")
+                errors.setdefault(
+                    f"payments[{i}].category", f"unknown category {cat!r}: see the cost categories list"
+                )
     for i, e in enumerate(data.get("events") or []):
         if isinstance(e, dict):
             check_day(f"events[{i}].date", e.get("date"))
@@ -239,7 +259,9 @@ class Assessor:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules or get_rules()
         self.classifier = Classifier(self.rules)
-        self._zero_fee_sources = [self.rules.principles[p] for p in ZERO_FEE_PRINCIPLES if p in self.rules.principles]
+        self._zero_fee_sources = [
+            self.rules.principles[p] for p in ZERO_FEE_PRINCIPLES if p in self.rules.principles
+        ]
 
     # -- public ---------------------------------------------------------------------------------------------
 
@@ -286,17 +308,36 @@ class Assessor:
             c = self.classifier.classify(p.get("purpose"), p.get("category"))
             day = dt.date.fromisoformat(p["date"])
             usd, rate = fx.to_usd(float(p["amount"]), p["currency"], day)
-            out.append(_Payment(i, float(p["amount"]), p["currency"], day, p.get("paid_to"), c.item, c.category,
-                                usd, rate))
-            trace.append({
-                "step": "classify", "payment": i, "purpose": p.get("purpose"), "item": c.item,
-                "category": c.category, "method": c.method, "matched": c.matched, "language": c.language,
-                **({"candidates": list(c.candidates)} if c.candidates else {}),
-            })
-            trace.append({
-                "step": "fx", "payment": i, "currency": p["currency"],
-                **(rate.as_dict() if rate else {"rate": None, "note": f"no USD rate known for {p['currency']} on {day}"}),
-            })
+            out.append(
+                _Payment(
+                    i, float(p["amount"]), p["currency"], day, p.get("paid_to"), c.item, c.category, usd, rate
+                )
+            )
+            trace.append(
+                {
+                    "step": "classify",
+                    "payment": i,
+                    "purpose": p.get("purpose"),
+                    "item": c.item,
+                    "category": c.category,
+                    "method": c.method,
+                    "matched": c.matched,
+                    "language": c.language,
+                    **({"candidates": list(c.candidates)} if c.candidates else {}),
+                }
+            )
+            trace.append(
+                {
+                    "step": "fx",
+                    "payment": i,
+                    "currency": p["currency"],
+                    **(
+                        rate.as_dict()
+                        if rate
+                        else {"rate": None, "note": f"no USD rate known for {p['currency']} on {day}"}
+                    ),
+                }
+            )
         # Deterministic order, independent of the order payments were listed in.
         out.sort(key=lambda p: (p.day, -p.amount, p.currency, p.item, p.paid_to or "", p.index))
         return out
@@ -304,8 +345,14 @@ class Assessor:
     @staticmethod
     def _payment_out(p: _Payment, raw: dict[str, Any]) -> dict[str, Any]:
         return {
-            "index": p.index, "amount": p.amount, "currency": p.currency, "date": p.day.isoformat(),
-            "paid_to": p.paid_to, "purpose": raw.get("purpose"), "item": p.item, "category": p.category,
+            "index": p.index,
+            "amount": p.amount,
+            "currency": p.currency,
+            "date": p.day.isoformat(),
+            "paid_to": p.paid_to,
+            "purpose": raw.get("purpose"),
+            "item": p.item,
+            "category": p.category,
             "amount_usd": None if p.usd is None else round(p.usd, 2),
             "rate": p.rate.as_dict() if p.rate else None,
         }
@@ -343,8 +390,14 @@ class Assessor:
 
     # -- standards ----------------------------------------------------------------------------------------
 
-    def _zero_fee(self, j: dict[str, Any], day: dt.date, payments: list[_Payment], currency: str,
-                  trace: list[dict[str, Any]]) -> dict[str, Any]:
+    def _zero_fee(
+        self,
+        j: dict[str, Any],
+        day: dt.date,
+        payments: list[_Payment],
+        currency: str,
+        trace: list[dict[str, Any]],
+    ) -> dict[str, Any]:
         in_force = [p for p in self._zero_fee_sources if self.rules.standards[p.standard_id].start <= day]
         base = {
             "id": ZERO_FEE_ID,
@@ -354,48 +407,107 @@ class Assessor:
         }
         if not in_force:
             msg = f"No international zero-fee standard was published yet on {day}."
-            return {**base, "status": "no_rule", "message": msg, "payments": [],
-                    "owed": _money(None, currency, None, status="no_rule")}
+            return {
+                **base,
+                "status": "no_rule",
+                "message": msg,
+                "payments": [],
+                "owed": _money(None, currency, None, status="no_rule"),
+            }
         verdicts = []
         owed_pairs = []
         for p in payments:
             review = p.item == UNCLASSIFIED
-            verdicts.append({"index": p.index, "item": p.item, "verdict": "unlawful", "owed": p.amount,
-                             "currency": p.currency, "needs_review": review})
+            verdicts.append(
+                {
+                    "index": p.index,
+                    "item": p.item,
+                    "verdict": "unlawful",
+                    "owed": p.amount,
+                    "currency": p.currency,
+                    "needs_review": review,
+                }
+            )
             owed_pairs.append((p, p.amount))
-            trace.append({"step": "verdict", "standard": ZERO_FEE_ID, "payment": p.index, "verdict": "unlawful",
-                          "owed": p.amount, "currency": p.currency, "rule": in_force[0].id,
-                          "value": "worker pays nothing", "date": day.isoformat()})
+            trace.append(
+                {
+                    "step": "verdict",
+                    "standard": ZERO_FEE_ID,
+                    "payment": p.index,
+                    "verdict": "unlawful",
+                    "owed": p.amount,
+                    "currency": p.currency,
+                    "rule": in_force[0].id,
+                    "value": "worker pays nothing",
+                    "date": day.isoformat(),
+                }
+            )
         amount, usd = self._totals(owed_pairs, currency)
         status = "assessed" if amount is not None else "incomplete"
-        return {**base, "status": status,
-                "message": "Workers should pay nothing for their recruitment; every payment is owed back.",
-                "payments": verdicts, "owed": _money(amount, currency, usd, status=status)}
+        return {
+            **base,
+            "status": status,
+            "message": "Workers should pay nothing for their recruitment; every payment is owed back.",
+            "payments": verdicts,
+            "owed": _money(amount, currency, usd, status=status),
+        }
 
-    def _law(self, role: str, cc: str, j: dict[str, Any], day: dt.date, payments: list[_Payment], currency: str,
-             trace: list[dict[str, Any]]) -> dict[str, Any]:
+    def _law(
+        self,
+        role: str,
+        cc: str,
+        j: dict[str, Any],
+        day: dt.date,
+        payments: list[_Payment],
+        currency: str,
+        trace: list[dict[str, Any]],
+    ) -> dict[str, Any]:
         law = self.rules.laws.get(cc)
         sid = f"law-{cc.lower()}"
         name = _country_name(cc)
         base: dict[str, Any] = {"id": sid, "title": f"Law of {name}", "role": role, "country": cc}
         if law is None or law.role != role:
             msg = f"No rule is known to FairRecruit for what {name} allows recruiters to charge."
-            return {**base, "status": "no_rule", "message": msg, "payments": [],
-                    "owed": _money(None, currency, None, status="no_rule")}
+            return {
+                **base,
+                "status": "no_rule",
+                "message": msg,
+                "payments": [],
+                "owed": _money(None, currency, None, status="no_rule"),
+            }
         picked = select_rule(law, j, day)
         if picked is None:
-            msg = (f"No rule of {name} known to FairRecruit applies to this journey on {day} "
-                   f"({j['origin']} to {j['destination']}).")
+            msg = (
+                f"No rule of {name} known to FairRecruit applies to this journey on {day} "
+                f"({j['origin']} to {j['destination']})."
+            )
             trace.append({"step": "select_rule", "standard": sid, "rule": None, "date": day.isoformat()})
-            return {**base, "status": "no_rule", "message": msg, "payments": [],
-                    "owed": _money(None, currency, None, status="no_rule")}
+            return {
+                **base,
+                "status": "no_rule",
+                "message": msg,
+                "payments": [],
+                "owed": _money(None, currency, None, status="no_rule"),
+            }
         rule, version = picked
-        trace.append({"step": "select_rule", "standard": sid, "rule": rule.id, "version_from": version.start.isoformat(),
-                      "date": day.isoformat(), "source": version.source.as_dict()})
+        trace.append(
+            {
+                "step": "select_rule",
+                "standard": sid,
+                "rule": rule.id,
+                "version_from": version.start.isoformat(),
+                "date": day.isoformat(),
+                "source": version.source.as_dict(),
+            }
+        )
         base["rule"] = {
-            "id": rule.id, "title": rule.title, "summary": rule.summary,
-            "from": version.start.isoformat(), "until": version.until.isoformat() if version.until else None,
-            "source": version.source.as_dict(), "note": version.note,
+            "id": rule.id,
+            "title": rule.title,
+            "summary": rule.summary,
+            "from": version.start.isoformat(),
+            "until": version.until.isoformat() if version.until else None,
+            "source": version.source.as_dict(),
+            "note": version.note,
         }
         verdicts: dict[int, dict[str, Any]] = {}
         owed_pairs: list[tuple[_Payment, float]] = []
@@ -419,35 +531,57 @@ class Assessor:
             else:
                 v["verdict"] = "not_addressed"
             verdicts[p.index] = v
-            trace.append({"step": "verdict", "standard": sid, "payment": p.index, "verdict": v["verdict"],
-                          "rule": rule.id, "date": day.isoformat()})
+            trace.append(
+                {
+                    "step": "verdict",
+                    "standard": sid,
+                    "payment": p.index,
+                    "verdict": v["verdict"],
+                    "rule": rule.id,
+                    "date": day.isoformat(),
+                }
+            )
         cap_out = None
         if capped:
             cap_out, cap_owed, cap_problem = self._apply_cap(version, capped, j, day, sid, rule.id, trace)
             if cap_problem:
                 problems.append(cap_problem)
-            for p, amount in cap_owed:
-                if amount > 0:
-                    verdicts[p.index].update(verdict="over_cap", owed=amount)
-                    owed_pairs.append((p, amount))
+            for p, over in cap_owed:
+                if over > 0:
+                    verdicts[p.index].update(verdict="over_cap", owed=over)
+                    owed_pairs.append((p, over))
         amount, usd = self._totals(owed_pairs, currency)
         if amount is None:
             problems.append("an exchange rate needed to add up the amounts is not known")
         status = "incomplete" if problems else "assessed"
         message = rule.summary if not problems else "Assessed in part: " + "; ".join(problems) + "."
         return {
-            **base, "status": status, "message": message, "cap": cap_out,
+            **base,
+            "status": status,
+            "message": message,
+            "cap": cap_out,
             "payments": [verdicts[p.index] for p in sorted(payments, key=lambda p: p.index)],
             "owed": _money(amount, currency, usd, status=status),
         }
 
-    def _apply_cap(self, version: RuleVersion, capped: list[_Payment], j: dict[str, Any], day: dt.date, sid: str,
-                   rule_id: str, trace: list[dict[str, Any]]
-                   ) -> tuple[dict[str, Any] | None, list[tuple[_Payment, float]], str | None]:
+    def _apply_cap(
+        self,
+        version: RuleVersion,
+        capped: list[_Payment],
+        j: dict[str, Any],
+        day: dt.date,
+        sid: str,
+        rule_id: str,
+        trace: list[dict[str, Any]],
+    ) -> tuple[dict[str, Any] | None, list[tuple[_Payment, float]], str | None]:
         cap = version.cap
         assert cap is not None
         if cap.kind == "unknown":
-            return ({"kind": "unknown"}, [], "the law caps these charges but the amount of the cap is not known")
+            return (
+                {"kind": "unknown"},
+                [],
+                "the law caps these charges but the amount of the cap is not known",
+            )
         if cap.kind == "zero":
             trace.append({"step": "cap", "standard": sid, "rule": rule_id, "kind": "zero", "value": 0})
             return ({"kind": "zero", "amount": 0}, [(p, p.amount) for p in capped], None)
@@ -482,22 +616,52 @@ class Assessor:
             used += a
             owed_native = over / a * p.amount if a else 0.0
             out.append((p, owed_native))
-        trace.append({"step": "cap", "standard": sid, "rule": rule_id, "kind": cap.kind, "value": round(limit, 2),
-                      "currency": cur, "basis": basis, "charged": round(used, 2), "date": day.isoformat(),
-                      "source": version.source.as_dict()})
-        return ({"kind": cap.kind, "amount": round(limit, 2), "currency": cur, "basis": basis,
-                 "charged": round(used, 2)}, out, None)
+        trace.append(
+            {
+                "step": "cap",
+                "standard": sid,
+                "rule": rule_id,
+                "kind": cap.kind,
+                "value": round(limit, 2),
+                "currency": cur,
+                "basis": basis,
+                "charged": round(used, 2),
+                "date": day.isoformat(),
+                "source": version.source.as_dict(),
+            }
+        )
+        return (
+            {
+                "kind": cap.kind,
+                "amount": round(limit, 2),
+                "currency": cur,
+                "basis": basis,
+                "charged": round(used, 2),
+            },
+            out,
+            None,
+        )
 
     # -- findings and indicator -------------------------------------------------------------------------------
 
     def _cite(self, p: Any) -> dict[str, Any]:
         st = self.rules.standards[p.standard_id]
-        return {"id": p.id, "label": p.label, "standard": st.short_title, "plain": p.plain,
-                "verified": p.source.verified, "url": p.source.url, "article": p.source.article}
+        return {
+            "id": p.id,
+            "label": p.label,
+            "standard": st.short_title,
+            "plain": p.plain,
+            "verified": p.source.verified,
+            "url": p.source.url,
+            "article": p.source.article,
+        }
 
     def _principles(self, topic: str) -> list[dict[str, Any]]:
-        return [self._cite(p) for p in self.rules.principles_for(topic)
-                if p.standard_id in CITED_STANDARDS and not p.children]
+        return [
+            self._cite(p)
+            for p in self.rules.principles_for(topic)
+            if p.standard_id in CITED_STANDARDS and not p.children
+        ]
 
     def _findings(self, j: dict[str, Any], standards: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -510,37 +674,74 @@ class Assessor:
             msg = EVENT_TEXT[t]
             if t == "debt" and e.get("interest_rate_percent_per_month") is not None:
                 msg += f" Interest: {e['interest_rate_percent_per_month']:g}% a month."
-            found.append({"type": t, "source": "reported", "message": msg, "principles": self._principles(EVENT_TOPICS[t])})
+            found.append(
+                {
+                    "type": t,
+                    "source": "reported",
+                    "message": msg,
+                    "principles": self._principles(EVENT_TOPICS[t]),
+                }
+            )
         if "wage_lower_than_promised" not in seen:
             w, e = j["promised_wage"], j["first_month_earnings"]
             day = _parse_day(j.get("departure_date")) or dt.date.fromisoformat(j["recruitment_date"])
             got = fx.convert(float(e["amount"]), e["currency"], w["currency"], day)
             if got is not None and got < 0.95 * float(w["amount"]):
-                found.append({"type": "wage_lower_than_promised", "source": "detected",
-                              "message": EVENT_TEXT["wage_lower_than_promised"]
-                              + f" Promised {w['amount']:g} {w['currency']}, first month {e['amount']:g} {e['currency']}.",
-                              "principles": self._principles("wages")})
+                found.append(
+                    {
+                        "type": "wage_lower_than_promised",
+                        "source": "detected",
+                        "message": EVENT_TEXT["wage_lower_than_promised"]
+                        + f" Promised {w['amount']:g} {w['currency']}, first month {e['amount']:g} {e['currency']}.",
+                        "principles": self._principles("wages"),
+                    }
+                )
         zero = standards[0]
         if (zero["owed"]["amount"] or 0) > 0:
-            found.append({"type": "fees_charged", "source": "detected", "message": EVENT_TEXT["fees_charged"],
-                          "principles": self._principles("fees")})
+            found.append(
+                {
+                    "type": "fees_charged",
+                    "source": "detected",
+                    "message": EVENT_TEXT["fees_charged"],
+                    "principles": self._principles("fees"),
+                }
+            )
         return found
 
-    def _sdg(self, j: dict[str, Any], payments: list[_Payment], trace: list[dict[str, Any]]) -> dict[str, Any]:
+    def _sdg(
+        self, j: dict[str, Any], payments: list[_Payment], trace: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         e = j["first_month_earnings"]
         cur = e["currency"]
         costs = 0.0
         for p in payments:
             a = fx.convert(p.amount, p.currency, cur, p.day)
             if a is None:
-                return {"months": None, "currency": cur, "note": f"no exchange rate for {p.currency} on {p.day}"}
+                return {
+                    "months": None,
+                    "currency": cur,
+                    "note": f"no exchange rate for {p.currency} on {p.day}",
+                }
             costs += a
         months = costs / float(e["amount"])
-        trace.append({"step": "sdg_10_7_1", "costs": round(costs, 2), "earnings": e["amount"], "currency": cur,
-                      "months": round(months, 3), "source": "https://worldbank.github.io/sdg-metadata/metadata/en/10-7-1"})
-        return {"costs": round(costs, 2), "earnings": float(e["amount"]), "currency": cur, "months": round(months, 3),
-                "definition": "Recruitment costs paid by the worker divided by first-month earnings in the destination "
-                              "(SDG indicator 10.7.1, metadata 2022-05-18)."}
+        trace.append(
+            {
+                "step": "sdg_10_7_1",
+                "costs": round(costs, 2),
+                "earnings": e["amount"],
+                "currency": cur,
+                "months": round(months, 3),
+                "source": "https://worldbank.github.io/sdg-metadata/metadata/en/10-7-1",
+            }
+        )
+        return {
+            "costs": round(costs, 2),
+            "earnings": float(e["amount"]),
+            "currency": cur,
+            "months": round(months, 3),
+            "definition": "Recruitment costs paid by the worker divided by first-month earnings in the destination "
+            "(SDG indicator 10.7.1, metadata 2022-05-18).",
+        }
 
 
 def _country_name(cc: str) -> str:

@@ -32,7 +32,9 @@ EVENT_LABELS = {
 @lru_cache(maxsize=1)
 def country_choices() -> list[tuple[str, str]]:
     known = set(get_rules().laws)
-    allc = sorted(((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries), key=lambda x: x[1])
+    allc = sorted(
+        ((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries), key=lambda x: x[1]
+    )
     first = [c for c in allc if c[0] in known]
     return [("", "—")] + first + [("", "──────────")] + [c for c in allc if c[0] not in known]
 
@@ -47,10 +49,14 @@ class ChargesForm(forms.Form):
     destination = CountryField(label=_("I am going to"))
     occupation = forms.CharField(label=_("Job (optional)"), required=False, max_length=200)
     domestic_work = forms.BooleanField(label=_("Domestic work (in a household)"), required=False)
-    sex = forms.ChoiceField(label=_("Sex (optional; some rules differ)"), required=False,
-                            choices=[("", "—"), ("F", _("Woman")), ("M", _("Man"))])
-    date = forms.DateField(label=_("Date you were recruited"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}))
+    sex = forms.ChoiceField(
+        label=_("Sex (optional; some rules differ)"),
+        required=False,
+        choices=[("", "—"), ("F", _("Woman")), ("M", _("Man"))],
+    )
+    date = forms.DateField(
+        label=_("Date you were recruited"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean_date(self) -> dt.date:
         return self.cleaned_data.get("date") or dt.date.today()
@@ -61,35 +67,56 @@ class JourneyForm(forms.Form):
     destination = CountryField(label=_("Country where you work"))
     occupation = forms.CharField(label=_("Your job"), required=False, max_length=200)
     domestic_work = forms.BooleanField(label=_("Domestic work (in a household)"), required=False)
-    sex = forms.ChoiceField(label=_("Sex (optional)"), required=False,
-                            choices=[("", "—"), ("F", _("Woman")), ("M", _("Man"))])
-    recruitment_date = forms.CharField(label=_("Date you signed up with the recruiter"),
-                                       widget=forms.DateInput(attrs={"type": "date"}))
-    departure_date = forms.CharField(label=_("Date you left (optional)"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
-    contract_months = forms.CharField(label=_("Contract length in months"),
-                                      widget=forms.NumberInput(attrs={"min": 1, "max": 120}))
-    promised_wage_amount = forms.CharField(label=_("Monthly wage you were promised"),
-                                           widget=forms.NumberInput(attrs={"step": "any", "min": 0}))
-    promised_wage_currency = forms.CharField(label=_("Currency"), max_length=3,
-                                             widget=forms.TextInput(attrs={"list": "currencies", "size": 4}))
-    earnings_amount = forms.CharField(label=_("What you received for your first full month"),
-                                      widget=forms.NumberInput(attrs={"step": "any", "min": 0}))
-    earnings_currency = forms.CharField(label=_("Currency"), max_length=3,
-                                        widget=forms.TextInput(attrs={"list": "currencies", "size": 4}))
-    events = forms.MultipleChoiceField(label=_("Did any of this happen to you?"), required=False,
-                                       choices=list(EVENT_LABELS.items()), widget=forms.CheckboxSelectMultiple)
+    sex = forms.ChoiceField(
+        label=_("Sex (optional)"), required=False, choices=[("", "—"), ("F", _("Woman")), ("M", _("Man"))]
+    )
+    recruitment_date = forms.CharField(
+        label=_("Date you signed up with the recruiter"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    departure_date = forms.CharField(
+        label=_("Date you left (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    contract_months = forms.CharField(
+        label=_("Contract length in months"), widget=forms.NumberInput(attrs={"min": 1, "max": 120})
+    )
+    promised_wage_amount = forms.CharField(
+        label=_("Monthly wage you were promised"), widget=forms.NumberInput(attrs={"step": "any", "min": 0})
+    )
+    promised_wage_currency = forms.CharField(
+        label=_("Currency"), max_length=3, widget=forms.TextInput(attrs={"list": "currencies", "size": 4})
+    )
+    earnings_amount = forms.CharField(
+        label=_("What you received for your first full month"),
+        widget=forms.NumberInput(attrs={"step": "any", "min": 0}),
+    )
+    earnings_currency = forms.CharField(
+        label=_("Currency"), max_length=3, widget=forms.TextInput(attrs={"list": "currencies", "size": 4})
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Did any of this happen to you?"),
+        required=False,
+        choices=list(EVENT_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class PaymentForm(forms.Form):
-    amount = forms.CharField(label=_("Amount"), required=False,
-                             widget=forms.NumberInput(attrs={"step": "any", "min": 0}))
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3,
-                               widget=forms.TextInput(attrs={"list": "currencies", "size": 4}))
-    date = forms.CharField(label=_("Date paid"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.CharField(
+        label=_("Amount"), required=False, widget=forms.NumberInput(attrs={"step": "any", "min": 0})
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        required=False,
+        max_length=3,
+        widget=forms.TextInput(attrs={"list": "currencies", "size": 4}),
+    )
+    date = forms.CharField(
+        label=_("Date paid"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     purpose = forms.CharField(label=_("What was it for? (any language)"), required=False, max_length=300)
-    paid_to = forms.ChoiceField(label=_("Paid to"), required=False,
-                                choices=[("", "—")] + [(r, PAYEE_LABELS[r]) for r in ROLES])
+    paid_to = forms.ChoiceField(
+        label=_("Paid to"), required=False, choices=[("", "—")] + [(r, PAYEE_LABELS[r]) for r in ROLES]
+    )
 
     def is_blank(self) -> bool:
         d = self.cleaned_data if hasattr(self, "cleaned_data") else {}
@@ -120,16 +147,23 @@ def _number(v: str) -> float | str:
 def to_journey(form: JourneyForm, payments: Any) -> dict[str, Any]:
     d = form.cleaned_data
     j: dict[str, Any] = {
-        "origin": d["origin"], "destination": d["destination"],
+        "origin": d["origin"],
+        "destination": d["destination"],
         "recruitment_date": d["recruitment_date"],
-        "contract_months": int(d["contract_months"]) if str(d["contract_months"]).isdigit() else _number(
-            d["contract_months"]),
-        "promised_wage": {"amount": _number(d["promised_wage_amount"]),
-                          "currency": d["promised_wage_currency"].strip().upper()},
-        "first_month_earnings": {"amount": _number(d["earnings_amount"]),
-                                 "currency": d["earnings_currency"].strip().upper()},
+        "contract_months": int(d["contract_months"])
+        if str(d["contract_months"]).isdigit()
+        else _number(d["contract_months"]),
+        "promised_wage": {
+            "amount": _number(d["promised_wage_amount"]),
+            "currency": d["promised_wage_currency"].strip().upper(),
+        },
+        "first_month_earnings": {
+            "amount": _number(d["earnings_amount"]),
+            "currency": d["earnings_currency"].strip().upper(),
+        },
         "domestic_work": bool(d.get("domestic_work")),
-        "payments": [], "events": [{"type": e} for e in d.get("events") or []],
+        "payments": [],
+        "events": [{"type": e} for e in d.get("events") or []],
     }
     if d.get("occupation"):
         j["occupation"] = {"title": d["occupation"]}
@@ -141,8 +175,12 @@ def to_journey(form: JourneyForm, payments: Any) -> dict[str, Any]:
         if pf.is_blank():
             continue
         p = pf.cleaned_data
-        row: dict[str, Any] = {"amount": _number(p.get("amount") or ""), "currency": (p.get("currency") or "").upper(),
-                               "date": p.get("date") or "", "purpose": p.get("purpose") or ""}
+        row: dict[str, Any] = {
+            "amount": _number(p.get("amount") or ""),
+            "currency": (p.get("currency") or "").upper(),
+            "date": p.get("date") or "",
+            "purpose": p.get("purpose") or "",
+        }
         if p.get("paid_to"):
             row["paid_to"] = p["paid_to"]
         row["_form_index"] = i
@@ -155,12 +193,14 @@ def attach_errors(form: JourneyForm, payments: Any, journey: dict[str, Any], err
     for e in errors:
         field = e.field
         if field.startswith("payments["):
-            k = int(field[len("payments["):field.index("]")])
-            sub = field[field.index("]") + 2:] if "." in field else "amount"
+            k = int(field[len("payments[") : field.index("]")])
+            sub = field[field.index("]") + 2 :] if "." in field else "amount"
             idx = journey["payments"][k]["_form_index"] if k < len(journey["payments"]) else 0
             pf = payments.forms[idx]
             pf.add_error(sub if sub in pf.fields else None, e.message)
             continue
         name = _FIELD_MAP.get(field, field)
-        form.add_error(name if name in form.fields else None, f"{field}: {e.message}" if name not in form.fields
-                       else e.message)
+        form.add_error(
+            name if name in form.fields else None,
+            f"{field}: {e.message}" if name not in form.fields else e.message,
+        )

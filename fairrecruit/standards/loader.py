@@ -194,7 +194,9 @@ def _req(d: Any, key: str, path: Path, where: str, kind: type | tuple[type, ...]
         raise RuleFileError(path, f"{where}.{key}" if where else key, "is missing")
     val = d[key]
     if not isinstance(val, kind) or (isinstance(val, str) and not val.strip()):
-        raise RuleFileError(path, f"{where}.{key}" if where else key, f"must be a non-empty {_kind_name(kind)}")
+        raise RuleFileError(
+            path, f"{where}.{key}" if where else key, f"must be a non-empty {_kind_name(kind)}"
+        )
     return val
 
 
@@ -228,7 +230,9 @@ def _date(val: Any, path: Path, key: str, *, optional: bool = False) -> dt.date 
 def _source(d: Any, path: Path, where: str) -> Source:
     key = f"{where}.source" if where else "source"
     if not isinstance(d, dict) or not isinstance(d.get("source"), dict):
-        raise RuleFileError(path, key, "missing citation: every rule needs source {title, article, url, verified}")
+        raise RuleFileError(
+            path, key, "missing citation: every rule needs source {title, article, url, verified}"
+        )
     s = d["source"]
     _only(s, {"title", "article", "url", "verified", "checked", "note"}, path, key)
     for k in ("title", "article", "url"):
@@ -236,7 +240,9 @@ def _source(d: Any, path: Path, where: str) -> Source:
     if not str(s["url"]).startswith(("http://", "https://")):
         raise RuleFileError(path, f"{key}.url", "must be an http(s) address")
     if not isinstance(s.get("verified"), bool):
-        raise RuleFileError(path, f"{key}.verified", "must be true or false (false where the wording is recalled)")
+        raise RuleFileError(
+            path, f"{key}.verified", "must be true or false (false where the wording is recalled)"
+        )
     return Source(
         title=s["title"],
         article=str(s["article"]),
@@ -253,7 +259,11 @@ class RuleYamlLoader(yaml.SafeLoader):
 
 
 RuleYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 RuleYamlLoader.add_implicit_resolver(
@@ -306,7 +316,9 @@ def parse_lexicon(path: Path, item_category: dict[str, str]) -> dict[str, dict[s
             for p in phrases:
                 n = normalise(str(p))
                 if owner.get(n, item) != item:
-                    raise RuleFileError(path, f"items.{item}.{lang}", f"phrase {p!r} also maps to {owner[n]!r}")
+                    raise RuleFileError(
+                        path, f"items.{item}.{lang}", f"phrase {p!r} also maps to {owner[n]!r}"
+                    )
                 owner[n] = item
     return out
 
@@ -329,7 +341,8 @@ def _parse_principle(d: Any, path: Path, where: str, standard_id: str, seen: set
     if bad:
         raise RuleFileError(path, f"{where}.topics", f"unknown topic {bad[0]!r}")
     children = tuple(
-        _parse_principle(c, path, f"{where}.items[{i}]", standard_id, seen) for i, c in enumerate(d.get("items") or [])
+        _parse_principle(c, path, f"{where}.items[{i}]", standard_id, seen)
+        for i, c in enumerate(d.get("items") or [])
     )
     return Principle(
         id=pid,
@@ -349,14 +362,28 @@ def parse_standard(path: Path, seen: set[str]) -> Standard:
     d = _read(path)
     _only(
         d,
-        {"id", "title", "short_title", "publisher", "kind", "binding", "from", "until", "summary", "source",
-         "items", "version", "note"},
+        {
+            "id",
+            "title",
+            "short_title",
+            "publisher",
+            "kind",
+            "binding",
+            "from",
+            "until",
+            "summary",
+            "source",
+            "items",
+            "version",
+            "note",
+        },
         path,
         "",
     )
     sid = _req(d, "id", path, "")
     items = tuple(
-        _parse_principle(p, path, f"items[{i}]", sid, seen) for i, p in enumerate(_req(d, "items", path, "", list))
+        _parse_principle(p, path, f"items[{i}]", sid, seen)
+        for i, p in enumerate(_req(d, "items", path, "", list))
     )
     return Standard(
         id=sid,
@@ -375,12 +402,20 @@ def parse_standard(path: Path, seen: set[str]) -> Standard:
 
 def _parse_cap(c: Any, path: Path, where: str) -> Cap:
     if not isinstance(c, dict):
-        raise RuleFileError(path, where, "must be a mapping with kind: zero | fixed | wage_multiple | unknown")
-    _only(c, {"kind", "amount", "currency", "months", "per_contract_months", "max_months", "max_amount", "note"},
-          path, where)
+        raise RuleFileError(
+            path, where, "must be a mapping with kind: zero | fixed | wage_multiple | unknown"
+        )
+    _only(
+        c,
+        {"kind", "amount", "currency", "months", "per_contract_months", "max_months", "max_amount", "note"},
+        path,
+        where,
+    )
     kind = c.get("kind")
     if kind not in CAP_KINDS:
-        raise RuleFileError(path, f"{where}.kind", f"unknown cap kind {kind!r}: use one of {', '.join(CAP_KINDS)}")
+        raise RuleFileError(
+            path, f"{where}.kind", f"unknown cap kind {kind!r}: use one of {', '.join(CAP_KINDS)}"
+        )
 
     def num(key: str, required: bool = False) -> float | None:
         v = c.get(key)
@@ -440,17 +475,27 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
             raise RuleFileError(path, f"{where}.id", "duplicate rule id")
         seen_rules.add(rid)
         applies = r.get("applies_to") or {}
-        _only(applies, {"destinations", "origins", "domestic_work", "sex", "occupations", "occupation_keywords"},
-              path, f"{where}.applies_to")
+        _only(
+            applies,
+            {"destinations", "origins", "domestic_work", "sex", "occupations", "occupation_keywords"},
+            path,
+            f"{where}.applies_to",
+        )
         for k in ("destinations", "origins"):
             for code in applies.get(k) or []:
                 if not isinstance(code, str) or not _CODE2.match(code):
-                    raise RuleFileError(path, f"{where}.applies_to.{k}", f"{code!r} is not an ISO alpha-2 code")
+                    raise RuleFileError(
+                        path, f"{where}.applies_to.{k}", f"{code!r} is not an ISO alpha-2 code"
+                    )
         versions = []
         for j, v in enumerate(_req(r, "versions", path, where, list)):
             vw = f"{where}.versions[{j}]"
-            _only(v, {"from", "until", "cap", "capped", "allowed", "prohibited", "payees", "source", "note"},
-                  path, vw)
+            _only(
+                v,
+                {"from", "until", "cap", "capped", "allowed", "prohibited", "payees", "source", "note"},
+                path,
+                vw,
+            )
             start = _date(v.get("from"), path, f"{vw}.from")
             until = _date(v.get("until"), path, f"{vw}.until", optional=True)
             assert start is not None
@@ -462,7 +507,9 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
             ec, ea, ep = ruleset.expand(capped), ruleset.expand(allowed), ruleset.expand(prohibited)
             clash = (ec & ea) | (ec & ep) | (ea & ep)
             if clash:
-                raise RuleFileError(path, vw, f"item {sorted(clash)[0]!r} is in more than one of capped/allowed/prohibited")
+                raise RuleFileError(
+                    path, vw, f"item {sorted(clash)[0]!r} is in more than one of capped/allowed/prohibited"
+                )
             if capped and "cap" not in v:
                 raise RuleFileError(path, f"{vw}.cap", "is missing: capped items need a cap")
             cap = _parse_cap(v["cap"], path, f"{vw}.cap") if "cap" in v else None
@@ -470,17 +517,32 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
             if payees is not None and any(p not in ROLES for p in payees):
                 raise RuleFileError(path, f"{vw}.payees", f"roles must be among {', '.join(ROLES)}")
             versions.append(
-                RuleVersion(start, until, cap, ec, ea, ep, frozenset(payees) if payees else None,
-                            _source(v, path, vw), str(v.get("note") or ""))
+                RuleVersion(
+                    start,
+                    until,
+                    cap,
+                    ec,
+                    ea,
+                    ep,
+                    frozenset(payees) if payees else None,
+                    _source(v, path, vw),
+                    str(v.get("note") or ""),
+                )
             )
         versions.sort(key=lambda v: v.start)
         for a, b in zip(versions, versions[1:], strict=False):
             if a.until is None or a.until >= b.start:
                 raise RuleFileError(
-                    path, f"{where}.versions", f"overlapping periods: version from {a.start} overlaps {b.start}"
+                    path,
+                    f"{where}.versions",
+                    f"overlapping periods: version from {a.start} overlaps {b.start}",
                 )
-        rules.append(Rule(rid, cc, _req(r, "title", path, where), str(r.get("summary", "")), applies, tuple(versions)))
-    return CountryLaw(cc, _req(d, "name", path, ""), role, str(d.get("authority", "")), tuple(rules), str(path))
+        rules.append(
+            Rule(rid, cc, _req(r, "title", path, where), str(r.get("summary", "")), applies, tuple(versions))
+        )
+    return CountryLaw(
+        cc, _req(d, "name", path, ""), role, str(d.get("authority", "")), tuple(rules), str(path)
+    )
 
 
 def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:

@@ -11,9 +11,11 @@ from fairrecruit.core.models import Organisation, User
 
 class Assessment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - NULL = no key, unique otherwise
     input_hash = models.CharField(max_length=64)
     journey = models.JSONField()
     result = models.JSONField()
@@ -27,7 +29,9 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="uniq_assessment_idempotency"),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], name="uniq_assessment_idempotency"
+            ),
         ]
         indexes = [models.Index(fields=["origin", "destination", "reference_date"])]
 

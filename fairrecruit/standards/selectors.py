@@ -45,33 +45,66 @@ def _version_view(rs: RuleSet, v: RuleVersion) -> dict[str, Any]:
         else:
             cap = "a limit exists, but FairRecruit does not know the amount"
     return {
-        "from": v.start, "until": v.until, "cap": cap,
-        "capped": _names(rs, v.capped), "allowed": _names(rs, v.allowed), "prohibited": _names(rs, v.prohibited),
-        "payees": sorted(v.payees) if v.payees else None, "source": v.source, "note": v.note,
+        "from": v.start,
+        "until": v.until,
+        "cap": cap,
+        "capped": _names(rs, v.capped),
+        "allowed": _names(rs, v.allowed),
+        "prohibited": _names(rs, v.prohibited),
+        "payees": sorted(v.payees) if v.payees else None,
+        "source": v.source,
+        "note": v.note,
     }
 
 
-def rules_in_force(*, origin: str, destination: str, day: dt.date, occupation: str = "", isco08: str = "",
-                   domestic_work: bool = False, sex: str | None = None) -> list[dict[str, Any]]:
+def rules_in_force(
+    *,
+    origin: str,
+    destination: str,
+    day: dt.date,
+    occupation: str = "",
+    isco08: str = "",
+    domestic_work: bool = False,
+    sex: str | None = None,
+) -> list[dict[str, Any]]:
     """For a worker's situation: the zero-fee standard and the origin and destination laws in force on ``day``."""
     rs = get_rules()
-    journey = {"origin": origin, "destination": destination, "domestic_work": domestic_work, "sex": sex,
-               "occupation": {"title": occupation, "isco08": isco08}}
+    journey = {
+        "origin": origin,
+        "destination": destination,
+        "domestic_work": domestic_work,
+        "sex": sex,
+        "occupation": {"title": occupation, "isco08": isco08},
+    }
     out: list[dict[str, Any]] = []
     zero = [rs.principles[p] for p in ZERO_FEE_PRINCIPLES if p in rs.principles]
     zero = [p for p in zero if rs.standards[p.standard_id].start <= day]
-    out.append({"id": ZERO_FEE_ID, "role": "international", "title": "International standard: the employer pays",
-                "found": bool(zero), "principles": zero,
-                "summary": "No recruitment fees or related costs should be charged to workers."})
+    out.append(
+        {
+            "id": ZERO_FEE_ID,
+            "role": "international",
+            "title": "International standard: the employer pays",
+            "found": bool(zero),
+            "principles": zero,
+            "summary": "No recruitment fees or related costs should be charged to workers.",
+        }
+    )
     for role, cc in (("origin", origin), ("destination", destination)):
         law = rs.laws.get(cc)
-        entry: dict[str, Any] = {"id": f"law-{cc.lower()}", "role": role, "country": cc,
-                                 "title": f"Law of {_country_name(cc)}", "found": False}
+        entry: dict[str, Any] = {
+            "id": f"law-{cc.lower()}",
+            "role": role,
+            "country": cc,
+            "title": f"Law of {_country_name(cc)}",
+            "found": False,
+        }
         if law is not None and law.role == role:
             picked = select_rule(law, journey, day)
             if picked:
                 rule, version = picked
-                entry.update(found=True, rule=rule, version=_version_view(rs, version), authority=law.authority)
+                entry.update(
+                    found=True, rule=rule, version=_version_view(rs, version), authority=law.authority
+                )
         out.append(entry)
     return out
 
@@ -80,8 +113,11 @@ def assessments_visible_to(user: User | None) -> QuerySet[Assessment]:
     scope, orgs = scope_for(user, "assessment.view")
     if scope == Scope.ALL:
         return Assessment.objects.all()
-    qs = Assessment.objects.filter(created_by=user) if user is not None and user.is_authenticated else (
-        Assessment.objects.none())
+    qs = (
+        Assessment.objects.filter(created_by=user)
+        if user is not None and user.is_authenticated
+        else (Assessment.objects.none())
+    )
     if scope == Scope.ORGANISATION:
         qs = qs | Assessment.objects.filter(organisation_id__in=orgs)
     return qs

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.services import audit_record
-from fairrecruit.standards.engine import JourneyError, ZERO_FEE_ID, default_assessor
+from fairrecruit.standards.engine import ZERO_FEE_ID, JourneyError, default_assessor
 from fairrecruit.standards.models import Assessment
 
 
@@ -61,9 +61,17 @@ def assessment_create(
                 reference_date=result["reference_date"],
                 owed_zero_fee_usd=None if owed_usd is None else Decimal(str(owed_usd)),
             )
-            audit_record(actor=actor, action="assessment.create", target=a, organisation=organisation,
-                         new={"corridor": result["corridor"], "ruleset_version": result["ruleset_version"],
-                              "owed": result["owed"]})
+            audit_record(
+                actor=actor,
+                action="assessment.create",
+                target=a,
+                organisation=organisation,
+                new={
+                    "corridor": result["corridor"],
+                    "ruleset_version": result["ruleset_version"],
+                    "owed": result["owed"],
+                },
+            )
     except IntegrityError:
         # A concurrent retry with the same key won the race: return what it stored.
         existing = Assessment.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()

@@ -15,15 +15,41 @@ from fairrecruit.standards.engine import validate_journey
 from fairrecruit.standards.forms import ChargesForm, JourneyForm, PaymentFormSet, attach_errors, to_journey
 from fairrecruit.standards.loader import get_rules
 
-COMMON_CURRENCIES = ["NPR", "BDT", "INR", "PHP", "IDR", "VND", "LKR", "PKR", "MMK", "QAR", "AED", "SAR", "KWD",
-                     "OMR", "BHD", "MYR", "SGD", "JOD", "USD", "EUR"]
+COMMON_CURRENCIES = [
+    "NPR",
+    "BDT",
+    "INR",
+    "PHP",
+    "IDR",
+    "VND",
+    "LKR",
+    "PKR",
+    "MMK",
+    "QAR",
+    "AED",
+    "SAR",
+    "KWD",
+    "OMR",
+    "BHD",
+    "MYR",
+    "SGD",
+    "JOD",
+    "USD",
+    "EUR",
+]
 
 
 def standards_list(request: HttpRequest) -> HttpResponse:
     rs = get_rules()
-    return render(request, "standards/list.html", {"standards": list(rs.standards.values()),
-                                                   "laws": sorted(rs.laws.values(), key=lambda x: x.name),
-                                                   "ruleset_version": rs.version})
+    return render(
+        request,
+        "standards/list.html",
+        {
+            "standards": list(rs.standards.values()),
+            "laws": sorted(rs.laws.values(), key=lambda x: x.name),
+            "ruleset_version": rs.version,
+        },
+    )
 
 
 def standard_detail(request: HttpRequest, standard_id: str) -> HttpResponse:
@@ -47,9 +73,14 @@ def charges(request: HttpRequest) -> HttpResponse:
     results = None
     if request.GET and form.is_valid():
         d = form.cleaned_data
-        results = selectors.rules_in_force(origin=d["origin"], destination=d["destination"], day=d["date"],
-                                           occupation=d["occupation"], domestic_work=d["domestic_work"],
-                                           sex=d["sex"] or None)
+        results = selectors.rules_in_force(
+            origin=d["origin"],
+            destination=d["destination"],
+            day=d["date"],
+            occupation=d["occupation"],
+            domestic_work=d["domestic_work"],
+            sex=d["sex"] or None,
+        )
     return render(request, "standards/charges.html", {"form": form, "results": results})
 
 
@@ -87,4 +118,3 @@ def _rates_note(result: dict[str, Any]) -> list[str]:
         if r and p["currency"] != "USD":
             notes.append(f"{p['currency']}: {r['per_usd']:g} per USD on {r['date']} ({r['source']})")
     return sorted(set(notes))
-

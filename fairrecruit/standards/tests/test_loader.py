@@ -58,8 +58,11 @@ def test_norway_is_not_false(tmp_path: Path) -> None:
     dst = tmp_path / "rules"
     shutil.copytree(RULES_DIR, dst)
     (dst / "countries" / "zz.yaml").write_text(
-        (BAD / "unknown_key" / "zz.yaml").read_text().replace("        maximum: 5\n", "")
+        (BAD / "unknown_key" / "zz.yaml")
+        .read_text()
+        .replace("        maximum: 5\n", "")
         .replace("    title: Test cap", "    title: Test cap\n    applies_to: {destinations: [NO]}"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     rule = load_rules(dst).laws["ZZ"].rules[0]
     assert rule.applies_to["destinations"] == ["NO"]

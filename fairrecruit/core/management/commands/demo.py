@@ -36,8 +36,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         n = self.load()
-        self.stdout.write(f"demo data ready: {n} new assessments; users brand, union, regulator, staff "
-                          f"(password {DEMO_PASSWORD!r})")
+        self.stdout.write(
+            f"demo data ready: {n} new assessments; users brand, union, regulator, staff "
+            f"(password {DEMO_PASSWORD!r})"
+        )
         if not opts["no_serve"]:
             self.stdout.write(f"open http://{opts['addr']}/")
             call_command("runserver", opts["addr"], use_reloader=False)
@@ -48,18 +50,24 @@ class Command(BaseCommand):
         users = {}
         for name, kind, country, username, role in DEMO_ORGS:
             org = Organisation.objects.filter(name=name).first() or organisation_create(
-                actor=None, name=name, kind=kind, country=country)
+                actor=None, name=name, kind=kind, country=country
+            )
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User.objects.create_user(username=username, password=DEMO_PASSWORD,
-                                                is_staff=role == Role.STAFF, is_superuser=role == Role.STAFF)
+                user = User.objects.create_user(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    is_staff=role == Role.STAFF,
+                    is_superuser=role == Role.STAFF,
+                )
             membership_grant(actor=None, user=user, organisation=org, role=role)
             users[username] = (user, org)
         user, org = users["brand"]
         created = 0
         for line in DEMO_JOURNEYS.read_text(encoding="utf-8").splitlines():
             journey = json.loads(line)
-            _, new = assessment_create(actor=user, organisation=org, journey=journey,
-                                       idempotency_key=f"demo:{journey['id']}")
+            _, new = assessment_create(
+                actor=user, organisation=org, journey=journey, idempotency_key=f"demo:{journey['id']}"
+            )
             created += new
         return created

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="journey JSON file, or - for standard input; with --batch the input file")
+        parser.add_argument(
+            "file", help="journey JSON file, or - for standard input; with --batch the input file"
+        )
         parser.add_argument("--format", choices=["json", "table"], default="json")
         parser.add_argument("--batch", action="store_true", help="input is .jsonl, .csv or .parquet")
         parser.add_argument("--output", "-o", help="batch output file (default: <input>.results.<ext>)")
@@ -29,8 +31,9 @@ class Command(BaseCommand):
 
             src = Path(opts["file"])
             try:
-                summary = assess_file(src, Path(opts["output"]) if opts["output"] else None,
-                                      progress=opts["progress"])
+                summary = assess_file(
+                    src, Path(opts["output"]) if opts["output"] else None, progress=opts["progress"]
+                )
             except BatchError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(json.dumps(summary))
@@ -56,9 +59,12 @@ class Command(BaseCommand):
 
 
 def render_table(r: dict[str, Any]) -> str:
-    lines = [f"Journey {r.get('journey_id') or ''} {r['corridor']}, law on {r['reference_date']}, "
-             f"rule set {r['ruleset_version']}",
-             f"Paid: {_m(r['paid'])}", ""]
+    lines = [
+        f"Journey {r.get('journey_id') or ''} {r['corridor']}, law on {r['reference_date']}, "
+        f"rule set {r['ruleset_version']}",
+        f"Paid: {_m(r['paid'])}",
+        "",
+    ]
     lines.append(f"{'standard':16} {'status':11} {'owed':>16}  {'owed USD':>10}  rule")
     for s in r["standards"]:
         o = s["owed"]
@@ -70,15 +76,23 @@ def render_table(r: dict[str, Any]) -> str:
         lines.append(f"{s['id']:16} {s['status']:11} {owed:>16}  {usd:>10}  {rule}")
     lines.append("")
     for p in r["payments"]:
-        verdicts = ", ".join(f"{s['id']}={v['verdict']}" for s in r["standards"] for v in s["payments"]
-                             if v["index"] == p["index"])
-        lines.append(f"#{p['index'] + 1} {p['amount']:,.2f} {p['currency']} {p['date']} {p['item']}: {verdicts}")
+        verdicts = ", ".join(
+            f"{s['id']}={v['verdict']}"
+            for s in r["standards"]
+            for v in s["payments"]
+            if v["index"] == p["index"]
+        )
+        lines.append(
+            f"#{p['index'] + 1} {p['amount']:,.2f} {p['currency']} {p['date']} {p['item']}: {verdicts}"
+        )
     for f in r["findings"]:
         cites = ", ".join(c["id"] for c in f["principles"])
         lines.append(f"finding: {f['message']} [{cites}]")
     sdg = r["sdg_10_7_1"]
     if sdg.get("months") is not None:
-        lines.append(f"SDG 10.7.1 recruitment cost indicator: {sdg['months']:.2f} months of first-month earnings")
+        lines.append(
+            f"SDG 10.7.1 recruitment cost indicator: {sdg['months']:.2f} months of first-month earnings"
+        )
     return "\n".join(lines)
 
 

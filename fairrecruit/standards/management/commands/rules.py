@@ -20,8 +20,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if opts["action"] == "check":
             n = sum(len(r.versions) for law in rs.laws.values() for r in law.rules)
-            self.stdout.write(f"ok: rule set {rs.version}, {len(rs.standards)} standards, "
-                              f"{len(rs.principles)} principles, {len(rs.laws)} countries, {n} rule versions")
+            self.stdout.write(
+                f"ok: rule set {rs.version}, {len(rs.standards)} standards, "
+                f"{len(rs.principles)} principles, {len(rs.laws)} countries, {n} rule versions"
+            )
             return
         for law in sorted(rs.laws.values(), key=lambda x: x.country):
             self.stdout.write(f"{law.country} {law.name} ({law.role})")

@@ -1,0 +1,175 @@
+"""The assessment engine: amounts owed, no-rule answers, findings, SDG 10.7.1, trace, and properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fairrecruit.standards.engine import JourneyError, default_assessor, validate_journey
+from fairrecruit.standards.loader import get_rules
+from fairrecruit.standards.tests.journeys import journey
+
+
+def test_nepal_gulf_2019_owed_under_each_standard() -> None:
+    r = default_assessor().assess(journey())
+    # Nepal: service fee over the NPR 10,000 cap (110,000) + ticket the employer must pay (30,000).
+    assert r["owed"]["law-np"]["amount"] == pytest.approx(140000)
+    assert r["owed"]["law-np"]["currency"] == "NPR"
+    # Zero-fee standard: everything the worker paid.
+    assert r["owed"]["ilo-zero-fee"]["amount"] == pytest.approx(155000)
+    assert r["owed"]["ilo-zero-fee"]["amount_usd"] == pytest.approx(r["paid"]["amount_usd"], rel=1e-6)
+    np_std = next(s for s in r["standards"] if s["id"] == "law-np")
+    verdicts = {v["index"]: v["verdict"] for v in np_std["payments"]}
+    assert verdicts == {0: "over_cap", 1: "unlawful", 2: "lawful"}
+    assert np_std["rule"]["id"] == "np.gulf-service-charge"
+    assert np_std["rule"]["source"]["verified"] is False
+
+
+def test_usd_uses_the_rate_of_the_payment_date_and_records_it() -> None:
+    r = default_assessor().assess(journey())
+    p = r["payments"][0]
+    assert p["rate"]["currency"] == "NPR"
+    assert dt.date.fromisoformat(p["rate"]["date"]) <= dt.date(2019, 3, 5)
+    assert 100 < p["rate"]["per_usd"] < 130  # NPR per USD in 2019
+    assert p["amount_usd"] == pytest.approx(120000 / p["rate"]["per_usd"], abs=0.01)
+
+
+def test_the_day_before_free_visa_free_ticket_uses_the_old_ceiling() -> None:
+    pays = [{"amount": 80000, "currency": "NPR", "date": "2015-06-30", "category": "service_fee"}]
+    before = default_assessor().assess(journey(recruitment_date="2015-06-30", payments=pays))
+    after = default_assessor().assess(journey(recruitment_date="2015-07-01", payments=[{**pays[0], "date": "2015-07-01"}]))
+    assert before["owed"]["law-np"]["amount"] == pytest.approx(10000)  # over NPR 70,000
+    assert after["owed"]["law-np"]["amount"] == pytest.approx(70000)  # over NPR 10,000
+
+
+def test_unknown_corridor_says_no_rule_never_zero() -> None:
+    r = default_assessor().assess(journey(origin="KE", destination="LB"))
+    for sid in ("law-ke", "law-lb"):
+        assert r["owed"][sid]["amount"] is None
+        assert r["owed"][sid]["status"] == "no_rule"
+    std = next(s for s in r["standards"] if s["id"] == "law-ke")
+    assert "No rule" in std["message"]
+
+
+def test_date_before_any_rule_says_no_rule() -> None:
+    r = default_assessor().assess(journey(recruitment_date="2001-01-01", payments=[]))
+    assert r["owed"]["law-np"]["amount"] is None
+    assert r["owed"]["ilo-zero-fee"]["status"] == "no_rule"
+
+
+def test_unclassified_purpose_is_flagged_not_guessed() -> None:
+    pays = [{"amount": 5000, "currency": "NPR", "date": "2019-03-05", "purpose": "xyzzy plugh"}]
+    r = default_assessor().assess(journey(payments=pays))
+    assert r["unclassified"] == [0]
+    np_std = next(s for s in r["standards"] if s["id"] == "law-np")
+    assert np_std["payments"][0]["verdict"] == "unclassified"
+    assert np_std["status"] == "incomplete"
+    zero = next(s for s in r["standards"] if s["id"] == "ilo-zero-fee")
+    assert zero["payments"][0]["needs_review"] is True
+
+
+def test_findings_cite_principles_and_detect_low_wage() -> None:
+    r = default_assessor().assess(journey(first_month_earnings={"amount": 700, "currency": "QAR"}))
+    types = {f["type"]: f for f in r["findings"]}
+    assert {"documents_retained", "wage_lower_than_promised", "fees_charged"} <= set(types)
+    assert types["wage_lower_than_promised"]["source"] == "detected"
+    if get_rules().principles:
+        ids = {p["id"] for p in types["documents_retained"]["principles"]}
+        assert "ILO-FR/GP11" in ids
+        assert "ILO-FR/GP07" in {p["id"] for p in types["fees_charged"]["principles"]}
+
+
+def test_sdg_indicator_is_costs_over_first_month_earnings() -> None:
+    pays = [{"amount": 2000, "currency": "QAR", "date": "2019-03-05", "category": "service_fee"}]
+    r = default_assessor().assess(journey(payments=pays, first_month_earnings={"amount": 800, "currency": "QAR"}))
+    assert r["sdg_10_7_1"]["months"] == pytest.approx(2.5)
+
+
+def test_trace_names_rule_value_and_date() -> None:
+    r = default_assessor().assess(journey())
+    cap = next(t for t in r["trace"] if t["step"] == "cap" and t["standard"] == "law-np")
+    assert cap["rule"] == "np.gulf-service-charge"
+    assert cap["value"] == 10000
+    assert cap["date"] == "2019-03-01"
+    assert r["ruleset_version"] == get_rules().version
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"payments": [{"amount": -5, "currency": "NPR", "date": "2019-03-05", "category": "visa"}]}, "payments[0].amount"),
+        ({"payments": [{"amount": "ten", "currency": "NPR", "date": "2019-03-05", "category": "visa"}]}, "payments[0].amount"),
+        ({"payments": [{"amount": 5, "currency": "XYZ", "date": "2019-03-05", "category": "visa"}]}, "payments[0].currency"),
+        ({"payments": [{"amount": 5, "currency": "NPR", "date": "2019-02-30", "category": "visa"}]}, "payments[0].date"),
+        ({"payments": [{"amount": 5, "currency": "NPR", "date": "2019-02-03", "category": "happiness"}]}, "payments[0].category"),
+        ({"origin": "XX"}, "origin"),
+        ({"destination": "qatar"}, "destination"),
+        ({"recruitment_date": "2019-13-01"}, "recruitment_date"),
+        ({"departure_date": "2018-01-01"}, "departure_date"),
+        ({"first_month_earnings": None}, "first_month_earnings"),
+        ({"contract_months": 0}, "contract_months"),
+    ],
+)
+def test_bad_input_names_the_field(change: dict, field: str) -> None:
+    j = journey(**change)
+    if change.get("first_month_earnings", 1) is None:
+        del j["first_month_earnings"]
+    errors = {e.field: e.message for e in validate_journey(j)}
+    assert field in errors, errors
+    with pytest.raises(JourneyError):
+        default_assessor().assess(j)
+
+
+def test_future_date_is_refused() -> None:
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert "recruitment_date" in {e.field for e in validate_journey(journey(recruitment_date=tomorrow))}
+
+
+# --- properties ---------------------------------------------------------------------------------------------
+
+CORRIDORS = [("NP", "QA"), ("NP", "MY"), ("BD", "SA"), ("BD", "MY"), ("IN", "AE"), ("PH", "SA"), ("ID", "SA"),
+             ("VN", "JP"), ("LK", "QA"), ("KE", "SA")]
+ITEMS = sorted(get_rules().item_category)
+CURRENCIES = ["NPR", "BDT", "INR", "PHP", "USD", "QAR", "SAR"]
+
+payment = st.fixed_dictionaries({
+    "amount": st.floats(min_value=1, max_value=500000, allow_nan=False).map(lambda x: round(x, 2)),
+    "currency": st.sampled_from(CURRENCIES),
+    "date": st.dates(dt.date(2010, 1, 1), dt.date(2025, 12, 31)).map(dt.date.isoformat),
+    "category": st.sampled_from(ITEMS),
+    "paid_to": st.sampled_from(["sub_agent", "licensed_agency", "destination_agency", "employer"]),
+})
+journeys = st.builds(
+    lambda corridor, day, dom, sex, months, wage, pays: {
+        "origin": corridor[0], "destination": corridor[1], "recruitment_date": day.isoformat(),
+        "domestic_work": dom, "sex": sex, "contract_months": months,
+        "promised_wage": {"amount": wage, "currency": "USD"}, "first_month_earnings": {"amount": wage, "currency": "USD"},
+        "payments": pays,
+    },
+    st.sampled_from(CORRIDORS), st.dates(dt.date(2010, 1, 1), dt.date(2025, 12, 31)), st.booleans(),
+    st.sampled_from(["F", "M"]), st.integers(1, 60), st.integers(100, 3000), st.lists(payment, max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journeys, st.randoms(use_true_random=False))
+def test_properties(j: dict, rnd: random.Random) -> None:
+    r = default_assessor().assess(j)
+    paid = r["paid"]["amount"]
+    zero = r["owed"]["ilo-zero-fee"]["amount"]
+    for sid, owed in r["owed"].items():
+        if owed["amount"] is not None:
+            assert owed["amount"] <= paid + 0.01, sid  # owed never exceeds what was paid
+            if zero is not None:
+                assert owed["amount"] <= zero + 0.01, sid  # zero-fee owes at least any law
+    shuffled = dict(j, payments=rnd.sample(j["payments"], len(j["payments"])))
+    r2 = default_assessor().assess(shuffled)
+    for sid in r["owed"]:
+        a, b = r["owed"][sid]["amount"], r2["owed"][sid]["amount"]
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert a == pytest.approx(b, abs=0.01), sid  # order of payments does not matter

@@ -1,0 +1,70 @@
+"""Worker pages over real HTTP: Check my fees, What may they charge, standards."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from fairrecruit.core.models import AuditEvent
+from fairrecruit.standards.models import Assessment
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "origin": "NP", "destination": "QA", "occupation": "labourer", "recruitment_date": "2019-03-01",
+    "contract_months": "24", "promised_wage_amount": "1000", "promised_wage_currency": "qar",
+    "earnings_amount": "1000", "earnings_currency": "QAR",
+    "p-TOTAL_FORMS": "4", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "0", "p-MAX_NUM_FORMS": "20",
+    "p-0-amount": "120000", "p-0-currency": "NPR", "p-0-date": "2019-03-05", "p-0-purpose": "service charge",
+    "p-0-paid_to": "licensed_agency",
+    "p-1-amount": "30000", "p-1-currency": "NPR", "p-1-date": "2019-03-05", "p-1-purpose": "air ticket",
+}
+
+
+def test_check_my_fees_shows_what_is_owed_and_stores_nothing(client: Client) -> None:
+    assert client.get("/check/").status_code == 200
+    r = client.post("/check/", FORM)
+    assert r.status_code == 200, r.content.decode()[:2000]
+    html = r.content.decode()
+    assert 'id="result"' in html
+    assert "140,000" in html or "140000" in html  # Nepal: 110,000 over the cap + 30,000 ticket
+    assert "Nothing you typed was stored." in html
+    assert Assessment.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+def test_check_my_fees_names_the_bad_field(client: Client) -> None:
+    bad = dict(FORM, **{"p-0-amount": "-5", "earnings_currency": "XYZ", "recruitment_date": "2019-02-30"})
+    r = client.post("/check/", bad)
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "must be more than 0" in html
+    assert "unknown currency &#x27;XYZ&#x27;" in html
+    assert "impossible date" in html
+    assert 'id="result"' not in html
+
+
+def test_what_may_they_charge_shows_rules_with_citations(client: Client) -> None:
+    r = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2019-01-01"})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "at most 10,000 NPR" in html
+    assert "wording recalled, not checked against the official text" in html
+    assert "https://english.nepalnews.com/?p=187243" in html
+
+
+def test_unknown_country_rule_is_said_plainly(client: Client) -> None:
+    html = client.get("/charges/", {"origin": "KE", "destination": "LB"}).content.decode()
+    assert "FairRecruit does not know a rule for this country and date" in html
+
+
+def test_law_page_lists_every_version(client: Client) -> None:
+    html = client.get("/standards/law/NP/").content.decode()
+    assert "2015-06-30" in html and "2015-07-01" in html
+
+
+def test_arabic_pages_are_right_to_left(client: Client) -> None:
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    html = client.get("/check/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    html = client.get("/check/", headers={"Accept-Language": "ne"}).content.decode()
+    assert 'dir="rtl"' in html  # the remembered choice wins over the browser's language
