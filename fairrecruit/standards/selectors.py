@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
@@ -107,6 +110,13 @@ def rules_in_force(
                 )
         out.append(entry)
     return out
+
+
+@lru_cache(maxsize=1)
+def example_journeys() -> tuple[dict[str, Any], ...]:
+    """The demo journeys shipped in examples/demo_journeys.jsonl (made-up workers on real corridors)."""
+    path = Path(__file__).parent / "examples" / "demo_journeys.jsonl"
+    return tuple(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 def assessments_visible_to(user: User | None) -> QuerySet[Assessment]:

@@ -9,4 +9,6 @@ urlpatterns = [
     path("standards/<str:standard_id>/", views.standard_detail, name="detail"),
     path("charges/", views.charges, name="charges"),
     path("check/", views.check_fees, name="check"),
+    path("check/examples/", views.examples, name="examples"),
+    path("check/examples/<str:journey_id>/", views.example, name="example"),
 ]

@@ -111,6 +111,25 @@ def check_fees(request: HttpRequest) -> HttpResponse:
     return render(request, "standards/check.html", ctx, status=400 if failed else 200)
 
 
+def examples(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for j in selectors.example_journeys():
+        r = services.assessment_compute(journey=j)
+        rows.append({"id": j["id"], "origin": j["origin"], "destination": j["destination"],
+                     "occupation": (j.get("occupation") or {}).get("title", ""), "date": j["recruitment_date"],
+                     "paid": r["paid"], "owed": r["owed"]["ilo-zero-fee"]})
+    return render(request, "standards/examples.html", {"examples": rows})
+
+
+def example(request: HttpRequest, journey_id: str) -> HttpResponse:
+    j = next((x for x in selectors.example_journeys() if x["id"] == journey_id), None)
+    if j is None:
+        raise Http404("No such example")
+    result = services.assessment_compute(journey=j)
+    return render(request, "standards/example.html",
+                  {"journey": j, "result": result, "example": True, "rule_texts": _rates_note(result)})
+
+
 def _rates_note(result: dict[str, Any]) -> list[str]:
     notes = []
     for p in result["payments"]:

@@ -68,3 +68,12 @@ def test_arabic_pages_are_right_to_left(client: Client) -> None:
     assert '<html lang="ar" dir="rtl">' in html
     html = client.get("/check/", headers={"Accept-Language": "ne"}).content.decode()
     assert 'dir="rtl"' in html  # the remembered choice wins over the browser's language
+
+
+def test_demo_journeys_are_visible_without_an_account(client: Client) -> None:
+    html = client.get("/check/examples/").content.decode()
+    assert html.count("/check/examples/") >= 30
+    page = client.get("/check/examples/bd-sa-2018-labourer/")
+    assert page.status_code == 200
+    assert 'id="std-law-bd"' in page.content.decode()
+    assert client.get("/check/examples/nope/").status_code == 404
