@@ -47,7 +47,7 @@ EVENT_TEXT = {
     "deception": "You were deceived about the job.",
     "fees_charged": "You were charged recruitment fees or costs that the employer should pay.",
 }
-CITED_STANDARDS = ("ilo-fr", "iris", "dhaka", "ilo-fees", "employer-pays")
+CITED_STANDARDS = ("ilo-fr", "iris", "dhaka", "employer-pays")  # principles; the fee definition is cited by the zero-fee standard
 
 
 # --- input validation ----------------------------------------------------------------------------------------

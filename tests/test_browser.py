@@ -1,0 +1,178 @@
+"""The worker pages in a real Chromium on a slow phone: a real server (pytest-django's live_server), Debian's
+chromium driven by Playwright, no mocks. Run `sh scripts/system-deps.sh` first; without Chromium these
+tests fail (they never skip)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+SLOW_3G = {  # about 400 kbit/s each way with 400 ms round trips
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 400_000 / 8,
+    "uploadThroughput": 400_000 / 8,
+}
+PAGE_BUDGET = 60 * 1024
+
+
+@contextmanager
+def phone(live_server: Any, throttle: bool = True) -> Iterator[Page]:
+    """A fresh browser on a phone-sized screen over a slow network, with no cookies (no account).
+
+    Playwright runs inside the test body (not in a fixture) so that a missing or broken Chromium makes the
+    test FAIL, and so that its event loop is gone before pytest-django flushes the database."""
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - any launch problem is a failure, with the reason
+            pytest.fail(f"cannot launch {CHROMIUM} (run `sh scripts/system-deps.sh`): {exc}")
+        try:
+            context = browser.new_context(base_url=live_server.url, locale="en-GB", **PHONE)
+            context.set_default_timeout(15_000)
+            page = context.new_page()
+            if throttle:
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+            yield page
+        finally:
+            browser.close()
+
+
+def fill_journey(page: Page) -> None:
+    """Nepal -> Qatar, 2019: 120,000 NPR agency service charge and a 30,000 NPR ticket typed in Nepali."""
+    page.select_option("#id_origin", "NP")
+    page.select_option("#id_destination", "QA")
+    page.fill("#id_recruitment_date", "2019-03-01")
+    page.fill("#id_contract_months", "24")
+    page.fill("#id_promised_wage_amount", "1000")
+    page.fill("#id_promised_wage_currency", "QAR")
+    page.fill("#id_earnings_amount", "1000")
+    page.fill("#id_earnings_currency", "QAR")
+    page.fill("#id_p-0-amount", "120000")
+    page.fill("#id_p-0-currency", "NPR")
+    page.fill("#id_p-0-date", "2019-03-05")
+    page.fill("#id_p-0-purpose", "service charge")
+    page.select_option("#id_p-0-paid_to", "licensed_agency")
+    page.fill("#id_p-1-amount", "30000")
+    page.fill("#id_p-1-currency", "NPR")
+    page.fill("#id_p-1-date", "2019-03-05")
+    page.fill("#id_p-1-purpose", "टिकट")
+    page.get_by_label("Someone kept my passport or documents").check()
+
+
+def submit(page: Page) -> int:
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Check", exact=True).click()
+    response = nav.value
+    assert response is not None
+    return response.status
+
+
+def test_worker_checks_fees_on_a_slow_phone(live_server: Any) -> None:
+    with phone(live_server) as page:
+        page.goto("/check/")
+        fill_journey(page)
+        assert submit(page) == 200
+
+        result = page.locator("#result")
+        assert result.is_visible()
+        law_np = page.locator("#std-law-np")
+        assert law_np.locator(".owed").inner_text() == "140,000.00 NPR"  # 110,000 over the cap + 30,000
+        assert "10,000.00 NPR" in law_np.inner_text()  # the cap it was measured against
+        assert page.locator("#std-ilo-zero-fee .owed").inner_text() == "150,000.00 NPR"
+
+        # The law's source is one tap away: closed at first, open after tapping "Source", showing its URL.
+        source = law_np.locator("details.source")
+        link = source.locator("a[href^='http']")
+        assert source.get_attribute("open") is None and not link.is_visible()
+        source.locator("summary").tap()
+        assert source.get_attribute("open") is not None
+        assert link.is_visible()
+        href = link.get_attribute("href")
+        assert href and href.startswith("http") and link.inner_text().strip() == href
+
+        findings = page.locator(".box.finding")
+        assert findings.filter(has_text="passport or other documents").count() == 1
+
+        # Phone first: nothing wider than the screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_bad_amount_and_currency_are_shown_next_to_the_fields(live_server: Any) -> None:
+    with phone(live_server) as page:
+        page.goto("/check/")
+        fill_journey(page)
+        page.fill("#id_p-0-amount", "-120000")
+        page.fill("#id_p-1-currency", "XYZ")
+        assert submit(page) == 400
+
+        assert page.locator("#result").count() == 0
+        assert page.get_by_role("alert").is_visible()
+        amount_error = page.locator("#id_p-0-amount + .errorlist")
+        currency_error = page.locator("#id_p-1-currency + .errorlist")
+        assert "more than 0" in amount_error.inner_text()
+        assert "XYZ" in currency_error.inner_text()
+        assert page.get_attribute("#id_p-0-amount", "aria-describedby") == amount_error.get_attribute("id")
+        assert page.get_attribute("#id_p-0-amount", "aria-invalid") == "true"
+        # What the worker typed is kept, including the Nepali purpose and the ticked event.
+        assert page.input_value("#id_p-0-amount") == "-120000"
+        assert page.input_value("#id_p-1-currency") == "XYZ"
+        assert page.input_value("#id_p-1-purpose") == "टिकट"
+        assert page.input_value("#id_p-0-paid_to") == "licensed_agency"
+        assert page.input_value("#id_origin") == "NP"
+        assert page.get_by_label("Someone kept my passport or documents").is_checked()
+
+
+def test_check_page_is_light_and_needs_no_javascript(live_server: Any) -> None:
+    with phone(live_server) as page:
+        responses = []
+        page.on("response", responses.append)
+        page.goto("/check/", wait_until="load")
+        assert responses, "no response seen"
+        kinds = {r.request.resource_type for r in responses}
+        assert "script" not in kinds, [r.url for r in responses if r.request.resource_type == "script"]
+        assert page.locator("script").count() == 0
+        assert kinds <= {"document", "stylesheet"}, kinds
+        total = 0
+        for r in responses:
+            sizes = r.request.sizes()
+            total += sizes["responseHeadersSize"] + sizes["responseBodySize"]
+        print(f"/check/ transferred {total} bytes in {len(responses)} responses")
+        assert 0 < total < PAGE_BUDGET, total
+
+
+def test_arabic_from_the_header_is_right_to_left(live_server: Any) -> None:
+    with phone(live_server) as page:
+        page.goto("/check/")
+        assert page.get_attribute("html", "dir") == "ltr"
+        page.select_option("#lang-select", label="العربية")
+        with page.expect_navigation():
+            page.locator("header form.lang button[type=submit]").click()
+        assert page.url.endswith("/check/")
+        assert page.get_attribute("html", "lang") == "ar"
+        assert page.get_attribute("html", "dir") == "rtl"
+        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
