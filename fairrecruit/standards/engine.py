@@ -657,11 +657,21 @@ class Assessor:
         }
 
     def _principles(self, topic: str) -> list[dict[str, Any]]:
-        return [
-            self._cite(p)
-            for p in self.rules.principles_for(topic)
-            if p.standard_id in CITED_STANDARDS and not p.children
-        ]
+        """The highest-level items carrying ``topic`` (a principle rather than its criteria, which repeat it)."""
+        out: list[dict[str, Any]] = []
+
+        def visit(p: Any) -> None:
+            if topic in p.topics:
+                out.append(self._cite(p))
+            else:
+                for c in p.children:
+                    visit(c)
+
+        for sid in CITED_STANDARDS:
+            st = self.rules.standards.get(sid)
+            for p in st.items if st else ():
+                visit(p)
+        return out
 
     def _findings(self, j: dict[str, Any], standards: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
