@@ -1,5 +1,6 @@
 from ninja import NinjaAPI
 
+from fairrecruit.registry.api import router as registry_router
 from fairrecruit.standards.api import router as standards_router
 
 api = NinjaAPI(
@@ -9,3 +10,4 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", standards_router)
+api.add_router("/", registry_router)

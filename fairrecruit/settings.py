@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "fairrecruit.core",
     "fairrecruit.standards",
+    "fairrecruit.registry",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("fairrecruit.standards.urls")),
+    path("", include("fairrecruit.registry.urls")),
+    path("", include("fairrecruit.registry.urls_review")),
 ]
