@@ -1,0 +1,188 @@
+"""Phone-sized screenshots of the worker pages for docs/screenshots/.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--port 8765] [--scale 1]
+
+Sets up the demo data (`fairrecruit demo --no-serve`) in a throw-away SQLite file, starts
+`fairrecruit runserver 127.0.0.1:PORT --noreload` on it, photographs the pages with Playwright driving
+Debian's chromium (`sh scripts/system-deps.sh` installs it; no browser is downloaded), then stops the
+server and deletes the file. The environment is passed on to `fairrecruit`, so DJANGO_SETTINGS_MODULE or
+FAIRRECRUIT_* settings apply. Exits non-zero, naming the page, if a page does not show what it should.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def fairrecruit_bin() -> str:
+    local = Path(sys.executable).parent / "fairrecruit"
+    found = str(local) if local.exists() else shutil.which("fairrecruit")
+    if not found:
+        sys.exit("the `fairrecruit` command is not installed (pip install -e '.[dev]')")
+    return found
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"the server exited early with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    sys.exit(f"the server did not answer at {url} within {timeout:.0f} s")
+
+
+def fill_journey(page: Page) -> None:
+    """The Nepal -> Qatar journey of tests/test_browser.py."""
+    page.select_option("#id_origin", "NP")
+    page.select_option("#id_destination", "QA")
+    page.fill("#id_recruitment_date", "2019-03-01")
+    page.fill("#id_contract_months", "24")
+    page.fill("#id_promised_wage_amount", "1000")
+    page.fill("#id_promised_wage_currency", "QAR")
+    page.fill("#id_earnings_amount", "1000")
+    page.fill("#id_earnings_currency", "QAR")
+    page.fill("#id_p-0-amount", "120000")
+    page.fill("#id_p-0-currency", "NPR")
+    page.fill("#id_p-0-date", "2019-03-05")
+    page.fill("#id_p-0-purpose", "service charge")
+    page.select_option("#id_p-0-paid_to", "licensed_agency")
+    page.fill("#id_p-1-amount", "30000")
+    page.fill("#id_p-1-currency", "NPR")
+    page.fill("#id_p-1-date", "2019-03-05")
+    page.fill("#id_p-1-purpose", "टिकट")
+    page.get_by_label("Someone kept my passport or documents").check()
+
+
+def expect(ok: bool, what: str) -> None:
+    if not ok:
+        raise SystemExit(f"screenshot aborted: {what}")
+
+
+def shoot(base: str, out: Path, scale: float) -> list[Path]:
+    shots: list[Path] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+
+            def phone(language: str | None = None) -> Page:
+                ctx = browser.new_context(
+                    base_url=base,
+                    viewport=PHONE,
+                    is_mobile=True,
+                    has_touch=True,
+                    device_scale_factor=scale,
+                    locale="en-GB",
+                )
+                if language:
+                    ctx.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                ctx.set_default_timeout(20_000)
+                return ctx.new_page()
+
+            def save(page: Page, name: str, full_page: bool = True) -> None:
+                path = out / f"{name}.png"
+                page.screenshot(path=str(path), full_page=full_page)
+                shots.append(path)
+                print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {page.url}")
+
+            page = phone()
+            r = page.goto("/")
+            expect(r is not None and r.ok, "home page did not load")
+            save(page, "home")
+
+            r = page.goto("/check/")
+            expect(r is not None and r.ok, "/check/ did not load")
+            fill_journey(page)
+            with page.expect_navigation() as nav:
+                page.get_by_role("button", name="Check", exact=True).click()
+            status = nav.value.status if nav.value else 0
+            expect(
+                status == 200 and page.locator("#result").count() == 1,
+                f"/check/ POST answered {status} without a result (403: CSRF rejected the form)",
+            )
+            save(page, "check-result")
+
+            r = page.goto("/charges/?origin=NP&destination=QA&date=2019-01-01")
+            expect(r is not None and r.ok, "/charges/ did not load")
+            save(page, "charges-np-qa")
+
+            r = page.goto("/standards/")
+            expect(r is not None and r.ok, "/standards/ did not load")
+            save(page, "standards")
+
+            r = page.goto("/standards/law/BD/")
+            expect(r is not None and r.ok, "/standards/law/BD/ did not load")
+            save(page, "law-bd")
+
+            page = phone(language="ar")
+            r = page.goto("/check/")
+            expect(r is not None and r.ok, "/check/ in Arabic did not load")
+            expect(page.get_attribute("html", "dir") == "rtl", "/check/ in Arabic is not right-to-left")
+            save(page, "check-ar")
+        finally:
+            browser.close()
+    return shots
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--scale", type=float, default=1, help="device pixel ratio of the PNGs (default 1)")
+    args = ap.parse_args()
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing: run `sh scripts/system-deps.sh`")
+    args.out.mkdir(parents=True, exist_ok=True)
+    bin_ = fairrecruit_bin()
+    tmp = Path(tempfile.mkdtemp(prefix="fairrecruit-shots-"))
+    env = dict(os.environ, FAIRRECRUIT_DATABASE_URL=f"sqlite:///{tmp / 'demo.sqlite3'}")
+    server = None
+    try:
+        subprocess.run([bin_, "demo", "--no-serve"], env=env, check=True, cwd=ROOT)
+        addr = f"127.0.0.1:{args.port}"
+        log = (tmp / "server.log").open("wb")
+        server = subprocess.Popen(
+            [bin_, "runserver", addr, "--noreload"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+        wait_until_up(f"http://{addr}/", server)
+        shoot(f"http://{addr}", args.out, args.scale)
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
