@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     },
     "audit.view": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
     "organisation.manage": {Role.STAFF: Scope.ALL},
+    "linkage.review": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
+    "registry.import": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
 }
 
 
