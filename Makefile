@@ -25,7 +25,6 @@ test: $(VENV)/.installed
 
 lint:
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check fairrecruit tests bench
 
 typecheck:
 	$(BIN)/mypy fairrecruit
