@@ -101,7 +101,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Not "no-referrer": with it browsers send "Origin: null" on form posts and Django refuses them (CSRF).
+SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

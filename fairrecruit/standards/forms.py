@@ -30,13 +30,13 @@ EVENT_LABELS = {
 
 
 @lru_cache(maxsize=1)
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[Any]:
     known = set(get_rules().laws)
     allc = sorted(
         ((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries), key=lambda x: x[1]
     )
     first = [c for c in allc if c[0] in known]
-    return [("", "—")] + first + [("", "──────────")] + [c for c in allc if c[0] not in known]
+    return [("", "—"), (_("Countries with known rules"), first), (_("Other countries"), [c for c in allc if c[0] not in known])]
 
 
 class CountryField(forms.ChoiceField):
