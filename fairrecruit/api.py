@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from fairrecruit.registry.api import router as registry_router
+from fairrecruit.reviews.api import router as reviews_router
 from fairrecruit.standards.api import router as standards_router
 
 api = NinjaAPI(
@@ -11,3 +12,4 @@ api = NinjaAPI(
 )
 api.add_router("/", standards_router)
 api.add_router("/", registry_router)
+api.add_router("/", reviews_router)

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "fairrecruit.core",
     "fairrecruit.standards",
     "fairrecruit.registry",
+    "fairrecruit.reviews",
 ]
 
 MIDDLEWARE = [

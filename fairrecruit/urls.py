@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("fairrecruit.standards.urls")),
     path("", include("fairrecruit.registry.urls")),
     path("", include("fairrecruit.registry.urls_review")),
+    path("", include("fairrecruit.reviews.urls")),
 ]
