@@ -33,6 +33,10 @@ def test_rule_case(case: dict[str, Any]) -> None:
         assert got["status"] == want["status"], (sid, got.get("message"))
         if "rule" in want:
             assert (got.get("rule") or {}).get("id") == want["rule"], sid
+        if "from" in want:  # the rule version used (for versions that differ only in their citation)
+            assert (got.get("rule") or {}).get("from") == str(want["from"]), sid
+        if "verdicts" in want:  # per payment, in input order
+            assert [v["verdict"] for v in got["payments"]] == want["verdicts"], sid
         if "owed" in want:
             assert got["owed"]["amount"] == pytest.approx(want["owed"], abs=0.01), sid
         if want["status"] == "no_rule":
