@@ -1,5 +1,6 @@
 from ninja import NinjaAPI
 
+from fairrecruit.evidence.api import router as evidence_router
 from fairrecruit.registry.api import router as registry_router
 from fairrecruit.reviews.api import router as reviews_router
 from fairrecruit.standards.api import router as standards_router
@@ -13,3 +14,4 @@ api = NinjaAPI(
 api.add_router("/", standards_router)
 api.add_router("/", registry_router)
 api.add_router("/", reviews_router)
+api.add_router("/", evidence_router)

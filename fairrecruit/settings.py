@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "fairrecruit.standards",
     "fairrecruit.registry",
     "fairrecruit.reviews",
+    "fairrecruit.evidence",
 ]
 
 MIDDLEWARE = [

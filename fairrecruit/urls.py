@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("fairrecruit.registry.urls")),
     path("", include("fairrecruit.registry.urls_review")),
     path("", include("fairrecruit.reviews.urls")),
+    path("", include("fairrecruit.evidence.urls")),
 ]
