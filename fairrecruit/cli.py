@@ -7,6 +7,7 @@
   fairrecruit rules check | list                          validate / list the rule files
   fairrecruit demo [--port 8000] [--no-serve]             set up the SQLite demo and start the server
   fairrecruit token create --user NAME --name LABEL       make an API token
+  fairrecruit import_register FILE --mapping np-dofe      import a regulator's licence list (CSV/XLSX)
   fairrecruit migrate | runserver | createsuperuser ...   any Django command
 
 `fairrecruit help` lists every command.
