@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from fairrecruit.evidence.api import router as evidence_router
+from fairrecruit.grievances.api import router as grievances_router
 from fairrecruit.registry.api import router as registry_router
 from fairrecruit.reviews.api import router as reviews_router
 from fairrecruit.standards.api import router as standards_router
@@ -15,3 +16,4 @@ api.add_router("/", standards_router)
 api.add_router("/", registry_router)
 api.add_router("/", reviews_router)
 api.add_router("/", evidence_router)
+api.add_router("/", grievances_router)

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "fairrecruit.registry",
     "fairrecruit.reviews",
     "fairrecruit.evidence",
+    "fairrecruit.grievances",
 ]
 
 MIDDLEWARE = [

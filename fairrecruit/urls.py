@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("fairrecruit.registry.urls_review")),
     path("", include("fairrecruit.reviews.urls")),
     path("", include("fairrecruit.evidence.urls")),
+    path("", include("fairrecruit.grievances.urls")),
 ]
