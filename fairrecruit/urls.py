@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from fairrecruit.api import api
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("api/v1/", api.urls),
     path("", include("fairrecruit.standards.urls")),
     path("", include("fairrecruit.registry.urls")),

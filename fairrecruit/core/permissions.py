@@ -34,6 +34,15 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "organisation.manage": {Role.STAFF: Scope.ALL},
     "linkage.review": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
     "registry.import": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
+    # Reviews. Organisation scope for moderation, contact reads and translation: reviews whose actor is in the
+    # organisation's country, or whose worker came from or went to it (national union focal points, as the ITUC
+    # Recruitment Adviser works). Replies: recruiter/employer users of an organisation that staff linked to the
+    # reviewed actor (reviews.RegistryClaim).
+    "review.moderate": {Role.STAFF: Scope.ALL, Role.UNION_CSO: Scope.ORGANISATION},
+    "review.contact.read": {Role.STAFF: Scope.ALL, Role.UNION_CSO: Scope.ORGANISATION},
+    "review.translate": {Role.STAFF: Scope.ALL, Role.UNION_CSO: Scope.ORGANISATION},
+    "review.reply": {Role.RECRUITER: Scope.ORGANISATION, Role.EMPLOYER: Scope.ORGANISATION},
+    "review.claim.manage": {Role.STAFF: Scope.ALL},
 }
 
 
