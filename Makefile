@@ -37,7 +37,7 @@ pytest:
 	fi
 
 bench: $(VENV)/.installed
-	$(BIN)/python bench/bench_batch.py
+	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) fairrecruit.sqlite3 staticfiles

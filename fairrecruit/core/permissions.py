@@ -43,6 +43,12 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "review.translate": {Role.STAFF: Scope.ALL, Role.UNION_CSO: Scope.ORGANISATION},
     "review.reply": {Role.RECRUITER: Scope.ORGANISATION, Role.EMPLOYER: Scope.ORGANISATION},
     "review.claim.manage": {Role.STAFF: Scope.ALL},
+    # Evidence. knowledge.submit is any signed-in user (checked in evidence.permissions).
+    "knowledge.review_internal": {Role.STAFF: Scope.ALL},
+    "knowledge.review_external": {Role.RESEARCHER: Scope.ALL},
+    "knowledge.publish": {Role.STAFF: Scope.ALL},
+    "release.create": {Role.STAFF: Scope.ALL},
+    "survey.import": {Role.STAFF: Scope.ALL, Role.RESEARCHER: Scope.ALL},
 }
 
 

@@ -1,5 +1,157 @@
-"""JSON API for evidence (mounted under /api/v1/)."""
+"""JSON API for evidence (mounted under /api/v1/): corridor profiles, open-data releases, knowledge products."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from ninja import Router
 
+from fairrecruit.evidence import sdg, selectors
+from fairrecruit.evidence.models import KnowledgeProduct, Tag
+
 router = Router(tags=["evidence"])
+
+
+@router.get("/corridors", summary="Corridors with survey data or assessments, and their headline SDG 10.7.1")
+def corridors_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {**c, "url": request.build_absolute_uri(reverse("evidence:corridor", args=[c["code"]]))}
+        for c in selectors.corridors()
+    ]
+
+
+@router.get(
+    "/corridors/{corridor}",
+    summary="A corridor profile: SDG 10.7.1 by group (both zero-cost variants), distributions, rules in force",
+    description="`corridor` is ORIGIN-DESTINATION with ISO 3166 alpha-2 codes, e.g. NP-QA. Groups with fewer than "
+    "5 workers have their statistics withheld (`suppressed: true`). `ratio_of_means` is a comparison only.",
+)
+def corridor_get(request: HttpRequest, corridor: str) -> HttpResponse:
+    parsed = selectors.parse_corridor(corridor)
+    if parsed is None:
+        return JsonResponse(
+            {
+                "errors": [
+                    {
+                        "field": "corridor",
+                        "message": "write ORIGIN-DESTINATION with ISO 3166 alpha-2 codes, e.g. NP-QA",
+                    }
+                ]
+            },
+            status=404,
+        )
+    p = selectors.corridor_profile(*parsed)
+    rules = []
+    for r in p["rules"]:
+        e: dict[str, Any] = {"id": r["id"], "role": r["role"], "title": r["title"], "found": r["found"]}
+        if r.get("rule"):
+            e["rule"] = {
+                "id": r["rule"].id,
+                "title": r["rule"].title,
+                "cap": r["version"]["cap"],
+                "source": r["version"]["source"].as_dict(),
+            }
+        if r.get("principles"):
+            e["principles"] = [
+                {"id": x.id, "label": x.label, "source": x.source.as_dict()} for x in r["principles"]
+            ]
+        rules.append(e)
+    return JsonResponse(
+        {
+            "corridor": p["code"],
+            "date": p["day"].isoformat(),
+            "definition": {
+                "indicator": "SDG 10.7.1",
+                "metadata": sdg.METADATA_URL,
+                "version": sdg.METADATA_VERSION,
+            },
+            "synthetic_data": p["synthetic"],
+            "surveys": [
+                {
+                    "title": s.title,
+                    "producer": s.producer,
+                    "synthetic": s.synthetic,
+                    "fx_rule": s.fx_rule,
+                    "earnings_rule": s.earnings_rule,
+                }
+                for s in p["surveys"]
+            ],
+            "survey_statistics": p["stats"],
+            "distributions": p["distributions"],
+            "platform_assessments": {"n": p["platform_n"], "statistics": p["platform_stats"]},
+            "rules": rules,
+            "recruiters": {k: v for k, v in p["recruiters"].items()},
+            "min_cell": p["min_cell"],
+        }
+    )
+
+
+@router.get("/releases", summary="Open-data releases (Frictionless data packages) with disclosure control")
+def releases_list(request: HttpRequest) -> list[dict[str, Any]]:
+    out = []
+    for r in selectors.releases():
+        out.append(
+            {
+                "slug": r.slug,
+                "title": r.title,
+                "version": r.version,
+                "created": r.created_at.isoformat(),
+                "licence": r.licence,
+                "k": r.k,
+                "rounding_usd": r.rounding,
+                "datapackage": request.build_absolute_uri(
+                    reverse("evidence:release_file", args=[r.slug, "datapackage.json"])
+                ),
+                "files": [
+                    {
+                        **f,
+                        "url": request.build_absolute_uri(
+                            reverse("evidence:release_file", args=[r.slug, f["name"]])
+                        ),
+                    }
+                    for f in r.files
+                ],
+            }
+        )
+    return out
+
+
+@router.get(
+    "/knowledge",
+    summary="Published studies, datasets and practices (search by words, kind, GCM "
+    "objective number, corridor, theme)",
+)
+def knowledge_list(
+    request: HttpRequest, q: str = "", kind: str = "", gcm: str = "", corridor: str = "", theme: str = ""
+) -> list[dict[str, Any]]:
+    qs = selectors.products_search(
+        None,
+        q=q,
+        kind=kind,
+        gcm=gcm,
+        corridor=corridor,
+        theme=theme,
+        status=KnowledgeProduct.Status.PUBLISHED,
+    )
+    return [
+        {
+            "id": p.pk,
+            "kind": p.kind,
+            "title": p.title,
+            "summary": p.summary,
+            "year": p.year,
+            "url": p.url,
+            "published": p.published_at.isoformat() if p.published_at else None,
+            "data": {"release": p.release.slug if p.release else None, "url": p.data_url or None},
+            "partners": [
+                {"name": x.partner.name, "role": x.role, "kind": x.partner.kind, "country": x.partner.country}
+                for x in p.partners.all()
+            ],
+            "gcm_objectives": sorted(int(t.code) for t in p.tags.all() if t.kind == Tag.Kind.GCM),
+            "corridors": sorted(t.code for t in p.tags.all() if t.kind == Tag.Kind.CORRIDOR),
+            "themes": sorted(t.label for t in p.tags.all() if t.kind == Tag.Kind.THEME),
+        }
+        for p in qs[:200]
+    ]

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages land
+from django.urls import path
+
+from fairrecruit.evidence import views
 
 app_name = "evidence"
-urlpatterns: list = []
+urlpatterns = [
+    path("corridors/", views.corridors, name="corridors"),
+    path("corridors/<str:code>/", views.corridor, name="corridor"),
+    path("corridors/<str:code>/profile.csv", views.corridor_csv, name="corridor_csv"),
+    path("corridors/<str:code>/profile.pdf", views.corridor_pdf, name="corridor_pdf"),
+    path("open-data/", views.releases, name="releases"),
+    path("open-data/new/", views.release_create, name="release_create"),
+    path("open-data/<slug:slug>/", views.release, name="release"),
+    path("open-data/<slug:slug>/<str:name>", views.release_file, name="release_file"),
+    path("knowledge/", views.knowledge, name="knowledge"),
+    path("knowledge/submit/", views.submit, name="submit"),
+    path("knowledge/reviews/", views.review_queue, name="review_queue"),
+    path("knowledge/partners/<int:pk>/", views.partner, name="partner"),
+    path("knowledge/<int:pk>/", views.product, name="product"),
+    path("knowledge/<int:pk>/review/", views.review, name="review"),
+    path("knowledge/<int:pk>/publish/", views.publish, name="publish"),
+    path("knowledge/<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+]

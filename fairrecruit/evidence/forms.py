@@ -1,0 +1,89 @@
+"""Forms of the evidence pages. They collect and check input; services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from fairrecruit.evidence import gcm
+from fairrecruit.evidence.models import KnowledgeProduct, ProductReview, Release
+from fairrecruit.evidence.services import PartnerRole, parse_partner_lines
+
+GCM_CHOICES = [
+    (str(o.number), o.label + ("" if o.verified else " (wording recalled)")) for o in gcm.OBJECTIVES
+]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any"), *KnowledgeProduct.Kind.choices]
+    )
+    gcm = forms.ChoiceField(label="GCM objective", required=False, choices=[("", "Any"), *GCM_CHOICES])
+    corridor = forms.CharField(label="Corridor (e.g. NP-QA)", required=False, max_length=5)
+    theme = forms.CharField(label="Theme", required=False, max_length=60)
+
+
+class SubmitForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=KnowledgeProduct.Kind.choices)
+    title = forms.CharField(label="Title", max_length=300)
+    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    year = forms.IntegerField(
+        label="Year", required=False, min_value=1950, max_value=dt.date.today().year + 1
+    )
+    url = forms.URLField(label="Link to the product", required=False, assume_scheme="https")
+    release = forms.ModelChoiceField(
+        label="Data used: a FairRecruit open-data release",
+        queryset=Release.objects.all(),
+        required=False,
+        to_field_name="slug",
+    )
+    data_url = forms.URLField(label="…or a link to the data used", required=False, assume_scheme="https")
+    gcm = forms.MultipleChoiceField(
+        label="GCM objectives", choices=GCM_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    corridors = forms.CharField(label="Corridors (e.g. NP-QA, BD-SA)", required=False, max_length=300)
+    themes = forms.CharField(label="Themes (comma-separated)", required=False, max_length=300)
+    partners = forms.CharField(
+        label="Partners, one per line: Organisation; role; kind; country",
+        help_text="roles: international_co_producer, local_co_producer, funder, data_provider, implementer. "
+        "kinds: international, government, cso, academic, private, other. Kind and country may be left out.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_partners(self) -> list[PartnerRole]:
+        partners, errors = parse_partner_lines(self.cleaned_data["partners"])
+        if errors:
+            raise forms.ValidationError(errors)
+        if not partners:
+            raise forms.ValidationError("name at least one partner organisation and its role")
+        return partners
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("release") and not data.get("data_url") and not self.has_error("data_url"):
+            self.add_error("data_url", "say which data the product used: pick a release or give a link")
+        return data
+
+    def split(self, name: str) -> list[str]:
+        return [x.strip() for x in (self.cleaned_data.get(name) or "").split(",") if x.strip()]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision", choices=ProductReview.Decision.choices, widget=forms.RadioSelect
+    )
+    comments = forms.CharField(
+        label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class ReleaseForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=300)
+    k = forms.IntegerField(label="Minimum cell size k", min_value=2, max_value=100, initial=5)
+    rounding = forms.IntegerField(
+        label="Round amounts to (US dollars)", min_value=1, max_value=10000, initial=100
+    )
+    notes = forms.CharField(label="Release notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fairrecruit.evidence import sdg, survey
+
+TABLE_COLUMNS = (
+    ("zero costs", "zero_costs", 10),
+    ("by", "by", 12),
+    ("group", "group", 16),
+    ("n", "n", 7),
+    ("population", "population", 12),
+    ("mean", "mean", 7),
+    ("95% CI", "ci", 15),
+    ("median", "median", 7),
+    ("q80", "q80", 7),
+    ("ratio of means*", "ratio_of_means", 15),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Recruitment-cost statistics. `stats sdg-10-7-1 FILE` computes SDG indicator 10.7.1 from survey "
+        "microdata (CSV, XLSX or Parquet; --platform: from the assessments stored on FairRecruit), prints a table "
+        "and writes CSV or Parquet. `stats import FILE --title T` stores a survey for the corridor pages. "
+        "`stats release --title T` builds an open-data release."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        s = sub.add_parser("sdg-10-7-1", help="compute SDG indicator 10.7.1")
+        s.add_argument("file", nargs="?", help="survey microdata: .csv, .xlsx or .parquet")
+        s.add_argument(
+            "--platform", action="store_true", help="use the stored fee assessments instead of a file"
+        )
+        s.add_argument(
+            "--by",
+            default="",
+            help="disaggregations, e.g. sex,destination (one-way each) or "
+            "sex*destination (cross); names: " + ", ".join(sdg.DIMENSIONS),
+        )
+        s.add_argument(
+            "--zero-costs",
+            default="both",
+            choices=["include", "exclude", "both"],
+            help="keep workers who paid nothing, leave them out, or report both (default)",
+        )
+        s.add_argument("--output", "-o", help="write the table to .csv or .parquet")
+        s.add_argument("--confidence", type=float, default=0.95)
+        s.add_argument(
+            "--bootstrap", type=int, default=0, help="bootstrap replicates for percentile CIs (0: none)"
+        )
+        s.add_argument("--seed", type=int, default=sdg.DEFAULT_SEED)
+        s.add_argument(
+            "--fx-date-column", help="convert at the date in this column (default: 1 July of year)"
+        )
+        s.add_argument("--partial", action="store_true", help="leave rejected rows out instead of stopping")
+        s.add_argument("--report", help="write every rejected row (row, field, message) to this CSV")
+        i = sub.add_parser("import", help="validate and store a survey for the corridor pages")
+        i.add_argument("file")
+        i.add_argument("--title", required=True)
+        i.add_argument("--producer", default="")
+        i.add_argument("--synthetic", action="store_true", help="the data are generated, not real workers")
+        i.add_argument("--partial", action="store_true")
+        i.add_argument("--fx-date-column")
+        i.add_argument(
+            "--earnings-rule",
+            default="first_full_month",
+            choices=["first_full_month", "last_month", "typical_month"],
+        )
+        i.add_argument("--dry-run", action="store_true", help="validate and report; store nothing")
+        r = sub.add_parser("release", help="build an open-data release from the platform's data")
+        r.add_argument("--title", required=True)
+        r.add_argument("--k", type=int, default=5)
+        r.add_argument("--rounding", type=int, default=100)
+        r.add_argument("--notes", default="")
+        r.add_argument("--slug")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        getattr(self, "_" + opts["subcommand"].replace("-", "_"))(opts)
+
+    # --- sdg-10-7-1 -----------------------------------------------------------------------------------------
+
+    def _sdg_10_7_1(self, opts: dict[str, Any]) -> None:
+        try:
+            options = sdg.Options(
+                by=sdg.parse_by(opts["by"]),
+                zero_costs=sdg.parse_zero_costs(opts["zero_costs"]),
+                confidence=opts["confidence"],
+                bootstrap=opts["bootstrap"],
+                seed=opts["seed"],
+            )
+        except sdg.SdgError as exc:
+            raise CommandError(str(exc)) from exc
+        out = Path(opts["output"]) if opts["output"] else None
+        if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+            raise CommandError(f"{out.name}: write .csv or .parquet")
+        con = duckdb.connect()
+        notes: list[str] = []
+        try:
+            if opts["platform"]:
+                from fairrecruit.evidence.selectors import platform_records
+
+                records = platform_records()
+                if not records:
+                    raise CommandError("no stored assessments with earnings to compute from")
+                survey.from_records(con, records, "survey")
+                notes.append(
+                    f"{len(records)} fee assessments stored on FairRecruit (weight 1 each): cases "
+                    "brought to the platform, not a sample survey."
+                )
+            else:
+                if not opts["file"]:
+                    raise CommandError("give a survey FILE, or --platform")
+                try:
+                    s = survey.load(
+                        opts["file"], con=con, partial=opts["partial"], fx_date_column=opts["fx_date_column"]
+                    )
+                except survey.SurveyError as exc:
+                    self._report(opts.get("report"), exc.rejections)
+                    for line in exc.lines():
+                        self.stderr.write(f"error: {line}")
+                    raise CommandError(str(exc)) from exc
+                self._report(opts.get("report"), s.rejections)
+                notes += s.notes
+                if s.rejections:
+                    notes.append(
+                        f"{len({r.row for r in s.rejections})} row(s) rejected and left out (--partial)."
+                    )
+            rows = sdg.indicator(con, "survey", options)
+        finally:
+            con.close()
+        self.stdout.write(render_table(rows))
+        for n in [
+            *notes,
+            "* ratio of means: mean costs / mean earnings, a comparison only, not the indicator.",
+            f"Definition: SDG 10.7.1 metadata {sdg.METADATA_VERSION}, {sdg.METADATA_URL}",
+        ]:
+            self.stdout.write(n)
+        if out is not None:
+            write_table(rows, out)
+            self.stdout.write(f"wrote {len(rows)} rows to {out}")
+
+    def _report(self, path: str | None, rejections: list[survey.Rejection]) -> None:
+        if not path:
+            return
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["row", "field", "message"])
+            w.writerows((r.row, r.field, r.message) for r in rejections)
+
+    # --- import, release ------------------------------------------------------------------------------------
+
+    def _import(self, opts: dict[str, Any]) -> None:
+        from fairrecruit.evidence.services import survey_import
+
+        s = survey_import(
+            actor=None,
+            path=opts["file"],
+            title=opts["title"],
+            producer=opts["producer"],
+            synthetic=opts["synthetic"],
+            partial=opts["partial"],
+            fx_date_column=opts["fx_date_column"],
+            earnings_rule=opts["earnings_rule"],
+            dry_run=opts["dry_run"],
+        )
+        rej = s.report.get("rejections", [])
+        for r in rej[: survey.SHOWN]:
+            self.stderr.write(f"error: row {r['row']}: {r['field']}: {r['message']}")
+        if s.status == "rejected":
+            raise CommandError(s.report.get("error") or "rejected")
+        what = "checked (dry run, nothing stored)" if opts["dry_run"] else f"stored as survey {s.pk}"
+        self.stdout.write(f"{s.filename}: {s.rows_imported} of {s.rows_total} rows {what}; status {s.status}")
+
+    def _release(self, opts: dict[str, Any]) -> None:
+        from fairrecruit.evidence.services import EvidenceError, release_create
+
+        try:
+            r = release_create(
+                actor=None,
+                title=opts["title"],
+                k=opts["k"],
+                rounding=opts["rounding"],
+                notes=opts["notes"],
+                slug=opts["slug"],
+            )
+        except EvidenceError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"release {r.slug}: " + ", ".join(f"{f['name']} ({f['bytes']} bytes)" for f in r.files)
+        )
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.2f}" if abs(v) < 1e6 else f"{v:,.0f}"
+    return str(v)
+
+
+def render_table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "  ".join(
+            f"{h:>{w}}" if k not in ("zero_costs", "by", "group") else f"{h:<{w}}"
+            for h, k, w in TABLE_COLUMNS
+        )
+    ]
+    for r in rows:
+        cells = []
+        for _h, k, w in TABLE_COLUMNS:
+            if k == "ci":
+                v = "-" if r["mean_ci_low"] is None else f"{r['mean_ci_low']:.2f}–{r['mean_ci_high']:.2f}"
+            else:
+                v = _fmt(r[k])
+            cells.append(f"{v:<{w}}" if k in ("zero_costs", "by", "group") else f"{v:>{w}}")
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
+
+
+def write_table(rows: list[dict[str, Any]], path: Path) -> None:
+    import pyarrow as pa
+
+    cols = list(sdg.RESULT_COLUMNS) + [k for k in (rows[0] if rows else {}) if k not in sdg.RESULT_COLUMNS]
+    types = {c: pa.string() for c in ("zero_costs", "by", "group", *sdg.DIMENSIONS)}
+    types.update({"n": pa.int64(), "n_zero_cost": pa.int64()})
+    table = pa.table({c: pa.array([r.get(c) for r in rows], types.get(c, pa.float64())) for c in cols})
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, path)
+    else:
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, path)

@@ -1,0 +1,319 @@
+"""Reads for the evidence app: survey microdata and platform assessments as DuckDB tables, corridor profiles,
+releases and knowledge products scoped by who asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import duckdb
+import pycountry
+from django.apps import apps
+from django.db.models import Count, F, Q, QuerySet
+
+from fairrecruit.core import fx
+from fairrecruit.core.models import User
+from fairrecruit.evidence import sdg, survey
+from fairrecruit.evidence.models import KnowledgeProduct, Release, Survey, SurveyRecord, Tag
+from fairrecruit.evidence.permissions import can
+from fairrecruit.standards.models import Assessment
+
+MIN_CELL = 5  # public pages show no group with fewer workers than this
+RATIO_EDGES = (0.5, 1, 2, 3, 6, 12)  # months of earnings
+COST_EDGES = (250, 500, 1000, 2000, 4000, 8000)  # US dollars
+PROFILE_DIMENSIONS = ("sex", "documented", "occupation", "age_group", "education")
+CORRIDOR_RE = re.compile(r"^([A-Z]{2})-([A-Z]{2})$")
+RECRUITER_KINDS = ("licensed_agency", "branch", "sub_agent", "individual_broker", "reported")
+
+
+def country_name(cc: str) -> str:
+    c = pycountry.countries.get(alpha_2=cc)
+    return str(getattr(c, "common_name", None) or c.name) if c else cc
+
+
+def parse_corridor(code: str) -> tuple[str, str] | None:
+    m = CORRIDOR_RE.match(code.upper())
+    if not m or m.group(1) == m.group(2):
+        return None
+    if not all(pycountry.countries.get(alpha_2=c) for c in m.groups()):
+        return None
+    return m.group(1), m.group(2)
+
+
+# --- survey microdata -------------------------------------------------------------------------------------
+
+
+def survey_records(
+    *, origin: str | None = None, destination: str | None = None, surveys: QuerySet[Survey] | None = None
+) -> list[dict[str, Any]]:
+    qs = SurveyRecord.objects.filter(survey__published=True, survey__status__in=["imported", "partial"])
+    if surveys is not None:
+        qs = qs.filter(survey__in=surveys)
+    if origin:
+        qs = qs.filter(origin=origin)
+    if destination:
+        qs = qs.filter(destination=destination)
+    rows = list(qs.values(*survey.NORMALISED_COLUMNS))
+    for r in rows:
+        for k in ("sex", "age_group", "education", "isco08", "isco_major", "industry"):
+            r[k] = r[k] or None
+    return rows
+
+
+def survey_table(con: duckdb.DuckDBPyConnection, **filters: Any) -> tuple[str, int]:
+    rows = survey_records(**filters)
+    return survey.from_records(con, rows, "survey"), len(rows)
+
+
+# --- platform assessments ---------------------------------------------------------------------------------
+
+
+def platform_records(*, origin: str | None = None, destination: str | None = None) -> list[dict[str, Any]]:
+    """Stored fee assessments as normalised records (weight 1: cases brought to the platform, not a sample),
+    with the fields the open-data release needs (paid and owed in US dollars)."""
+    qs = Assessment.objects.all().order_by("created_at", "id")
+    if origin:
+        qs = qs.filter(origin=origin)
+    if destination:
+        qs = qs.filter(destination=destination)
+    out = []
+    for i, (journey, result, ref) in enumerate(
+        qs.values_list("journey", "result", "reference_date"), start=1
+    ):
+        s = result.get("sdg_10_7_1") or {}
+        if s.get("costs") is None or not s.get("earnings"):
+            continue
+        day = ref if isinstance(ref, dt.date) else dt.date.fromisoformat(str(ref))
+        earnings_usd, _ = fx.to_usd(float(s["earnings"]), s["currency"], day)
+        cost_usd, _ = fx.to_usd(float(s["costs"]), s["currency"], day)
+        if earnings_usd is None or cost_usd is None:
+            continue
+        occ = (journey.get("occupation") or {}).get("isco08") or ""
+        owed = (result.get("owed") or {}).get("ilo-zero-fee") or {}
+        out.append(
+            {
+                "row": i,
+                "worker_id": f"A{i}",
+                "year": day.year,
+                "origin": journey["origin"],
+                "destination": journey["destination"],
+                "sex": journey.get("sex") or None,
+                "age": None,
+                "age_group": None,
+                "education": None,
+                "isco08": occ or None,
+                "isco_major": occ[:1] or None,
+                "industry": None,
+                "documented": None,
+                "weight": 1.0,
+                "cost": float(s["costs"]),
+                "cost_currency": s["currency"],
+                "earnings": float(s["earnings"]),
+                "earnings_currency": s["currency"],
+                "fx_date": day,
+                "cost_usd": cost_usd,
+                "earnings_usd": earnings_usd,
+                "ratio": float(s["costs"]) / float(s["earnings"]),
+                "months": float(s["costs"]) / float(s["earnings"]),
+                "paid_usd": (result.get("paid") or {}).get("amount_usd"),
+                "owed_usd": owed.get("amount_usd"),
+            }
+        )
+    return out
+
+
+# --- corridors --------------------------------------------------------------------------------------------
+
+
+def corridors() -> list[dict[str, Any]]:
+    """Every corridor with survey data or platform assessments, with the headline (median months, zero costs
+    included) where at least :data:`MIN_CELL` workers are behind it."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for o, d, n in (
+        SurveyRecord.objects.filter(survey__published=True, survey__status__in=["imported", "partial"])
+        .values_list("origin", "destination")
+        .annotate(n=Count("id"))
+    ):
+        found.setdefault((o, d), {"survey_n": 0, "platform_n": 0})["survey_n"] = n
+    for o, d, n in Assessment.objects.values_list("origin", "destination").annotate(n=Count("id")):
+        found.setdefault((o, d), {"survey_n": 0, "platform_n": 0})["platform_n"] = n
+    headline: dict[str, dict[str, Any]] = {}
+    if any(v["survey_n"] for v in found.values()):
+        con = duckdb.connect()
+        try:
+            table, _ = survey_table(con)
+            for r in sdg.indicator(con, table, sdg.Options(by=(("corridor",),), zero_costs=("include",))):
+                if r["by"] == "corridor":
+                    headline[r["group"]] = r
+        finally:
+            con.close()
+    out = []
+    for (o, d), v in sorted(found.items()):
+        code = f"{o}-{d}"
+        h = headline.get(code)
+        out.append(
+            {
+                "code": code,
+                "origin": o,
+                "destination": d,
+                "origin_name": country_name(o),
+                "destination_name": country_name(d),
+                "survey_n": v["survey_n"],
+                "platform_n": v["platform_n"],
+                "median": h["median"] if h and h["n"] >= MIN_CELL else None,
+                "mean": h["mean"] if h and h["n"] >= MIN_CELL else None,
+            }
+        )
+    return out
+
+
+def corridor_profile(origin: str, destination: str, *, day: dt.date | None = None) -> dict[str, Any]:
+    """Everything a corridor page, its CSV and its PDF show."""
+    from fairrecruit.standards.selectors import rules_in_force
+
+    day = day or dt.date.today()
+    con = duckdb.connect()
+    try:
+        table, n = survey_table(con, origin=origin, destination=destination)
+        stats: list[dict[str, Any]] = []
+        dist: dict[str, Any] = {}
+        if n:
+            opts = sdg.Options(by=tuple((d,) for d in PROFILE_DIMENSIONS))
+            stats = _small_cells(sdg.indicator(con, table, opts))
+            dist = {
+                "ratio": sdg.distribution(con, table, "ratio", RATIO_EDGES),
+                "ratio_by_sex": sdg.distribution(con, table, "ratio", RATIO_EDGES, by="sex"),
+                "cost": sdg.distribution(con, table, "cost_usd", COST_EDGES),
+                "cost_by_sex": sdg.distribution(con, table, "cost_usd", COST_EDGES, by="sex"),
+            }
+        platform = platform_records(origin=origin, destination=destination)
+        platform_stats: list[dict[str, Any]] = []
+        if platform:
+            survey.from_records(con, platform, "platform")
+            platform_stats = _small_cells(sdg.indicator(con, "platform", sdg.Options(by=(("sex",),))))
+    finally:
+        con.close()
+    surveys = list(
+        Survey.objects.filter(
+            published=True,
+            status__in=["imported", "partial"],
+            records__origin=origin,
+            records__destination=destination,
+        ).distinct()
+    )
+    return {
+        "code": f"{origin}-{destination}",
+        "origin": origin,
+        "destination": destination,
+        "origin_name": country_name(origin),
+        "destination_name": country_name(destination),
+        "day": day,
+        "n": n,
+        "stats": stats,
+        "distributions": dist,
+        "platform_n": len(platform),
+        "platform_stats": platform_stats,
+        "surveys": surveys,
+        "synthetic": any(s.synthetic for s in surveys),
+        "rules": rules_in_force(origin=origin, destination=destination, day=day),
+        "recruiters": recruiters(origin),
+        "complaints": complaints_status(),
+        "min_cell": MIN_CELL,
+    }
+
+
+def _small_cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Blank the statistics of groups with fewer than MIN_CELL workers (public pages show aggregates only)."""
+    for r in rows:
+        r["suppressed"] = r["n"] < MIN_CELL
+        if r["suppressed"]:
+            for k in sdg.RESULT_COLUMNS:
+                if k not in ("zero_costs", "by", "group"):
+                    r[k] = None
+    return rows
+
+
+def recruiters(origin: str) -> dict[str, Any]:
+    """Recruiters of the origin country in the registry, by kind, and their licences by status."""
+    from fairrecruit.registry.models import Actor, ActorKind, Licence, LicenceStatus
+
+    actors = Actor.objects.filter(country=origin, kind__in=RECRUITER_KINDS, merged_into__isnull=True)
+    kinds = dict(actors.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    statuses = dict(
+        Licence.objects.filter(actor__country=origin, actor__merged_into__isnull=True)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {
+        "total": sum(kinds.values()),
+        "by_kind": [(ActorKind(k).label, kinds[k]) for k in RECRUITER_KINDS if kinds.get(k)],
+        "licences": [(LicenceStatus(s).label, statuses[s]) for s in LicenceStatus.values if statuses.get(s)],
+        "certification_available": apps.is_installed("fairrecruit.certification"),
+    }
+
+
+def complaints_status() -> dict[str, Any]:
+    return {"available": apps.is_installed("fairrecruit.grievances")}
+
+
+# --- releases and knowledge products ----------------------------------------------------------------------
+
+
+def releases() -> QuerySet[Release]:
+    return Release.objects.all()
+
+
+def products_visible_to(user: User | None) -> QuerySet[KnowledgeProduct]:
+    """Published products for everyone; submitters see their own; reviewers and staff see those in review."""
+    qs = KnowledgeProduct.objects.all()
+    if user is None or not user.is_authenticated:
+        return qs.filter(status=KnowledgeProduct.Status.PUBLISHED)
+    if can(user, "knowledge.review_internal") or can(user, "knowledge.review_external"):
+        return qs
+    return qs.filter(Q(status=KnowledgeProduct.Status.PUBLISHED) | Q(submitted_by=user))
+
+
+def products_search(
+    user: User | None,
+    *,
+    q: str = "",
+    kind: str = "",
+    gcm: str = "",
+    corridor: str = "",
+    theme: str = "",
+    status: str = "",
+) -> QuerySet[KnowledgeProduct]:
+    qs = products_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        for word in q.split()[:8]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(partners__partner__name__icontains=word)
+                | Q(tags__label__icontains=word)
+            )
+    if kind:
+        qs = qs.filter(kind=kind)
+    for tag_kind, code in (
+        (Tag.Kind.GCM, gcm),
+        (Tag.Kind.CORRIDOR, corridor.upper()),
+        (Tag.Kind.THEME, theme),
+    ):
+        if code:
+            qs = qs.filter(tags__kind=tag_kind, tags__code=code)
+    return qs.distinct().prefetch_related("tags", "partners__partner")
+
+
+def review_queue(user: User | None) -> QuerySet[KnowledgeProduct]:
+    """Products waiting for a decision that ``user`` may give (not their own, not already decided this round)."""
+    if user is None or not (can(user, "knowledge.review_internal") or can(user, "knowledge.review_external")):
+        return KnowledgeProduct.objects.none()
+    return (
+        KnowledgeProduct.objects.filter(status=KnowledgeProduct.Status.SUBMITTED)
+        .exclude(submitted_by=user)
+        .exclude(reviews__reviewer=user, reviews__round=F("round"))
+    )

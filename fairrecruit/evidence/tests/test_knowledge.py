@@ -1,0 +1,171 @@
+"""Knowledge products: submission -> review (1 internal + 2 external approvals) -> publication; permissions;
+search; audit events; each product links to its data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from fairrecruit.core.models import AuditEvent
+from fairrecruit.evidence import gcm, services
+from fairrecruit.evidence.models import KnowledgeProduct, ProductReview
+from fairrecruit.evidence.services import EvidenceError, PartnerRole
+
+pytestmark = pytest.mark.django_db
+PARTNERS = [
+    PartnerRole("Institute of Migration Studies", "local_co_producer", "academic", "NP"),
+    PartnerRole("International Labour Office", "international_co_producer", "international"),
+]
+
+
+def submit(author: Any, **kw: Any) -> KnowledgeProduct:
+    args: Any = {
+        "kind": "study",
+        "title": "Recruitment fees paid by Nepali workers in Qatar",
+        "summary": "A survey of returnees.",
+        "data_url": "https://example.org/data",
+        "gcm_numbers": [6, 1],
+        "corridors": ["NP-QA"],
+        "themes": ["recruitment fees"],
+        "partners": PARTNERS,
+    }
+    args.update(kw)
+    return services.product_submit(actor=author, **args)
+
+
+def test_publication_needs_one_internal_and_two_external_approvals(people: dict[str, Any]) -> None:
+    p = submit(people["author"])
+    assert p.status == "submitted" and p.tags.count() == 4
+    with pytest.raises(EvidenceError, match="1 internal approval.*2 external approval"):
+        services.product_publish(actor=people["staff"], product=p)
+    services.product_review(actor=people["res1"], product=p, decision="approve")
+    services.product_review(actor=people["res2"], product=p, decision="approve")
+    with pytest.raises(EvidenceError, match="1 internal approval"):
+        services.product_publish(actor=people["staff"], product=p)
+    services.product_review(actor=people["staff"], product=p, decision="approve")
+    reviews = {(r.kind, r.reviewer.username) for r in p.reviews.all()}
+    assert reviews == {("external", "res1"), ("external", "res2"), ("internal", "staff1")}
+    services.product_publish(actor=people["staff"], product=p)
+    p.refresh_from_db()
+    assert p.status == "published" and p.published_by == people["staff"]
+    actions = list(
+        AuditEvent.objects.filter(target_type="evidence.knowledgeproduct").values_list("action", flat=True)
+    )
+    assert sorted(actions) == sorted(
+        ["knowledge.submit", "knowledge.review", "knowledge.review", "knowledge.review", "knowledge.publish"]
+    )
+
+
+def test_one_external_reviewer_counts_once_and_cannot_review_twice(people: dict[str, Any]) -> None:
+    p = submit(people["author"])
+    services.product_review(actor=people["res1"], product=p, decision="approve")
+    with pytest.raises(EvidenceError, match="already recorded"):
+        services.product_review(actor=people["res1"], product=p, decision="approve")
+    services.product_review(actor=people["staff"], product=p, decision="approve")
+    with pytest.raises(EvidenceError, match="1 external approval"):
+        services.product_publish(actor=people["staff"], product=p)
+
+
+def test_changes_requested_starts_a_new_round(people: dict[str, Any]) -> None:
+    p = submit(people["author"])
+    services.product_review(actor=people["res1"], product=p, decision="approve")
+    with pytest.raises(EvidenceError, match="comments are needed"):
+        services.product_review(actor=people["res2"], product=p, decision="changes")
+    services.product_review(actor=people["res2"], product=p, decision="changes", comments="Add the weights.")
+    p.refresh_from_db()
+    assert p.status == "changes_requested"
+    with pytest.raises(EvidenceError, match="not waiting for review"):
+        services.product_review(actor=people["staff"], product=p, decision="approve")
+    with pytest.raises(PermissionDenied):
+        services.product_resubmit(actor=people["res1"], product=p)
+    p = services.product_resubmit(actor=people["author"], product=p, summary="Now with weights.")
+    assert p.round == 2 and p.status == "submitted"
+    # approvals of round 1 do not count in round 2
+    services.product_review(actor=people["staff"], product=p, decision="approve")
+    services.product_review(actor=people["res2"], product=p, decision="approve")
+    with pytest.raises(EvidenceError, match="1 external approval"):
+        services.product_publish(actor=people["staff"], product=p)
+    services.product_review(actor=people["res1"], product=p, decision="approve")
+    assert services.product_publish(actor=people["staff"], product=p).status == "published"
+    assert ProductReview.objects.filter(product=p).count() == 5
+
+
+def test_permissions(people: dict[str, Any]) -> None:
+    p = submit(people["author"])
+    with pytest.raises(PermissionDenied):
+        services.product_review(actor=people["brand"], product=p, decision="approve")
+    with pytest.raises(PermissionDenied):
+        services.product_review(actor=people["author"], product=p, decision="approve")
+    own = submit(people["res3"], title="Own work")
+    with pytest.raises(EvidenceError, match="your own submission"):
+        services.product_review(actor=people["res3"], product=own, decision="approve")
+    for r in ("res1", "res2", "staff"):
+        services.product_review(actor=people[r], product=p, decision="approve")
+    with pytest.raises(PermissionDenied):
+        services.product_publish(actor=people["res1"], product=p)
+    with pytest.raises(EvidenceError, match="which data"):
+        submit(people["author"], data_url="")
+    with pytest.raises(EvidenceError, match="no GCM objective 24"):
+        submit(people["author"], gcm_numbers=[24])
+    with pytest.raises(EvidenceError, match="ORIGIN-DESTINATION"):
+        submit(people["author"], corridors=["Nepal to Qatar"])
+
+
+def test_pages_workflow_and_search(client: Client, people: dict[str, Any]) -> None:
+    assert client.get("/knowledge/submit/").status_code == 302  # sign in first
+    client.login(username="author", password="pw-12345678")
+    form = {
+        "kind": "practice",
+        "title": "Employer pays: reimbursing fees",
+        "summary": "How brands repaid fees.",
+        "data_url": "https://example.org/d",
+        "gcm": ["6", "23"],
+        "corridors": "NP-MY, BD-MY",
+        "themes": "remediation",
+        "partners": "Workers Centre; local_co_producer; cso; NP\nAcme Brand; funder",
+    }
+    bad = client.post("/knowledge/submit/", dict(form, partners="Nobody; boss", data_url=""))
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    assert "line 1: unknown role" in html and "say which data the product used" in html
+    r = client.post("/knowledge/submit/", form)
+    assert r.status_code == 302
+    p = KnowledgeProduct.objects.get()
+    assert (
+        client.get("/knowledge/").content.decode().count("Employer pays: reimbursing fees") == 1
+    )  # "your submissions"
+    client.logout()
+    assert client.get(f"/knowledge/{p.pk}/").status_code == 404  # not published yet
+    assert client.get("/knowledge/reviews/").status_code == 302
+    for who in ("res1", "res2", "staff1"):
+        client.login(username=who, password="pw-12345678")
+        queue = client.get("/knowledge/reviews/").content.decode()
+        assert "Employer pays" in queue
+        page = client.get(f"/knowledge/{p.pk}/").content.decode()
+        assert "Record my decision" in page
+        assert client.post(f"/knowledge/{p.pk}/review/", {"decision": "approve"}).status_code == 302
+        assert "Employer pays" not in client.get("/knowledge/reviews/").content.decode()
+    page = client.get(f"/knowledge/{p.pk}/").content.decode()
+    assert "1 of 1 internal and 2 of 2 external approvals" in page and ">Publish<" in page
+    assert client.post(f"/knowledge/{p.pk}/publish/").status_code == 302
+    client.logout()
+    page = client.get(f"/knowledge/{p.pk}/").content.decode()
+    assert "Workers Centre" in page and "Local co-producer" in page and "https://example.org/d" in page
+    assert gcm.BY_NUMBER[6].text in page and gcm.BY_NUMBER[23].text in page
+    assert "Record my decision" not in page and "Review (round" not in page
+    assert "Employer pays" in client.get("/knowledge/", {"q": "reimbursing", "gcm": "6"}).content.decode()
+    assert "Employer pays" in client.get("/knowledge/", {"corridor": "bd-my"}).content.decode()
+    assert "Employer pays" in client.get("/knowledge/", {"q": "Workers Centre"}).content.decode()
+    assert "Employer pays" not in client.get("/knowledge/", {"gcm": "8"}).content.decode()
+    assert "Employer pays" not in client.get("/knowledge/", {"kind": "study"}).content.decode()
+    partner = p.partners.get(role="funder").partner
+    assert "Employer pays" in client.get(f"/knowledge/partners/{partner.pk}/").content.decode()
+
+
+def test_gcm_objectives_are_23_and_numbered() -> None:
+    assert [o.number for o in gcm.OBJECTIVES] == list(range(1, 24))
+    assert gcm.BY_NUMBER[6].text.startswith("Facilitate fair and ethical recruitment")
+    assert {o.number for o in gcm.OBJECTIVES if not o.verified} == {3, 4, 5, 8, 9, 10, 11}

@@ -1,0 +1,99 @@
+"""Corridor profiles over HTTP: SVG charts without JavaScript, fee rules with citations, CSV and PDF downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from fairrecruit.evidence.models import Survey
+
+pytestmark = pytest.mark.django_db
+
+
+def test_corridor_list_links_every_corridor(client: Client, stored_survey: Survey) -> None:
+    r = client.get("/corridors/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert 'href="/corridors/NP-QA/"' in html and "<svg" in html
+    assert "<script" not in html
+
+
+def test_corridor_page_shows_charts_rules_and_recruiters(client: Client, stored_survey: Survey) -> None:
+    r = client.get("/corridors/NP-QA/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "<script" not in html
+    assert html.count('<svg class="chart"') >= 3  # months of earnings, costs, women and men
+    assert "<title>Months of earnings paid for the job, women and men</title>" in html
+    assert "synthetic" in html.lower()
+    assert "median months of earnings" in html and "4th quintile" in html
+    # fee rules in force with their citations (reused from the standards app)
+    assert 'id="rule-ilo-zero-fee"' in html and 'id="rule-law-np"' in html
+    assert "https://english.nepalnews.com/?p=187243" in html
+    assert "wording recalled, not checked against the official text" in html
+    assert "Certification status: not available yet" in html
+    assert "Complaints and remedies" in html and "Not available yet" in html
+    assert client.get("/corridors/np-qa/").status_code == 301
+    assert client.get("/corridors/XX-QA/").status_code == 404
+    assert client.get("/corridors/NP-NP/").status_code == 404
+
+
+def test_corridor_without_data_says_so(client: Client) -> None:
+    html = client.get("/corridors/KE-LB/").content.decode()
+    assert "No survey data for this corridor yet." in html
+
+
+def test_small_groups_are_not_shown(client: Client, stored_survey: Survey) -> None:
+    rows = list(csv.DictReader(io.StringIO(client.get("/corridors/NP-QA/profile.csv").content.decode())))
+    small = [r for r in rows if r["suppressed"] == "true"]
+    assert all(r["mean"] == "" and r["n"] == "" for r in small)
+    assert all(int(r["n"]) >= 5 for r in rows if r["suppressed"] == "false")
+
+
+def test_csv_download(client: Client, stored_survey: Survey) -> None:
+    r = client.get("/corridors/NP-QA/profile.csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    assert 'filename="fairrecruit-NP-QA-sdg-10-7-1.csv"' in r["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.content.decode())))
+    overall = [x for x in rows if x["by"] == "all" and x["source"] == "survey"]
+    assert {x["zero_costs"] for x in overall} == {"include", "exclude"}
+    assert float(overall[0]["median"]) > 0 and overall[0]["synthetic"] == "true"
+    assert {x["by"] for x in rows} >= {"all", "sex", "documented", "occupation", "age_group", "education"}
+
+
+def test_pdf_report(client: Client, stored_survey: Survey, tmp_path: Path) -> None:
+    r = client.get("/corridors/NP-QA/profile.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(r.content))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Recruitment costs: Nepal to Qatar" in text
+    assert "synthetic" in text and "Fee rules in force" in text
+    assert "english.nepalnews.com" in text
+    assert "Certification status: not available yet" in text
+    if shutil.which("pdftoppm"):  # Debian's poppler-utils: the page renders to an image
+        (tmp_path / "r.pdf").write_bytes(r.content)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "40",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(tmp_path / "r.pdf"),
+                str(tmp_path / "page"),
+            ],
+            check=True,
+            timeout=60,
+        )
+        png = next(tmp_path.glob("page*.png"))
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000

@@ -1,0 +1,430 @@
+"""Pages: corridor profiles (with CSV and PDF), open-data releases, knowledge products. Thin: selectors read,
+services write, templates show."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from fairrecruit.core.models import User
+from fairrecruit.evidence import charts, gcm, sdg, selectors, services
+from fairrecruit.evidence.forms import ReleaseForm, ReviewForm, SearchForm, SubmitForm
+from fairrecruit.evidence.models import KnowledgeProduct, Partner, Release, Tag
+from fairrecruit.evidence.permissions import can, reviewer_kind
+
+RATIO_LABELS = sdg.bin_labels(selectors.RATIO_EDGES)
+COST_LABELS = [
+    "nothing",
+    *[label.replace("up to ", "up to $") for label in sdg.bin_labels(selectors.COST_EDGES)[1:]],
+]
+SEX_LEVELS = ("F", "M", "X")
+
+
+# --- corridors --------------------------------------------------------------------------------------------
+
+
+def corridors(request: HttpRequest) -> HttpResponse:
+    rows = selectors.corridors()
+    top = max((r["median"] or 0 for r in rows), default=0) or 1
+    for r in rows:
+        r["bar"] = None if r["median"] is None else round(100 * r["median"] / top)
+    chart = None
+    shown = [r for r in rows if r["median"] is not None]
+    if shown:
+        chart = mark_safe(  # noqa: S308 - built from escaped parts in charts.py
+            charts.bar_chart(
+                [(r["code"], r["median"]) for r in shown],
+                unit=" mo",
+                title="Median months of earnings paid for the job, by corridor (survey data)",
+            )
+        )
+    return render(
+        request,
+        "evidence/corridors.html",
+        {"corridors": rows, "chart": chart, "min_cell": selectors.MIN_CELL},
+    )
+
+
+def _profile(code: str) -> dict[str, Any]:
+    parsed = selectors.parse_corridor(code)
+    if parsed is None:
+        raise Http404("Write the corridor as ORIGIN-DESTINATION with ISO country codes, e.g. NP-QA")
+    return selectors.corridor_profile(*parsed)
+
+
+def corridor(request: HttpRequest, code: str) -> HttpResponse:
+    if code != code.upper():
+        return redirect("evidence:corridor", code=code.upper(), permanent=True)
+    p = _profile(code)
+    ctx: dict[str, Any] = {
+        "p": p,
+        "charts": _charts(p),
+        "ratio_labels": RATIO_LABELS,
+        "sdg_url": sdg.METADATA_URL,
+    }
+    ctx["overall"] = [r for r in p["stats"] if r["by"] == "all"]
+    ctx["tables"] = [
+        (
+            "By " + sdg.DIMENSION_LABELS[d][0].lower() + sdg.DIMENSION_LABELS[d][1:],
+            [r for r in p["stats"] if r["by"] == d and r["zero_costs"] == "include"],
+        )
+        for d in selectors.PROFILE_DIMENSIONS
+    ]
+    ctx["platform"] = [r for r in p["platform_stats"] if r["zero_costs"] == "include"]
+    return render(request, "evidence/corridor.html", ctx)
+
+
+def _charts(p: dict[str, Any]) -> dict[str, str]:
+    dist = p["distributions"]
+    if not dist:
+        return {}
+    out = {}
+
+    def shares(rows: list[dict[str, Any]], level: str, n_bins: int) -> list[float | None]:
+        s = {d["bin"]: d["share"] for d in rows if d["level"] == level}
+        return [s.get(i, 0.0) for i in range(n_bins)]
+
+    out["ratio"] = charts.bar_chart(
+        list(zip(RATIO_LABELS, shares(dist["ratio"], sdg.ALL, len(RATIO_LABELS)), strict=True)),
+        unit="%",
+        title="Share of workers by months of earnings paid for the job",
+    )
+    out["cost"] = charts.bar_chart(
+        list(zip(COST_LABELS, shares(dist["cost"], sdg.ALL, len(COST_LABELS)), strict=True)),
+        unit="%",
+        title="Share of workers by recruitment costs paid (US dollars)",
+    )
+    sexes = [s for s in SEX_LEVELS if _sex_n(p, s) >= p["min_cell"]]
+    if sexes:
+        out["ratio_by_sex"] = charts.grouped_bar_chart(
+            RATIO_LABELS,
+            {s: shares(dist["ratio_by_sex"], s, len(RATIO_LABELS)) for s in sexes},
+            unit="%",
+            title="Months of earnings paid for the job, women and men",
+        )
+    medians = [
+        (r["group"], r["median"]) for r in p["stats"] if r["by"] == "sex" and r["zero_costs"] == "include"
+    ]
+    if medians:
+        out["median_by_sex"] = charts.bar_chart(
+            [(charts.SERIES_NAMES.get(g, g), m) for g, m in medians],
+            unit=" mo",
+            title="Median months of earnings paid, by sex",
+            bar_colours=[charts.SERIES_COLOURS.get(g, charts.DEFAULT_COLOUR) for g, _ in medians],
+        )
+    return {k: mark_safe(v) for k, v in out.items()}  # noqa: S308 - built from escaped parts in charts.py
+
+
+def _sex_n(p: dict[str, Any], sex: str) -> int:
+    for r in p["stats"]:
+        if r["by"] == "sex" and r["group"] == sex and r["zero_costs"] == "include":
+            return int(r["n"] or 0)
+    return 0
+
+
+CSV_COLUMNS = ("source", "corridor", "synthetic", "suppressed", *sdg.RESULT_COLUMNS)
+
+
+def corridor_csv(request: HttpRequest, code: str) -> HttpResponse:
+    p = _profile(code)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for source, rows, synthetic in (
+        ("survey", p["stats"], p["synthetic"]),
+        ("platform_assessments", p["platform_stats"], False),
+    ):
+        for r in rows:
+            w.writerow(
+                {
+                    "source": source,
+                    "corridor": p["code"],
+                    "synthetic": str(synthetic).lower(),
+                    **{k: _csv(v) for k, v in r.items()},
+                }
+            )
+    resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="fairrecruit-{p["code"]}-sdg-10-7-1.csv"'
+    return resp
+
+
+def _csv(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return round(v, 6)
+    return v
+
+
+def corridor_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    from fairrecruit.evidence.pdf import corridor_pdf as build
+
+    p = _profile(code)
+    data = build(p, ratio_labels=RATIO_LABELS, cost_labels=COST_LABELS)
+    resp = HttpResponse(data, content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="fairrecruit-{p["code"]}-profile.pdf"'
+    return resp
+
+
+# --- open data --------------------------------------------------------------------------------------------
+
+
+def releases(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ReleaseForm() if can(user, "release.create") else None
+    return render(request, "evidence/releases.html", {"releases": selectors.releases(), "form": form})
+
+
+@require_POST
+def release_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not can(user, "release.create"):
+        raise PermissionDenied("creating releases needs the staff role")
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            r = services.release_create(
+                actor=user,
+                title=d["title"],
+                k=d["k"],
+                rounding=d["rounding"],
+                notes=d["notes"],
+            )
+        except services.EvidenceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Release created.")
+            return redirect("evidence:release", slug=r.slug)
+    return render(
+        request, "evidence/releases.html", {"releases": selectors.releases(), "form": form}, status=400
+    )
+
+
+def release(request: HttpRequest, slug: str) -> HttpResponse:
+    r = get_object_or_404(Release, slug=slug)
+    return render(
+        request,
+        "evidence/release.html",
+        {"r": r, "products": r.products.filter(status=KnowledgeProduct.Status.PUBLISHED)},
+    )
+
+
+def release_file(request: HttpRequest, slug: str, name: str) -> HttpResponseBase:
+    r = get_object_or_404(Release, slug=slug)
+    if name == f"{r.slug}.zip":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in r.files:
+                path = services.release_file(r, f["name"])
+                if path is None:
+                    raise Http404("A file of this release is missing on the server")
+                z.write(path, f"{r.slug}/{f['name']}")
+        resp = HttpResponse(buf.getvalue(), content_type="application/zip")
+        resp["Content-Disposition"] = f'attachment; filename="{r.slug}.zip"'
+        return resp
+    path = services.release_file(r, name)
+    if path is None:
+        raise Http404("No such file in this release")
+    types = {
+        ".csv": "text/csv; charset=utf-8",
+        ".json": "application/json",
+        ".md": "text/markdown; charset=utf-8",
+    }
+    return FileResponse(
+        path.open("rb"),
+        content_type=types.get(path.suffix, "application/octet-stream"),
+        as_attachment=path.suffix == ".csv",
+        filename=name,
+    )
+
+
+# --- knowledge products -----------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User | None:
+    return cast(User, request.user) if request.user.is_authenticated else None
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in user (views that call this are behind login_required)."""
+    return cast(User, request.user)
+
+
+def knowledge(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    d = form.cleaned_data if form.is_valid() else {}
+    user = _user(request)
+    products = selectors.products_search(
+        user,
+        q=d.get("q", ""),
+        kind=d.get("kind", ""),
+        gcm=d.get("gcm", ""),
+        corridor=d.get("corridor", ""),
+        theme=d.get("theme", ""),
+        status=KnowledgeProduct.Status.PUBLISHED,
+    )
+    mine = (
+        KnowledgeProduct.objects.filter(submitted_by=user).exclude(status=KnowledgeProduct.Status.PUBLISHED)
+        if user
+        else KnowledgeProduct.objects.none()
+    )
+    return render(
+        request,
+        "evidence/knowledge.html",
+        {
+            "form": form,
+            "products": products[:100],
+            "mine": mine,
+            "can_submit": user is not None,
+            "reviewer": reviewer_kind(user) if user else None,
+            "searched": bool(request.GET),
+        },
+    )
+
+
+def product(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    p = get_object_or_404(
+        selectors.products_visible_to(user).prefetch_related("tags", "partners__partner"), pk=pk
+    )
+    state = services.approvals(p)
+    kind = reviewer_kind(user) if user else None
+    may_review = (
+        user is not None
+        and kind is not None
+        and p.status == KnowledgeProduct.Status.SUBMITTED
+        and p.submitted_by_id != user.pk
+        and not any(r.reviewer_id == user.pk for r in state["reviews"])
+    )
+    objectives = [
+        gcm.BY_NUMBER[int(t.code)]
+        for t in p.tags.all()
+        if t.kind == Tag.Kind.GCM and int(t.code) in gcm.BY_NUMBER
+    ]
+    return render(
+        request,
+        "evidence/product.html",
+        {
+            "p": p,
+            "state": state,
+            "objectives": objectives,
+            "review_form": ReviewForm() if may_review else None,
+            "reviewer_kind": kind,
+            "may_publish": can(user, "knowledge.publish") and state["ready"],
+            "may_resubmit": user is not None
+            and p.submitted_by_id == user.pk
+            and p.status == KnowledgeProduct.Status.CHANGES_REQUESTED,
+            "show_reviews": user is not None and (kind is not None or p.submitted_by_id == user.pk),
+            "gcm_source": (gcm.SOURCE_TITLE, gcm.SOURCE_URL),
+        },
+    )
+
+
+@login_required
+def submit(request: HttpRequest) -> HttpResponse:
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            p = services.product_submit(
+                actor=_me(request),
+                kind=d["kind"],
+                title=d["title"],
+                summary=d["summary"],
+                year=d["year"],
+                url=d["url"],
+                release_obj=d["release"],
+                data_url=d["data_url"],
+                gcm_numbers=[int(x) for x in d["gcm"]],
+                corridors=form.split("corridors"),
+                themes=form.split("themes"),
+                partners=d["partners"],
+            )
+        except services.EvidenceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Submitted. One internal and two external reviewers will look at it.")
+            return redirect("evidence:product", pk=p.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evidence/submit.html", {"form": form}, status=status)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    kind = reviewer_kind(_me(request))
+    if kind is None:
+        raise PermissionDenied("reviews need the staff (internal) or researcher (external) role")
+    rows = [(p, services.approvals(p)) for p in selectors.review_queue(_me(request))]
+    return render(request, "evidence/review_queue.html", {"rows": rows, "kind": kind})
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_object_or_404(KnowledgeProduct, pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a decision.")
+        return redirect("evidence:product", pk=pk)
+    try:
+        services.product_review(
+            actor=_me(request),
+            product=p,
+            decision=form.cleaned_data["decision"],
+            comments=form.cleaned_data["comments"],
+        )
+    except services.EvidenceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Your decision is recorded.")
+    return redirect("evidence:product", pk=pk)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_object_or_404(KnowledgeProduct, pk=pk)
+    try:
+        services.product_publish(actor=_me(request), product=p)
+    except services.EvidenceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Published.")
+    return redirect("evidence:product", pk=pk)
+
+
+@login_required
+@require_POST
+def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_object_or_404(KnowledgeProduct, pk=pk)
+    try:
+        services.product_resubmit(
+            actor=_me(request),
+            product=p,
+            summary=request.POST.get("summary") or None,
+        )
+    except services.EvidenceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Resubmitted: a new review round has started.")
+    return redirect("evidence:product", pk=pk)
+
+
+def partner(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Partner, pk=pk)
+    roles = org.roles.filter(product__status=KnowledgeProduct.Status.PUBLISHED).select_related("product")
+    return render(request, "evidence/partner.html", {"org": org, "roles": roles})
