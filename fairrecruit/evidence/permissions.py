@@ -12,6 +12,7 @@ from __future__ import annotations
 from fairrecruit.core import permissions as core
 from fairrecruit.core.models import User
 
+
 def can(user: User | None, permission: str) -> bool:
     if permission == "knowledge.submit":
         return user is not None and user.is_authenticated
