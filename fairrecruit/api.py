@@ -1,5 +1,6 @@
 from ninja import NinjaAPI
 
+from fairrecruit.certification.api import router as certification_router
 from fairrecruit.evidence.api import router as evidence_router
 from fairrecruit.grievances.api import router as grievances_router
 from fairrecruit.registry.api import router as registry_router
@@ -17,3 +18,4 @@ api.add_router("/", registry_router)
 api.add_router("/", reviews_router)
 api.add_router("/", evidence_router)
 api.add_router("/", grievances_router)
+api.add_router("/", certification_router)

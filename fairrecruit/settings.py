@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "fairrecruit.reviews",
     "fairrecruit.evidence",
     "fairrecruit.grievances",
+    "fairrecruit.certification",
 ]
 
 MIDDLEWARE = [

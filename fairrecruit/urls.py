@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("fairrecruit.reviews.urls")),
     path("", include("fairrecruit.evidence.urls")),
     path("", include("fairrecruit.grievances.urls")),
+    path("", include("fairrecruit.certification.urls")),
 ]
