@@ -1,5 +1,558 @@
-"""JSON API for grievances (mounted under /api/v1/)."""
+"""JSON API for grievances (mounted under /api/v1/): complaints from partner hotlines and apps, the worker's
+follow-up with code and PIN, scoped case reads for organisations (logged), and public statistics."""
 
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django_ratelimit.core import is_ratelimited
 from ninja import Router
 
+from fairrecruit.core.auth import api_user
+from fairrecruit.grievances import conf, selectors, services, taxonomy
+from fairrecruit.grievances.forms import new_token
+from fairrecruit.grievances.models import Channel, Status
+from fairrecruit.standards.engine import FieldError
+
 router = Router(tags=["grievances"])
+
+_MONEY = {
+    "type": "object",
+    "required": ["amount", "currency"],
+    "properties": {
+        "amount": {"type": "number", "exclusiveMinimum": 0},
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+    },
+}
+_PAYEE = {"type": "string", "enum": [*services.PAYEES, ""]}
+_COMPLAINT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "One worker's complaint. Only `categories` is required: a complaint is never refused for missing "
+        "facts. With payments, origin, destination, a recruitment date (or year) and a monthly wage, the "
+        "payments are assessed against the fee standards (docs/assessment.md). `worker` is encrypted at rest "
+        "and never returned by any endpoint."
+    ),
+    "required": ["categories"],
+    "properties": {
+        "categories": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 9,
+            "items": {"type": "string", "enum": list(taxonomy.CATEGORY_CODES)},
+        },
+        "indicators": {
+            "type": "array",
+            "maxItems": 11,
+            "description": "ILO forced labour indicators",
+            "items": {"type": "string", "enum": list(taxonomy.INDICATOR_CODES)},
+        },
+        "in_danger": {"type": "boolean", "description": "The worker is in danger now: escalated at once"},
+        "description": {"type": "string", "maxLength": 5000},
+        "respondent": {
+            "type": "object",
+            "description": "Who the complaint is about: a registry `identifier`, or a `name` (a reported actor)",
+            "properties": {
+                "identifier": {"type": "string", "maxLength": 80},
+                "name": {"type": "string", "maxLength": 300},
+                "phone": {"type": "string", "maxLength": 40},
+                "place": {"type": "string", "maxLength": 120},
+                "role": _PAYEE,
+            },
+        },
+        "brand_name": {"type": "string", "maxLength": 200},
+        "origin": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "destination": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "recruitment_date": {"type": "string", "format": "date"},
+        "recruitment_year": {"type": "integer", "minimum": 1980, "maximum": 2100},
+        "contract_months": {"type": "integer", "minimum": 1, "maximum": 120},
+        "wage_promised": _MONEY,
+        "wage_received": _MONEY,
+        "payments": {
+            "type": "array",
+            "maxItems": 50,
+            "items": {
+                "type": "object",
+                "required": ["amount", "currency"],
+                "properties": {
+                    "amount": {"type": "number", "exclusiveMinimum": 0},
+                    "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                    "date": {"type": "string", "format": "date"},
+                    "purpose": {"type": "string", "maxLength": 300, "description": "Any language"},
+                    "paid_to": _PAYEE,
+                },
+            },
+        },
+        "worker": {
+            "type": "object",
+            "description": "Optional. Encrypted at rest; seen only by roles that need it, each read logged",
+            "properties": {
+                "anonymous": {"type": "boolean"},
+                "name": {"type": "string", "maxLength": 200},
+                "phone": {"type": "string", "maxLength": 40},
+                "email": {"type": "string", "maxLength": 200},
+            },
+        },
+        "consent": {
+            "type": "object",
+            "properties": {
+                "share": {"type": "boolean", "description": "Send the case to the bodies that can act"},
+                "identity": {"type": "boolean", "description": "... with the worker's name and contact"},
+            },
+        },
+        "retaliation_fear": {"type": "boolean"},
+        "language": {"type": "string", "maxLength": 16},
+    },
+}
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        }
+    },
+}
+_ACK_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "The case code: give it to the worker"},
+        "pin": {"type": "string", "description": "The PIN: give it to the worker; stored only as a hash"},
+        "status": {"type": "string", "enum": list(Status.values)},
+        "severity": {"type": "string"},
+        "urgency": {"type": "string"},
+    },
+}
+_CODE_PIN = {
+    "type": "object",
+    "required": ["code", "pin"],
+    "properties": {"code": {"type": "string", "maxLength": 20}, "pin": {"type": "string", "maxLength": 6}},
+}
+_INFO = {
+    "type": "object",
+    "required": ["code", "pin", "text"],
+    "properties": {
+        "code": {"type": "string", "maxLength": 20},
+        "pin": {"type": "string", "maxLength": 6},
+        "text": {"type": "string", "minLength": 1, "maxLength": 5000},
+    },
+}
+
+
+def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
+    return JsonResponse({"errors": errors}, status=status)
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
+    try:
+        return json.loads(request.body or b"null"), None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return None, _errors(400, [{"field": "(body)", "message": f"is not valid JSON: {exc}"}])
+
+
+def _source(group: str, request: HttpRequest) -> str:
+    return services.source_for_ip(request.META.get("REMOTE_ADDR"))
+
+
+def complaint_input(body: Any) -> tuple[services.ComplaintInput | None, list[FieldError]]:
+    """Type-check an API body into a ComplaintInput (values are then checked by the service)."""
+    if not isinstance(body, dict):
+        return None, [FieldError("(body)", "must be a JSON object")]
+    errors: list[FieldError] = []
+
+    def get(d: dict[str, Any], key: str, kind: Any, default: Any, name: str | None = None) -> Any:
+        v = d.get(key, default)
+        if v is None:
+            return default
+        ok = isinstance(v, kind) and not (kind in (int, float, (int, float)) and isinstance(v, bool))
+        if not ok:
+            errors.append(FieldError(name or key, "has the wrong type"))
+            return default
+        return v
+
+    def obj(key: str) -> dict[str, Any]:
+        v = get(body, key, dict, {})
+        return v if isinstance(v, dict) else {}
+
+    cats = get(body, "categories", list, [])
+    inds = get(body, "indicators", list, [])
+    if not all(isinstance(c, str) for c in cats):
+        errors.append(FieldError("categories", "must be a list of category codes"))
+    if not all(isinstance(c, str) for c in inds):
+        errors.append(FieldError("indicators", "must be a list of indicator codes"))
+    resp, worker, consent = obj("respondent"), obj("worker"), obj("consent")
+    money: dict[str, tuple[float | None, str]] = {}
+    for key in ("wage_promised", "wage_received"):
+        m = obj(key)
+        amount = get(m, "amount", (int, float), None, f"{key}.amount")
+        money[key] = (
+            None if amount is None else float(amount),
+            str(get(m, "currency", str, "", f"{key}.currency")),
+        )
+    payments = []
+    for i, p in enumerate(get(body, "payments", list, [])[:60]):
+        if not isinstance(p, dict):
+            errors.append(FieldError(f"payments[{i}]", "must be an object"))
+            continue
+        row = {
+            "amount": get(p, "amount", (int, float), None, f"payments[{i}].amount"),
+            "currency": get(p, "currency", str, "", f"payments[{i}].currency"),
+            "date": get(p, "date", str, "", f"payments[{i}].date"),
+            "purpose": get(p, "purpose", str, "", f"payments[{i}].purpose")[:300],
+            "paid_to": get(p, "paid_to", str, "", f"payments[{i}].paid_to"),
+        }
+        payments.append(row)
+    year = get(body, "recruitment_year", int, None)
+    months = get(body, "contract_months", int, None)
+    data = services.ComplaintInput(
+        categories=[c for c in cats if isinstance(c, str)],
+        indicators=[c for c in inds if isinstance(c, str)],
+        in_danger=bool(get(body, "in_danger", bool, False)),
+        description=get(body, "description", str, ""),
+        respondent_identifier=get(resp, "identifier", str, "", "respondent.identifier")[:80],
+        respondent_name=get(resp, "name", str, "", "respondent.name"),
+        respondent_phone=get(resp, "phone", str, "", "respondent.phone")[:40],
+        respondent_place=get(resp, "place", str, "", "respondent.place")[:120],
+        respondent_role=get(resp, "role", str, "", "respondent.role"),
+        brand_name=get(body, "brand_name", str, ""),
+        origin=get(body, "origin", str, ""),
+        destination=get(body, "destination", str, ""),
+        recruitment_date=get(body, "recruitment_date", str, ""),
+        recruitment_year=year,
+        contract_months=months,
+        wage_promised_amount=money["wage_promised"][0],
+        wage_promised_currency=money["wage_promised"][1],
+        wage_received_amount=money["wage_received"][0],
+        wage_received_currency=money["wage_received"][1],
+        payments=payments,
+        anonymous=bool(get(worker, "anonymous", bool, False, "worker.anonymous")),
+        worker_name=get(worker, "name", str, "", "worker.name"),
+        worker_phone=get(worker, "phone", str, "", "worker.phone")[:40],
+        worker_email=get(worker, "email", str, "", "worker.email")[:200],
+        consent_share=bool(get(consent, "share", bool, False, "consent.share")),
+        consent_identity=bool(get(consent, "identity", bool, False, "consent.identity")),
+        retaliation_fear=bool(get(body, "retaliation_fear", bool, False)),
+        language=get(body, "language", str, "")[:16],
+    )
+    return (None, errors) if errors else (data, [])
+
+
+@router.post(
+    "/complaints",
+    summary="Submit a complaint",
+    description=(
+        "For partner hotlines and apps; anonymous calls are allowed. Send an `Idempotency-Key` header (16 to "
+        "100 letters, digits, - or _; a random UUID) so that a retried request is stored once: the retry gets "
+        "200 with the same code and PIN; the same key with another complaint gets 409. The answer (201) is "
+        "sent only after the complaint is committed. Give the worker the `code` and `pin`: with them they "
+        "follow the case (page /complain/follow/ or POST /api/v1/complaints/status). Rate limited per "
+        "connection (429), or per bearer token at a higher rate."
+    ),
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {
+                    "type": "string",
+                    "minLength": 16,
+                    "maxLength": 100,
+                    "pattern": "^[A-Za-z0-9_-]+$",
+                },
+            }
+        ],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _COMPLAINT_SCHEMA}}},
+        "responses": {
+            "201": _json(_ACK_SCHEMA, "Stored"),
+            "200": _json(_ACK_SCHEMA, "A retry of a stored complaint"),
+            "400": _json(_ERROR_SCHEMA, "Bad input"),
+            "404": _json(_ERROR_SCHEMA, "Unknown registry actor"),
+            "409": _json(_ERROR_SCHEMA, "Idempotency key reused with another complaint"),
+            "429": _json(_ERROR_SCHEMA, "Too many complaints"),
+        },
+    },
+)
+def complaint_submit(request: HttpRequest) -> HttpResponse:
+    token = api_user(request)
+    if token is not None:
+        limited = is_ratelimited(
+            request,
+            group="grievances.api.partner",
+            key=lambda g, r: f"tok:{token.pk}",
+            rate=conf.get("FAIRRECRUIT_GRIEVANCE_PARTNER_RATE"),
+            method="POST",
+            increment=True,
+        )
+    else:
+        limited = is_ratelimited(
+            request,
+            group="grievances.submit",
+            key=_source,
+            rate=conf.get("FAIRRECRUIT_GRIEVANCE_RATE"),
+            method="POST",
+            increment=True,
+        )
+    if limited:
+        return _errors(429, [{"field": "(request)", "message": "too many complaints: wait and try again"}])
+    key = request.headers.get("Idempotency-Key") or ""
+    if key and not services.TOKEN_RE.match(key):
+        return _errors(
+            400,
+            [
+                {
+                    "field": "Idempotency-Key",
+                    "message": "must be 16 to 100 letters, digits, - or _ (use a random UUID)",
+                }
+            ],
+        )
+    body, bad = _body(request)
+    if bad is not None:
+        return bad
+    data, errors = complaint_input(body)
+    if data is None:
+        return _errors(400, [e.as_dict() for e in errors])
+    try:
+        done = services.complaint_submit(
+            data=data,
+            token=key or new_token(),
+            channel=Channel.API,
+            actor_user=token.user if token is not None else None,
+            organisation=token.organisation if token is not None else None,
+        )
+    except services.IdempotencyConflict:
+        return _errors(
+            409, [{"field": "Idempotency-Key", "message": "was already used with another complaint"}]
+        )
+    except services.GrievanceInputError as exc:
+        status = 404 if any(e.field == "respondent" for e in exc.errors) else 400
+        return _errors(status, [e.as_dict() for e in exc.errors])
+    c = done.case
+    return JsonResponse(
+        {
+            "code": done.code,
+            "pin": done.pin,
+            "status": c.status,
+            "severity": c.severity,
+            "urgency": c.urgency,
+        },
+        status=201 if done.created else 200,
+    )
+
+
+def _worker_case(request: HttpRequest, schema_fields: tuple[str, ...]) -> tuple[Any, JsonResponse | None]:
+    if is_ratelimited(
+        request,
+        group="grievances.pin",
+        key=_source,
+        rate=conf.get("FAIRRECRUIT_GRIEVANCE_PIN_RATE"),
+        method="POST",
+        increment=True,
+    ):
+        return None, _errors(
+            429, [{"field": "(request)", "message": "too many attempts: wait and try again"}]
+        )
+    body, bad = _body(request)
+    if bad is not None:
+        return None, bad
+    if not isinstance(body, dict) or not all(isinstance(body.get(f), str) for f in schema_fields):
+        return None, _errors(400, [{"field": f, "message": "is required (text)"} for f in schema_fields])
+    case = services.case_by_code_pin(body["code"], body["pin"])
+    if case is None:
+        return None, _errors(404, [{"field": "code", "message": "this code and PIN do not open any case"}])
+    return (case, body), None
+
+
+def _worker_json(case: Any) -> dict[str, Any]:
+    v = selectors.worker_view(case)
+    return {
+        "code": v["code"],
+        "status": v["status"],
+        "received_at": v["received_at"].isoformat(),
+        "history": [
+            {"status": h["status"], "at": h["at"].isoformat(), "note": h["note"]} for h in v["history"]
+        ],
+        "referrals": [
+            {"organisation": r["organisation"], "status": r["status"], "at": r["at"].isoformat()}
+            for r in v["referrals"]
+        ],
+        "plans": [
+            {
+                "amount": str(p["amount"]),
+                "currency": p["currency"],
+                "due_date": p["due_date"].isoformat(),
+                "status": p["status"],
+                "payments": [
+                    {"amount": str(x["amount"]), "paid_on": x["paid_on"].isoformat()} for x in p["payments"]
+                ],
+            }
+            for p in v["plans"]
+        ],
+        "assessment": v["assessment"],
+        "outcome": v["outcome"] or None,
+        "seen_by": v["seen_by"],
+    }
+
+
+_WORKER_SCHEMA = {
+    "type": "object",
+    "description": "The case as the worker sees it: status, history, referrals, "
+    "remedy, the organisations that opened it; never internal notes or handlers' names",
+}
+
+
+@router.post(
+    "/complaints/status",
+    summary="The worker follows their case (code and PIN)",
+    description="Code and PIN in the body, never in the address. Rate limited per connection.",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _CODE_PIN}}},
+        "responses": {
+            "200": _json(_WORKER_SCHEMA, "The case"),
+            "400": _json(_ERROR_SCHEMA, "Bad input"),
+            "404": _json(_ERROR_SCHEMA, "Wrong code or PIN"),
+            "429": _json(_ERROR_SCHEMA, "Too many"),
+        },
+    },
+)
+def complaint_status(request: HttpRequest) -> HttpResponse:
+    found, bad = _worker_case(request, ("code", "pin"))
+    if bad is not None:
+        return bad
+    case, _body_ = found
+    services.worker_case_read(case=case)
+    return JsonResponse(_worker_json(case), json_dumps_params={"ensure_ascii": False})
+
+
+@router.post(
+    "/complaints/information",
+    summary="The worker adds information to their case (code and PIN)",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _INFO}}},
+        "responses": {
+            "201": _json({"type": "object"}, "Added"),
+            "400": _json(_ERROR_SCHEMA, "Bad input"),
+            "404": _json(_ERROR_SCHEMA, "Wrong code or PIN"),
+            "429": _json(_ERROR_SCHEMA, "Too many"),
+        },
+    },
+)
+def complaint_information(request: HttpRequest) -> HttpResponse:
+    found, bad = _worker_case(request, ("code", "pin", "text"))
+    if bad is not None:
+        return bad
+    case, body = found
+    try:
+        services.worker_information_add(case=case, text=body["text"])
+    except services.GrievanceInputError as exc:
+        return _errors(400, [e.as_dict() for e in exc.errors])
+    return JsonResponse({"code": case.code, "added": True}, status=201)
+
+
+def _token_user(request: HttpRequest) -> Any:
+    token = api_user(request)
+    return token.user if token is not None else None
+
+
+_UNAUTH = _json(_ERROR_SCHEMA, "No or bad token")
+
+
+@router.get(
+    "/cases",
+    summary="Cases visible to your organisation (token required)",
+    description=(
+        "Scoped like the pages: staff see every case; other organisations only the cases referred or "
+        "transferred to them. Summary fields only (no identity); opening a case is `GET /cases/{code}`."
+    ),
+    openapi_extra={"responses": {"200": _json({"type": "object"}, "Cases"), "401": _UNAUTH}},
+)
+def case_list(request: HttpRequest, status: str = "", page: int = 1) -> HttpResponse:
+    user = _token_user(request)
+    if user is None:
+        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+    qs = selectors.cases_visible_to(user).order_by("-received_at")
+    if status:
+        qs = qs.filter(status=status)
+    page = max(1, min(page, 10_000))
+    rows = list(qs[(page - 1) * 50 : page * 50 + 1])
+    return JsonResponse(
+        {"cases": [selectors.case_summary(c) for c in rows[:50]], "page": page, "has_next": len(rows) > 50}
+    )
+
+
+@router.get(
+    "/cases/{code}",
+    summary="One case (token required; the read is logged)",
+    description="Never includes the worker's identity: `identity_visible` says whether you may reveal it on the "
+    "case page (each reveal is logged with its purpose).",
+    openapi_extra={
+        "responses": {
+            "200": _json({"type": "object"}, "The case"),
+            "401": _UNAUTH,
+            "404": _json(_ERROR_SCHEMA, "No such case visible to you"),
+        }
+    },
+)
+def case_get(request: HttpRequest, code: str) -> HttpResponse:
+    user = _token_user(request)
+    if user is None:
+        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+    case = selectors.case_for(user, code)
+    if case is None:
+        return _errors(404, [{"field": "code", "message": "no such case visible to you"}])
+    services.case_read_log(user=user, case=case, via="api")
+    return JsonResponse(selectors.case_detail(user, case), json_dumps_params={"ensure_ascii": False})
+
+
+@router.get(
+    "/cases/{code}/access-log",
+    summary="Who saw this case (token required)",
+    openapi_extra={
+        "responses": {
+            "200": _json({"type": "object"}, "Reads of the case"),
+            "401": _UNAUTH,
+            "404": _json(_ERROR_SCHEMA, "No such case visible to you"),
+        }
+    },
+)
+def case_access_log(request: HttpRequest, code: str) -> HttpResponse:
+    user = _token_user(request)
+    if user is None:
+        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+    case = selectors.case_for(user, code)
+    if case is None or not selectors.access_log_visible(user, case):
+        return _errors(404, [{"field": "code", "message": "no such case visible to you"}])
+    events = [
+        {
+            "at": e.created_at.isoformat(),
+            "who": e.actor_label,
+            "organisation": e.organisation.name if e.organisation else None,
+            "action": e.action,
+            "channel": e.channel,
+            "detail": e.new,
+        }
+        for e in selectors.access_log(case)[:500]
+    ]
+    return JsonResponse({"code": case.code, "reads": events})
+
+
+@router.get(
+    "/grievance-statistics",
+    summary="Public statistics per organisation complained about and per corridor",
+    description="Complaints received and resolved, median days to resolution, amounts recovered (USD). A cell "
+    'based on fewer than FAIRRECRUIT_GRIEVANCE_MIN_CELL cases reads "fewer than N".',
+    openapi_extra={"responses": {"200": _json({"type": "object"}, "Statistics")}},
+)
+def grievance_statistics(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(
+        selectors.statistics_json(selectors.public_statistics()), json_dumps_params={"ensure_ascii": False}
+    )

@@ -5,3 +5,8 @@ class GrievancesConfig(AppConfig):
     name = "fairrecruit.grievances"
     label = "grievances"
     verbose_name = "Grievances and remedy"
+
+    def ready(self) -> None:
+        from fairrecruit.grievances.permissions import register
+
+        register()

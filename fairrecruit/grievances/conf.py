@@ -1,0 +1,52 @@
+"""Settings of the grievances app. Each is read from Django settings, else from the environment, else the
+default (documented in docs/grievances.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Public statistics: a cell (count, median, amount) based on fewer cases than this shows "fewer than N".
+    "FAIRRECRUIT_GRIEVANCE_MIN_CELL": 5,
+    # Where evidence files are kept (encrypted). Never under a static or media URL. Default: <project>/var/...
+    "FAIRRECRUIT_GRIEVANCE_EVIDENCE_DIR": "",
+    # Largest evidence file accepted, in bytes.
+    "FAIRRECRUIT_GRIEVANCE_EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+    # Evidence files per case.
+    "FAIRRECRUIT_GRIEVANCE_EVIDENCE_MAX_FILES": 20,
+    # Complaints per source (salted hash of the IP address) through the web form and anonymous API.
+    "FAIRRECRUIT_GRIEVANCE_RATE": "30/h",
+    # Complaints per API token (hotlines entering complaints in bulk).
+    "FAIRRECRUIT_GRIEVANCE_PARTNER_RATE": "2000/h",
+    # Case code + PIN attempts per source.
+    "FAIRRECRUIT_GRIEVANCE_PIN_RATE": "20/h",
+    # When set, the SMS/chat webhook answers only requests carrying ?token=<this value>.
+    "FAIRRECRUIT_GRIEVANCE_WEBHOOK_TOKEN": "",
+    # A conversation silent for longer than this many minutes greets the worker back and repeats the question.
+    "FAIRRECRUIT_GRIEVANCE_RESUME_MINUTES": 30,
+}
+
+
+def get(name: str) -> Any:
+    default = DEFAULTS[name]
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return type(default)(value)
+
+
+def evidence_dir() -> Path:
+    configured = get("FAIRRECRUIT_GRIEVANCE_EVIDENCE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(settings.BASE_DIR) / "var" / "grievance-evidence"
+
+
+def min_cell() -> int:
+    return max(1, int(get("FAIRRECRUIT_GRIEVANCE_MIN_CELL")))

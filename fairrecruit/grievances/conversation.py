@@ -1,0 +1,437 @@
+"""A question-and-answer complaint conversation for SMS and chat, independent of any channel. Plain Python.
+
+``handle(state, text, now=...)`` takes the stored state of one sender's conversation (``None`` for a new
+sender) and the text of one incoming message; it returns the new state, the replies to send and, when the
+last question was answered, the complaint to store. The channel adapters (Twilio, RapidPro) and the storage
+of the state live in ``services.conversation_handle``.
+
+* Languages: English, Nepali and Bengali (``MESSAGES``); others can be added as one more dict. Numbers may be
+  typed in Devanagari or Bengali digits.
+* Resumable: the state holds the step and the answers. A worker silent for longer than ``resume_after`` is
+  greeted back and asked the same question again (the message that woke the conversation is not taken as an
+  answer). ``NEW`` starts again; ``STATUS`` asks for the case status once a complaint was made; after that,
+  any other message is added to the case as information.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pycountry
+
+LANGUAGES = ("en", "ne", "bn")
+DONE = "done"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "danger": "Are you in danger now? Reply 1 Yes, 2 No.",
+        "danger_ack": "We will treat your complaint as urgent. If your life is at risk, call the police or "
+        "your embassy now.",
+        "categories": "What happened? Send one or more numbers, e.g. 1 4: 1 paid fees, 2 lied to about the job, "
+        "3 contract changed, 4 passport kept, 5 wages unpaid, 6 not free to leave or go home, "
+        "7 forced to work, 8 harassment or violence, 9 other",
+        "respondent": "Who is the complaint about? Send the name of the agency, agent or employer "
+        "(0 if you do not know).",
+        "origin": "Which country are you from? 1 Nepal, 2 Bangladesh, 3 India, 4 Philippines, 5 Indonesia, "
+        "6 Sri Lanka, 7 Pakistan, 8 other",
+        "destination": "Which country is the job in? 1 Qatar, 2 Saudi Arabia, 3 UAE, 4 Kuwait, 5 Oman, "
+        "6 Bahrain, 7 Malaysia, 8 other",
+        "paid": "How much did you pay in total to get the job? E.g. 150000 NPR (0 if nothing).",
+        "wage": "What monthly wage were you promised? E.g. 1200 QAR (0 if you do not know).",
+        "year": "Which year were you recruited? E.g. 2023",
+        "description": "Tell us briefly what happened (0 to skip).",
+        "name": "Your name? Send 0 to stay anonymous. We never give your name to the recruiter.",
+        "consent": "May we send your complaint to the authority that can act? 1 Yes, with my name, "
+        "2 Yes, without my name, 3 No",
+        "done": "Complaint received. Case code {code}, PIN {pin}. Keep them secret. Send STATUS to follow "
+        "your case, or write more to add information.",
+        "not_understood": "Sorry, I did not understand.",
+        "welcome_back": "Welcome back. We continue where you stopped (send NEW to start again).",
+        "added": "Added to your case {code}. Thank you.",
+        "status": "Case {code}: {status}.",
+    },
+    "ne": {
+        "danger": "के तपाईं अहिले खतरामा हुनुहुन्छ? १ हो, २ होइन लेखेर पठाउनुहोस्।",
+        "danger_ack": "हामी तपाईंको उजुरीलाई अत्यावश्यक मान्नेछौं। ज्यान जोखिममा छ भने अहिले नै प्रहरी वा "
+        "दूतावासलाई फोन गर्नुहोस्।",
+        "categories": "के भयो? एक वा बढी नम्बर पठाउनुहोस्, जस्तै १ ४: १ शुल्क तिरें, २ कामबारे झुटो बोलियो, "
+        "३ सम्झौता फेरियो, ४ राहदानी राखियो, ५ तलब पाइनँ, ६ छोड्न वा घर फर्कन पाइनँ, ७ जबरजस्ती काम, "
+        "८ दुर्व्यवहार वा हिंसा, ९ अन्य",
+        "respondent": "उजुरी कसको विरुद्ध हो? एजेन्सी, एजेन्ट वा रोजगारदाताको नाम पठाउनुहोस् (थाहा छैन भने ०)।",
+        "origin": "तपाईं कुन देशको हो? १ नेपाल, २ बंगलादेश, ३ भारत, ४ फिलिपिन्स, ५ इन्डोनेसिया, ६ श्रीलंका, "
+        "७ पाकिस्तान, ८ अन्य",
+        "destination": "काम कुन देशमा हो? १ कतार, २ साउदी अरब, ३ युएई, ४ कुवेत, ५ ओमान, ६ बहराइन, ७ मलेसिया, ८ अन्य",
+        "paid": "काम पाउन जम्मा कति तिर्नुभयो? जस्तै 150000 NPR (केही तिर्नुभएन भने ०)।",
+        "wage": "तपाईंलाई मासिक कति तलब दिने भनिएको थियो? जस्तै 1200 QAR (थाहा छैन भने ०)।",
+        "year": "तपाईं कुन सालमा भर्ना हुनुभयो? जस्तै 2023 (ईस्वी सन्)",
+        "description": "के भयो छोटकरीमा लेख्नुहोस् (छोड्न ०)।",
+        "name": "तपाईंको नाम? नाम नदिन ० पठाउनुहोस्। हामी तपाईंको नाम भर्ती एजेन्सीलाई कहिल्यै दिँदैनौं।",
+        "consent": "के हामी तपाईंको उजुरी कारबाही गर्न सक्ने निकायलाई पठाउन सक्छौं? १ हो, मेरो नामसहित, "
+        "२ हो, नामबिना, ३ होइन",
+        "done": "उजुरी प्राप्त भयो। मुद्दा कोड {code}, पिन {pin}। यिनलाई गोप्य राख्नुहोस्। अवस्था हेर्न STATUS "
+        "पठाउनुहोस्, वा थप जानकारी लेख्नुहोस्।",
+        "not_understood": "माफ गर्नुहोस्, बुझिनँ।",
+        "welcome_back": "फेरि स्वागत छ। तपाईंले छोडेको ठाउँबाट जारी राख्छौं (नयाँ सुरु गर्न NEW पठाउनुहोस्)।",
+        "added": "तपाईंको मुद्दा {code} मा थपियो। धन्यवाद।",
+        "status": "मुद्दा {code}: {status}।",
+    },
+    "bn": {
+        "danger": "আপনি কি এখন বিপদে আছেন? উত্তর দিন ১ হ্যাঁ, ২ না।",
+        "danger_ack": "আমরা আপনার অভিযোগটি জরুরি হিসেবে দেখব। জীবন ঝুঁকিতে থাকলে এখনই পুলিশ বা আপনার দূতাবাসে ফোন করুন।",
+        "categories": "কী হয়েছে? এক বা একাধিক নম্বর পাঠান, যেমন ১ ৪: ১ ফি দিয়েছি, ২ কাজ নিয়ে মিথ্যা বলা হয়েছে, "
+        "৩ চুক্তি বদলানো হয়েছে, ৪ পাসপোর্ট রেখে দিয়েছে, ৫ বেতন পাইনি, ৬ চাকরি ছাড়তে বা দেশে ফিরতে দেয় না, "
+        "৭ জোর করে কাজ, ৮ হয়রানি বা সহিংসতা, ৯ অন্য",
+        "respondent": "অভিযোগ কার বিরুদ্ধে? এজেন্সি, দালাল বা নিয়োগকর্তার নাম পাঠান (না জানলে ০)।",
+        "origin": "আপনি কোন দেশের? ১ নেপাল, ২ বাংলাদেশ, ৩ ভারত, ৪ ফিলিপাইন, ৫ ইন্দোনেশিয়া, ৬ শ্রীলঙ্কা, "
+        "৭ পাকিস্তান, ৮ অন্য",
+        "destination": "কাজ কোন দেশে? ১ কাতার, ২ সৌদি আরব, ৩ সংযুক্ত আরব আমিরাত, ৪ কুয়েত, ৫ ওমান, ৬ বাহরাইন, "
+        "৭ মালয়েশিয়া, ৮ অন্য",
+        "paid": "কাজ পেতে মোট কত টাকা দিয়েছেন? যেমন 350000 BDT (কিছু না দিলে ০)।",
+        "wage": "আপনাকে মাসে কত বেতনের কথা বলা হয়েছিল? যেমন 1200 QAR (না জানলে ০)।",
+        "year": "কোন সালে আপনাকে নিয়োগ করা হয়েছিল? যেমন 2023",
+        "description": "সংক্ষেপে কী হয়েছে লিখুন (বাদ দিতে ০)।",
+        "name": "আপনার নাম? নাম না দিতে চাইলে ০ পাঠান। আমরা কখনো আপনার নাম রিক্রুটিং এজেন্সিকে দিই না।",
+        "consent": "আমরা কি আপনার অভিযোগ ব্যবস্থা নিতে পারে এমন কর্তৃপক্ষের কাছে পাঠাতে পারি? "
+        "১ হ্যাঁ, আমার নামসহ, ২ হ্যাঁ, নাম ছাড়া, ৩ না",
+        "done": "অভিযোগ পাওয়া গেছে। কেস কোড {code}, পিন {pin}। এগুলো গোপন রাখুন। অবস্থা জানতে STATUS পাঠান, "
+        "বা আরও তথ্য লিখে পাঠান।",
+        "not_understood": "দুঃখিত, বুঝতে পারিনি।",
+        "welcome_back": "আবার স্বাগতম। আপনি যেখানে থেমেছিলেন সেখান থেকে চালিয়ে যাচ্ছি (নতুন করে শুরু করতে NEW পাঠান)।",
+        "added": "আপনার কেস {code}-এ যোগ করা হয়েছে। ধন্যবাদ।",
+        "status": "কেস {code}: {status}।",
+    },
+}
+LANGUAGE_MENU = "FairRecruit: complaints / उजुरी / অভিযোগ. Reply 1 English, 2 नेपाली, 3 বাংলা"
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "received": "received",
+        "triaged": "being assessed",
+        "referred": "sent to the body that can act",
+        "investigating": "being investigated",
+        "remediation": "remedy being paid",
+        "closed": "closed",
+    },
+    "ne": {
+        "received": "प्राप्त भयो",
+        "triaged": "जाँच हुँदैछ",
+        "referred": "कारबाही गर्ने निकायमा पठाइयो",
+        "investigating": "अनुसन्धान हुँदैछ",
+        "remediation": "क्षतिपूर्ति भुक्तानी हुँदैछ",
+        "closed": "बन्द भयो",
+    },
+    "bn": {
+        "received": "পাওয়া গেছে",
+        "triaged": "যাচাই চলছে",
+        "referred": "ব্যবস্থা নিতে পারে এমন সংস্থায় পাঠানো হয়েছে",
+        "investigating": "তদন্ত চলছে",
+        "remediation": "ক্ষতিপূরণ দেওয়া হচ্ছে",
+        "closed": "বন্ধ",
+    },
+}
+
+CATEGORY_MENU = (
+    "fees",
+    "deception",
+    "contract_substitution",
+    "documents_retained",
+    "wages",
+    "restricted_movement",
+    "forced_labour",
+    "harassment_violence",
+    "other",
+)
+ORIGIN_MENU = ("NP", "BD", "IN", "PH", "ID", "LK", "PK", "")
+DESTINATION_MENU = ("QA", "SA", "AE", "KW", "OM", "BH", "MY", "")
+LOCAL_CURRENCY = {
+    "NP": "NPR",
+    "BD": "BDT",
+    "IN": "INR",
+    "PH": "PHP",
+    "ID": "IDR",
+    "LK": "LKR",
+    "PK": "PKR",
+    "QA": "QAR",
+    "SA": "SAR",
+    "AE": "AED",
+    "KW": "KWD",
+    "OM": "OMR",
+    "BH": "BHD",
+    "MY": "MYR",
+}
+NEW_WORDS = {"new", "restart", "नयाँ", "নতুন"}
+STATUS_WORDS = {"status", "स्थिति", "অবস্থা"}
+HELP_WORDS = {"help", "?"}
+_DIGITS = str.maketrans("०१२३४५६७८९০১২৩৪৫৬৭৮৯", "01234567890123456789")
+_YES = {"1", "yes", "y", "हो", "हजुर", "হ্যাঁ", "হা"}
+_NO = {"2", "no", "n", "होइन", "छैन", "না"}
+
+
+def normalise(text: str) -> str:
+    return " ".join((text or "").translate(_DIGITS).split())
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", normalise(text))]
+
+
+def _parse_language(text: str) -> str:
+    t = normalise(text).casefold()
+    options = {
+        "1": "en",
+        "en": "en",
+        "english": "en",
+        "2": "ne",
+        "ne": "ne",
+        "नेपाली": "ne",
+        "nepali": "ne",
+        "3": "bn",
+        "bn": "bn",
+        "বাংলা": "bn",
+        "bangla": "bn",
+        "bengali": "bn",
+    }
+    if t in options:
+        return options[t]
+    raise _Invalid
+
+
+def _parse_yes_no(text: str) -> bool:
+    t = normalise(text).casefold()
+    if t in _YES:
+        return True
+    if t in _NO:
+        return False
+    raise _Invalid
+
+
+def _parse_categories(text: str) -> list[str]:
+    nums = _numbers(text)
+    if not nums or any(n < 1 or n > len(CATEGORY_MENU) for n in nums):
+        raise _Invalid
+    return [CATEGORY_MENU[n - 1] for n in dict.fromkeys(nums)]
+
+
+def _parse_text(text: str, *, limit: int = 1000) -> str:
+    t = (text or "").strip()
+    if not t:
+        raise _Invalid
+    return "" if normalise(t) == "0" else t[:limit]
+
+
+def _country(text: str, menu: tuple[str, ...]) -> str:
+    t = normalise(text)
+    if t.isdigit():
+        n = int(t)
+        if 1 <= n <= len(menu):
+            return menu[n - 1]
+        raise _Invalid
+    if re.fullmatch(r"[A-Za-z]{2}", t) and pycountry.countries.get(alpha_2=t.upper()):
+        return t.upper()
+    try:
+        return str(pycountry.countries.lookup(t).alpha_2)
+    except LookupError:
+        raise _Invalid from None
+
+
+def _money(text: str, default_currency: str) -> dict[str, Any] | None:
+    t = normalise(text).upper().replace(",", "")
+    if t == "0":
+        return None
+    m = re.fullmatch(r"([A-Z]{3})?\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?", t)
+    if not m or float(m.group(2)) <= 0:
+        raise _Invalid
+    currency = m.group(1) or m.group(3) or default_currency
+    if not currency or not pycountry.currencies.get(alpha_3=currency):
+        raise _Invalid
+    return {"amount": float(m.group(2)), "currency": currency}
+
+
+def _parse_year(text: str, today: dt.date) -> int:
+    nums = _numbers(text)
+    if len(nums) != 1 or not (1980 <= nums[0] <= today.year):
+        raise _Invalid
+    return nums[0]
+
+
+def _paid(a: dict[str, Any]) -> bool:
+    return bool(a.get("paid"))
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    parse: Callable[[str, dict[str, Any], dt.date], Any]
+    when: Callable[[dict[str, Any]], bool] = lambda a: True
+
+
+STEPS: tuple[Step, ...] = (
+    Step("danger", lambda t, a, d: _parse_yes_no(t)),
+    Step("categories", lambda t, a, d: _parse_categories(t)),
+    Step("respondent", lambda t, a, d: _parse_text(t, limit=300)),
+    Step("origin", lambda t, a, d: _country(t, ORIGIN_MENU)),
+    Step("destination", lambda t, a, d: _country(t, DESTINATION_MENU)),
+    Step(
+        "paid",
+        lambda t, a, d: _money(t, LOCAL_CURRENCY.get(a.get("origin") or "", "")),
+        when=lambda a: "fees" in (a.get("categories") or []),
+    ),
+    Step("wage", lambda t, a, d: _money(t, LOCAL_CURRENCY.get(a.get("destination") or "", "")), when=_paid),
+    Step("year", lambda t, a, d: _parse_year(t, d), when=_paid),
+    Step("description", lambda t, a, d: _parse_text(t)),
+    Step("name", lambda t, a, d: _parse_text(t, limit=200)),
+    Step("consent", lambda t, a, d: _parse_consent(t)),
+)
+STEP_BY_KEY = {s.key: s for s in STEPS}
+
+
+def _parse_consent(text: str) -> str:
+    t = normalise(text)
+    options = {"1": "identity", "2": "share", "3": "none"}
+    if t in options:
+        return options[t]
+    raise _Invalid
+
+
+@dataclass
+class Outcome:
+    state: dict[str, Any]
+    replies: list[str] = field(default_factory=list)
+    complete: dict[str, Any] | None = None  # the answers, when the last question was answered
+    add_info: str | None = None  # a message to add to the finished complaint
+    want_status: bool = False
+
+
+def message(lang: str, key: str, **kw: str) -> str:
+    table = MESSAGES.get(lang) or MESSAGES["en"]
+    return (table.get(key) or MESSAGES["en"][key]).format(**kw)
+
+
+def status_label(lang: str, status: str) -> str:
+    return (STATUS_LABELS.get(lang) or STATUS_LABELS["en"]).get(status, status)
+
+
+def _next_step(after: str | None, answers: dict[str, Any]) -> str:
+    keys = [s.key for s in STEPS]
+    start = keys.index(after) + 1 if after in keys else 0
+    for s in STEPS[start:]:
+        if s.when(answers):
+            return s.key
+    return DONE
+
+
+def _prompt(lang: str, step: str) -> str:
+    return LANGUAGE_MENU if step == "language" else message(lang, step)
+
+
+def new_state(now: dt.datetime) -> dict[str, Any]:
+    return {"step": "language", "lang": "en", "answers": {}, "updated": now.isoformat()}
+
+
+def handle(
+    state: dict[str, Any] | None,
+    text: str,
+    *,
+    now: dt.datetime,
+    resume_after: dt.timedelta = dt.timedelta(minutes=30),
+) -> Outcome:
+    """One incoming message: the new state and what to answer (see the module docstring)."""
+    word = normalise(text).casefold()
+    if state is None:
+        state = new_state(now)
+        # A first message in a known language's script picks that language and skips the menu.
+        script = _script_language(text)
+        if script:
+            state["lang"], state["step"] = script, "danger"
+        state["updated"] = now.isoformat()
+        return Outcome(state, [_prompt(state["lang"], state["step"])])
+    state = {**state, "answers": dict(state.get("answers") or {})}
+    lang = state.get("lang") or "en"
+    last = dt.datetime.fromisoformat(state.get("updated") or now.isoformat())
+    state["updated"] = now.isoformat()
+    step = state.get("step") or "language"
+
+    if word in NEW_WORDS:
+        fresh = new_state(now)
+        fresh["lang"] = lang
+        fresh["step"] = "danger" if step != "language" else "language"
+        for k in ("case_code",):
+            if k in state:
+                fresh[k] = state[k]
+        return Outcome(fresh, [_prompt(lang, fresh["step"])])
+    if step == DONE:
+        if word in STATUS_WORDS:
+            return Outcome(state, want_status=True)
+        if word in HELP_WORDS or not word:
+            return Outcome(state, want_status=True)
+        return Outcome(state, add_info=text.strip()[:2000])
+    if now - last > resume_after:
+        return Outcome(state, [message(lang, "welcome_back"), _prompt(lang, step)])
+    if word in HELP_WORDS:
+        return Outcome(state, [_prompt(lang, step)])
+
+    today = now.date()
+    try:
+        if step == "language":
+            value: Any = _parse_language(text)
+        else:
+            value = STEP_BY_KEY[step].parse(text, state["answers"], today)
+    except _Invalid:
+        return Outcome(state, [message(lang, "not_understood") + " " + _prompt(lang, step)])
+
+    replies: list[str] = []
+    if step == "language":
+        state["lang"] = lang = value
+        nxt = "danger"
+    else:
+        state["answers"][step] = value
+        if step == "danger" and value:
+            replies.append(message(lang, "danger_ack"))
+        nxt = _next_step(step, state["answers"])
+    state["step"] = nxt
+    if nxt == DONE:
+        return Outcome(state, replies, complete=dict(state["answers"]))
+    replies.append(_prompt(lang, nxt))
+    return Outcome(state, replies)
+
+
+def _script_language(text: str) -> str | None:
+    if re.search(r"[\u0900-\u097F]", text or ""):
+        return "ne"
+    if re.search(r"[\u0980-\u09FF]", text or ""):
+        return "bn"
+    return None
+
+
+def complaint_fields(answers: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
+    """The complaint (``services.ComplaintInput`` fields) that a finished conversation's answers make."""
+    out: dict[str, Any] = {
+        "categories": list(answers.get("categories") or ["other"]),
+        "in_danger": bool(answers.get("danger")),
+        "respondent_name": answers.get("respondent") or "",
+        "origin": answers.get("origin") or "",
+        "destination": answers.get("destination") or "",
+        "description": answers.get("description") or "",
+        "worker_name": answers.get("name") or "",
+        "anonymous": not answers.get("name"),
+    }
+    consent = answers.get("consent") or "none"
+    out["consent_share"] = consent in ("identity", "share")
+    out["consent_identity"] = consent == "identity" and bool(answers.get("name"))
+    paid = answers.get("paid")
+    if paid:
+        out["payments"] = [{"amount": paid["amount"], "currency": paid["currency"], "purpose": "total paid"}]
+        if answers.get("year"):
+            out["recruitment_year"] = int(answers["year"])
+        wage = answers.get("wage")
+        if wage:
+            out["wage_promised_amount"] = wage["amount"]
+            out["wage_promised_currency"] = wage["currency"]
+    return out

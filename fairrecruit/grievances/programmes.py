@@ -1,0 +1,418 @@
+"""Brand remediation programmes: an employer or brand imports a fee survey of its workforce (CSV or XLSX), gets
+the amount owed to each worker under the chosen standard (the standards engine), a repayment schedule, and
+records payments until every worker is repaid.
+
+File format: one row per payment (a worker who paid nothing has one row with the payment columns empty):
+
+    worker_ref, origin, destination, recruitment_date, contract_months, promised_wage_amount,
+    promised_wage_currency, earnings_amount, earnings_currency, payment_amount, payment_currency,
+    payment_date, payment_purpose, payment_paid_to (optional), departure_date (optional)
+
+``worker_ref`` is the employer's own reference (an employee number): never a name. All or nothing: when any
+row is bad, nothing is stored and every problem comes back as (row, column, message).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from fairrecruit.core.models import Organisation, User
+from fairrecruit.core.permissions import can
+from fairrecruit.core.services import audit_record
+from fairrecruit.grievances.clock import SYSTEM_CLOCK, Clock
+from fairrecruit.grievances.models import Instalment, Programme, ProgrammePayment, ProgrammeWorker
+from fairrecruit.standards.engine import ZERO_FEE_ID, Assessor, validate_journey
+
+REQUIRED = (
+    "worker_ref",
+    "origin",
+    "destination",
+    "recruitment_date",
+    "contract_months",
+    "promised_wage_amount",
+    "promised_wage_currency",
+    "earnings_amount",
+    "earnings_currency",
+)
+PAYMENT = ("payment_amount", "payment_currency", "payment_date", "payment_purpose")
+OPTIONAL = ("payment_paid_to", "departure_date")
+STANDARDS = {
+    "ilo-zero-fee": "Employer pays: no recruitment fees or costs for workers (ILO, Employer Pays Principle)",
+    "origin": "The law of the country of origin",
+    "destination": "The law of the country of destination",
+}
+MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class ProgrammeError(ValueError):
+    def __init__(self, message: str, rows: list[tuple[int, str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.rows = rows or []
+
+
+def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    """The rows of a CSV (UTF-8, comma or semicolon) or XLSX file as dicts of text, header names lower-case."""
+    if len(data) > MAX_BYTES:
+        raise ProgrammeError(_("the file is larger than 20 MB"))
+    name = filename.lower()
+    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        return _xlsx_rows(data)
+    if name.endswith(".csv") or not name:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ProgrammeError(_("the CSV file must be UTF-8")) from None
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+    raise ProgrammeError(_("use a .csv or .xlsx file"))
+
+
+def _xlsx_rows(data: bytes) -> list[dict[str, str]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise ProgrammeError(_("cannot read the XLSX file: %(e)s") % {"e": exc}) from None
+    ws = wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    header = [str(h or "").strip().lower() for h in next(it, ())]
+    out = []
+    for values in it:
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        row = {}
+        for h, v in zip(header, values, strict=False):
+            if isinstance(v, dt.datetime):
+                v = v.date()
+            if isinstance(v, dt.date):
+                v = v.isoformat()
+            elif isinstance(v, float) and v.is_integer() and h in ("contract_months",):
+                v = int(v)
+            row[h] = "" if v is None else str(v).strip()
+        out.append(row)
+    wb.close()
+    return out
+
+
+def _num(v: str) -> float | None:
+    try:
+        return float(v.replace(",", "")) if v else None
+    except ValueError:
+        return None
+
+
+def journeys_from_rows(
+    rows: list[dict[str, str]],
+) -> tuple[dict[str, dict[str, Any]], list[tuple[int, str, str]]]:
+    """Journeys by worker reference, and every problem as (row number in the file, column, message)."""
+    problems: list[tuple[int, str, str]] = []
+    if not rows:
+        return {}, [(1, "(file)", _("no rows"))]
+    missing = [c for c in (*REQUIRED, *PAYMENT) if c not in rows[0]]
+    if missing:
+        return {}, [(1, c, _("column is missing")) for c in missing]
+    if len(rows) > MAX_ROWS:
+        return {}, [(1, "(file)", _("more than %(n)d rows") % {"n": MAX_ROWS})]
+    journeys: dict[str, dict[str, Any]] = {}
+    first_row: dict[str, int] = {}
+    for i, r in enumerate(rows, start=2):
+        ref = r.get("worker_ref", "")
+        if not ref:
+            problems.append((i, "worker_ref", _("is required")))
+            continue
+        if len(ref) > 100:
+            problems.append((i, "worker_ref", _("is too long")))
+            continue
+        if ref not in journeys:
+            first_row[ref] = i
+            months = _num(r["contract_months"])
+            j: dict[str, Any] = {
+                "id": ref,
+                "origin": r["origin"].upper(),
+                "destination": r["destination"].upper(),
+                "recruitment_date": r["recruitment_date"],
+                "contract_months": int(months)
+                if months is not None and months.is_integer()
+                else r["contract_months"],
+                "promised_wage": {
+                    "amount": _num(r["promised_wage_amount"]) or r["promised_wage_amount"],
+                    "currency": r["promised_wage_currency"].upper(),
+                },
+                "first_month_earnings": {
+                    "amount": _num(r["earnings_amount"]) or r["earnings_amount"],
+                    "currency": r["earnings_currency"].upper(),
+                },
+                "payments": [],
+                "_rows": [],
+            }
+            if r.get("departure_date"):
+                j["departure_date"] = r["departure_date"]
+            journeys[ref] = j
+        else:
+            j = journeys[ref]
+            for col, key in (
+                ("origin", "origin"),
+                ("destination", "destination"),
+                ("recruitment_date", "recruitment_date"),
+            ):
+                if r[col] and r[col].upper() != str(j[key]).upper():
+                    problems.append(
+                        (i, col, _("differs from row %(n)d of the same worker") % {"n": first_row[ref]})
+                    )
+        if any(r.get(c) for c in PAYMENT):
+            p: dict[str, Any] = {
+                "amount": _num(r["payment_amount"]) or r["payment_amount"],
+                "currency": r["payment_currency"].upper(),
+                "date": r["payment_date"],
+                "purpose": r["payment_purpose"] or "(not said)",
+            }
+            if r.get("payment_paid_to"):
+                p["paid_to"] = r["payment_paid_to"]
+            j["payments"].append(p)
+            j["_rows"].append(i)
+    for ref, j in journeys.items():
+        rows_of = j.pop("_rows")
+        for e in validate_journey(j):
+            row = first_row[ref]
+            if e.field.startswith("payments["):
+                idx = int(e.field.split("[")[1].split("]")[0])
+                row = rows_of[idx] if idx < len(rows_of) else row
+                col = "payment_" + e.field.split(".")[-1] if "." in e.field else "payment_amount"
+            else:
+                col = {
+                    "promised_wage.amount": "promised_wage_amount",
+                    "promised_wage.currency": "promised_wage_currency",
+                    "first_month_earnings.amount": "earnings_amount",
+                    "first_month_earnings.currency": "earnings_currency",
+                }.get(e.field, e.field)
+            problems.append((row, col, e.message))
+    return journeys, sorted(problems)
+
+
+def _standard_id(standard: str, journey: dict[str, Any]) -> str:
+    if standard == "origin":
+        return f"law-{journey['origin'].lower()}"
+    if standard == "destination":
+        return f"law-{journey['destination'].lower()}"
+    return ZERO_FEE_ID
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def schedule(
+    owed: Decimal, n: int, first_due: dt.date, interval_months: int
+) -> list[tuple[dt.date, Decimal]]:
+    """Equal instalments rounded down to the cent; the last one takes the remainder."""
+    n = max(1, n)
+    part = (owed / n).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    out = [(_add_months(first_due, i * interval_months), part) for i in range(n - 1)]
+    out.append((_add_months(first_due, (n - 1) * interval_months), owed - part * (n - 1)))
+    return [(d, a) for d, a in out if a > 0]
+
+
+@dataclass
+class Imported:
+    programme: Programme
+    created: bool
+
+
+def programme_import(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    data: bytes,
+    filename: str,
+    standard: str = "ilo-zero-fee",
+    instalments: int = 1,
+    first_due: dt.date,
+    interval_months: int = 1,
+    clock: Clock = SYSTEM_CLOCK,
+) -> Imported:
+    """Import a fee survey, assess every worker, and make the repayment schedule. The same file imported again
+    by the same organisation returns the existing programme. Raises ProgrammeError (with the bad rows)."""
+    if not can(actor, "grievance.programme.manage", organisation.pk):
+        raise PermissionDenied("not allowed to run programmes for this organisation")
+    if standard not in STANDARDS:
+        raise ProgrammeError(_("unknown standard %(s)s") % {"s": standard})
+    if not (1 <= instalments <= 60) or not (1 <= interval_months <= 12):
+        raise ProgrammeError(_("instalments must be 1 to 60, every 1 to 12 months"))
+    if not name.strip():
+        raise ProgrammeError(_("give the programme a name"))
+    sha = hashlib.sha256(data).hexdigest()
+    existing = Programme.objects.filter(organisation=organisation, source_sha256=sha).first()
+    if existing is not None:
+        return Imported(existing, False)
+    journeys, problems = journeys_from_rows(read_rows(data, filename))
+    if problems:
+        raise ProgrammeError(
+            _("%(n)d problem(s) in the file: nothing was imported") % {"n": len(problems)}, problems
+        )
+    assessor = Assessor()
+    results = {ref: assessor.assess(j, validate=False) for ref, j in journeys.items()}
+    now = clock.now()
+    with transaction.atomic():
+        prog = Programme.objects.create(
+            organisation=organisation,
+            name=name.strip()[:200],
+            standard=standard,
+            instalments=instalments,
+            first_due=first_due,
+            interval_months=interval_months,
+            source_name=filename[:300],
+            source_sha256=sha,
+            ruleset_version=assessor.rules.version,
+            created_by=actor,
+            created_at=now,
+        )
+        totals: dict[str, Decimal] = {}
+        unknown = 0
+        for ref, j in journeys.items():
+            res = results[ref]
+            sid = _standard_id(standard, j)
+            owed = res["owed"].get(sid) or {}
+            amount = owed.get("amount")
+            status = owed.get("status") or "no_rule"
+            w = ProgrammeWorker.objects.create(
+                programme=prog,
+                worker_ref=ref,
+                origin=j["origin"],
+                destination=j["destination"],
+                journey=j,
+                result=res,
+                status=status,
+                owed=None if amount is None else Decimal(str(round(amount, 2))),
+                currency=owed.get("currency") or res["currency"],
+                owed_usd=None
+                if owed.get("amount_usd") is None
+                else Decimal(str(round(owed["amount_usd"], 2))),
+            )
+            if w.owed is None:
+                unknown += 1
+                continue
+            totals[w.currency] = totals.get(w.currency, Decimal("0")) + w.owed
+            for k, (due, part) in enumerate(
+                schedule(w.owed, instalments, first_due, interval_months), start=1
+            ):
+                Instalment.objects.create(worker=w, number=k, due_date=due, amount=part)
+            if w.owed == 0:
+                w.settled_at = now
+                w.save(update_fields=["settled_at"])
+        audit_record(
+            actor=actor,
+            action="grievance.programme.import",
+            target=prog,
+            organisation=organisation,
+            new={
+                "name": prog.name,
+                "file": filename,
+                "sha256": sha,
+                "standard": standard,
+                "workers": len(journeys),
+                "owed": {k: str(v) for k, v in totals.items()},
+                "owed_unknown": unknown,
+                "ruleset_version": prog.ruleset_version,
+            },
+        )
+    return Imported(prog, True)
+
+
+@transaction.atomic
+def programme_payment_record(
+    *,
+    actor: User,
+    worker: ProgrammeWorker,
+    amount: Any,
+    paid_on: dt.date,
+    reference: str = "",
+    clock: Clock = SYSTEM_CLOCK,
+) -> ProgrammePayment:
+    prog = worker.programme
+    if not can(actor, "grievance.programme.manage", prog.organisation_id):
+        raise PermissionDenied("not allowed to record payments for this programme")
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except Exception:
+        raise ProgrammeError(_("amount must be a number")) from None
+    if value <= 0:
+        raise ProgrammeError(_("amount must be more than 0"))
+    now = clock.now()
+    if paid_on > now.date():
+        raise ProgrammeError(_("the payment date must not be in the future"))
+    pay = ProgrammePayment.objects.create(
+        worker=worker,
+        amount=value,
+        paid_on=paid_on,
+        reference=reference.strip()[:200],
+        recorded_by=actor,
+        created_at=now,
+    )
+    worker.paid = worker.payments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    if worker.owed is not None and worker.paid >= worker.owed and worker.settled_at is None:
+        worker.settled_at = now
+    worker.save(update_fields=["paid", "settled_at"])
+    audit_record(
+        actor=actor,
+        action="grievance.programme.payment",
+        target=prog,
+        organisation=prog.organisation,
+        new={
+            "worker_ref": worker.worker_ref,
+            "amount": str(value),
+            "currency": worker.currency,
+            "paid_on": paid_on.isoformat(),
+            "paid_total": str(worker.paid),
+            "settled": worker.settled_at is not None,
+        },
+    )
+    return pay
+
+
+def programme_progress(prog: Programme, *, today: dt.date | None = None) -> dict[str, Any]:
+    """Totals per currency, workers settled, and instalments overdue (due and not covered by payments)."""
+    today = today or dt.date.today()
+    workers = list(prog.workers.prefetch_related("instalments"))
+    owed: dict[str, Decimal] = {}
+    paid: dict[str, Decimal] = {}
+    overdue = []
+    for w in workers:
+        if w.owed is None:
+            continue
+        owed[w.currency] = owed.get(w.currency, Decimal("0")) + w.owed
+        paid[w.currency] = paid.get(w.currency, Decimal("0")) + w.paid
+        due_by_now = sum((i.amount for i in w.instalments.all() if i.due_date <= today), Decimal("0"))
+        if w.paid < due_by_now:
+            overdue.append(w.worker_ref)
+    known = [w for w in workers if w.owed is not None]
+    return {
+        "workers": len(workers),
+        "owed_unknown": len(workers) - len(known),
+        "settled": sum(1 for w in known if w.settled_at is not None),
+        "complete": bool(known) and all(w.settled_at is not None for w in known),
+        "owed": owed,
+        "paid": paid,
+        "overdue": overdue,
+    }

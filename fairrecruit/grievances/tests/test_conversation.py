@@ -1,0 +1,203 @@
+"""The SMS/chat conversation: full simulated conversations through the one webhook, in Twilio's and RapidPro's
+formats, in English, Nepali and Bengali, including a worker who stops halfway and comes back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from django.test import Client
+
+from fairrecruit.core import crypto
+from fairrecruit.grievances import conversation
+from fairrecruit.grievances.clock import FixedClock
+from fairrecruit.grievances.models import Case, Conversation, Note
+from fairrecruit.grievances.services import case_by_code_pin, conversation_handle
+from fairrecruit.grievances.tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+URL = "/grievances/webhook/messages/"
+
+
+class Twilio:
+    """A phone talking to the webhook the way Twilio delivers SMS (form-encoded in, TwiML out)."""
+
+    def __init__(self, client: Client, number: str) -> None:
+        self.client, self.number, self.n = client, number, 0
+
+    def send(self, text: str, sid: str | None = None) -> list[str]:
+        self.n += 1
+        r = self.client.post(
+            URL,
+            {
+                "From": self.number,
+                "To": "+15005550006",
+                "Body": text,
+                "MessageSid": sid or f"SM{self.number[-4:]}{self.n:04d}",
+            },
+        )
+        assert r.status_code == 200 and r["Content-Type"].startswith("application/xml")
+        root = ElementTree.fromstring(r.content)
+        assert root.tag == "Response"
+        return [m.text or "" for m in root.findall("Message")]
+
+
+class RapidPro:
+    """A chat contact talking through a RapidPro / TextIt external channel (JSON in, JSON out)."""
+
+    def __init__(self, client: Client, urn: str) -> None:
+        self.client, self.urn, self.n = client, urn, 0
+
+    def send(self, text: str) -> list[str]:
+        self.n += 1
+        r = self.client.post(
+            URL,
+            {"id": f"{self.urn}-{self.n}", "from": self.urn, "text": text, "channel": "a1b2"},
+            content_type="application/json",
+        )
+        assert r.status_code == 200
+        body = r.json()
+        assert body["to"] == self.urn
+        return [m["text"] for m in body["messages"]]
+
+
+def _code_pin(replies: list[str]) -> tuple[str, str]:
+    text = " ".join(replies)
+    code = re.search(r"GR-[A-Z0-9]{4}-[A-Z0-9]{4}", text)
+    pin = re.search(r"\b\d{6}\b", text)
+    assert code and pin, text
+    return code.group(0), pin.group(0)
+
+
+def test_a_full_sms_conversation_in_english_makes_a_case(world: World, client: Client) -> None:
+    phone = Twilio(client, "+9779841000001")
+    assert "1 English" in phone.send("hello")[0]
+    assert "danger" in phone.send("1")[0]
+    assert "What happened" in phone.send("2")[0]
+    assert "Who is the complaint about" in phone.send("1 4")[0]
+    assert "Which country are you from" in phone.send("Himalaya Manpower")[0]
+    assert "Which country is the job in" in phone.send("1")[0]
+    assert "How much did you pay" in phone.send("1")[0]
+    assert "monthly wage" in phone.send("150,000")[0]
+    assert "Which year" in phone.send("1200 QAR")[0]
+    assert "Tell us briefly" in phone.send("2023")[0]
+    assert "Your name" in phone.send("They kept my passport & my money <all of it>")[0]
+    assert "May we send" in phone.send("Ram")[0]
+    done = phone.send("1")
+    code, pin = _code_pin(done)
+    case = case_by_code_pin(code, pin)
+    assert case is not None
+    assert case.channel == "sms" and case.categories == ["fees", "documents_retained"]
+    assert (case.origin, case.destination) == ("NP", "QA")
+    assert case.facts["payments"][0] == {"amount": 150000.0, "currency": "NPR", "purpose": "total paid"}
+    assert case.facts["wage_promised"] == {"amount": 1200.0, "currency": "QAR"}
+    assert case.respondent is not None and case.respondent.name == "Himalaya Manpower"
+    assert case.consent_share and case.consent_identity and not case.anonymous
+    assert case.assessments.exists()  # fees assessed
+    assert "+9779841000001" in crypto.decrypt(case.worker_contact.token)
+    # After the complaint: STATUS answers, anything else is added to the case.
+    assert "Case " + code in phone.send("STATUS")[0]
+    assert code in phone.send("He also took my phone")[0]
+    assert Note.objects.filter(case=case, from_worker=True, text="He also took my phone").exists()
+
+
+def test_stop_halfway_and_come_back_resumes_where_it_stopped(
+    world: World, client: Client, settings: Any
+) -> None:
+    clock = FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    sender = "+8801700000002"
+
+    def say(text: str) -> list[str]:
+        return conversation_handle(channel="sms", sender=sender, text=text, clock=clock).replies
+
+    say("hi")
+    say("3")  # Bengali
+    say("2")  # not in danger
+    assert "অভিযোগ কার বিরুদ্ধে" in say("5")[0]  # wages -> who?
+    # The worker stops here. Three days later they write again: greeted back, same question, nothing lost.
+    clock.advance(days=3)
+    back = say("হ্যালো")
+    assert back[0] == conversation.message("bn", "welcome_back")
+    assert "অভিযোগ কার বিরুদ্ধে" in back[1]
+    stored = Conversation.objects.get()
+    assert stored.step == "respondent" and stored.language == "bn"
+    assert Case.objects.count() == 0
+    say("Dhaka Overseas")
+    say("২")  # Bangladesh, in Bengali digits
+    say("1")  # Qatar
+    say("বেতন দেয় না")
+    say("0")  # anonymous
+    done = say("2")  # share without name
+    code, pin = _code_pin(done)
+    assert "কেস কোড" in done[-1]
+    case = Case.objects.get(code=code)
+    assert case.language == "bn" and case.categories == ["wages"] and case.anonymous
+    assert case.consent_share and not case.consent_identity
+    assert (case.origin, case.destination) == ("BD", "QA")
+    # Routed to BMET (origin) and the Qatar labour authority (wages in QA).
+    assert set(case.referrals.values_list("organisation__name", flat=True)) == {
+        "BMET",
+        "Qatar Ministry of Labour",
+    }
+
+
+def test_nepali_script_picks_nepali_and_bad_answers_are_asked_again(world: World, client: Client) -> None:
+    phone = Twilio(client, "+9779800000003")
+    first = phone.send("नमस्ते")
+    assert first == [conversation.message("ne", "danger")]
+    again = phone.send("maybe")
+    assert again[0].startswith(conversation.message("ne", "not_understood"))
+    assert "खतरामा" in again[0]
+    assert "अत्यावश्यक" in phone.send("१")[0]  # in danger: urgent message first
+    assert phone.send("NEW") == [conversation.message("ne", "danger")]
+
+
+def test_rapidpro_json_conversation(world: World, client: Client) -> None:
+    chat = RapidPro(client, "whatsapp:9779812345678")
+    chat.send("hello")
+    chat.send("1")
+    chat.send("2")
+    chat.send("9")  # other
+    chat.send("0")  # respondent unknown
+    chat.send("8")  # other origin
+    chat.send("QA")
+    chat.send("My employer shouts at us")
+    chat.send("0")
+    done = chat.send("3")  # do not share
+    code, pin = _code_pin(done)
+    case = Case.objects.get(code=code)
+    assert case.channel == "chat" and case.respondent is None and case.origin == ""
+    assert not case.consent_share and case.status == "received"
+
+
+def test_a_redelivered_message_is_answered_the_same_and_changes_nothing(world: World, client: Client) -> None:
+    phone = Twilio(client, "+9779800000004")
+    phone.send("hi", sid="SMdup1")
+    first = phone.send("1", sid="SMdup2")
+    redelivered = phone.send("1", sid="SMdup2")
+    assert first == redelivered
+    assert Conversation.objects.get().step == "danger"
+
+
+def test_webhook_token_and_bad_requests(world: World, client: Client, settings: Any) -> None:
+    assert client.post(URL, {"Body": "no sender"}).status_code == 400
+    assert client.post(URL, "[1]", content_type="application/json").status_code == 400
+    assert client.get(URL).status_code == 405
+    settings.FAIRRECRUIT_GRIEVANCE_WEBHOOK_TOKEN = "s3cret-token"
+    assert client.post(URL, {"From": "+1", "Body": "hi"}).status_code == 403
+    assert client.post(URL + "?token=s3cret-token", {"From": "+1", "Body": "hi"}).status_code == 200
+
+
+def test_engine_alone_is_plain_python() -> None:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    out = conversation.handle(None, "hi", now=now)
+    assert out.state["step"] == "language"
+    for text in ("1", "2", "1", "X Agency", "1", "1", "0", "0", "0", "2"):
+        out = conversation.handle(out.state, text, now=now)
+    assert out.complete is not None
+    fields = conversation.complaint_fields(out.complete, today=now.date())
+    assert fields["categories"] == ["fees"] and "payments" not in fields  # paid nothing
+    assert fields["anonymous"] and fields["consent_share"] and not fields["consent_identity"]

@@ -1,0 +1,163 @@
+"""Pages: the phone form (anonymous or identified, evidence, retry stored once), following a case with code
+and PIN, and the handler's case page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from fairrecruit.grievances.forms import new_token
+from fairrecruit.grievances.models import Case, Note
+from fairrecruit.grievances.tests.conftest import JPEG, World, complaint, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**kw: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "token": new_token(),
+        "language": "en",
+        "in_danger": "no",
+        "categories": ["fees", "documents_retained"],
+        "description": "They kept my passport.",
+        "respondent_name": "Everest Overseas",
+        "respondent_role": "licensed_agency",
+        "origin": "NP",
+        "destination": "QA",
+        "recruitment_date": "2024-01-10",
+        "wage_promised_amount": "1200",
+        "wage_promised_currency": "QAR",
+        "p-TOTAL_FORMS": "3",
+        "p-INITIAL_FORMS": "0",
+        "p-0-amount": "120000",
+        "p-0-currency": "NPR",
+        "p-0-purpose": "सेवा शुल्क",
+        "worker_name": "Maya",
+        "worker_phone": "+9779800000099",
+        "consent_share": "on",
+    }
+    data.update(kw)
+    return data
+
+
+def test_the_form_stores_once_and_shows_code_and_pin(world: World, client: Client) -> None:
+    assert client.get("/complain/").status_code == 200
+    data = form_data(evidence=SimpleUploadedFile("receipt.jpg", JPEG, content_type="image/jpeg"))
+    r = client.post("/complain/", data)
+    assert r.status_code == 200
+    html = r.content.decode()
+    code = re.search(r'id="case-code"[^>]*>([^<]+)<', html)
+    pin = re.search(r'id="case-pin"[^>]*>([^<]+)<', html)
+    assert code and pin
+    case = Case.objects.get()
+    assert case.code == code.group(1) and case.attachments.count() == 1
+    assert case.respondent is not None and case.respondent.kind == "reported"
+    data.pop("evidence")
+    retry = client.post("/complain/", data)
+    assert "already received" in retry.content.decode() and Case.objects.count() == 1
+    # Follow: wrong PIN, then the right one; add information; the worker never sees internal notes.
+    bad = client.post(
+        "/complain/follow/", {"code": code.group(1), "pin": "000000" if pin.group(1) != "000000" else "1"}
+    )
+    assert bad.status_code == 400
+    Note.objects.create(case=case, text="INTERNAL: call the agency", created_at=case.received_at)
+    ok = client.post("/complain/follow/", {"code": code.group(1), "pin": pin.group(1)})
+    assert ok.status_code == 200 and "INTERNAL" not in ok.content.decode()
+    add = client.post(
+        "/complain/follow/",
+        {"code": code.group(1), "pin": pin.group(1), "step": "add", "text": "I have the receipt now"},
+    )
+    assert add.status_code == 200 and "Added to your case" in add.content.decode()
+    assert Note.objects.filter(case=case, from_worker=True).count() == 1
+
+
+def test_form_errors_and_anonymous(world: World, client: Client) -> None:
+    r = client.post("/complain/", form_data(categories=[], origin="", **{"p-0-currency": "ZZZ"}))
+    assert r.status_code == 400
+    r = client.post("/complain/", form_data(anonymous="on", worker_name="Hidden", consent_identity="on"))
+    assert r.status_code == 200
+    case = Case.objects.get()
+    assert case.anonymous and not case.worker_name and not case.consent_identity
+    bad_file = form_data(token=new_token(), evidence=SimpleUploadedFile("x.jpg", b"GIF89a not allowed"))
+    r = client.post("/complain/", bad_file)
+    assert r.status_code == 400 and "only photos" in r.content.decode()
+
+
+def test_consent_later_from_the_follow_page(world: World, client: Client) -> None:
+    s = submit(complaint(consent_share=False, consent_identity=False))
+    assert s.case.referrals.get().status == "proposed"
+    r = client.post("/complain/follow/", {"code": s.code, "pin": s.pin, "step": "consent", "share": "on"})
+    assert r.status_code == 200
+    assert s.case.referrals.get().status == "sent"
+
+
+def test_the_handler_page_actions(world: World, client: Client) -> None:
+    case = submit().case
+    client.force_login(world.regulator)
+    assert client.get("/grievances/cases/").status_code == 200
+    url = f"/grievances/cases/{case.code}/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Ram Bahadur" not in page.content.decode()
+    shown = client.post(url, {"step": "reveal", "field": "worker_name", "purpose": "call him"})
+    assert "Ram Bahadur Thapa" in shown.content.decode()
+    assert client.post(url, {"step": "note", "text": "Called the agency"}).status_code == 302
+    assert (
+        client.post(url, {"step": "status", "status": "investigating", "note": "Inspection"}).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url,
+            {
+                "step": "plan",
+                "payer_kind": "recruiter",
+                "amount": "140000",
+                "currency": "NPR",
+                "due_date": "2099-01-01",
+                "standard": "law-np",
+            },
+        ).status_code
+        == 302
+    )
+    plan = case.plans.get()
+    r = client.post(
+        url,
+        {
+            "step": "payment",
+            "plan": plan.pk,
+            "amount": "140000",
+            "paid_on": "2026-01-02",
+            "reference": "tx-1",
+            "proof": SimpleUploadedFile("p.jpg", JPEG),
+        },
+    )
+    assert r.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "settled"
+    assert client.post(url, {"step": "close", "outcome": "remedied", "note": "Paid back"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed" and case.outcome == "remedied"
+    assert client.post(url, {"step": "nonsense"}).status_code == 400
+    # Another regulator: not even found.
+    client.force_login(world.bd_regulator)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+
+def test_statistics_page_is_public(world: World, client: Client) -> None:
+    submit()
+    r = client.get("/grievances/statistics/")
+    assert r.status_code == 200 and "fewer than 5" in r.content.decode()
+
+
+def test_complain_about_a_registry_actor(world: World, client: Client) -> None:
+    page = client.get("/complain/?actor=NP-DOFE-1234")
+    assert "Himalaya Manpower Pvt. Ltd." in page.content.decode()
+    r = client.post("/complain/", form_data(respondent="NP-DOFE-1234", respondent_name=""))
+    assert r.status_code == 200
+    assert Case.objects.get().respondent == world.agency

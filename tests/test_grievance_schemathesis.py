@@ -1,0 +1,73 @@
+"""Schemathesis against the OpenAPI schema of the grievance endpoints, through the WSGI app (no network):
+generated requests, valid and invalid, must never get a server error (5xx). Bounded examples (< 60 s)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from fairrecruit.wsgi import application
+
+MAX_EXAMPLES = 20
+
+
+@pytest.fixture
+def grievance_api(db: Any, settings: Any, tmp_path: Any) -> Iterator[Any]:
+    settings.FAIRRECRUIT_GRIEVANCE_RATE = "100000/h"
+    settings.FAIRRECRUIT_GRIEVANCE_PIN_RATE = "100000/h"
+    settings.FAIRRECRUIT_GRIEVANCE_EVIDENCE_DIR = str(tmp_path / "evidence")
+    cache.clear()
+    # Like Django's test client: keep the test's database connection (and its transaction) across requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def auth(db: Any) -> dict[str, str]:
+    from fairrecruit.core.models import Role, User
+    from fairrecruit.core.services import api_token_create, membership_grant, organisation_create
+
+    org = organisation_create(actor=None, name="Hotline", kind="union_cso", country="NP")
+    user = User.objects.create_user("hotline")
+    membership_grant(actor=None, user=user, organisation=org, role=Role.UNION_CSO)
+    _t, key = api_token_create(actor=None, user=user, name="fuzz", organisation=org)
+    return {"Authorization": f"Bearer {key}"}
+
+
+schema = schemathesis.pytest.from_fixture("grievance_api").include(tag="grievances")
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_grievance_api_has_no_server_errors(case: Any, auth: dict[str, str]) -> None:
+    case.call_and_validate(checks=[not_a_server_error])
+    case.call_and_validate(headers=auth, checks=[not_a_server_error])
+
+
+@pytest.mark.django_db
+def test_the_schema_covers_the_grievance_endpoints(grievance_api: Any) -> None:
+    ops = grievance_api.include(tag="grievances").get_all_operations()
+    paths = {op.path for op in (r.ok() for r in ops)}
+    assert {
+        "/complaints",
+        "/complaints/status",
+        "/complaints/information",
+        "/cases",
+        "/cases/{code}",
+        "/cases/{code}/access-log",
+        "/grievance-statistics",
+    } <= {p.removeprefix("/api/v1") for p in paths}
