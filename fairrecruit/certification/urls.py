@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages land
+from django.urls import path
+
+from fairrecruit.certification import views
 
 app_name = "certification"
-urlpatterns: list = []
+urlpatterns = [
+    path("certification/", views.home, name="home"),
+    path("certification/register/", views.register, name="register"),
+    path("certification/verify/", views.verify_lookup, name="verify_lookup"),
+    path("certification/verify/<str:number>/", views.verify, name="verify"),
+    path(
+        "certification/certificates/<str:number>/certificate.pdf",
+        views.certificate_pdf,
+        name="certificate_pdf",
+    ),
+    path(
+        "certification/certificates/<str:number>/manage/", views.certificate_manage, name="certificate_manage"
+    ),
+    path("certification/schemes/new/", views.scheme_new, name="scheme_new"),
+    path("certification/schemes/<slug:code>/", views.scheme_detail, name="scheme"),
+    path("certification/schemes/<slug:code>/monitoring/", views.monitoring, name="monitoring"),
+    path("certification/self-assessments/new/", views.self_assessment_new, name="self_assessment_new"),
+    path("certification/self-assessments/<int:pk>/", views.self_assessment, name="self_assessment"),
+    path("certification/applications/<int:pk>/", views.application, name="application"),
+    path("certification/audits/<int:pk>/", views.audit, name="audit"),
+    path("certification/audits/<int:pk>/report.pdf", views.audit_report, name="audit_report"),
+    path("certification/evidence/<int:pk>/", views.evidence, name="evidence"),
+    path("certification/conflicts/", views.conflicts, name="conflicts"),
+]

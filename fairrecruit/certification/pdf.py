@@ -1,0 +1,201 @@
+"""The certificate and the audit report as PDFs (fpdf2, pure Python, as ``evidence.pdf``): text transliterated
+to Latin (anyascii) for the built-in fonts. The certificate carries a QR code (segno) to its verification page,
+drawn as vector squares, and its Ed25519 signature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from anyascii import anyascii
+from fpdf import FPDF
+
+from fairrecruit.certification.models import Audit, Certificate, Grade
+
+_BLUE = (11, 79, 108)
+
+
+def _t(text: Any) -> str:
+    return anyascii(str(text)).encode("latin-1", "replace").decode("latin-1")
+
+
+class _Doc(FPDF):
+    label = "FairRecruit"
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", "", 8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 6, _t(f"{self.label} - page {self.page_no()}"), align="C")
+
+
+def _line(pdf: FPDF, text: str, size: float = 10, style: str = "", h: float = 5) -> None:
+    pdf.set_font("Helvetica", style, size)
+    pdf.multi_cell(0, h, _t(text), new_x="LMARGIN", new_y="NEXT", align="L")
+
+
+def draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
+    """Draw a QR code of ``data`` as filled squares, ``size`` mm wide, quiet zone included."""
+    qr = segno.make(data, error="m", micro=False)
+    matrix = [list(row) for row in qr.matrix_iter(scale=1, border=4)]
+    cell = size / len(matrix)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(x, y, size, size, style="F")
+    pdf.set_fill_color(0, 0, 0)
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if dark:
+                pdf.rect(x + c * cell, y + r * cell, cell + 0.01, cell + 0.01, style="F")
+
+
+def certificate_pdf(cert: Certificate, *, verify_url: str) -> bytes:
+    pdf = _Doc(format="A4")
+    pdf.label = f"Certificate {cert.number}"
+    pdf.set_title(_t(f"Certificate {cert.number}"))
+    pdf.set_author("FairRecruit")
+    pdf.add_page()
+    pdf.set_draw_color(*_BLUE)
+    pdf.set_line_width(1.2)
+    pdf.rect(8, 8, 194, 281)
+    pdf.set_y(22)
+    pdf.set_text_color(*_BLUE)
+    pdf.set_font("Helvetica", "B", 24)
+    pdf.cell(0, 12, "Certificate of ethical recruitment", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(
+        0, 8, _t(f"Scheme: {cert.scheme.name} ({cert.scheme.code})"), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.cell(0, 6, _t(f"Standard: {cert.scheme.standard_title}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.set_font("Helvetica", "", 12)
+    pdf.cell(0, 8, "This certifies that", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.multi_cell(0, 10, _t(cert.holder_name), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(0, 6, _t(f"Registry record {cert.actor.identifier}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "", 12)
+    pdf.multi_cell(
+        0,
+        7,
+        _t(
+            "was audited by an accredited auditor and found to conform to the criteria of the scheme, "
+            f"for recruitment in the corridors {', '.join(cert.scope_corridors)} "
+            f"and the sectors {', '.join(cert.scope_sectors)}."
+        ),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(6)
+    for label, value in (
+        ("Certificate number", cert.number),
+        ("Issued on", cert.issued_on.isoformat()),
+        ("Valid until", cert.valid_until.isoformat()),
+        ("Certification body", cert.body.organisation.name),
+    ):
+        pdf.set_x(40)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(50, 7, _t(label))
+        pdf.set_font("Helvetica", "", 11)
+        pdf.cell(0, 7, _t(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    _line(
+        pdf,
+        "Validity depends on surveillance audits and on continuous monitoring of what workers report. "
+        "Check the current status by scanning the code or at the address below.",
+        9,
+    )
+    y = pdf.get_y() + 4
+    draw_qr(pdf, verify_url, 80, y, 50)
+    pdf.set_y(y + 54)
+    _line(pdf, verify_url, 9, "B")
+    pdf.ln(2)
+    _line(pdf, f"Ed25519 signature (key {cert.key_id}) over the certificate's fields:", 8)
+    pdf.set_font("Courier", "", 7)
+    pdf.multi_cell(0, 3.5, _t(cert.signature), new_x="LMARGIN", new_y="NEXT", align="L")
+    return bytes(pdf.output())
+
+
+def audit_report_pdf(audit: Audit) -> bytes:
+    app = audit.application
+    scheme = app.scheme
+    pdf = _Doc(format="A4")
+    pdf.label = f"Audit report {audit.pk}"
+    pdf.set_title(_t(f"Audit report {audit.pk} - {app.actor.name}"))
+    pdf.set_author("FairRecruit")
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_page()
+    pdf.set_text_color(*_BLUE)
+    _line(pdf, f"Audit report: {app.actor.name}", 16, "B", 8)
+    pdf.set_text_color(0, 0, 0)
+    _line(
+        pdf,
+        f"{audit.get_kind_display()} - scheme {scheme.name} ({scheme.code}), standard {scheme.standard_title}, "
+        f"rule-set {scheme.ruleset_version}.",
+        9,
+    )
+    _line(
+        pdf,
+        f"Certification body: {app.body.organisation.name}. Lead auditor: "
+        f"{audit.lead_auditor.get_full_name() or audit.lead_auditor.get_username() if audit.lead_auditor else '-'}. "
+        f"Dates: {audit.planned_start or '-'} to {audit.planned_end or '-'}. "
+        f"Scope: {', '.join(app.scope_corridors)}; {', '.join(app.scope_sectors)}.",
+        9,
+    )
+    _line(pdf, f"Status: {audit.get_status_display()}", 9)
+    pdf.ln(3)
+    _line(pdf, "Summary", 12, "B", 7)
+    _line(pdf, audit.summary or "(no summary yet)", 10)
+    findings = {f.criterion_id: f for f in audit.findings.prefetch_related("actions")}
+    counts = {g: sum(1 for f in findings.values() if f.grade == g) for g in Grade.values}
+    _line(
+        pdf,
+        "Findings: " + ", ".join(f"{Grade(g).label}: {n}" for g, n in counts.items()),
+        10,
+        "B",
+    )
+    pdf.ln(2)
+    _line(pdf, "Findings by criterion", 12, "B", 7)
+    for c in scheme.criteria:
+        f = findings.get(c["id"])
+        grade = Grade(f.grade).label if f else "not assessed"
+        flag = "" if c.get("verified") else " [wording not verified against the source]"
+        _line(pdf, f"{c['number']} {c['label']}{flag}: {grade}", 10, "B")
+        if f and f.note:
+            _line(pdf, f.note, 9)
+        if f and f.from_interviews:
+            _line(pdf, "Raised by worker interviews.", 8, "I")
+        for a in f.actions.all() if f else []:
+            _line(
+                pdf,
+                f"Corrective action ({a.get_status_display()}): {a.description} - owner {a.owner}, "
+                f"deadline {a.deadline}"
+                + (f"; verified: {a.verification_note}" if a.verification_note else ""),
+                9,
+            )
+    pdf.ln(2)
+    _line(pdf, "Worker interviews", 12, "B", 7)
+    interviews = list(audit.interviews.all())
+    _line(
+        pdf,
+        f"{len(interviews)} anonymous interviews; required sample {audit.sample_size} "
+        f"(square root of {app.placements_per_year} placements, between {scheme.interview_min} and "
+        f"{scheme.interview_max}).",
+        9,
+    )
+    for iv in interviews:
+        answers = ", ".join(f"{k}: {v}" for k, v in sorted(iv.answers.items()) if v)
+        _line(pdf, f"{iv.code} ({iv.conducted_on}): {answers or '-'}", 9)
+    if hasattr(audit, "decision"):
+        d = audit.decision
+        pdf.ln(2)
+        _line(pdf, "Decision", 12, "B", 7)
+        _line(
+            pdf,
+            f"{'Granted' if d.granted else 'Not granted'} on {d.decided_at:%Y-%m-%d} by "
+            f"{d.decided_by.get_username()}: {d.reason}",
+            10,
+        )
+    return bytes(pdf.output())

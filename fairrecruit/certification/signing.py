@@ -1,0 +1,106 @@
+"""Tamper-evident certificates: an Ed25519 signature over the certificate's canonical fields.
+
+Key: ``FAIRRECRUIT_CERT_SIGNING_KEY`` (setting or environment): the 32-byte private seed as 64 hex characters or
+url-safe base64. Unset: a development key derived from ``SECRET_KEY`` (demo only; production MUST set it and
+keep it out of the database). ``key_id`` is the first 16 hex characters of SHA-256 of the raw public key.
+Make a key with ``python -c "import secrets; print(secrets.token_hex(32))"``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from fairrecruit.certification import conf
+
+SIGNED_FIELDS = (
+    "number",
+    "holder",
+    "actor",
+    "scheme",
+    "standard",
+    "body",
+    "corridors",
+    "sectors",
+    "issued_on",
+    "valid_until",
+)
+
+
+def _seed() -> bytes:
+    raw = str(conf.get("FAIRRECRUIT_CERT_SIGNING_KEY")).strip()
+    if not raw:
+        return hashlib.sha256(b"fairrecruit-cert-signing-v1\x00" + str(settings.SECRET_KEY).encode()).digest()
+    try:
+        seed = bytes.fromhex(raw) if len(raw) == 64 else base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (ValueError, binascii.Error) as exc:
+        raise ImproperlyConfigured("FAIRRECRUIT_CERT_SIGNING_KEY: 32 bytes as hex or base64") from exc
+    if len(seed) != 32:
+        raise ImproperlyConfigured("FAIRRECRUIT_CERT_SIGNING_KEY: must be 32 bytes")
+    return seed
+
+
+def using_development_key() -> bool:
+    return not str(conf.get("FAIRRECRUIT_CERT_SIGNING_KEY")).strip()
+
+
+def private_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(_seed())
+
+
+def public_key() -> Ed25519PublicKey:
+    return private_key().public_key()
+
+
+def public_key_raw() -> bytes:
+    return public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def key_id() -> str:
+    return hashlib.sha256(public_key_raw()).hexdigest()[:16]
+
+
+def canonical_fields(cert: Any) -> dict[str, Any]:
+    """What is signed, from a Certificate (or anything with the same attributes)."""
+    return {
+        "number": cert.number,
+        "holder": cert.holder_name,
+        "actor": cert.actor.identifier,
+        "scheme": cert.scheme.code,
+        "standard": cert.scheme.standard_id,
+        "body": cert.body.organisation.name,
+        "corridors": sorted(cert.scope_corridors),
+        "sectors": sorted(cert.scope_sectors),
+        "issued_on": cert.issued_on.isoformat(),
+        "valid_until": cert.valid_until.isoformat(),
+    }
+
+
+def canonical_bytes(fields: dict[str, Any]) -> bytes:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def sign(fields: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(private_key().sign(canonical_bytes(fields))).decode("ascii").rstrip("=")
+
+
+def verify(fields: dict[str, Any], signature: str) -> bool:
+    try:
+        sig = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+        public_key().verify(sig, canonical_bytes(fields))
+    except (InvalidSignature, ValueError, binascii.Error):
+        return False
+    return True
+
+
+def verify_certificate(cert: Any) -> bool:
+    return verify(canonical_fields(cert), cert.signature)

@@ -1,0 +1,167 @@
+"""Every page renders for the role it is for; the forms drive the services; the API is documented."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.template.loader import render_to_string
+from django.test import Client
+
+from fairrecruit.certification import selectors
+from fairrecruit.certification.models import Application, Scheme
+from fairrecruit.certification.tests.factories import PDF, World
+
+
+def test_public_pages(world: World, client: Client) -> None:
+    cert = world.certified()
+    assert client.get(f"/certification/schemes/{world.scheme.code}/").status_code == 200
+    assert cert.number in client.get("/certification/register/?q=Himalaya").content.decode()
+    assert cert.number not in client.get("/certification/register/?status=withdrawn").content.decode()
+    r = client.get("/certification/verify/", {"number": cert.number})
+    assert r.status_code == 302 and r["Location"].endswith(f"/certification/verify/{cert.number}/")
+    assert client.get("/certification/").status_code == 302  # sign-in needed
+
+
+def test_signed_in_pages_by_role(world: World, client: Client) -> None:
+    cert = world.certified()
+    audit = cert.application.audits.get()
+    sa = cert.application.self_assessment
+    pages = {
+        world.staff: [
+            "/certification/",
+            "/certification/schemes/new/",
+            f"/certification/schemes/{world.scheme.code}/monitoring/",
+        ],
+        world.manager: [
+            "/certification/",
+            f"/certification/applications/{cert.application.pk}/",
+            f"/certification/audits/{audit.pk}/",
+            f"/certification/certificates/{cert.number}/manage/",
+            f"/certification/schemes/{world.scheme.code}/monitoring/",
+        ],
+        world.auditor: ["/certification/", f"/certification/audits/{audit.pk}/", "/certification/conflicts/"],
+        world.recruiter: [
+            "/certification/",
+            f"/certification/self-assessments/{sa.pk}/",
+            "/certification/self-assessments/new/",
+        ],
+    }
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 200, (user, url)
+    client.force_login(world.recruiter)
+    assert client.get(f"/certification/certificates/{cert.number}/manage/").status_code == 403
+    assert client.get(f"/certification/schemes/{world.scheme.code}/monitoring/").status_code == 403
+
+
+def test_forms_drive_the_journey(world: World, client: Client) -> None:
+    client.force_login(world.staff)
+    r = client.post(
+        "/certification/schemes/new/",
+        {
+            "code": "iris-2",
+            "name": "IRIS 2",
+            "standard": "iris",
+            "validity_months": "24",
+            "surveillance_months": "12",
+        },
+    )
+    assert r.status_code == 302 and Scheme.objects.filter(code="iris-2").exists()
+    client.force_login(world.recruiter)
+    from fairrecruit.reviews.models import RegistryClaim
+
+    claim = RegistryClaim.objects.get(organisation=world.rec_org)
+    r = client.post("/certification/self-assessments/new/", {"claim": claim.pk, "scheme": world.scheme.pk})
+    assert r.status_code == 302
+    sa_url = r["Location"]
+    for c in world.scheme.criteria:
+        f = {"op": "score", "criterion": c["id"], "score": "3", "comment": "ok"}
+        client.post(sa_url, f)
+    page = client.get(sa_url).content.decode()
+    assert "Readiness 100%" in page
+    client.post(
+        sa_url, {"op": "score", "criterion": world.scheme.criteria[0]["id"], "score": "3", "files": _upload()}
+    )
+    r = client.post(
+        sa_url,
+        {"op": "apply", "body": world.body.pk, "corridors": "NP-QA", "sectors": "care", "placements": "9"},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    app = Application.objects.get()
+    r = client.post(
+        sa_url,
+        {"op": "apply", "body": world.body.pk, "corridors": "NP-QA", "sectors": "care", "placements": "9"},
+    )
+    assert "already" in r.content.decode()
+    client.force_login(world.manager)
+    client.post(
+        f"/certification/applications/{app.pk}/", {"op": "eligibility", "outcome": "accept", "reason": "ok"}
+    )
+    audit = app.audits.get()
+    today = dt.date.today().isoformat()
+    r = client.post(
+        f"/certification/audits/{audit.pk}/",
+        {"op": "plan", "auditor": world.auditor2.pk, "start": today, "end": today},
+    )
+    assert "conflict of interest" in r.content.decode()
+    client.post(
+        f"/certification/audits/{audit.pk}/",
+        {"op": "plan", "auditor": world.auditor.pk, "start": today, "end": today},
+    )
+    audit.refresh_from_db()
+    assert audit.lead_auditor == world.auditor and audit.sample_size == 3
+    client.force_login(world.auditor)
+    for _i in range(3):
+        client.post(
+            f"/certification/audits/{audit.pk}/",
+            {"op": "interview", "conducted_on": today, "paid_fees": "no"},
+        )
+    for c in world.scheme.criteria:
+        client.post(
+            f"/certification/audits/{audit.pk}/",
+            {"op": "finding", "criterion": c["id"], "grade": "conformity"},
+        )
+    client.post(f"/certification/audits/{audit.pk}/", {"op": "report", "summary": "fine"})
+    client.force_login(world.manager)
+    client.post(
+        f"/certification/audits/{audit.pk}/", {"op": "decide", "granted": "yes", "reason": "conforms"}
+    )
+    cert = app.certificates.get()
+    r = client.post(
+        f"/certification/certificates/{cert.number}/manage/", {"change": "suspend", "reason": "review"}
+    )
+    assert r.status_code == 302
+    cert.refresh_from_db()
+    assert cert.status == "suspended"
+
+
+def _upload() -> object:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("policy.pdf", PDF, content_type="application/pdf")
+
+
+def test_profile_snippet_and_api(world: World, client: Client) -> None:
+    cert = world.certified()
+    html = render_to_string(
+        "certification/_profile_section.html",
+        {"certification_certificates": selectors.profile_section(world.actor)},
+    )
+    assert cert.number in html
+    assert "Not certified" in render_to_string(
+        "certification/_profile_section.html",
+        {"certification_certificates": selectors.profile_section(world.other_actor)},
+    )
+    data = client.get("/api/v1/certification/register?status=active").json()
+    assert data["count"] == 1 and data["results"][0]["number"] == cert.number
+    v = client.get(f"/api/v1/certification/verify/{cert.number}").json()
+    assert v["signature_valid"] and v["valid_now"] and v["signed_fields"]["number"] == cert.number
+    key = client.get("/api/v1/certification/signing-key").json()
+    assert key["key_id"] == cert.key_id
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {
+        "/api/v1/certification/register",
+        "/api/v1/certification/verify/{number}",
+        "/api/v1/certification/signing-key",
+    } <= set(paths)

@@ -1,0 +1,538 @@
+"""Pages of the certification scheme. Thin: objects are looked up through the scoped selectors (a file the
+user may not see is a 404), the services decide and check permissions (PermissionDenied is a 403)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fairrecruit.certification import conf, pdf, selectors, storage
+from fairrecruit.certification import services as svc
+from fairrecruit.certification.models import (
+    ActionStatus,
+    Alert,
+    AlertStatus,
+    CertificateStatus,
+    CertificationBody,
+    ConflictDeclaration,
+    CorrectiveAction,
+    EvidenceFile,
+    Grade,
+    Scheme,
+)
+from fairrecruit.certification.monitoring import monitor_run
+from fairrecruit.core.models import Membership, Organisation, Role, User
+from fairrecruit.core.permissions import can, scope_for
+from fairrecruit.core.services import audit_record
+from fairrecruit.registry.models import Actor
+from fairrecruit.standards.loader import get_rules
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (views below are login_required)."""
+    return cast(User, request.user)
+
+
+def _try(fn: Callable[[], Any]) -> str | None:
+    try:
+        fn()
+    except svc.CertificationError as exc:
+        return str(exc)
+    return None
+
+
+def _date(v: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(v) if v else None
+    except ValueError:
+        return None
+
+
+def _files(request: HttpRequest) -> list[tuple[str, bytes]]:
+    return [(f.name or "", f.read()) for f in request.FILES.getlist("files")]
+
+
+def _list(v: str) -> list[str]:
+    return [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
+
+
+def _role_orgs(user: Any, role: str) -> list[Organisation]:
+    return [
+        m.organisation for m in Membership.objects.filter(user=user, role=role).select_related("organisation")
+    ]
+
+
+# --- public ------------------------------------------------------------------------------------------------
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    q = (request.GET.get("q") or "").strip()[:100]
+    return render(
+        request,
+        "certification/register.html",
+        {
+            "certificates": selectors.register(status, q),
+            "status": status or "",
+            "q": q,
+            "statuses": [(s, CertificateStatus(s).label) for s in selectors.PUBLIC_STATUSES],
+        },
+    )
+
+
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    number = (request.GET.get("number") or "").strip()
+    if number:
+        return redirect("certification:verify", number=number)
+    return render(request, "certification/verify.html", {"result": None, "number": ""})
+
+
+def verify(request: HttpRequest, number: str) -> HttpResponse:
+    result = selectors.verification(number)
+    return render(
+        request,
+        "certification/verify.html",
+        {"result": result, "number": number},
+        status=200 if result else 404,
+    )
+
+
+def verify_url(request: HttpRequest, number: str) -> str:
+    path = reverse("certification:verify", args=[number])
+    base = str(conf.get("FAIRRECRUIT_CERT_PUBLIC_URL")).rstrip("/")
+    return base + path if base else request.build_absolute_uri(path)
+
+
+def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    result = selectors.verification(number)
+    if result is None:
+        raise Http404(_("No such certificate"))
+    cert = result["certificate"]
+    resp = HttpResponse(
+        pdf.certificate_pdf(cert, verify_url=verify_url(request, cert.number)), content_type="application/pdf"
+    )
+    resp["Content-Disposition"] = f'inline; filename="certificate-{cert.number}.pdf"'
+    return resp
+
+
+# --- signed-in home ------------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "certification/home.html",
+        {
+            "schemes": Scheme.objects.filter(active=True),
+            "self_assessments": selectors.self_assessments_for(user)[:50],
+            "applications": selectors.applications_for(user)[:50],
+            "audits": selectors.audits_for(user)[:50],
+            "certificates": selectors.certificates_for(user)[:50],
+            "alerts": selectors.alerts_for(user).filter(status=AlertStatus.OPEN)[:50],
+            "can_apply": scope_for(user, "certification.apply")[1] != set(),
+            "can_manage_schemes": can(user, "certification.scheme.manage"),
+            "can_monitor": selectors.can_monitor(user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_new(request: HttpRequest) -> HttpResponse:
+    if not can(_user(request), "certification.scheme.manage"):
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        holder: dict[str, Any] = {}
+
+        def create() -> None:
+            holder["s"] = svc.scheme_create(
+                user=_user(request),
+                code=p.get("code", "").strip(),
+                name=p.get("name", "").strip(),
+                standard_id=p.get("standard", ""),
+                validity_months=int(p.get("validity_months") or 36),
+                surveillance_months=int(p.get("surveillance_months") or 12),
+                fees={
+                    "currency": p.get("fee_currency", "USD"),
+                    "application": p.get("fee_application", ""),
+                    "audit_day": p.get("fee_audit_day", ""),
+                },
+            )
+
+        error = _try(create)
+        if error is None:
+            return redirect("certification:scheme", code=holder["s"].code)
+    return render(
+        request,
+        "certification/scheme_new.html",
+        {"standards": get_rules().standards.values(), "error": error},
+    )
+
+
+def _scheme(code: str) -> Scheme:
+    return get_object_or_404(Scheme, code=code)
+
+
+def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: what the scheme asks of a recruiter (criteria, evidence expected, fees, validity)."""
+    return render(request, "certification/scheme.html", {"scheme": _scheme(code)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitoring(request: HttpRequest, code: str) -> HttpResponse:
+    scheme = _scheme(code)
+    if not selectors.can_monitor(_user(request)):
+        raise PermissionDenied
+    error, ran = None, None
+    if request.method == "POST":
+        op = request.POST.get("op")
+        if op == "run":
+            ran = monitor_run(user=_user(request), scheme=scheme)
+        elif op == "close":
+            alert = get_object_or_404(
+                selectors.alerts_for(_user(request), scheme), pk=request.POST.get("alert")
+            )
+            error = _try(
+                lambda: svc.alert_close(
+                    user=_user(request), alert=alert, resolution=request.POST.get("resolution", "")
+                )
+            )
+            if error is None:
+                return redirect("certification:monitoring", code=code)
+    return render(
+        request,
+        "certification/monitoring.html",
+        {**selectors.scheme_dashboard(_user(request), scheme), "error": error, "ran": ran},
+    )
+
+
+# --- recruiter ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_new(request: HttpRequest) -> HttpResponse:
+    from fairrecruit.reviews.models import RegistryClaim
+
+    orgs = _role_orgs(_user(request), Role.RECRUITER)
+    claims = RegistryClaim.objects.filter(organisation__in=orgs).select_related("actor", "organisation")
+    error = None
+    if request.method == "POST":
+        claim = get_object_or_404(claims, pk=request.POST.get("claim"))
+        scheme = get_object_or_404(Scheme, pk=request.POST.get("scheme"), active=True)
+        holder: dict[str, Any] = {}
+
+        def start() -> None:
+            holder["sa"] = svc.self_assessment_start(
+                user=_user(request),
+                scheme=scheme,
+                organisation=claim.organisation,
+                recruiter=claim.actor,
+            )
+
+        error = _try(start)
+        if error is None:
+            return redirect("certification:self_assessment", pk=holder["sa"].pk)
+    return render(
+        request,
+        "certification/self_assessment_new.html",
+        {"claims": claims, "schemes": Scheme.objects.filter(active=True), "error": error},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    sa = get_object_or_404(selectors.self_assessments_for(_user(request)), pk=pk)
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        if p.get("op") == "score":
+            error = _try(
+                lambda: svc.self_assessment_score(
+                    user=_user(request),
+                    self_assessment=sa,
+                    criterion_id=p.get("criterion", ""),
+                    score=int(p.get("score") or -1) if (p.get("score") or "").isdigit() else -1,
+                    comment=p.get("comment", ""),
+                    files=_files(request),
+                )
+            )
+        elif p.get("op") == "apply":
+            body = get_object_or_404(CertificationBody, pk=p.get("body"))
+            holder: dict[str, Any] = {}
+
+            def apply() -> None:
+                holder["app"] = svc.application_submit(
+                    user=_user(request),
+                    self_assessment=sa,
+                    body=body,
+                    corridors=_list(p.get("corridors", "")),
+                    sectors=_list(p.get("sectors", "")),
+                    placements_per_year=int(p.get("placements") or 0)
+                    if (p.get("placements") or "0").isdigit()
+                    else -1,
+                )
+
+            error = _try(apply)
+            if error is None:
+                return redirect("certification:application", pk=holder["app"].pk)
+        if error is None:
+            return redirect("certification:self_assessment", pk=sa.pk)
+    return render(
+        request,
+        "certification/self_assessment.html",
+        {
+            "sa": sa,
+            "report": selectors.readiness_report(sa),
+            "bodies": CertificationBody.objects.filter(schemes=sa.scheme).select_related("organisation"),
+            "editable": sa.submitted_at is None
+            and can(_user(request), "certification.apply", sa.organisation_id),
+            "error": error,
+        },
+    )
+
+
+# --- certification body and auditor ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(selectors.applications_for(_user(request)), pk=pk)
+    error = None
+    body_org = app.body.organisation_id
+    if request.method == "POST":
+        p = request.POST
+        if p.get("op") == "eligibility":
+            error = _try(
+                lambda: svc.eligibility_review(
+                    user=_user(request),
+                    application=app,
+                    outcome=p.get("outcome", ""),
+                    reason=p.get("reason", ""),
+                    deferred_until=_date(p.get("deferred_until")),
+                )
+            )
+        if error is None:
+            return redirect("certification:application", pk=app.pk)
+    return render(
+        request,
+        "certification/application.html",
+        {
+            "app": app,
+            "audits": selectors.audits_for(_user(request)).filter(application=app),
+            "can_review": can(_user(request), "certification.eligibility.review", body_org),
+            "error": error,
+        },
+    )
+
+
+def _auditors(audit: Any) -> list[User]:
+    accs = audit.application.body.accreditations.filter(
+        scheme=audit.application.scheme, revoked_at__isnull=True
+    )
+    return [a.user for a in accs.select_related("user")]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_object_or_404(selectors.audits_for(_user(request)), pk=pk)
+    user: Any = _user(request)
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        op = p.get("op")
+        if op == "plan":
+            auditor = get_object_or_404(User, pk=p.get("auditor"))
+            start, end = _date(p.get("start")), _date(p.get("end"))
+            error = (
+                _("Give the start and end dates.")
+                if not (start and end)
+                else _try(
+                    lambda: svc.audit_plan(user=user, audit=a, lead_auditor=auditor, start=start, end=end)
+                )
+            )
+        elif op == "finding":
+            error = _try(
+                lambda: svc.finding_record(
+                    user=user,
+                    audit=a,
+                    criterion_id=p.get("criterion", ""),
+                    grade=p.get("grade", ""),
+                    note=p.get("note", ""),
+                    files=_files(request),
+                )
+            )
+        elif op == "interview":
+            answers = {k: p.get(k, "") for k in svc.INTERVIEW_TOPICS}
+            error = _try(
+                lambda: svc.interview_record(
+                    user=user,
+                    audit=a,
+                    conducted_on=_date(p.get("conducted_on")) or dt.date.today(),
+                    answers=answers,
+                    note=p.get("note", ""),
+                )
+            )
+        elif op == "report":
+            error = _try(lambda: svc.audit_report_submit(user=user, audit=a, summary=p.get("summary", "")))
+        elif op == "action":
+            finding = get_object_or_404(a.findings, pk=p.get("finding"))
+            deadline = _date(p.get("deadline"))
+            error = (
+                _("Give the deadline.")
+                if deadline is None
+                else _try(
+                    lambda: svc.corrective_action_create(
+                        user=user,
+                        finding=finding,
+                        description=p.get("description", ""),
+                        owner=p.get("owner", ""),
+                        deadline=deadline,
+                    )
+                )
+            )
+        elif op in ("respond", "close"):
+            action = get_object_or_404(CorrectiveAction, pk=p.get("action"), finding__audit=a)
+            if op == "respond":
+                error = _try(
+                    lambda: svc.corrective_action_respond(
+                        user=user, action=action, response=p.get("response", ""), files=_files(request)
+                    )
+                )
+            else:
+                error = _try(
+                    lambda: svc.corrective_action_close(user=user, action=action, note=p.get("note", ""))
+                )
+        elif op == "decide":
+            error = _try(
+                lambda: svc.certification_decide(
+                    user=user, audit=a, granted=p.get("granted") == "yes", reason=p.get("reason", "")
+                )
+            )
+        if error is None:
+            return redirect("certification:audit", pk=a.pk)
+    app = a.application
+    findings = {f.criterion_id: f for f in a.findings.prefetch_related("actions__evidence", "evidence")}
+    rows = [{"criterion": c, "finding": findings.get(c["id"])} for c in app.scheme.criteria]
+    is_auditor = a.lead_auditor_id == user.pk
+    return render(
+        request,
+        "certification/audit.html",
+        {
+            "audit": a,
+            "app": app,
+            "rows": rows,
+            "interviews": a.interviews.all(),
+            "interview_keys": list(svc.INTERVIEW_TOPICS),
+            "grades": Grade.choices,
+            "is_auditor": is_auditor and a.status == "planned",
+            "is_recruiter": can(user, "certification.apply", app.organisation_id),
+            "can_plan": can(user, "certification.audit.plan", app.body.organisation_id)
+            and a.status in ("to_plan", "planned"),
+            "can_decide": can(user, "certification.decide", app.body.organisation_id)
+            and not is_auditor
+            and a.status == "reported",
+            "auditors": _auditors(a),
+            "blockers": svc.decision_blockers(a) if a.status == "reported" else [],
+            "action_statuses": ActionStatus,
+            "error": error,
+        },
+    )
+
+
+@login_required
+def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_object_or_404(selectors.audits_for(_user(request)), pk=pk)
+    resp = HttpResponse(pdf.audit_report_pdf(a), content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="audit-report-{a.pk}.pdf"'
+    return resp
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    f = get_object_or_404(EvidenceFile.objects.select_related("sa_item", "finding", "action__finding"), pk=pk)
+    if not selectors.evidence_visible(_user(request), f):
+        raise Http404
+    data = storage.read(f.storage_name)
+    audit_record(
+        actor=_user(request), action="certification.evidence.read", target=f, new={"sha256": f.sha256}
+    )
+    resp = HttpResponse(data, content_type=f.content_type)
+    resp["Content-Disposition"] = "attachment"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_manage(request: HttpRequest, number: str) -> HttpResponse:
+    cert = get_object_or_404(selectors.certificates_for(_user(request)), number=number)
+    if not can(_user(request), "certification.certificate.manage", cert.body.organisation_id):
+        raise PermissionDenied
+    error = None
+    alerts = Alert.objects.filter(certificate=cert, status=AlertStatus.OPEN)
+    if request.method == "POST":
+        p = request.POST
+        alert = alerts.filter(pk=p.get("alert", "")).first() if p.get("alert") else None
+        error = _try(
+            lambda: svc.certificate_status_change(
+                user=_user(request),
+                certificate=cert,
+                change=p.get("change", ""),
+                reason=p.get("reason", ""),
+                alert=alert,
+            )
+        )
+        if error is None:
+            return redirect("certification:certificate_manage", number=cert.number)
+    return render(
+        request,
+        "certification/certificate_manage.html",
+        {"cert": cert, "alerts": alerts, "history": cert.history.all(), "error": error},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conflicts(request: HttpRequest) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        actor = Actor.objects.filter(identifier=request.POST.get("identifier", "").strip()).first()
+        if actor is None:
+            error = _("No registry record with this identifier.")
+        else:
+            error = _try(
+                lambda: svc.conflict_declare(
+                    user=_user(request),
+                    recruiter=actor,
+                    nature=request.POST.get("nature", ""),
+                    ends_on=_date(request.POST.get("ends_on")),
+                )
+            )
+        if error is None:
+            return redirect("certification:conflicts")
+    return render(
+        request,
+        "certification/conflicts.html",
+        {
+            "declarations": ConflictDeclaration.objects.filter(user=_user(request)).select_related("actor"),
+            "error": error,
+        },
+    )
