@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages land
+"""Record linkage review pages (see views_review.py)."""
+
+from django.urls import path
+
+from fairrecruit.registry import views_review
 
 app_name = "linkage"
-urlpatterns: list = []
+urlpatterns = [
+    path("registry/review/", views_review.review_queue, name="queue"),
+    path("registry/review/<int:pk>/decide/", views_review.review_decide, name="decide"),
+    path("registry/review/merged/", views_review.merged_list, name="merged"),
+    path("registry/review/merged/<int:pk>/undo/", views_review.merged_undo, name="undo"),
+]

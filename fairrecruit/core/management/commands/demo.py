@@ -36,6 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         n = self.load()
+        call_command("registry_demo", verbosity=0)
         call_command("evidence_demo", verbosity=0)
         self.stdout.write(
             f"demo data ready: {n} new assessments; users brand, union, regulator, staff "
