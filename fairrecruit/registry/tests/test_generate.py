@@ -1,3 +1,4 @@
+# mypy: disable-error-code="union-attr,arg-type,operator,index"
 """The synthetic registry generator: deterministic for a seed, with everything the demo and the benchmarks need."""
 
 from __future__ import annotations

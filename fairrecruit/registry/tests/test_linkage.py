@@ -1,3 +1,4 @@
+# mypy: disable-error-code="union-attr,arg-type,operator,index"
 """Record linkage: standardisation, the trained model on generated data, merges and their undoing, the review
 queue pages and the `link` and `registry_demo` commands."""
 
