@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages land
+from django.urls import path
+
+from fairrecruit.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.verify, name="verify"),
+    path("verify/job-offer/", views.job_offer, name="job_offer"),
+    path("verify/<path:identifier>/", views.profile, name="profile"),
+]

@@ -1,0 +1,349 @@
+"""Public verification pages over HTTP: search with licence status per case, not-found guidance, profiles with
+history and sources, "Check a job offer", and bad input answered field by field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from fairrecruit.core.models import AuditEvent
+from fairrecruit.registry.tests.test_search import build_registry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reg() -> dict[str, Any]:
+    return build_registry()
+
+
+def page(client: Client, url: str, params: dict[str, str] | None = None, status: int = 200) -> str:
+    r = client.get(url, params or {})
+    assert r.status_code == status, (r.status_code, r.content.decode()[:3000])
+    return html.unescape(r.content.decode())
+
+
+def statuses(text: str) -> list[tuple[str, str]]:
+    """(data-status, message) of every status line on a page."""
+    return [
+        (code, re.sub(r"\s+", " ", msg).strip())
+        for code, msg in re.findall(r'data-status="([a-z_]+)">(.*?)</p>', text, flags=re.S)
+    ]
+
+
+def first_status(client: Client, q: str) -> tuple[str, str]:
+    text = page(client, "/verify/", {"q": q})
+    return statuses(text)[0]
+
+
+# ---------------------------------------------------------------------------------------------- search page
+def test_search_box_needs_no_account_and_no_javascript(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/")
+    assert 'name="q"' in text and "<script" not in text
+    assert 'id="results"' not in text and 'id="not-found"' not in text
+
+
+def test_active_licence_is_shown_green_with_its_end_date(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/", {"q": "Himalyan Oversees"})
+    assert 'href="/verify/NP-DOFE-1001/"' in text
+    until = reg["himalayan_lic"].valid_until.isoformat()
+    code, msg = statuses(text)[0]
+    assert (code, msg) == ("active", f"✔ Licensed (active) until {until}")
+    assert f'class="status ok" data-status="active">✔ Licensed (active) until {until}' in text
+    assert "<script" not in text and len(text.encode()) < 30_000
+
+
+@pytest.mark.parametrize(
+    "q, code, words",
+    [
+        ("NP-DOFE-1002", "suspended", "Licence SUSPENDED since"),
+        ("NP-DOFE-1004", "banned", "BANNED since"),
+        ("NP-DOFE-1005", "revoked", "Licence REVOKED since"),
+        ("NP-DOFE-1006", "cancelled", "Licence CANCELLED since"),
+        ("NP-DOFE-1007", "expired", "Licence EXPIRED since"),
+    ],
+)
+def test_each_bad_status_is_a_warning_with_its_date(
+    client: Client, reg: dict[str, Any], q: str, code: str, words: str
+) -> None:
+    got_code, msg = first_status(client, q)
+    assert got_code == code
+    assert msg.startswith(f"⚠ {words}")
+    since = (reg["today"] - dt.timedelta(days=40 if code == "suspended" else 100)).isoformat()
+    assert since in msg
+    assert "Licensed (active)" not in msg
+
+
+def test_listed_active_but_past_its_end_date_counts_as_expired(client: Client, reg: dict[str, Any]) -> None:
+    code, msg = first_status(client, "Everest Job Placement")
+    until = reg["everest_lic"].valid_until.isoformat()
+    assert code == "expired"
+    assert msg == (
+        f"⚠ Licence expired on {until} (the regulator's list still says active). They may not recruit "
+        "until it is renewed: ask to see the renewed licence."
+    )
+
+
+def test_sub_agent_warning_names_the_agency_it_works_for(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/", {"q": "Ram Bahadur Thapa"})
+    found = statuses(text)
+    assert found[0][0] == "sub_agent"
+    assert (
+        "Not licensed — sub-agents and brokers may not recruit on their own. Only deal with a licensed agency; "
+        "check which agency they work for." in found[0][1]
+    )
+    assert "Says it works for:" in text
+    assert found[1][0] == "active"  # the agency's own status, next to its name
+    assert 'href="/verify/NP-DOFE-1001/">Himalayan Overseas Pvt. Ltd.</a>' in text
+
+
+def test_sub_agent_found_by_phone_number(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/", {"q": "+977-9841234567"})
+    assert "राम बहादुर थापा" in text and "Found by phone number 9841234567" in text
+
+
+def test_reported_actor_and_branch(client: Client, reg: dict[str, Any]) -> None:
+    code, msg = first_status(client, "Dubai Jobs Fast Visa Agent")
+    assert code == "reported" and "not licensed" in msg
+    code, msg = first_status(client, "NP-DOFE-1001-B1")
+    assert code == "active" and msg.startswith(
+        "✔ Branch of Himalayan Overseas Pvt. Ltd.: Licensed (active) until"
+    )
+
+
+def test_not_found_says_what_to_do_next(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/", {"q": "Xqzvw Plorkt"})
+    assert 'id="not-found"' in text and 'id="results"' not in text
+    assert "We found no agency, recruiter or employer matching “Xqzvw Plorkt”" in text
+    assert "does not mean they are safe" in text
+    assert "Ask the recruiter for the agency's licence number" in text
+    assert "regulator's own list" in text
+    assert "Report them to the regulator" in text
+
+
+def test_alias_and_merged_record_are_explained(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/", {"q": "अल नूर म्यानपावर"})
+    assert "Also known as: अल नूर म्यानपावर" in text
+    text = page(client, "/verify/", {"q": "NP-OLD-77"})
+    assert 'href="/verify/NP-DOFE-1001/"' in text
+    assert (
+        "Found as Himalayan Overseas Private Limited (NP-OLD-77), a record of the same organisation." in text
+    )
+
+
+@pytest.mark.parametrize(
+    "q, message",
+    [
+        (
+            "",
+            "Name, licence number, phone number or identifier: type a name, a licence number, a phone number or "
+            "an identifier",
+        ),
+        (
+            "  ",
+            "Name, licence number, phone number or identifier: type a name, a licence number, a phone number or "
+            "an identifier",
+        ),
+        ("-", "Name, licence number, phone number or identifier: type at least 2 letters or digits"),
+        ("x" * 201, "Name, licence number, phone number or identifier: type at most 200 characters"),
+    ],
+)
+def test_bad_search_input_names_the_field(client: Client, reg: dict[str, Any], q: str, message: str) -> None:
+    text = page(client, "/verify/", {"q": q}, status=400)
+    assert message in text
+    assert 'id="not-found"' not in text and 'id="results"' not in text
+
+
+def test_searching_stores_nothing(client: Client, reg: dict[str, Any]) -> None:
+    before = AuditEvent.objects.count()
+    page(client, "/verify/", {"q": "Himalayan"})
+    page(client, "/verify/job-offer/", {"job_order_number": "JO-2025-001"})
+    assert AuditEvent.objects.count() == before
+
+
+# ---------------------------------------------------------------------------------------------- profile
+def test_profile_shows_licence_history_with_sources(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/NP-DOFE-1002/")
+    today = reg["today"]
+    assert "<h1>Al-Noor Manpower Services</h1>" in text
+    assert "अल नूर म्यानपावर" in text
+    history = re.search(r'<ol class="history">(.*?)</ol>', text, flags=re.S).group(1)  # type: ignore[union-attr]
+    items = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", li)).strip()
+        for li in re.findall(r"<li>(.*?)</li>", history, flags=re.S)
+    ]
+    issued = (today - dt.timedelta(days=4 * 365)).isoformat()
+    suspended = (today - dt.timedelta(days=40)).isoformat()
+    assert len(items) == 2
+    assert items[0].startswith(f"{issued} : Active")
+    assert "licence issued" in items[0] and "Source: dofe-licences-2025-06.csv, row 10" in items[0]
+    assert items[1].startswith(f"{suspended} : Suspended")
+    assert "charged workers above the fee cap" in items[1]
+    assert "Source: dofe-licences-2025-06.csv, row 11" in items[1]
+    for section in ("Certification", "Worker reviews", "Complaints"):
+        assert re.search(rf"<h2>{section}</h2><p class=\"muted\">Not available yet.</p>", text), section
+
+
+def test_profile_history_source_can_be_a_note(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/PH-DMW-0042/")
+    assert "Source: regulator's notice" in text
+
+
+def test_profile_shows_related_organisations_and_job_orders(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/NP-DOFE-1001/")
+    related = text[text.index('id="related"') : text.index('id="job-orders"')]
+    assert "Sub-agents and brokers working for it" in related and "राम बहादुर थापा" in related
+    assert "Source: worker report" in related
+    assert "Branches" in related and "Himalayan Overseas Pokhara Branch" in related
+    assert "Employers recruiting through it" in related and "Qatar Building Company W.L.L." in related
+    jobs = text[text.index('id="job-orders"') : text.index('id="certification"')]
+    assert "JO-2025-001" in jobs and "Construction labourer" in jobs and "1200.00 QAR" in jobs
+    assert '<span class="ok">valid</span>' in jobs
+    assert "NP-OLD-77" in text  # the merged record is listed
+    assert "Himalayan Overseas Private Limited" in text  # and its name
+
+
+def test_sub_agent_profile_lists_the_agency_it_works_for(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/FR-R-1/")
+    related = text[text.index('id="related"') : text.index('id="job-orders"')]
+    assert "Agencies it works for" in related and "Himalayan Overseas Pvt. Ltd." in related
+    assert 'data-status="sub_agent"' in text
+
+
+def test_merged_identifier_redirects_to_the_survivor(client: Client, reg: dict[str, Any]) -> None:
+    r = client.get("/verify/NP-OLD-77/")
+    assert r.status_code == 302 and r["Location"] == "/verify/NP-DOFE-1001/?from=NP-OLD-77"
+    text = page(client, "/verify/NP-DOFE-1001/", {"from": "NP-OLD-77"})
+    assert "You asked for NP-OLD-77: it is a record of this organisation and was merged into it." in text
+
+
+def test_unknown_identifier_is_404_with_guidance(client: Client, reg: dict[str, Any]) -> None:
+    text = page(client, "/verify/NP-DOFE-9999/", status=404)
+    assert "No organisation has the identifier “NP-DOFE-9999”." in text
+    assert "Ask the recruiter for the agency's licence number" in text
+
+
+# ---------------------------------------------------------------------------------------------- job offers
+def offer(client: Client, status: int = 200, **params: str) -> str:
+    return page(client, "/verify/job-offer/", params, status=status)
+
+
+def result_box(text: str) -> str:
+    m = re.search(r'<section class="box" id="result">(.*?)</section>', text, flags=re.S)
+    assert m, text[:2000]
+    return re.sub(r"\s+", " ", m.group(1))
+
+
+def test_job_offer_form_is_shown_empty(client: Client, reg: dict[str, Any]) -> None:
+    text = offer(client)
+    assert 'name="job_order_number"' in text and 'id="result"' not in text and 'id="errors"' not in text
+
+
+def test_job_offer_matching_approved_order_and_wage(client: Client, reg: dict[str, Any]) -> None:
+    box = result_box(offer(client, job_order_number="jo 2025 001", wage_amount="1200", wage_currency="qar"))
+    assert "✔ An approved job order matches this offer" in box
+    assert "The wage matches the approved wage (1,200.00 QAR)." in box
+    assert "Himalayan Overseas Pvt. Ltd." in box and 'data-status="active"' in box
+    assert 'class="warnings"' not in box
+
+
+def test_job_offer_by_employer_with_lower_wage(client: Client, reg: dict[str, Any]) -> None:
+    box = result_box(
+        offer(
+            client,
+            employer="Qatar Bulding Company",
+            destination="QA",
+            occupation="construction labourer",
+            wage_amount="900",
+            wage_currency="QAR",
+        )
+    )
+    assert "An approved job order was found, but check the warnings" in box
+    assert "JO-2025-001" in box
+    assert (
+        "The wage you were offered (900.00 QAR) is LOWER than the approved wage (1,200.00 QAR). You should be "
+        "paid at least 1,200.00 QAR."
+    ) in box
+
+
+def test_job_offer_with_much_higher_wage_is_a_lure_warning(client: Client, reg: dict[str, Any]) -> None:
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="2500", wage_currency="QAR"))
+    assert "much higher than the approved wage (1,200.00 QAR)" in box and "common lure" in box
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="1300", wage_currency="QAR"))
+    assert "✔ An approved job order matches this offer" in box and "is higher than the approved wage" in box
+
+
+def test_job_offer_expired_order_and_suspended_agency(client: Client, reg: dict[str, Any]) -> None:
+    box = result_box(offer(client, job_order_number="JO-2023-077"))
+    until = reg["jo_expired"].valid_until.isoformat()
+    assert f"This job order expired on {until}" in box
+    assert "The recruitment agency on this job order, Al-Noor Manpower Services, has no active licence" in box
+    assert "Licence SUSPENDED" in box
+    assert "Do not pay or hand over your passport" in box
+
+
+def test_job_offer_unknown_employer(client: Client, reg: dict[str, Any]) -> None:
+    box = result_box(offer(client, employer="Doha Sunshine Trading", destination="QA", occupation="driver"))
+    assert "⚠ No approved job order found for this offer" in box
+    assert "We could not find the employer “Doha Sunshine Trading” in the registry" in box
+    assert "Ask the recruiter for the job order (demand letter) number" in box
+
+
+def test_job_offer_known_employer_without_matching_order(client: Client, reg: dict[str, Any]) -> None:
+    box = result_box(offer(client, employer="Qatar Building Company", destination="QA", occupation="nurse"))
+    assert "No approved job order found" in box
+    assert (
+        "Qatar Building Company W.L.L. (QA) is in the registry, but we found no approved job order for “nurse”."
+        in box
+    )
+    box = result_box(offer(client, employer="Qatar Building Company", destination="AE"))
+    assert "No approved job order found" in box
+
+
+def test_job_offer_number_not_found_and_wrong_destination(client: Client, reg: dict[str, Any]) -> None:
+    box = result_box(offer(client, job_order_number="JO-1999-404"))
+    assert "No approved job order has the number JO-1999-404." in box
+    box = result_box(offer(client, job_order_number="JO-2025-001", destination="SA"))
+    assert "This job order is for a job in QA, not SA." in box
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"check": "1"}, "Employer's name: give the employer's name, or a job order number"),
+        ({"occupation": "cleaner"}, "Employer's name: give the employer's name, or a job order number"),
+        ({"employer": "Qatar Building Company"}, "Country of the job: choose the country of the job"),
+        ({"employer": "X", "destination": "ZZ"}, "Country of the job: unknown country code 'ZZ'"),
+        (
+            {"job_order_number": "JO-2025-001", "wage_amount": "abc", "wage_currency": "QAR"},
+            "Monthly wage offered: enter a number, like 1200 or 1200.50",
+        ),
+        (
+            {"job_order_number": "JO-2025-001", "wage_amount": "-5", "wage_currency": "QAR"},
+            "Monthly wage offered: must be more than 0",
+        ),
+        (
+            {"job_order_number": "JO-2025-001", "wage_amount": "1200"},
+            "Currency of the wage: give the currency of the wage, like QAR or USD",
+        ),
+        (
+            {"job_order_number": "JO-2025-001", "wage_amount": "1200", "wage_currency": "XYZ"},
+            "Currency of the wage: unknown currency 'XYZ': use the 3-letter code, like QAR or USD",
+        ),
+        (
+            {"job_order_number": "JO-2025-001", "wage_currency": "QAR"},
+            "Monthly wage offered: give the amount, or leave the currency empty",
+        ),
+    ],
+)
+def test_bad_job_offer_input_names_the_field(
+    client: Client, reg: dict[str, Any], params: dict[str, str], message: str
+) -> None:
+    text = offer(client, status=400, **params)
+    assert message in text
+    assert 'id="result"' not in text
