@@ -44,6 +44,9 @@ def profile(request: HttpRequest, identifier: str) -> HttpResponse:
         url = reverse("registry:profile", args=[actor.identifier])
         return redirect(f"{url}?{urlencode({'from': merged.identifier})}")
     ctx = selectors.actor_profile(actor)
+    from fairrecruit.certification.selectors import profile_section
+
+    ctx["certification_certificates"] = profile_section(actor)
     ctx["merged_from"] = request.GET.get("from", "")[:80]
     return render(request, "registry/profile.html", ctx)
 
