@@ -33,7 +33,7 @@ pytest:
 	$(BIN)/python -m pytest -p no:cacheprovider
 	@if [ -n "$$FAIRRECRUIT_TEST_DATABASE_URL" ]; then \
 	  echo "== database tests again on PostgreSQL =="; \
-	  FAIRRECRUIT_DATABASE_URL="$$FAIRRECRUIT_TEST_DATABASE_URL" $(BIN)/python -m pytest -p no:cacheprovider -m django_db; \
+	  FAIRRECRUIT_DATABASE_URL="$$FAIRRECRUIT_TEST_DATABASE_URL" $(BIN)/python -m pytest -p no:cacheprovider -m "django_db and not sqlite_only"; \
 	fi
 
 bench: $(VENV)/.installed

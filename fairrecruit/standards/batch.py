@@ -5,7 +5,10 @@ same rule selection, verdicts, caps, exchange rates, rounding and statuses), com
 once with DuckDB instead of journey by journey:
 
 * every distinct payment purpose is classified once with the engine's :class:`Classifier`;
-* every distinct (currency, day) exchange rate is looked up once with :func:`fairrecruit.core.fx.usd_rate`;
+* exchange rates: one table of every needed currency on every payment and recruitment day, made by walking
+  the offline sources of :mod:`fairrecruit.core.fx` day by day exactly as :func:`fx.usd_rate` does (one call
+  per pair would take seconds for a big file), checked against :func:`fx.usd_rate` on sample days; on any
+  difference every value is taken from :func:`fx.usd_rate` (see :func:`usd_rates`);
 * rules and their versions are small DuckDB tables; the first applicable rule in force on the recruitment
   day is selected in SQL for every journey, and capped, prohibited and owed sums are SQL aggregates (a
   running sum in the engine's payment order where a cap is passed).

@@ -398,7 +398,7 @@ def test_index_follows_inserts_renames_and_deletes() -> None:
     assert search.search("Himalyan Oversees")[0].actor_id == r["himalayan"].pk
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 index upkeep")
+@pytest.mark.sqlite_only
 def test_sqlite_index_is_rebuilt_when_a_migration_dropped_its_triggers() -> None:
     build_registry()
     with connection.cursor() as cur:
@@ -419,7 +419,7 @@ def test_sqlite_index_is_rebuilt_when_a_migration_dropped_its_triggers() -> None
     assert ids(search.search("Machapuchre Careers"))[:1] == [late.pk]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 index upkeep")
+@pytest.mark.sqlite_only
 def test_post_migrate_hook_puts_the_triggers_back() -> None:
     build_registry()
     assert search.search("Himalayan Overseas")  # the index was checked a moment ago: no check for a minute
@@ -429,12 +429,16 @@ def test_post_migrate_hook_puts_the_triggers_back() -> None:
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM sqlite_master WHERE name = 'registry_actor_fts_ai'")
         assert cur.fetchone()[0] == 1
-    late = actor_create(actor_user=None, name="Annapurna Talent Link", kind=ActorKind.LICENSED_AGENCY,
-                        identifier="NP-DOFE-3002")
+    late = actor_create(
+        actor_user=None,
+        name="Annapurna Talent Link",
+        kind=ActorKind.LICENSED_AGENCY,
+        identifier="NP-DOFE-3002",
+    )
     assert ids(search.search("Anapurna Talent Link"))[:1] == [late.pk]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 index")
+@pytest.mark.sqlite_only
 def test_sqlite_index_holds_exactly_the_actors() -> None:
     build_registry()
     with connection.cursor() as cur:
