@@ -141,6 +141,22 @@ def shoot(base: str, out: Path, scale: float) -> list[Path]:
             expect(r is not None and r.ok, "/standards/law/BD/ did not load")
             save(page, "law-bd")
 
+            for url, name in [
+                ("/verify/?q=frist+shakti+manpower", "verify-search"),
+                ("/reviews/new/", "review-new"),
+                ("/complain/", "complain"),
+                ("/corridors/NP-QA/", "corridor-np-qa"),
+                ("/certification/register/", "certification-register"),
+            ]:
+                r = page.goto(url)
+                expect(r is not None and r.ok, f"{url} did not load")
+                save(page, name)
+
+            page = phone(language="ne")
+            r = page.goto("/reviews/new/")
+            expect(r is not None and r.ok, "/reviews/new/ in Nepali did not load")
+            save(page, "review-new-ne", full_page=False)
+
             page = phone(language="ar")
             r = page.goto("/check/")
             expect(r is not None and r.ok, "/check/ in Arabic did not load")

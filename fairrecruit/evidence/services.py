@@ -204,6 +204,10 @@ def release_create(
     if Release.objects.filter(slug=slug).exists():
         raise EvidenceError(f"a release named {slug!r} exists already")
     directory = releases_root() / slug
+    if directory.exists():
+        # No release of that name in the database, so the folder is left from an earlier database (e.g. a demo
+        # database that was deleted): keep it aside rather than refuse or overwrite it.
+        directory.rename(directory.with_name(f"{slug}.orphan-{now:%Y%m%d%H%M%S}"))
     provenance = {
         "generated_by": "fairrecruit.evidence.services.release_create",
         "generated_at": now.replace(microsecond=0).isoformat(),
