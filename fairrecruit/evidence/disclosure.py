@@ -222,3 +222,75 @@ def candidates(
             continue
         out.append(r)
     return out
+
+
+def count_cells(
+    rows: Iterable[dict[str, Any]],
+    *,
+    keys: Sequence[str],
+    count: str,
+    values: dict[str, Any],
+    cfg: Config | None = None,
+) -> Result:
+    """Aggregate table of ``rows`` (already one dict per unit: a review, a complaint) grouped by ``keys``:
+    ``count`` units per cell and, per name in ``values``, a function of the cell's units. A cell with fewer than
+    ``k`` units is suppressed (count and values withheld). No totals or margins are published, so a suppressed
+    cell cannot be recovered by subtraction."""
+    cfg = cfg or Config()
+    cells: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for r in rows:
+        cells.setdefault(tuple(str(r[k]) for k in keys), []).append(r)
+    out = []
+    suppressed = 0
+    for key, units in sorted(cells.items()):
+        row: dict[str, Any] = dict(zip(keys, key, strict=True))
+        if len(units) < cfg.k:
+            suppressed += 1
+            row.update({count: None, **{name: None for name in values}, "suppressed": True})
+        else:
+            row.update({count: len(units), **{name: fn(units, cfg) for name, fn in values.items()}})
+            row["suppressed"] = False
+        out.append(row)
+    return Result(rows=out, report={"k": cfg.k, "cells": len(out), "cells_suppressed": suppressed})
+
+
+def share(column: str, value: Any) -> Any:
+    """Cell function: share of units whose ``column`` equals ``value`` among those that answered, to 0.05."""
+
+    def fn(units: list[dict[str, Any]], cfg: Config) -> float | None:
+        answered = [u[column] for u in units if u.get(column) not in (None, "")]
+        return _tidy(round_to(sum(1 for a in answered if a == value) / len(answered), 0.05)) if answered else None
+
+    return fn
+
+
+def total(column: str) -> Any:
+    """Cell function: sum of ``column`` over the units, rounded to the release's rounding."""
+
+    def fn(units: list[dict[str, Any]], cfg: Config) -> float | None:
+        vals = [float(u[column]) for u in units if u.get(column) is not None]
+        return round_to(sum(vals), cfg.rounding) if vals else None
+
+    return fn
+
+
+def counted(column: str, value: Any) -> Any:
+    """Cell function: how many units have ``column`` equal to ``value`` (published only with the cell)."""
+
+    def fn(units: list[dict[str, Any]], cfg: Config) -> int:
+        return sum(1 for u in units if u.get(column) == value)
+
+    return fn
+
+
+def mean(column: str, step: float = 0.1) -> Any:
+    def fn(units: list[dict[str, Any]], cfg: Config) -> float | None:
+        vals = [float(u[column]) for u in units if u.get(column) is not None]
+        return _tidy(round_to(statistics.fmean(vals), step)) if vals else None
+
+    return fn
+
+
+def _tidy(x: float | None) -> float | None:
+    """0.30000000000000004 -> 0.3 (rounding to a step leaves binary noise)."""
+    return None if x is None else round(x, 6)

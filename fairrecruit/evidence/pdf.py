@@ -122,18 +122,14 @@ def corridor_pdf(profile: dict[str, Any], *, ratio_labels: list[str], cost_label
             new_y="NEXT",
             align="L",
         )
-    pdf.multi_cell(0, 5, "Certification status: not available yet.", new_x="LMARGIN", new_y="NEXT", align="L")
+    _section(pdf, "Certified recruiters of the origin country")
+    pdf.set_font("Helvetica", "", 10)
+    for line in _certification_lines(profile.get("certification")):
+        pdf.multi_cell(0, 5, _t(line), new_x="LMARGIN", new_y="NEXT", align="L")
     _section(pdf, "Complaints and remedies")
     pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(
-        0,
-        5,
-        "Not available yet: complaint and remedy statistics will appear here when the grievance "
-        "mechanism is running.",
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
-    )
+    for line in _complaint_lines(profile.get("complaints")):
+        pdf.multi_cell(0, 5, _t(line), new_x="LMARGIN", new_y="NEXT", align="L")
     _section(pdf, "Sources of the data")
     pdf.set_font("Helvetica", "", 9)
     for s in profile["surveys"]:
@@ -270,3 +266,32 @@ def _rule_lines(r: dict[str, Any]) -> list[str]:
         + ("" if src.verified else " (wording recalled, not checked)")
     )
     return out
+
+
+def _certification_lines(cert: dict[str, Any] | None) -> list[str]:
+    if cert is None:
+        return ["Certification is not run on this installation."]
+    if not cert["certificates"]:
+        return ["No certified recruiter of this country in the register yet."]
+    return [
+        f"- {c['holder']} ({c['identifier']}): certificate {c['number']}, {c['status_label'].lower()}, valid "
+        f"until {c['valid_until']:%Y-%m-%d}; corridors: {', '.join(c['scope']) or 'all'}"
+        for c in cert["certificates"]
+    ]
+
+
+def _complaint_lines(complaints: dict[str, Any] | None) -> list[str]:
+    if complaints is None:
+        return ["The grievance mechanism is not run on this installation."]
+    row, m = complaints["row"], complaints["min_cell"]
+    if row is None:
+        return ["No complaints about this corridor yet."]
+
+    def cell(c: Any) -> str:
+        return f"fewer than {m}" if c.suppressed else ("-" if c.value is None else str(c.value))
+
+    return [
+        f"Received: {cell(row['received'])}; resolved: {cell(row['resolved'])}; median days to resolution: "
+        f"{cell(row['median_days_to_resolution'])}; recovered (USD): {cell(row['recovered_usd'])}.",
+        f"Figures based on fewer than {m} complaints are not shown.",
+    ]

@@ -10,6 +10,8 @@ import datetime as dt
 import hashlib
 import io
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,36 @@ RECORDS_FILE = "assessments.csv"
 SUMMARY_FILE = "corridor_year_summary.csv"
 DESCRIPTOR = "datapackage.json"
 README = "README.md"
+
+REVIEWS_FILE = "reviews_summary.csv"
+COMPLAINTS_FILE = "complaints_summary.csv"
+_CELL_KEYS: list[dict[str, Any]] = [
+    {"name": "corridor", "type": "string", "description": "origin-destination, ISO 3166 alpha-2; unknown"},
+    {"name": "year", "type": "string", "description": "year (of recruitment for reviews, received for complaints)"},
+]
+_SUPPRESSED = {"name": "suppressed", "type": "boolean", "description": "true when fewer than k units: withheld"}
+REVIEWS_SCHEMA: list[dict[str, Any]] = [
+    *_CELL_KEYS,
+    {"name": "reviews", "type": "integer", "description": "published worker reviews; empty when suppressed"},
+    {"name": "share_paid_fees", "type": "number", "description": "share who said they paid fees (of those "
+     "who answered), to 0.05"},
+    {"name": "share_documents_taken", "type": "number", "description": "share whose passport or documents "
+     "were taken, to 0.05"},
+    {"name": "share_contract_as_promised", "type": "number", "description": "share whose contract matched "
+     "what was promised, to 0.05"},
+    {"name": "share_wage_as_promised", "type": "number", "description": "share paid the wage promised, to 0.05"},
+    {"name": "mean_rating", "type": "number", "description": "mean overall rating 1-5, to 0.1"},
+    _SUPPRESSED,
+]
+COMPLAINTS_SCHEMA: list[dict[str, Any]] = [
+    *_CELL_KEYS,
+    {"name": "category", "type": "string", "description": "main category of the complaint (grievances taxonomy)"},
+    {"name": "received", "type": "integer", "description": "complaints received; empty when suppressed"},
+    {"name": "resolved", "type": "integer", "description": "closed with a resolved outcome"},
+    {"name": "recovered_usd", "type": "number", "description": "remedy paid to workers, US dollars at each "
+     "payment's day, rounded"},
+    _SUPPRESSED,
+]
 
 RECORD_SCHEMA: list[dict[str, Any]] = [
     {"name": "corridor", "type": "string", "description": "origin-destination, ISO 3166 alpha-2 codes"},
@@ -109,6 +141,18 @@ def _resource(
     }
 
 
+@dataclass(frozen=True)
+class Table:
+    """An aggregate table released beside the records (e.g. complaints by corridor, year and category), already
+    through disclosure control (:func:`disclosure.count_cells`)."""
+
+    name: str
+    path: str
+    title: str
+    schema: list[dict[str, Any]]
+    result: disclosure.Result
+
+
 def build(
     directory: Path,
     records: list[dict[str, Any]],
@@ -122,6 +166,7 @@ def build(
     licence: str = "CC-BY-4.0",
     provenance: dict[str, Any] | None = None,
     created: dt.datetime | None = None,
+    tables: Sequence[Table] = (),
 ) -> dict[str, Any]:
     """Protect ``records`` (see :func:`disclosure.generalise` for their keys) and write the release files to
     ``directory``. Returns ``{"files", "datapackage", "disclosure"}``."""
@@ -133,6 +178,12 @@ def build(
     rec_bytes = _csv_bytes(protected.rows, rec_fields)
     sum_bytes = _csv_bytes(summary.rows, sum_fields)
     sdc = {"records": protected.report, "summary": summary.report}
+    extra = []
+    for t in tables:
+        fields = [f["name"] for f in t.schema]
+        data = _csv_bytes(t.result.rows, fields)
+        sdc[t.name] = t.result.report
+        extra.append((t, data))
     prov = provenance or {}
     package = {
         "profile": "tabular-data-package",
@@ -170,6 +221,7 @@ def build(
                 len(summary.rows),
                 "Assessments by corridor and year (cells below k suppressed)",
             ),
+            *[_resource(t.name, t.path, data, t.schema, len(t.result.rows), t.title) for t, data in extra],
         ],
         "fairrecruit:disclosure_control": {
             "method": "generalisation, rounding, k-anonymity with local recoding and record suppression; "
@@ -187,6 +239,7 @@ def build(
     for fname, data, rows in (
         (RECORDS_FILE, rec_bytes, len(protected.rows)),
         (SUMMARY_FILE, sum_bytes, len(summary.rows)),
+        *[(t.path, data, len(t.result.rows)) for t, data in extra],
         (DESCRIPTOR, json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8"), None),
         (README, readme.encode("utf-8"), None),
     ):
@@ -225,6 +278,12 @@ def _readme(package: dict[str, Any], notes: str, sdc: dict[str, Any]) -> str:
         + ".",
         f"- Summary cells with fewer than {sdc['summary']['k']} records suppressed: "
         f"{sdc['summary']['cells_suppressed']} of {sdc['summary']['cells']}; no totals are published.",
+        *[
+            f"- `{name}`: cells with fewer than {rep['k']} units suppressed: {rep['cells_suppressed']} of "
+            f"{rep['cells']}; no totals are published."
+            for name, rep in sdc.items()
+            if name not in ("records", "summary")
+        ],
         "",
         "## Provenance",
         "",

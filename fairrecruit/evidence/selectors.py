@@ -69,32 +69,106 @@ def survey_table(con: duckdb.DuckDBPyConnection, **filters: Any) -> tuple[str, i
 # --- platform assessments ---------------------------------------------------------------------------------
 
 
-def platform_records(*, origin: str | None = None, destination: str | None = None) -> list[dict[str, Any]]:
-    """Stored fee assessments as normalised records (weight 1: cases brought to the platform, not a sample),
-    with the fields the open-data release needs (paid and owed in US dollars)."""
-    qs = Assessment.objects.all().order_by("created_at", "id")
-    if origin:
-        qs = qs.filter(origin=origin)
-    if destination:
-        qs = qs.filter(destination=destination)
-    out = []
-    for i, (journey, result, ref) in enumerate(
-        qs.values_list("journey", "result", "reference_date"), start=1
-    ):
+PLATFORM_SOURCES = ("assessments", "reviews", "complaints")
+SOURCE_TITLES = {
+    "assessments": "fee assessments stored through the API (standards.Assessment)",
+    "reviews": "published worker reviews with payments (reviews.Review, their fee assessment)",
+    "complaints": "complaints with payments (grievances.FeeAssessment, the latest per case)",
+}
+
+
+def _platform_journeys(
+    origin: str | None, destination: str | None, sources: tuple[str, ...]
+) -> list[tuple[str, dict[str, Any], dict[str, Any], dt.date]]:
+    """(source, journey, engine result, reference day) of every fee assessment the platform holds: stored
+    assessments, published reviews and complaints (one per case: its latest assessment). A worker who both
+    reviewed and complained counts twice: the sources are anonymous and cannot be joined."""
+    out: list[tuple[str, dict[str, Any], dict[str, Any], dt.date]] = []
+    corridor = {k: v for k, v in (("origin", origin), ("destination", destination)) if v}
+
+    def day_of(journey: dict[str, Any], result: dict[str, Any], fallback: Any) -> dt.date:
+        ref = result.get("reference_date") or journey.get("recruitment_date") or fallback
+        return ref if isinstance(ref, dt.date) else dt.date.fromisoformat(str(ref)[:10])
+
+    if "assessments" in sources:
+        qs = Assessment.objects.filter(**corridor).order_by("created_at", "id")
+        for journey, result, ref in qs.values_list("journey", "result", "reference_date"):
+            out.append(("assessments", journey, result, day_of(journey, result, ref)))
+    if "reviews" in sources and apps.is_installed("fairrecruit.reviews"):
+        from fairrecruit.reviews.models import Review, ReviewStatus
+
+        reviews = Review.objects.filter(status=ReviewStatus.PUBLISHED, assessment__isnull=False, **corridor)
+        for journey, result, created in reviews.order_by("created_at", "id").values_list(
+            "journey", "assessment", "created_at"
+        ):
+            if journey and result:
+                out.append(("reviews", journey, result, day_of(journey, result, created)))
+    if "complaints" in sources and apps.is_installed("fairrecruit.grievances"):
+        from fairrecruit.grievances.models import FeeAssessment
+
+        seen: set[Any] = set()
+        fees = FeeAssessment.objects.filter(**{f"case__{k}": v for k, v in corridor.items()})
+        for case_id, journey, result, created in fees.order_by("case_id", "-created_at", "-id").values_list(
+            "case_id", "journey", "result", "created_at"
+        ):
+            if case_id not in seen:
+                seen.add(case_id)
+                out.append(("complaints", journey, result, day_of(journey, result, created)))
+    return out
+
+
+def platform_counts() -> dict[tuple[str, str], int]:
+    """How many platform records (see :func:`_platform_journeys`) each corridor has, counted in the database."""
+    counts: dict[tuple[str, str], int] = {}
+
+    def add(rows: Any) -> None:
+        for o, d, n in rows:
+            if o and d:
+                counts[(o, d)] = counts.get((o, d), 0) + n
+
+    add(Assessment.objects.values_list("origin", "destination").annotate(n=Count("id")))
+    if apps.is_installed("fairrecruit.reviews"):
+        from fairrecruit.reviews.models import Review, ReviewStatus
+
+        add(
+            Review.objects.filter(status=ReviewStatus.PUBLISHED, assessment__isnull=False)
+            .values_list("origin", "destination")
+            .annotate(n=Count("id"))
+        )
+    if apps.is_installed("fairrecruit.grievances"):
+        from fairrecruit.grievances.models import FeeAssessment
+
+        add(
+            FeeAssessment.objects.values_list("case__origin", "case__destination").annotate(
+                n=Count("case_id", distinct=True)
+            )
+        )
+    return counts
+
+
+def platform_records(
+    *, origin: str | None = None, destination: str | None = None, sources: tuple[str, ...] = PLATFORM_SOURCES
+) -> list[dict[str, Any]]:
+    """The platform's fee assessments (see :func:`_platform_journeys`) as normalised records (weight 1: cases
+    brought to the platform, not a sample), with the fields the open-data release needs (paid and owed in US
+    dollars) and ``source``."""
+    out: list[dict[str, Any]] = []
+    for source, journey, result, day in _platform_journeys(origin, destination, sources):
         s = result.get("sdg_10_7_1") or {}
         if s.get("costs") is None or not s.get("earnings"):
             continue
-        day = ref if isinstance(ref, dt.date) else dt.date.fromisoformat(str(ref))
         earnings_usd, _ = fx.to_usd(float(s["earnings"]), s["currency"], day)
         cost_usd, _ = fx.to_usd(float(s["costs"]), s["currency"], day)
         if earnings_usd is None or cost_usd is None:
             continue
+        i = len(out) + 1
         occ = (journey.get("occupation") or {}).get("isco08") or ""
         owed = (result.get("owed") or {}).get("ilo-zero-fee") or {}
         out.append(
             {
                 "row": i,
                 "worker_id": f"A{i}",
+                "source": source,
                 "year": day.year,
                 "origin": journey["origin"],
                 "destination": journey["destination"],
@@ -123,6 +197,61 @@ def platform_records(*, origin: str | None = None, destination: str | None = Non
     return out
 
 
+def review_units() -> list[dict[str, Any]]:
+    """One row per published review: corridor, year and the structured answers (for aggregate release tables;
+    no actor, no text, no date finer than the year)."""
+    if not apps.is_installed("fairrecruit.reviews"):
+        return []
+    from fairrecruit.reviews.models import Review, ReviewStatus
+
+    out = []
+    for o, d, year, paid, docs, contract, wage, rating in Review.objects.filter(
+        status=ReviewStatus.PUBLISHED
+    ).values_list(
+        "origin", "destination", "recruitment_year", "paid_fees", "documents_taken", "contract_matched",
+        "wage_as_promised", "rating",
+    ):
+        out.append(
+            {
+                "corridor": f"{o}-{d}" if o and d else "unknown",
+                "year": year or "unknown",
+                "paid_fees": paid,
+                "documents_taken": docs,
+                "contract_matched": contract,
+                "wage_as_promised": wage,
+                "rating": rating,
+            }
+        )
+    return out
+
+
+def complaint_units() -> list[dict[str, Any]]:
+    """One row per complaint: corridor, year received, main category, resolved or not, US dollars recovered."""
+    if not apps.is_installed("fairrecruit.grievances"):
+        return []
+    from fairrecruit.grievances.models import RESOLVED_OUTCOMES, Case, RemediationPayment, Status
+
+    recovered: dict[Any, float] = {}
+    for case_id, usd in RemediationPayment.objects.exclude(amount_usd=None).values_list(
+        "plan__case_id", "amount_usd"
+    ):
+        recovered[case_id] = recovered.get(case_id, 0.0) + float(usd or 0)
+    out = []
+    for pk, o, d, received, category, status, outcome in Case.objects.values_list(
+        "pk", "origin", "destination", "received_at", "primary_category", "status", "outcome"
+    ):
+        out.append(
+            {
+                "corridor": f"{o}-{d}" if o and d else "unknown",
+                "year": received.year,
+                "category": category,
+                "resolved": status == Status.CLOSED and outcome in RESOLVED_OUTCOMES,
+                "recovered_usd": recovered.get(pk),
+            }
+        )
+    return out
+
+
 # --- corridors --------------------------------------------------------------------------------------------
 
 
@@ -136,7 +265,7 @@ def corridors() -> list[dict[str, Any]]:
         .annotate(n=Count("id"))
     ):
         found.setdefault((o, d), {"survey_n": 0, "platform_n": 0})["survey_n"] = n
-    for o, d, n in Assessment.objects.values_list("origin", "destination").annotate(n=Count("id")):
+    for (o, d), n in platform_counts().items():
         found.setdefault((o, d), {"survey_n": 0, "platform_n": 0})["platform_n"] = n
     headline: dict[str, dict[str, Any]] = {}
     if any(v["survey_n"] for v in found.values()):
@@ -218,7 +347,8 @@ def corridor_profile(origin: str, destination: str, *, day: dt.date | None = Non
         "synthetic": any(s.synthetic for s in surveys),
         "rules": rules_in_force(origin=origin, destination=destination, day=day),
         "recruiters": recruiters(origin),
-        "complaints": complaints_status(),
+        "certification": certification_in(origin, destination),
+        "complaints": complaints_in(origin, destination),
         "min_cell": MIN_CELL,
     }
 
@@ -254,8 +384,43 @@ def recruiters(origin: str) -> dict[str, Any]:
     }
 
 
-def complaints_status() -> dict[str, Any]:
-    return {"available": apps.is_installed("fairrecruit.grievances")}
+def certification_in(origin: str, destination: str) -> dict[str, Any] | None:
+    """Certificates (public register: active, suspended, withdrawn) of recruiters of the origin country, with
+    whether each one's scope covers this corridor. None when the certification app is not installed."""
+    if not apps.is_installed("fairrecruit.certification"):
+        return None
+    from fairrecruit.certification.selectors import register
+
+    code = f"{origin}-{destination}"
+    certs = []
+    counts: dict[str, int] = {}
+    for c in register().filter(actor__country=origin):
+        counts[c.status] = counts.get(c.status, 0) + 1
+        certs.append(
+            {
+                "number": c.number,
+                "holder": c.holder_name,
+                "identifier": c.actor.identifier,
+                "status": c.status,
+                "status_label": c.get_status_display(),
+                "valid_until": c.valid_until,
+                "scope": c.scope_corridors,
+                "covers": not c.scope_corridors or code in c.scope_corridors,
+            }
+        )
+    return {"certificates": certs, "counts": counts}
+
+
+def complaints_in(origin: str, destination: str) -> dict[str, Any] | None:
+    """The corridor's row of the public complaint statistics (cells below the threshold suppressed), or None
+    when the grievances app is not installed."""
+    if not apps.is_installed("fairrecruit.grievances"):
+        return None
+    from fairrecruit.grievances.selectors import public_statistics
+
+    stats = public_statistics()
+    row = next((r for r in stats["corridors"] if r["key"] == f"{origin}-{destination}"), None)
+    return {"min_cell": stats["min_cell"], "row": row}
 
 
 # --- releases and knowledge products ----------------------------------------------------------------------

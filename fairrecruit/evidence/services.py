@@ -34,6 +34,7 @@ from fairrecruit.evidence.models import (
     Tag,
 )
 from fairrecruit.evidence.permissions import can, reviewer_kind
+from fairrecruit.evidence.selectors import PLATFORM_SOURCES, SOURCE_TITLES
 
 REQUIRED_INTERNAL = 1
 REQUIRED_EXTERNAL = 2
@@ -151,25 +152,52 @@ def survey_set_published(*, actor: User | None, survey_obj: Survey, published: b
 
 
 def release_sources() -> tuple[list[dict[str, Any]], list[str]]:
-    """Platform records that a release may draw on, and notes on the sources left out (and why)."""
+    """Platform records that a release may draw on (fee assessments stored through the API, published reviews
+    with payments, complaints with payments), and notes on what is left out (and why)."""
     from fairrecruit.evidence.selectors import platform_records
 
-    notes = []
-    records = platform_records()
-    for app_label, model, what in (
-        ("reviews", "Review", "worker reviews"),
-        ("grievances", "Grievance", "complaints"),
-    ):
+    notes = [
+        "free text, names, contact details, organisations complained about and dates finer than the year: "
+        "never released",
+        "reviews waiting for moderation, rejected or withdrawn: left out",
+    ]
+    for app_label, what in (("reviews", "worker reviews"), ("grievances", "complaints")):
         if not apps.is_installed(f"fairrecruit.{app_label}"):
             notes.append(f"{what}: not included (the {app_label} app is not installed)")
-            continue
-        try:
-            apps.get_model(app_label, model)
-        except LookupError:
-            notes.append(f"{what}: not included (the {app_label} app has no {model} model yet)")
-            continue
-        notes.append(f"{what}: not included yet (no disclosure-control mapping for {app_label}.{model})")
-    return records, notes
+    return platform_records(), notes
+
+
+def release_tables(cfg: disclosure.Config) -> list[release.Table]:
+    """Aggregate tables of reviews and complaints by corridor and year, small cells suppressed."""
+    from fairrecruit.evidence.selectors import complaint_units, review_units
+
+    yes = "yes"
+    reviews = disclosure.count_cells(
+        review_units(),
+        keys=("corridor", "year"),
+        count="reviews",
+        values={
+            "share_paid_fees": disclosure.share("paid_fees", yes),
+            "share_documents_taken": disclosure.share("documents_taken", yes),
+            "share_contract_as_promised": disclosure.share("contract_matched", yes),
+            "share_wage_as_promised": disclosure.share("wage_as_promised", yes),
+            "mean_rating": disclosure.mean("rating", 0.1),
+        },
+        cfg=cfg,
+    )
+    complaints = disclosure.count_cells(
+        complaint_units(),
+        keys=("corridor", "year", "category"),
+        count="received",
+        values={"resolved": disclosure.counted("resolved", True), "recovered_usd": disclosure.total("recovered_usd")},
+        cfg=cfg,
+    )
+    return [
+        release.Table("reviews-summary", release.REVIEWS_FILE, "Worker reviews by corridor and year (cells below k "
+                      "suppressed)", release.REVIEWS_SCHEMA, reviews),
+        release.Table("complaints-summary", release.COMPLAINTS_FILE, "Complaints by corridor, year and category "
+                      "(cells below k suppressed)", release.COMPLAINTS_SCHEMA, complaints),
+    ]
 
 
 def release_create(
@@ -212,11 +240,19 @@ def release_create(
         "generated_by": "fairrecruit.evidence.services.release_create",
         "generated_at": now.replace(microsecond=0).isoformat(),
         "generated_for": actor.get_username() if actor is not None and actor.is_authenticated else "system",
-        "sources": [
-            {"title": "FairRecruit stored fee assessments (standards.Assessment)", "records": len(recs)}
-        ],
+        "sources": (
+            [
+                {"title": f"FairRecruit {SOURCE_TITLES[src]}", "records": sum(r.get("source") == src for r in recs)}
+                for src in PLATFORM_SOURCES
+            ]
+            if records is None
+            else [{"title": "records given to release_create", "records": len(recs)}]
+        )
+        + [{"title": "FairRecruit worker reviews and complaints, aggregated (reviews.Review, grievances.Case)"}],
         "left_out": source_notes,
         "indicator": "per-worker ratio of SDG 10.7.1 (costs / first-month earnings), from each assessment",
+        "note": "the three sources are anonymous and cannot be joined: a worker who reviewed and complained "
+        "may be in both",
     }
     try:
         built = release.build(
@@ -230,6 +266,7 @@ def release_create(
             notes=notes,
             provenance=provenance,
             created=now,
+            tables=release_tables(cfg),
         )
     except FileExistsError as exc:
         raise EvidenceError(f"the folder {directory} exists already") from exc

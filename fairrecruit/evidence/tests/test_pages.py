@@ -38,8 +38,8 @@ def test_corridor_page_shows_charts_rules_and_recruiters(client: Client, stored_
     assert 'id="rule-ilo-zero-fee"' in html and 'id="rule-law-np"' in html
     assert "https://english.nepalnews.com/?p=187243" in html
     assert "wording recalled, not checked against the official text" in html
-    assert "Certification status: not available yet" in html
-    assert "Complaints and remedies" in html and "Not available yet" in html
+    assert "No certified recruiter of Nepal in the register yet." in html
+    assert "Complaints and remedies" in html and "No complaints about this corridor yet." in html
     assert client.get("/corridors/np-qa/").status_code == 301
     assert client.get("/corridors/XX-QA/").status_code == 404
     assert client.get("/corridors/NP-NP/").status_code == 404
@@ -76,7 +76,8 @@ def test_pdf_report(client: Client, stored_survey: Survey, tmp_path: Path) -> No
     assert "Recruitment costs: Nepal to Qatar" in text
     assert "synthetic" in text and "Fee rules in force" in text
     assert "english.nepalnews.com" in text
-    assert "Certification status: not available yet" in text
+    assert "No certified recruiter of this country in the register yet." in text
+    assert "No complaints about this corridor yet." in text
     if shutil.which("pdftoppm"):  # Debian's poppler-utils: the page renders to an image
         (tmp_path / "r.pdf").write_bytes(r.content)
         subprocess.run(
