@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from fairrecruit.evidence import gcm
-from fairrecruit.evidence.models import KnowledgeProduct, ProductReview, Release
+from fairrecruit.evidence.models import EarningsRule, KnowledgeProduct, ProductReview, Release
 from fairrecruit.evidence.services import PartnerRole, parse_partner_lines
 
 GCM_CHOICES = [
@@ -87,3 +87,16 @@ class ReleaseForm(forms.Form):
         label="Round amounts to (US dollars)", min_value=1, max_value=10000, initial=100
     )
     notes = forms.CharField(label="Release notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SurveyUploadForm(forms.Form):
+    file = forms.FileField(label="Survey file (CSV, XLSX or Parquet; columns in docs/evidence.md)")
+    title = forms.CharField(label="Title", max_length=300)
+    producer = forms.CharField(label="Who collected the data", max_length=300, required=False)
+    earnings_rule = forms.ChoiceField(label="Earnings used", choices=EarningsRule.choices)
+    synthetic = forms.BooleanField(label="Generated (synthetic) data, not real workers", required=False)
+    partial = forms.BooleanField(
+        label="Import the good rows and report the rest (default: a file with a bad row imports nothing)",
+        required=False,
+    )
+    dry_run = forms.BooleanField(label="Only check the file: store nothing", required=False)

@@ -426,6 +426,10 @@ def complaints_in(origin: str, destination: str) -> dict[str, Any] | None:
 # --- releases and knowledge products ----------------------------------------------------------------------
 
 
+def surveys() -> QuerySet[Survey]:
+    return Survey.objects.order_by("-imported_at", "-id")
+
+
 def releases() -> QuerySet[Release]:
     return Release.objects.all()
 

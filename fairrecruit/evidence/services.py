@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +130,62 @@ def survey_import(
             },
         )
     return s
+
+
+SURVEY_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SurveyUpload:
+    survey: Survey
+    already: bool  # the same file was imported before: nothing new stored
+
+
+def survey_import_upload(
+    *,
+    actor: User | None,
+    data: bytes,
+    filename: str,
+    title: str,
+    producer: str = "",
+    synthetic: bool = False,
+    partial: bool = False,
+    earnings_rule: str = EarningsRule.FIRST_FULL_MONTH,
+    dry_run: bool = False,
+) -> SurveyUpload:
+    """A survey file sent through the web page: the same checks as :func:`survey_import`; a file whose bytes
+    were imported before (status imported or partial) is not stored again (a retried upload is stored once)."""
+    if actor is not None and not can(actor, "survey.import"):
+        raise PermissionDenied("importing surveys needs the staff or researcher role")
+    suffix = Path(filename).suffix.lower()
+    if suffix not in survey.KINDS:
+        raise EvidenceError(f"file: {filename!r} is not a {', '.join(sorted(survey.KINDS))} file")
+    if len(data) > SURVEY_UPLOAD_MAX_BYTES:
+        raise EvidenceError(f"file: larger than {SURVEY_UPLOAD_MAX_BYTES // (1024 * 1024)} MB; use the CLI")
+    sha = hashlib.sha256(data).hexdigest()
+    if not dry_run:
+        existing = (
+            Survey.objects.filter(sha256=sha, status__in=[Survey.Status.IMPORTED, Survey.Status.PARTIAL])
+            .order_by("imported_at")
+            .first()
+        )
+        if existing is not None:
+            return SurveyUpload(existing, already=True)
+    with tempfile.TemporaryDirectory(prefix="fairrecruit-survey-") as tmp:
+        path = Path(tmp) / (Path(filename).name or f"upload{suffix}")
+        path.write_bytes(data)
+        s = survey_import(
+            actor=actor,
+            path=path,
+            title=title,
+            producer=producer,
+            synthetic=synthetic,
+            partial=partial,
+            earnings_rule=earnings_rule,
+            dry_run=dry_run,
+            check_permission=False,
+        )
+    return SurveyUpload(s, already=False)
 
 
 _BLANKABLE = {"sex", "age_group", "education", "isco08", "isco_major", "industry"}

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from fairrecruit.core.models import User
 from fairrecruit.evidence import charts, gcm, sdg, selectors, services
-from fairrecruit.evidence.forms import ReleaseForm, ReviewForm, SearchForm, SubmitForm
-from fairrecruit.evidence.models import KnowledgeProduct, Partner, Release, Tag
+from fairrecruit.evidence.forms import ReleaseForm, ReviewForm, SearchForm, SubmitForm, SurveyUploadForm
+from fairrecruit.evidence.models import KnowledgeProduct, Partner, Release, Survey, Tag
 from fairrecruit.evidence.permissions import can, reviewer_kind
 
 RATIO_LABELS = sdg.bin_labels(selectors.RATIO_EDGES)
@@ -250,6 +250,69 @@ def release_file(request: HttpRequest, slug: str, name: str) -> HttpResponseBase
         as_attachment=path.suffix == ".csv",
         filename=name,
     )
+
+
+# --- surveys (staff and researchers) ---------------------------------------------------------------------
+
+
+@login_required
+def surveys(request: HttpRequest) -> HttpResponse:
+    """Survey microdata: the list, and an upload form whose answer is the validation report."""
+    user = _me(request)
+    if not can(user, "survey.import"):
+        raise PermissionDenied("importing surveys needs the staff or researcher role")
+    form = SurveyUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                up = services.survey_import_upload(
+                    actor=user,
+                    data=d["file"].read(),
+                    filename=d["file"].name,
+                    title=d["title"],
+                    producer=d["producer"],
+                    synthetic=d["synthetic"],
+                    partial=d["partial"],
+                    earnings_rule=d["earnings_rule"],
+                    dry_run=d["dry_run"],
+                )
+            except services.EvidenceError as exc:
+                field, _, message = str(exc).partition(": ")
+                form.add_error("file" if field == "file" else None, message if field == "file" else str(exc))
+                status = 400
+            else:
+                if d["dry_run"]:
+                    return render(
+                        request, "evidence/survey.html", {"s": up.survey, "dry_run": True},
+                        status=200 if up.survey.status != Survey.Status.REJECTED else 400,
+                    )
+                if up.already:
+                    messages.info(request, "This file was imported before: nothing new was stored.")
+                elif up.survey.status == Survey.Status.REJECTED:
+                    messages.error(request, "The file has rows that cannot be used: nothing was imported.")
+                else:
+                    messages.success(request, f"{up.survey.rows_imported} rows imported.")
+                return redirect("evidence:survey", pk=up.survey.pk)
+        else:
+            status = 400
+    return render(
+        request, "evidence/surveys.html", {"surveys": selectors.surveys(), "form": form}, status=status
+    )
+
+
+@login_required
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _me(request)
+    if not can(user, "survey.import"):
+        raise PermissionDenied("importing surveys needs the staff or researcher role")
+    s = get_object_or_404(Survey, pk=pk)
+    if request.method == "POST" and s.status != Survey.Status.REJECTED:
+        services.survey_set_published(actor=user, survey_obj=s, published=request.POST.get("published") == "1")
+        messages.success(request, "Shown on corridor profiles." if s.published else "Hidden from corridor profiles.")
+        return redirect("evidence:survey", pk=s.pk)
+    return render(request, "evidence/survey.html", {"s": s, "dry_run": False})
 
 
 # --- knowledge products -----------------------------------------------------------------------------------
