@@ -180,6 +180,14 @@ STAFF_ONLY = [
     "fairrecruit/certification/templates/certification/audit.html",
     "fairrecruit/certification/templates/certification/certificate_manage.html",
     "fairrecruit/certification/templates/certification/conflicts.html",
+    "fairrecruit/certification/templates/certification/conflict_register.html",
+    "fairrecruit/certification/templates/certification/bodies.html",
+    "fairrecruit/certification/templates/certification/body.html",
+    "fairrecruit/certification/templates/certification/scheme_settings.html",
+    "fairrecruit/certification/templates/certification/invoice*.html",
+    # certification forms: used only by the login_required staff pages above
+    "fairrecruit/certification/forms.py",
+    "fairrecruit/certification/staff_choices.py",
     # certification services: called only from the login_required views above (public pages use selectors)
     "fairrecruit/certification/services.py",
     # grievances: case handlers' pages (grievances/views.py: login_required + case permissions)

@@ -155,6 +155,17 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
                                 "key_id": {"type": "string"},
                                 "public_key": {"type": "string", "description": "raw 32 bytes, hex"},
                                 "canonical_form": {"type": "string"},
+                                "retired_keys": {
+                                    "type": "array",
+                                    "description": "retired keys that still verify what they signed",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "key_id": {"type": "string"},
+                                            "public_key": {"type": "string"},
+                                        },
+                                    },
+                                },
                             },
                         }
                     }
@@ -170,5 +181,10 @@ def signing_key(request: HttpRequest) -> HttpResponse:
             "key_id": signing.key_id(),
             "public_key": signing.public_key_raw().hex(),
             "canonical_form": "JSON of signed_fields, keys sorted, separators ',' and ':', UTF-8, no ASCII escaping",
+            "retired_keys": [
+                {"key_id": k, "public_key": v.hex()}
+                for k, v in signing.trusted_public_keys().items()
+                if k != signing.key_id()
+            ],
         }
     )

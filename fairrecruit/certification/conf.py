@@ -13,6 +13,8 @@ DEFAULTS: dict[str, Any] = {
     # Ed25519 private key (32-byte seed, hex or url-safe base64) signing certificates. Unset: a development
     # key derived from SECRET_KEY (demo only).
     "FAIRRECRUIT_CERT_SIGNING_KEY": "",
+    # Retired public keys that still verify certificates they signed (comma-separated, hex or base64 each).
+    "FAIRRECRUIT_CERT_VERIFY_KEYS": "",
     # Where self-assessment, finding and corrective-action evidence is kept (encrypted). Default <project>/var/...
     "FAIRRECRUIT_CERT_EVIDENCE_DIR": "",
     # Largest evidence file accepted, in bytes.
@@ -29,6 +31,8 @@ def get(name: str) -> Any:
         value = os.environ.get(name)
     if value is None or value == "":
         return default
+    if isinstance(value, list | tuple) and isinstance(default, str):
+        return ",".join(str(v) for v in value)
     return type(default)(value)
 
 

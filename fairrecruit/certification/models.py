@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fairrecruit.certification.staff_choices import InvoiceKind, InvoiceStatus
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.registry.models import Actor
 
@@ -26,7 +27,9 @@ class Scheme(models.Model):
         max_length=20, help_text="rule-set version the criteria were copied from"
     )
     criteria = models.JSONField(default=list)
-    fees = models.JSONField(default=dict, blank=True, help_text="{currency, application, audit_day, annual}")
+    fees = models.JSONField(
+        default=dict, blank=True, help_text="fee schedule {currency, application, audit_day, certificate}"
+    )
     validity_months = models.PositiveSmallIntegerField(default=36)
     surveillance_months = models.PositiveSmallIntegerField(default=12)
     interview_min = models.PositiveSmallIntegerField(default=5)
@@ -64,7 +67,13 @@ class AuditorAccreditation(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='corridors ("NP-QA") and sectors the auditor may audit; empty: all',
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="set when the body suspends it")
+    revoked_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "body", "scheme"], name="uniq_auditor_accr")]
@@ -172,6 +181,9 @@ class Audit(models.Model):
     status = models.CharField(max_length=20, choices=AuditStatus.choices, default=AuditStatus.TO_PLAN)
     reason = models.TextField(blank=True, help_text="why (special audits: the alert)")
     lead_auditor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    team = models.ManyToManyField(
+        User, blank=True, related_name="audit_team_assignments", help_text="auditors besides the lead"
+    )
     due_by = models.DateField(null=True, blank=True)
     planned_start = models.DateField(null=True, blank=True)
     planned_end = models.DateField(null=True, blank=True)
@@ -391,3 +403,38 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"alert {self.metric} on {self.certificate_id} ({self.status})"
+
+
+class Invoice(models.Model):
+    """A scheme fee invoiced by a certification body to a recruiter, from the scheme's fee schedule
+    (``Scheme.fees``: currency, application, audit_day, certificate). Amounts are copied at issue."""
+
+    number = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=20, choices=InvoiceKind.choices)  # re-exported: models.InvoiceKind
+    body = models.ForeignKey(CertificationBody, on_delete=models.PROTECT, related_name="invoices")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="invoices")
+    audit = models.ForeignKey(Audit, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices")
+    certificate = models.ForeignKey(
+        Certificate, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
+    description = models.CharField(max_length=300)
+    quantity = models.DecimalField(max_digits=8, decimal_places=2, default=1)
+    unit_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED, db_index=True
+    )
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    paid_on = models.DateField(null=True, blank=True)
+    void_reason = models.TextField(blank=True)
+    issued_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -118,7 +118,9 @@ def certificate_pdf(cert: Certificate, *, verify_url: str) -> bytes:
     return bytes(pdf.output())
 
 
-def audit_report_pdf(audit: Audit) -> bytes:
+def audit_report_pdf(audit: Audit, *, per_interview: bool = True) -> bytes:
+    """The audit report. ``per_interview=False`` (the recruiter's copy): interviews only as counts per answer,
+    and only from ``selectors.INTERVIEW_MIN_AGGREGATE`` interviews up."""
     app = audit.application
     scheme = app.scheme
     pdf = _Doc(format="A4")
@@ -144,6 +146,9 @@ def audit_report_pdf(audit: Audit) -> bytes:
         f"Scope: {', '.join(app.scope_corridors)}; {', '.join(app.scope_sectors)}.",
         9,
     )
+    team = [u.get_full_name() or u.get_username() for u in audit.team.all()]
+    if team:
+        _line(pdf, f"Audit team: {', '.join(team)}.", 9)
     _line(pdf, f"Status: {audit.get_status_display()}", 9)
     pdf.ln(3)
     _line(pdf, "Summary", 12, "B", 7)
@@ -185,9 +190,22 @@ def audit_report_pdf(audit: Audit) -> bytes:
         f"{scheme.interview_max}).",
         9,
     )
-    for iv in interviews:
-        answers = ", ".join(f"{k}: {v}" for k, v in sorted(iv.answers.items()) if v)
-        _line(pdf, f"{iv.code} ({iv.conducted_on}): {answers or '-'}", 9)
+    from fairrecruit.certification.selectors import INTERVIEW_MIN_AGGREGATE
+
+    if per_interview:
+        for iv in interviews:
+            answers = ", ".join(f"{k}: {v}" for k, v in sorted(iv.answers.items()) if v)
+            _line(pdf, f"{iv.code} ({iv.conducted_on}): {answers or '-'}", 9)
+    elif len(interviews) < INTERVIEW_MIN_AGGREGATE:
+        _line(pdf, f"Answers are not shown for fewer than {INTERVIEW_MIN_AGGREGATE} interviews.", 9, "I")
+    else:
+        agg: dict[str, dict[str, int]] = {}
+        for iv in interviews:
+            for k, v in iv.answers.items():
+                if v:
+                    agg.setdefault(k, {})[v] = agg.get(k, {}).get(v, 0) + 1
+        for k in sorted(agg):
+            _line(pdf, f"{k}: " + ", ".join(f"{v} {n}" for v, n in sorted(agg[k].items())), 9)
     if hasattr(audit, "decision"):
         d = audit.decision
         pdf.ln(2)

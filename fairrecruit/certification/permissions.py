@@ -26,6 +26,7 @@ CERTIFICATION_PERMISSIONS: dict[str, dict[str, Scope]] = {
     "certification.decide": {Role.CERTIFICATION_BODY: Scope.ORGANISATION},
     "certification.certificate.manage": {Role.CERTIFICATION_BODY: Scope.ORGANISATION, Role.STAFF: Scope.ALL},
     "certification.monitor.view": {Role.CERTIFICATION_BODY: Scope.ORGANISATION, Role.STAFF: Scope.ALL},
+    "certification.invoice.manage": {Role.CERTIFICATION_BODY: Scope.ORGANISATION, Role.STAFF: Scope.ALL},
 }
 
 

@@ -18,12 +18,15 @@ from fairrecruit.certification.models import (
     Audit,
     Certificate,
     CertificateStatus,
+    CertificationBody,
+    ConflictDeclaration,
     EvidenceFile,
+    Invoice,
     Scheme,
     SelfAssessment,
 )
 from fairrecruit.core.models import User
-from fairrecruit.core.permissions import Scope, scope_for
+from fairrecruit.core.permissions import Scope, can, scope_for
 
 PUBLIC_STATUSES = (CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED, CertificateStatus.WITHDRAWN)
 
@@ -44,6 +47,7 @@ def applications_for(user: User | None) -> QuerySet[Application]:
     q = Q(organisation_id__in=orgs) | Q(body__organisation_id__in=orgs)
     if auditor_orgs:
         q |= Q(audits__lead_auditor=user, body__organisation_id__in=auditor_orgs)
+        q |= Q(audits__team=user, body__organisation_id__in=auditor_orgs)
     return qs.filter(q).distinct()
 
 
@@ -58,16 +62,17 @@ def self_assessments_for(user: User | None) -> QuerySet[SelfAssessment]:
     if everything:
         return qs
     if not orgs and user is not None and user.is_authenticated:
-        q = Q(applications__audits__lead_auditor=user)
+        q = Q(applications__audits__lead_auditor=user) | Q(applications__audits__team=user)
     else:
         q = Q(organisation_id__in=orgs) | Q(applications__body__organisation_id__in=orgs)
         if user is not None and user.is_authenticated:
-            q |= Q(applications__audits__lead_auditor=user)
+            q |= Q(applications__audits__lead_auditor=user) | Q(applications__audits__team=user)
     return qs.filter(q).distinct() if user is not None and user.is_authenticated else qs.none()
 
 
 def audits_for(user: User | None) -> QuerySet[Audit]:
-    """Staff: all; certification body: its audits; recruiter: its own; auditor: only its assignments."""
+    """Staff: all; certification body: its audits; recruiter: its own; auditor: only its assignments (as lead
+    or team member)."""
     qs = Audit.objects.select_related(
         "application__scheme",
         "application__actor",
@@ -84,6 +89,7 @@ def audits_for(user: User | None) -> QuerySet[Audit]:
     q = Q(application__organisation_id__in=orgs) | Q(application__body__organisation_id__in=orgs)
     if auditor_orgs:
         q |= Q(lead_auditor=user, application__body__organisation_id__in=auditor_orgs)
+        q |= Q(team=user, application__body__organisation_id__in=auditor_orgs)
     return qs.filter(q).distinct()
 
 
@@ -105,6 +111,70 @@ def alerts_for(user: User | None, scheme: Scheme | None = None) -> QuerySet[Aler
     if everything:
         return qs
     return qs.filter(certificate__body__organisation_id__in=orgs)
+
+
+def bodies_for(user: User | None) -> QuerySet[CertificationBody]:
+    """Bodies the user may manage: staff all, a certification body's managers their own."""
+    qs = CertificationBody.objects.select_related("organisation").prefetch_related("schemes")
+    everything, orgs = _orgs(user, "certification.body.manage")
+    return qs if everything else qs.filter(organisation_id__in=orgs)
+
+
+def conflicts_for(user: User | None) -> QuerySet[ConflictDeclaration]:
+    """Conflict-of-interest declarations: staff all; a certification body those of its own auditors (members
+    of its organisation or accredited by it)."""
+    qs = ConflictDeclaration.objects.select_related("user", "actor").order_by("-declared_at")
+    everything, orgs = _orgs(user, "certification.body.manage")
+    if everything:
+        return qs
+    return qs.filter(
+        Q(user__memberships__organisation_id__in=orgs)
+        | Q(user__auditor_accreditations__body__organisation_id__in=orgs)
+    ).distinct()
+
+
+def invoices_for(user: User | None) -> QuerySet[Invoice]:
+    """Staff all; a certification body the invoices it issued; a recruiter only its own organisation's."""
+    qs = Invoice.objects.select_related("body__organisation", "organisation", "application__actor", "audit")
+    everything, orgs = _orgs(user, "certification.file.view")
+    if everything:
+        return qs
+    return qs.filter(Q(organisation_id__in=orgs) | Q(body__organisation_id__in=orgs))
+
+
+# Per-interview answers are shown only to the audit team, the certification body and staff; the recruiter sees
+# the share of answers per question, and only when at least this many workers were interviewed.
+INTERVIEW_MIN_AGGREGATE = 5
+
+
+def interviews_view(user: User | None, audit: Audit) -> dict[str, Any]:
+    """What ``user`` may see of an audit's worker interviews: ``rows`` (each interview) for the audit team,
+    the body and staff; otherwise only ``aggregates`` ({question: {answer: count}}), and only when
+    ``count`` ≥ INTERVIEW_MIN_AGGREGATE (else ``suppressed``)."""
+    interviews = list(audit.interviews.all())
+    body_org = audit.application.body.organisation_id
+    full = (
+        (
+            user is not None
+            and user.is_authenticated
+            and (audit.lead_auditor_id == user.pk or audit.team.filter(pk=user.pk).exists())
+        )
+        or can(user, "certification.audit.plan", body_org)
+        or _orgs(user, "certification.file.view")[0]
+    )
+    out: dict[str, Any] = {"count": len(interviews), "full": bool(full), "rows": [], "aggregates": {}}
+    if full:
+        out["rows"] = interviews
+    out["suppressed"] = not full and len(interviews) < INTERVIEW_MIN_AGGREGATE
+    if full or not out["suppressed"]:
+        agg: dict[str, dict[str, int]] = {}
+        for iv in interviews:
+            for k, v in sorted(iv.answers.items()):
+                if v:
+                    agg.setdefault(k, {})
+                    agg[k][v] = agg[k].get(v, 0) + 1
+        out["aggregates"] = agg
+    return out
 
 
 def can_monitor(user: User | None) -> bool:

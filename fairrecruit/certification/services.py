@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -36,12 +37,15 @@ from fairrecruit.certification.models import (
     EvidenceFile,
     Finding,
     Grade,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
     Scheme,
     SelfAssessment,
     SelfAssessmentItem,
     WorkerInterview,
 )
-from fairrecruit.core.models import Organisation, User
+from fairrecruit.core.models import Membership, Organisation, Role, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
 from fairrecruit.registry.models import Actor
@@ -49,7 +53,12 @@ from fairrecruit.standards.loader import Principle, get_rules
 
 
 class CertificationError(ValueError):
-    """Bad input or a step out of order; the message is for the person acting."""
+    """Bad input or a step out of order; the message is for the person acting. ``field``: the form field the
+    message is about, when there is one (pages show the message next to it)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class SegregationOfDutiesError(PermissionDenied):
@@ -219,7 +228,9 @@ def body_create(
     *, user: User | None, organisation: Organisation, accreditation: str, schemes: Iterable[Scheme]
 ) -> CertificationBody:
     _require(user, "certification.scheme.manage", None)
-    body = CertificationBody.objects.create(organisation=organisation, accreditation=accreditation)
+    if CertificationBody.objects.filter(organisation=organisation).exists():
+        raise CertificationError(_("This organisation is already a certification body."), "organisation")
+    body = CertificationBody.objects.create(organisation=organisation, accreditation=accreditation.strip())
     body.schemes.set(list(schemes))
     audit_record(
         actor=user,
@@ -240,24 +251,168 @@ def auditor_accredit(
     scheme: Scheme,
     valid_from: dt.date,
     valid_until: dt.date | None = None,
+    scope: Iterable[str] = (),
 ) -> AuditorAccreditation:
+    """Accredit (or re-accredit, lifting a suspension) an auditor of the body for a scheme, with a scope
+    (corridors such as NP-QA and sectors; empty: everything the body certifies) and validity dates."""
     _require(user, "certification.body.manage", body.organisation_id)
     if not body.schemes.filter(pk=scheme.pk).exists():
-        raise CertificationError(_("This body does not certify against this scheme."))
+        raise CertificationError(_("This body does not certify against this scheme."), "scheme")
+    if not Membership.objects.filter(
+        user=auditor, organisation=body.organisation, role=Role.AUDITOR
+    ).exists():
+        raise CertificationError(_("This person is not an auditor of the certification body."), "auditor")
+    if valid_until is not None and valid_until < valid_from:
+        raise CertificationError(_("The accreditation cannot end before it starts."), "valid_until")
+    clean_scope = sorted(
+        {
+            x.strip().upper() if len(x.strip()) == 5 and x.strip()[2] == "-" else x.strip().lower()
+            for x in scope
+            if x.strip()
+        }
+    )
+    old = AuditorAccreditation.objects.filter(user=auditor, body=body, scheme=scheme).first()
     acc, _created = AuditorAccreditation.objects.update_or_create(
         user=auditor,
         body=body,
         scheme=scheme,
-        defaults={"valid_from": valid_from, "valid_until": valid_until, "revoked_at": None},
+        defaults={
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            "scope": clean_scope,
+            "revoked_at": None,
+            "revoked_reason": "",
+        },
     )
     audit_record(
         actor=user,
         action="certification.auditor.accredit",
         target=acc,
-        new={"auditor": auditor.get_username(), "scheme": scheme.code, "until": str(valid_until or "")},
+        old={
+            "from": str(old.valid_from),
+            "until": str(old.valid_until or ""),
+            "scope": old.scope,
+            "suspended": old.revoked_at is not None,
+        }
+        if old
+        else None,
+        new={
+            "auditor": auditor.get_username(),
+            "scheme": scheme.code,
+            "from": str(valid_from),
+            "until": str(valid_until or ""),
+            "scope": clean_scope,
+        },
         organisation=body.organisation,
     )
     return acc
+
+
+@transaction.atomic
+def auditor_suspend(
+    *, user: User | None, accreditation: AuditorAccreditation, reason: str
+) -> AuditorAccreditation:
+    """The body suspends an accreditation (the auditor can no longer be put on an audit team)."""
+    acc = accreditation
+    _require(user, "certification.body.manage", acc.body.organisation_id)
+    if acc.revoked_at is not None:
+        raise CertificationError(_("This accreditation is already suspended."))
+    if not reason.strip():
+        raise CertificationError(_("Give the reason for the suspension."), "reason")
+    acc.revoked_at, acc.revoked_reason = _now(), reason.strip()
+    acc.save(update_fields=["revoked_at", "revoked_reason"])
+    audit_record(
+        actor=user,
+        action="certification.auditor.suspend",
+        target=acc,
+        old={"suspended": False},
+        new={"suspended": True, "reason": acc.revoked_reason},
+        organisation=acc.body.organisation,
+    )
+    return acc
+
+
+@transaction.atomic
+def body_update(
+    *, user: User | None, body: CertificationBody, accreditation: str, schemes: Iterable[Scheme]
+) -> CertificationBody:
+    """The scheme owner changes a body's accreditation reference and the schemes it certifies against."""
+    _require(user, "certification.scheme.manage", None)
+    old = {"accreditation": body.accreditation, "schemes": sorted(s.code for s in body.schemes.all())}
+    body.accreditation = accreditation.strip()
+    body.save(update_fields=["accreditation"])
+    body.schemes.set(list(schemes))
+    new = {"accreditation": body.accreditation, "schemes": sorted(s.code for s in body.schemes.all())}
+    audit_record(
+        actor=user,
+        action="certification.body.update",
+        target=body,
+        old=old,
+        new=new,
+        organisation=body.organisation,
+    )
+    return body
+
+
+@transaction.atomic
+def scheme_evidence_set(*, user: User | None, scheme: Scheme, evidence: dict[str, list[str]]) -> Scheme:
+    """The scheme owner sets the evidence expected per criterion (criterion id -> lines; at least one each)."""
+    _require(user, "certification.scheme.manage", None)
+    criteria = [dict(c) for c in scheme.criteria]
+    old, new = {}, {}
+    for c in criteria:
+        if c["id"] not in evidence:
+            continue
+        lines = [x.strip() for x in evidence[c["id"]] if x.strip()]
+        if not lines:
+            raise CertificationError(
+                _("%(c)s: say what evidence is expected.") % {"c": c["number"]}, f"evidence_{c['id']}"
+            )
+        if lines != c.get("evidence_expected"):
+            old[c["id"]], new[c["id"]] = c.get("evidence_expected"), lines
+            c["evidence_expected"] = lines
+    unknown = set(evidence) - {c["id"] for c in criteria}
+    if unknown:
+        raise CertificationError(_("No such criterion in this scheme."))
+    if new:
+        scheme.criteria = criteria
+        scheme.save(update_fields=["criteria"])
+        audit_record(actor=user, action="certification.scheme.evidence", target=scheme, old=old, new=new)
+    return scheme
+
+
+FEE_KEYS = ("application", "audit_day", "certificate")
+
+
+def _fee(value: Any, key: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        d = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation as exc:
+        raise CertificationError(_("Write an amount such as 500 or 750.50."), f"fee_{key}") from exc
+    if not d.is_finite() or d < 0 or d.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise CertificationError(_("Write an amount of at least 0 with at most two decimals."), f"fee_{key}")
+    return d
+
+
+@transaction.atomic
+def scheme_fees_set(*, user: User | None, scheme: Scheme, fees: dict[str, Any]) -> Scheme:
+    """The fee schedule: currency (ISO 4217), application fee, audit fee per day, certificate fee (empty:
+    not charged)."""
+    _require(user, "certification.scheme.manage", None)
+    currency = str(fees.get("currency") or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise CertificationError(_("Currency: three letters, e.g. USD."), "fee_currency")
+    new: dict[str, Any] = {"currency": currency}
+    for key in FEE_KEYS:
+        d = _fee(fees.get(key), key)
+        new[key] = str(d) if d is not None else ""
+    old = dict(scheme.fees or {})
+    scheme.fees = new
+    scheme.save(update_fields=["fees"])
+    audit_record(actor=user, action="certification.scheme.fees", target=scheme, old=old, new=new)
+    return scheme
 
 
 @transaction.atomic
@@ -268,7 +423,7 @@ def conflict_declare(
     if not user.is_authenticated:
         raise PermissionDenied("sign in")
     if len(nature.strip()) < 3:
-        raise CertificationError(_("Say what the conflict of interest is."))
+        raise CertificationError(_("Say what the conflict of interest is."), "nature")
     c = ConflictDeclaration.objects.create(user=user, actor=recruiter, nature=nature.strip(), ends_on=ends_on)
     audit_record(
         actor=user, action="certification.conflict.declare", target=c, new={"actor": recruiter.identifier}
@@ -500,19 +655,58 @@ def eligibility_review(
     return app
 
 
+def _in_scope(auditor: User, app: Application, day: dt.date) -> bool:
+    """The auditor's accreditation scope (empty: all) covers every corridor and sector of the application."""
+    acc = AuditorAccreditation.objects.filter(user=auditor, body=app.body, scheme=app.scheme).first()
+    if acc is None or not acc.scope:
+        return True
+    scope = set(acc.scope)
+    return all(c in scope for c in app.scope_corridors) and all(x.lower() in scope for x in app.scope_sectors)
+
+
+def _check_auditor(auditor: User, app: Application, day: dt.date, field: str) -> None:
+    name = auditor.get_username()
+    if not accredited(auditor, app.body, app.scheme, day):
+        raise CertificationError(
+            _("%(u)s is not accredited for this scheme at this body on the start date.") % {"u": name}, field
+        )
+    if not _in_scope(auditor, app, day):
+        raise CertificationError(
+            _("%(u)s's accreditation does not cover these corridors and sectors.") % {"u": name}, field
+        )
+    if has_conflict(auditor, app.actor, day):
+        raise CertificationError(
+            _("%(u)s declared a conflict of interest with this recruiter.") % {"u": name}, field
+        )
+
+
 @transaction.atomic
-def audit_plan(*, user: User, audit: Audit, lead_auditor: User, start: dt.date, end: dt.date) -> Audit:
+def audit_plan(
+    *,
+    user: User,
+    audit: Audit,
+    lead_auditor: User,
+    start: dt.date,
+    end: dt.date,
+    team: Iterable[User] = (),
+) -> Audit:
+    """Plan the audit: a lead auditor and team members, each accredited for the scheme at the body on the
+    start date, within their accreditation's scope, and with no declared conflict with the recruiter."""
     app = audit.application
     _require(user, "certification.audit.plan", app.body.organisation_id)
     if audit.status not in (AuditStatus.TO_PLAN, AuditStatus.PLANNED):
         raise CertificationError(_("This audit can no longer be planned."))
     if end < start:
-        raise CertificationError(_("The audit cannot end before it starts."))
-    if not accredited(lead_auditor, app.body, app.scheme, start):
-        raise CertificationError(_("This auditor is not accredited for this scheme at this body."))
-    if has_conflict(lead_auditor, app.actor, start):
-        raise CertificationError(_("This auditor declared a conflict of interest with this recruiter."))
-    old = {"auditor": audit.lead_auditor_id, "start": str(audit.planned_start or "")}
+        raise CertificationError(_("The audit cannot end before it starts."), "end")
+    _check_auditor(lead_auditor, app, start, "auditor")
+    members = {m.pk: m for m in team if m.pk != lead_auditor.pk}
+    for m in members.values():
+        _check_auditor(m, app, start, "team")
+    old = {
+        "auditor": audit.lead_auditor_id,
+        "team": sorted(audit.team.values_list("pk", flat=True)),
+        "start": str(audit.planned_start or ""),
+    }
     audit.lead_auditor, audit.planned_start, audit.planned_end = lead_auditor, start, end
     audit.status = AuditStatus.PLANNED
     if audit.sample_size == 0:
@@ -520,12 +714,18 @@ def audit_plan(*, user: User, audit: Audit, lead_auditor: User, start: dt.date, 
             app.placements_per_year, minimum=app.scheme.interview_min, maximum=app.scheme.interview_max
         )
     audit.save()
+    audit.team.set(list(members.values()))
     audit_record(
         actor=user,
         action="certification.audit.plan",
         target=audit,
         old=old,
-        new={"auditor": lead_auditor.get_username(), "start": str(start), "end": str(end)},
+        new={
+            "auditor": lead_auditor.get_username(),
+            "team": sorted(m.get_username() for m in members.values()),
+            "start": str(start),
+            "end": str(end),
+        },
         organisation=app.body.organisation,
     )
     return audit
@@ -535,8 +735,23 @@ def audit_plan(*, user: User, audit: Audit, lead_auditor: User, start: dt.date, 
 
 
 def _require_assigned(user: User, audit: Audit) -> None:
+    """The lead auditor only (report, verifying corrective actions)."""
     _require(user, "certification.audit.conduct", audit.application.body.organisation_id)
     if audit.lead_auditor_id != user.pk:
+        raise PermissionDenied("not your assignment")
+
+
+def on_team(user: User | None, audit: Audit) -> bool:
+    """The lead auditor or a team member of the audit."""
+    if user is None or not user.is_authenticated:
+        return False
+    return audit.lead_auditor_id == user.pk or audit.team.filter(pk=user.pk).exists()
+
+
+def _require_on_team(user: User, audit: Audit) -> None:
+    """The lead auditor or a team member (findings, interviews)."""
+    _require(user, "certification.audit.conduct", audit.application.body.organisation_id)
+    if not on_team(user, audit):
         raise PermissionDenied("not your assignment")
 
 
@@ -555,7 +770,7 @@ def finding_record(
     note: str = "",
     files: Iterable[tuple[str, bytes]] = (),
 ) -> Finding:
-    _require_assigned(user, audit)
+    _require_on_team(user, audit)
     _require_open(audit)
     if audit.application.scheme.criterion(criterion_id) is None:
         raise CertificationError(_("No such criterion in this scheme."))
@@ -632,7 +847,7 @@ def interview_record(
     *, user: User, audit: Audit, conducted_on: dt.date, answers: dict[str, str], note: str = ""
 ) -> WorkerInterview:
     """Record one anonymous interview (no name, no contact: a serial code W01, W02...) and feed findings."""
-    _require_assigned(user, audit)
+    _require_on_team(user, audit)
     _require_open(audit)
     allowed = {"yes", "no", "partly", "unsure", ""}
     clean = {k: str(v) for k, v in answers.items() if k in INTERVIEW_TOPICS}
@@ -785,8 +1000,8 @@ def certification_decide(*, user: User, audit: Audit, granted: bool, reason: str
     Initial and re-certification audits: granted issues a signed certificate. Surveillance and special
     audits: granted maintains (and reinstates) the certificate, refused suspends it."""
     app = audit.application
-    if audit.lead_auditor_id == user.pk:
-        raise SegregationOfDutiesError(_("The auditor of this audit cannot decide on certification."))
+    if on_team(user, audit):
+        raise SegregationOfDutiesError(_("An auditor of this audit cannot decide on certification."))
     _require(user, "certification.decide", app.body.organisation_id)
     if audit.status != AuditStatus.REPORTED:
         raise CertificationError(_("The audit report has not been submitted."))
@@ -985,3 +1200,123 @@ def surveillance_schedule(
             organisation=cert.body.organisation,
         )
     return created
+
+
+# --- invoices of scheme fees ---------------------------------------------------------------------------------
+
+
+def _invoice_number(day: dt.date) -> str:
+    prefix = f"INV-{day.year}-"
+    last = (
+        Invoice.objects.select_for_update()
+        .filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{n:06d}"
+
+
+@transaction.atomic
+def invoice_issue(
+    *,
+    user: User,
+    application: Application,
+    kind: str,
+    audit: Audit | None = None,
+    due_days: int = 30,
+) -> Invoice:
+    """The certification body invoices a fee of the scheme's schedule to the recruiter: the application fee,
+    an audit (fee per day × planned days, start and end included) or the certificate fee. One invoice per
+    application, audit or certificate unless the earlier one was voided."""
+    app = application
+    _require(user, "certification.invoice.manage", app.body.organisation_id)
+    if kind not in InvoiceKind.values:
+        raise CertificationError(_("Choose what to invoice."), "kind")
+    fees = app.scheme.fees or {}
+    key = {"application": "application", "audit": "audit_day", "certificate": "certificate"}[kind]
+    unit = _fee(fees.get(key) if kind != "certificate" else fees.get("certificate", fees.get("annual")), key)
+    if unit is None:
+        raise CertificationError(_("The scheme's fee schedule has no fee for this."), "kind")
+    currency = str(fees.get("currency") or "USD").upper()
+    existing = Invoice.objects.filter(application=app, kind=kind).exclude(status=InvoiceStatus.VOID)
+    quantity, certificate = Decimal(1), None
+    if kind == InvoiceKind.AUDIT:
+        if audit is None or audit.application_id != app.pk:
+            raise CertificationError(_("Choose the audit to invoice."), "audit")
+        if audit.planned_start is None or audit.planned_end is None:
+            raise CertificationError(_("The audit is not planned yet: its days are unknown."), "audit")
+        quantity = Decimal((audit.planned_end - audit.planned_start).days + 1)
+        existing = existing.filter(audit=audit)
+        label = _("%(kind)s audit, %(n)s days") % {"kind": audit.get_kind_display(), "n": quantity}
+    elif kind == InvoiceKind.CERTIFICATE:
+        certificate = app.certificates.order_by("-issued_on").first()
+        if certificate is None:
+            raise CertificationError(_("No certificate has been issued on this application."), "kind")
+        existing = existing.filter(certificate=certificate)
+        audit = None
+        label = _("Certificate %(n)s") % {"n": certificate.number}
+    else:
+        audit = None
+        label = _("Application %(n)s") % {"n": app.pk}
+    if existing.exists():
+        raise CertificationError(_("This is already invoiced (void the earlier invoice first)."), "kind")
+    today = timezone.localdate()
+    inv = Invoice.objects.create(
+        number=_invoice_number(today),
+        kind=kind,
+        body=app.body,
+        organisation=app.organisation,
+        application=app,
+        audit=audit,
+        certificate=certificate,
+        description=f"{app.scheme.name}: {label}",
+        quantity=quantity,
+        unit_amount=unit,
+        amount=(unit * quantity).quantize(Decimal("0.01")),
+        currency=currency,
+        issued_on=today,
+        due_on=today + dt.timedelta(days=due_days),
+        issued_by=user,
+    )
+    audit_record(
+        actor=user,
+        action="certification.invoice.issue",
+        target=inv,
+        new={"number": inv.number, "kind": kind, "amount": str(inv.amount), "currency": currency},
+        organisation=app.body.organisation,
+    )
+    return inv
+
+
+@transaction.atomic
+def invoice_status_set(
+    *, user: User, invoice: Invoice, status: str, paid_on: dt.date | None = None, reason: str = ""
+) -> Invoice:
+    """Mark an issued invoice paid (with the date) or void it (with the reason)."""
+    inv = invoice
+    _require(user, "certification.invoice.manage", inv.body.organisation_id)
+    if inv.status != InvoiceStatus.ISSUED:
+        raise CertificationError(_("Only an issued invoice can be marked paid or voided."), "status")
+    if status == InvoiceStatus.PAID:
+        if paid_on is None or paid_on > timezone.localdate():
+            raise CertificationError(_("Give the date it was paid (not in the future)."), "paid_on")
+        inv.paid_on = paid_on
+    elif status == InvoiceStatus.VOID:
+        if not reason.strip():
+            raise CertificationError(_("Give the reason for voiding the invoice."), "reason")
+        inv.void_reason = reason.strip()
+    else:
+        raise CertificationError(_("Status must be paid or void."), "status")
+    inv.status = status
+    inv.save(update_fields=["status", "paid_on", "void_reason"])
+    audit_record(
+        actor=user,
+        action=f"certification.invoice.{status}",
+        target=inv,
+        old={"status": InvoiceStatus.ISSUED},
+        new={"status": status, "paid_on": str(paid_on or ""), "reason": inv.void_reason},
+        organisation=inv.body.organisation,
+    )
+    return inv

@@ -26,4 +26,10 @@ urlpatterns = [
     path("certification/audits/<int:pk>/report.pdf", views.audit_report, name="audit_report"),
     path("certification/evidence/<int:pk>/", views.evidence, name="evidence"),
     path("certification/conflicts/", views.conflicts, name="conflicts"),
+    path("certification/conflicts/register/", views.conflict_register, name="conflict_register"),
+    path("certification/bodies/", views.bodies, name="bodies"),
+    path("certification/bodies/<int:pk>/", views.body, name="body"),
+    path("certification/schemes/<slug:code>/settings/", views.scheme_settings, name="scheme_settings"),
+    path("certification/invoices/", views.invoices, name="invoices"),
+    path("certification/invoices/<str:number>/", views.invoice, name="invoice"),
 ]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from fairrecruit.certification import conf, pdf, selectors, storage
+from fairrecruit.certification import conf, forms, pdf, selectors, storage
 from fairrecruit.certification import services as svc
 from fairrecruit.certification.models import (
     ActionStatus,
@@ -31,7 +31,7 @@ from fairrecruit.certification.models import (
 )
 from fairrecruit.certification.monitoring import monitor_run
 from fairrecruit.core.models import Membership, Organisation, Role, User
-from fairrecruit.core.permissions import can, scope_for
+from fairrecruit.core.permissions import Scope, can, scope_for
 from fairrecruit.core.services import audit_record
 from fairrecruit.registry.models import Actor
 from fairrecruit.standards.loader import get_rules
@@ -143,6 +143,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_apply": scope_for(user, "certification.apply")[1] != set(),
             "can_manage_schemes": can(user, "certification.scheme.manage"),
             "can_monitor": selectors.can_monitor(user),
+            "can_manage_bodies": scope_for(user, "certification.body.manage")[0] != Scope.NONE,
+            "can_see_invoices": scope_for(user, "certification.file.view")[0] != Scope.NONE,
         },
     )
 
@@ -360,12 +362,15 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
         op = p.get("op")
         if op == "plan":
             auditor = get_object_or_404(User, pk=p.get("auditor"))
+            team = list(User.objects.filter(pk__in=[x for x in p.getlist("team") if x.isdigit()]))
             start, end = _date(p.get("start")), _date(p.get("end"))
             error = (
                 _("Give the start and end dates.")
                 if not (start and end)
                 else _try(
-                    lambda: svc.audit_plan(user=user, audit=a, lead_auditor=auditor, start=start, end=end)
+                    lambda: svc.audit_plan(
+                        user=user, audit=a, lead_auditor=auditor, start=start, end=end, team=team
+                    )
                 )
             )
         elif op == "finding":
@@ -431,7 +436,8 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     app = a.application
     findings = {f.criterion_id: f for f in a.findings.prefetch_related("actions__evidence", "evidence")}
     rows = [{"criterion": c, "finding": findings.get(c["id"])} for c in app.scheme.criteria]
-    is_auditor = a.lead_auditor_id == user.pk
+    is_lead = a.lead_auditor_id == user.pk
+    on_team = svc.on_team(user, a)
     return render(
         request,
         "certification/audit.html",
@@ -439,15 +445,18 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": a,
             "app": app,
             "rows": rows,
-            "interviews": a.interviews.all(),
+            "interviews": selectors.interviews_view(user, a),
+            "team": list(a.team.all()),
+            "min_aggregate": selectors.INTERVIEW_MIN_AGGREGATE,
+            "is_lead": is_lead and a.status == "planned",
             "interview_keys": list(svc.INTERVIEW_TOPICS),
             "grades": Grade.choices,
-            "is_auditor": is_auditor and a.status == "planned",
+            "is_auditor": on_team and a.status == "planned",
             "is_recruiter": can(user, "certification.apply", app.organisation_id),
             "can_plan": can(user, "certification.audit.plan", app.body.organisation_id)
             and a.status in ("to_plan", "planned"),
             "can_decide": can(user, "certification.decide", app.body.organisation_id)
-            and not is_auditor
+            and not on_team
             and a.status == "reported",
             "auditors": _auditors(a),
             "blockers": svc.decision_blockers(a) if a.status == "reported" else [],
@@ -460,7 +469,8 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
     a = get_object_or_404(selectors.audits_for(_user(request)), pk=pk)
-    resp = HttpResponse(pdf.audit_report_pdf(a), content_type="application/pdf")
+    per_interview = selectors.interviews_view(_user(request), a)["full"]
+    resp = HttpResponse(pdf.audit_report_pdf(a, per_interview=per_interview), content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="audit-report-{a.pk}.pdf"'
     return resp
 
@@ -535,4 +545,237 @@ def conflicts(request: HttpRequest) -> HttpResponse:
             "declarations": ConflictDeclaration.objects.filter(user=_user(request)).select_related("actor"),
             "error": error,
         },
+    )
+
+
+# --- scheme owner and certification bodies: bodies, auditors, conflicts, scheme settings, invoices ----------
+
+
+def _require_any(user: User, permission: str) -> None:
+    if scope_for(user, permission)[0] == Scope.NONE:
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bodies(request: HttpRequest) -> HttpResponse:
+    """Staff: every certification body and a form to register one; a body's managers: their own."""
+    user = _user(request)
+    _require_any(user, "certification.body.manage")
+    owner = can(user, "certification.scheme.manage")
+    form = forms.BodyCreateForm(request.POST or None) if owner else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            d = form.cleaned_data
+            body = forms.apply(
+                form,
+                lambda: svc.body_create(
+                    user=user,
+                    organisation=d["organisation"],
+                    accreditation=d["accreditation"],
+                    schemes=d["schemes"],
+                ),
+            )
+            if body is not None:
+                return redirect("certification:body", pk=body.pk)
+    return render(
+        request,
+        "certification/bodies.html",
+        {"bodies": selectors.bodies_for(user), "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body(request: HttpRequest, pk: int) -> HttpResponse:
+    """A certification body: its schemes (the scheme owner edits them) and its accredited auditors (the body
+    accredits, re-accredits and suspends them)."""
+    user = _user(request)
+    b = get_object_or_404(selectors.bodies_for(user), pk=pk)
+    owner = can(user, "certification.scheme.manage")
+    op = request.POST.get("op") if request.method == "POST" else None
+    edit_form = forms.BodyEditForm(
+        request.POST if op == "edit" else None,
+        initial={"accreditation": b.accreditation, "schemes": list(b.schemes.all())},
+    )
+    accredit_form = forms.AccreditForm(request.POST if op == "accredit" else None, body=b)
+    suspend_form = forms.SuspendForm(request.POST if op == "suspend" else None)
+    done: Any = None
+    if op == "edit" and owner and edit_form.is_valid():
+        d = edit_form.cleaned_data
+        done = forms.apply(
+            edit_form,
+            lambda: svc.body_update(
+                user=user, body=b, accreditation=d["accreditation"], schemes=d["schemes"]
+            ),
+        )
+    elif op == "edit":
+        if not owner:
+            raise PermissionDenied
+    elif op == "accredit" and accredit_form.is_valid():
+        d = accredit_form.cleaned_data
+        done = forms.apply(
+            accredit_form,
+            lambda: svc.auditor_accredit(
+                user=user,
+                body=b,
+                auditor=d["auditor"],
+                scheme=d["scheme"],
+                valid_from=d["valid_from"],
+                valid_until=d["valid_until"],
+                scope=accredit_form.scope_list(),
+            ),
+        )
+    elif op == "suspend":
+        acc = get_object_or_404(b.accreditations, pk=request.POST.get("accreditation"))
+        if suspend_form.is_valid():
+            done = forms.apply(
+                suspend_form,
+                lambda: svc.auditor_suspend(
+                    user=user, accreditation=acc, reason=suspend_form.cleaned_data["reason"]
+                ),
+            )
+    if done is not None:
+        return redirect("certification:body", pk=b.pk)
+    bad = any(f.errors for f in (edit_form, accredit_form, suspend_form))
+    return render(
+        request,
+        "certification/body.html",
+        {
+            "body": b,
+            "owner": owner,
+            "edit_form": edit_form,
+            "accredit_form": accredit_form,
+            "suspend_form": suspend_form,
+            "suspend_target": request.POST.get("accreditation") if op == "suspend" else None,
+            "accreditations": b.accreditations.select_related("user", "scheme").order_by(
+                "user__username", "scheme__code"
+            ),
+            "today": dt.date.today(),
+        },
+        status=400 if bad else 200,
+    )
+
+
+@login_required
+def conflict_register(request: HttpRequest) -> HttpResponse:
+    """Declared conflicts of interest of the auditors a body (or staff) manages."""
+    user = _user(request)
+    _require_any(user, "certification.body.manage")
+    return render(
+        request,
+        "certification/conflict_register.html",
+        {"declarations": selectors.conflicts_for(user)[:500], "today": dt.date.today()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_settings(request: HttpRequest, code: str) -> HttpResponse:
+    """The scheme owner edits the evidence expected per criterion, the monitoring thresholds and the fees."""
+    user = _user(request)
+    if not can(user, "certification.scheme.manage"):
+        raise PermissionDenied
+    scheme = _scheme(code)
+    op = request.POST.get("op") if request.method == "POST" else None
+    evidence_form = forms.EvidenceForm(request.POST if op == "evidence" else None, scheme=scheme)
+    thresholds_form = forms.ThresholdsForm(
+        request.POST if op == "thresholds" else None, initial=forms.ThresholdsForm.initial_for(scheme)
+    )
+    fees_form = forms.FeesForm(
+        request.POST if op == "fees" else None, initial=forms.FeesForm.initial_for(scheme)
+    )
+    done: Any = None
+    if op == "evidence" and evidence_form.is_valid():
+        done = forms.apply(
+            evidence_form,
+            lambda: svc.scheme_evidence_set(user=user, scheme=scheme, evidence=evidence_form.evidence()),
+        )
+    elif op == "thresholds" and thresholds_form.is_valid():
+        done = forms.apply(
+            thresholds_form,
+            lambda: svc.scheme_thresholds_set(
+                user=user, scheme=scheme, thresholds=thresholds_form.thresholds()
+            ),
+        )
+    elif op == "fees" and fees_form.is_valid():
+        done = forms.apply(
+            fees_form, lambda: svc.scheme_fees_set(user=user, scheme=scheme, fees=fees_form.fees())
+        )
+    if done is not None:
+        return redirect(reverse("certification:scheme_settings", args=[scheme.code]) + f"#{op}")
+    bad = any(f.errors for f in (evidence_form, thresholds_form, fees_form))
+    return render(
+        request,
+        "certification/scheme_settings.html",
+        {
+            "scheme": scheme,
+            "evidence_form": evidence_form,
+            "thresholds_form": thresholds_form,
+            "fees_form": fees_form,
+        },
+        status=400 if bad else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoices(request: HttpRequest) -> HttpResponse:
+    """Invoices of scheme fees: a body sees and issues its own, a recruiter sees only its organisation's."""
+    user = _user(request)
+    _everything, orgs = scope_for(user, "certification.invoice.manage")
+    issuer = _everything == Scope.ALL or bool(orgs)
+    apps = selectors.applications_for(user)
+    if _everything != Scope.ALL:
+        apps = apps.filter(body__organisation_id__in=orgs)
+    form = forms.InvoiceForm(request.POST or None, applications=apps) if issuer else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            d = form.cleaned_data
+            inv = forms.apply(
+                form,
+                lambda: svc.invoice_issue(
+                    user=user, application=d["application"], kind=d["kind"], audit=d["audit"]
+                ),
+            )
+            if inv is not None:
+                return redirect("certification:invoice", number=inv.number)
+    return render(
+        request,
+        "certification/invoices.html",
+        {"invoices": selectors.invoices_for(user)[:200], "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice(request: HttpRequest, number: str) -> HttpResponse:
+    user = _user(request)
+    inv = get_object_or_404(selectors.invoices_for(user), number=number)
+    manage = can(user, "certification.invoice.manage", inv.body.organisation_id)
+    form = forms.InvoiceStatusForm(request.POST or None) if manage and inv.status == "issued" else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            d = form.cleaned_data
+            done = forms.apply(
+                form,
+                lambda: svc.invoice_status_set(
+                    user=user, invoice=inv, status=d["status"], paid_on=d["paid_on"], reason=d["reason"]
+                ),
+            )
+            if done is not None:
+                return redirect("certification:invoice", number=inv.number)
+    return render(
+        request,
+        "certification/invoice.html",
+        {"invoice": inv, "form": form},
+        status=400 if form is not None and form.errors else 200,
     )
