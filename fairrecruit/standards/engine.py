@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -91,8 +92,8 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
     if v == "required":
         missing = err.message.split("'")[1] if "'" in err.message else "a field"
         return (_path([*err.absolute_path, missing]), "is required")
-    if v == "additionalProperties":
-        return field, f"has an unknown field: {err.message.split('(')[-1].rstrip(')')}"
+    if v == "additionalProperties":  # one error per unknown key: see _unknown_fields
+        return field, "has an unknown field"
     if v in ("exclusiveMinimum", "minimum"):
         return field, f"must be more than {err.validator_value}" if v == "exclusiveMinimum" else (
             f"must be at least {err.validator_value}"
@@ -126,8 +127,22 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
     return field, err.message
 
 
+def _unknown_fields(err: jsonschema.ValidationError) -> list[tuple[str, str]]:
+    """``additionalProperties`` as one error per unknown key, named by its own path:
+    ``payments[0].colour: unknown field; allowed fields are amount, category, ...``."""
+    allowed = sorted((err.schema.get("properties") or {}) if isinstance(err.schema, dict) else {})
+    keys = sorted(k for k in err.instance if k not in allowed) if isinstance(err.instance, dict) else []
+    msg = f"unknown field; allowed fields are {', '.join(allowed)}"
+    return [(_path([*err.absolute_path, k]), msg) for k in keys] or [(_path(err.absolute_path), msg)]
+
+
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+DATE_FORM = "YYYY-MM-DD, e.g. 2024-03-15"
+
+
 def _parse_day(value: Any) -> dt.date | None:
-    if not isinstance(value, str):
+    """A day written exactly ``YYYY-MM-DD`` (not the other forms ``date.fromisoformat`` takes)."""
+    if not isinstance(value, str) or not _DAY.match(value):
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -143,8 +158,8 @@ def validate_journey(
         return [FieldError("(journey)", "must be a JSON object")]
     errors: dict[str, str] = {}
     for err in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        f, m = _schema_message(err)
-        errors.setdefault(f, m)
+        for f, m in _unknown_fields(err) if err.validator == "additionalProperties" else [_schema_message(err)]:
+            errors.setdefault(f, m)
     today = today or dt.date.today()
     for key in ("origin", "destination"):
         code = data.get(key)
@@ -160,8 +175,10 @@ def validate_journey(
         if value is None:
             return None
         day = _parse_day(value)
-        if day is None:
-            errors.setdefault(field, f"impossible date {value!r}: write YYYY-MM-DD, e.g. 2024-03-15")
+        if day is None and isinstance(value, str) and not _DAY.match(value):
+            errors.setdefault(field, f"must be a date written {DATE_FORM}, not {json.dumps(value)[:40]}")
+        elif day is None:
+            errors.setdefault(field, f"impossible date {value!r}: write {DATE_FORM}")
         elif day > today:
             errors.setdefault(field, f"{day} is in the future")
         elif day.year < 1980:
@@ -279,7 +296,11 @@ class Assessor:
         paid_usd = self._sum_usd(payments)
 
         standards = [self._zero_fee(j, day, payments, currency, trace)]
-        for role, cc in (("origin", j["origin"]), ("destination", j["destination"])):
+        # One law entry per country: when origin and destination are the same country its law is assessed
+        # once, as the law of the destination (the country where the work is done).
+        roles = [("destination", j["destination"])] if j["origin"] == j["destination"] else [
+            ("origin", j["origin"]), ("destination", j["destination"])]
+        for role, cc in roles:
             standards.append(self._law(role, cc, j, day, payments, currency, trace))
 
         owed = {s["id"]: s["owed"] for s in standards}

@@ -18,7 +18,7 @@ from fairrecruit.standards.batch import BatchError, assess_file, usd_rates
 from fairrecruit.standards.engine import ZERO_FEE_ID, Assessor
 from fairrecruit.standards.generate import generate_journeys, write_jsonl, write_long
 
-N_JOURNEYS = 400
+N_JOURNEYS = 2500  # a few thousand with the extra cases below: every corridor kind, rule boundary and currency
 SEED = 20261125
 KINDS = ("jsonl", "csv", "parquet")
 
@@ -31,6 +31,11 @@ def _extra_journeys() -> list[dict[str, Any]]:
     return [
         {**base, "id": "x-same-country", "destination": "NP",
          "payments": [{"amount": 50000, "currency": "NPR", "date": "2019-03-02", "category": "service_fee"}]},
+        {**base, "id": "x-same-destination-country", "origin": "QA",
+         "payments": [{"amount": 3000, "currency": "QAR", "date": "2019-03-02", "purpose": "visa"},
+                      {"amount": 900, "currency": "QAR", "date": "2019-03-02", "purpose": "something unheard of"}]},
+        {**base, "id": "x-no-rule-corridor", "origin": "MM", "destination": "LB",
+         "payments": [{"amount": 90000, "currency": "MMK", "date": "2019-03-02", "category": "service_fee"}]},
         {**base, "id": "x-no-payments", "payments": []},
         {**base, "id": "x-no-rate", "payments": [
             {"amount": 100000, "currency": "KPW", "date": "2019-03-02", "category": "visa"},
@@ -117,6 +122,18 @@ def test_generated_journeys_are_varied(journeys: list[dict[str, Any]], expected:
     assert sum(1 for j in journeys if j.get("domestic_work")) > 20
     assert sum(1 for j in journeys if j.get("sex") == "F") > 50
     assert sum(1 for v in expected.values() if len(v) == 4 and v[3] > 0) > 20  # unclassified purposes
+    # Every corridor kind, rule boundary and currency of the generator is present.
+    from fairrecruit.standards import generate
+
+    assert {j["origin"] for j in journeys} >= set(generate._ORIGINS)
+    assert {j["destination"] for j in journeys} >= set(generate._DESTINATIONS)
+    days = {j["recruitment_date"] for j in journeys}
+    boundaries = {d.isoformat() for d in generate._boundaries()}
+    assert len(days & boundaries) > len(boundaries) // 2
+    assert {p["currency"] for j in journeys for p in j["payments"]} >= {*generate._ORIGIN_CURRENCY.values(), "KPW"}
+    assert any(j["origin"] == j["destination"] for j in journeys)
+    no_rule_law = [k for k, v in expected.items() if k[1].startswith("law-") and v[0] == "no_rule"]
+    assert no_rule_law and all(expected[k][2] is None for k in no_rule_law)  # null, never 0
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -265,6 +282,53 @@ def test_file_level_errors(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text("")
     with pytest.raises(BatchError, match="same kind"):
         assess_file(tmp_path / "a.jsonl", tmp_path / "a.csv")
+
+
+def test_prepared_rates_equal_fx() -> None:
+    """Rates prepared once per process (prepare_rates) are fx.usd_rate's, and are used by usd_rates."""
+    from fairrecruit.standards import batch
+
+    cur = ["NPR", "QAR", "KPW", "USD"]
+    until = dt.date(2000, 1, 1)
+    saved = dict(batch._RATE_CACHE)
+    try:
+        for c in cur:
+            batch._RATE_CACHE.pop(c, None)
+        assert batch.prepare_rates(cur, until=until) == 4
+        assert batch.prepare_rates(cur, until=until) == 0  # once
+        days = [dt.date(1998, 12, 20) + dt.timedelta(days=i) for i in range(0, 400, 3)]
+        inside = [x for x in days if x <= until]
+        for c in cur:
+            cached = batch._RATE_CACHE[c]
+            for x in inside:
+                want = fx.usd_rate(c, x)
+                value = cached[1][(x - cached[0]).days]
+                assert value == (None if want is None else want.per_usd), (c, x)
+        rates = usd_rates(cur, inside, sample=0)
+        for c in cur:
+            assert rates[c] == [batch._RATE_CACHE[c][1][(x - batch.RATES_FROM).days] for x in inside]
+        later = usd_rates(["NPR"], days, sample=0)["NPR"]  # days past the prepared ones: walked as before
+        assert later == [None if fx.usd_rate("NPR", x) is None else fx.usd_rate("NPR", x).per_usd  # type: ignore[union-attr]
+                         for x in days]
+    finally:
+        batch._RATE_CACHE.clear()
+        batch._RATE_CACHE.update(saved)
+
+
+def test_jsonl_unknown_field_message_is_the_engines(tmp_path: Path) -> None:
+    j = {"id": "u1", "origin": "NP", "destination": "QA", "recruitment_date": "2019-03-01", "contract_months": 24,
+         "promised_wage": {"amount": 1000, "currency": "QAR"}, "colour": "red",
+         "first_month_earnings": {"amount": 850, "currency": "QAR"},
+         "payments": [{"amount": 5, "currency": "NPR", "date": "2019-03-05", "purpose": "visa", "size": 1}]}
+    write_jsonl([j], tmp_path / "u.jsonl")
+    with pytest.raises(BatchError) as info:
+        assess_file(tmp_path / "u.jsonl")
+    got = {f: m for _, f, m in info.value.rejected}
+    from fairrecruit.standards.engine import validate_journey
+
+    want = {e.field: e.message for e in validate_journey(j)}
+    assert set(got) == {"colour", "payments[0].size"} == set(want)
+    assert got == want
 
 
 def test_bulk_rates_equal_fx() -> None:

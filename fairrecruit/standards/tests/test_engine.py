@@ -131,6 +131,71 @@ def test_future_date_is_refused() -> None:
     assert "recruitment_date" in {e.field for e in validate_journey(journey(recruitment_date=tomorrow))}
 
 
+def test_same_origin_and_destination_gives_one_law_entry() -> None:
+    j = journey(destination="NP")
+    r = default_assessor().assess(j)
+    ids = [s["id"] for s in r["standards"]]
+    assert ids.count("law-np") == 1 and len(ids) == len(set(ids)) == 2
+    assert set(r["owed"]) == {"ilo-zero-fee", "law-np"}
+    law = next(s for s in r["standards"] if s["id"] == "law-np")
+    assert law["role"] == "destination" and r["owed"]["law-np"] == law["owed"]
+    # Two countries still give two law entries.
+    assert [s["id"] for s in default_assessor().assess(journey())["standards"]] == ["ilo-zero-fee", "law-np", "law-qa"]
+
+
+@pytest.mark.parametrize(
+    "path, field",
+    [((), "colour"), (("promised_wage",), "promised_wage.colour"), (("payments", 0), "payments[0].colour")],
+)
+def test_unknown_field_is_named_with_the_allowed_ones(path: tuple, field: str) -> None:
+    j = journey()
+    target = j
+    for k in path:
+        target = target[k]
+    target["colour"] = "red"
+    errors = {e.field: e.message for e in validate_journey(j)}
+    assert field in errors, errors
+    msg = errors[field]
+    assert msg.startswith("unknown field; allowed fields are "), msg
+    allowed = msg.removeprefix("unknown field; allowed fields are ").split(", ")
+    assert "colour" not in allowed and allowed == sorted(allowed)
+    want = {(): {"origin", "destination", "payments"}, ("promised_wage",): {"amount", "currency"},
+            ("payments", 0): {"amount", "currency", "date", "purpose", "category"}}[path]
+    assert want <= set(allowed)
+    with pytest.raises(JourneyError) as info:
+        default_assessor().assess(j)
+    assert f"{field}: unknown field; allowed fields are " in str(info.value)
+
+
+def test_two_unknown_fields_are_two_errors() -> None:
+    j = journey(colour="red", size="L")
+    errors = {e.field: e.message for e in validate_journey(j)}
+    assert errors["colour"].startswith("unknown field; allowed fields are ")
+    assert errors["size"] == errors["colour"]
+
+
+@pytest.mark.parametrize("value", ["20190301", "2019-3-1", "2019-03-01T00:00", "2019-W09-5", "2019-060",
+                                   "2019-03-01 ", "+2019-03-01"])
+@pytest.mark.parametrize("field", ["recruitment_date", "departure_date", "payments[0].date"])
+def test_dates_must_be_written_yyyy_mm_dd(field: str, value: str) -> None:
+    j = journey()
+    if field == "payments[0].date":
+        j["payments"][0]["date"] = value
+    else:
+        j[field] = value
+    errors = {e.field: e.message for e in validate_journey(j)}
+    assert errors.get(field, "").startswith("must be a date written YYYY-MM-DD, e.g. 2024-03-15, not "), errors
+    with pytest.raises(JourneyError) as info:
+        default_assessor().assess(j)
+    assert f"{field}: must be a date written YYYY-MM-DD" in str(info.value)
+    # The same day written properly is accepted.
+    if field == "payments[0].date":
+        j["payments"][0]["date"] = "2019-03-05"
+    else:
+        j[field] = "2019-03-01" if field == "recruitment_date" else "2019-04-01"
+    assert validate_journey(j) == []
+
+
 # --- properties ---------------------------------------------------------------------------------------------
 
 CORRIDORS = [("NP", "QA"), ("NP", "MY"), ("BD", "SA"), ("BD", "MY"), ("IN", "AE"), ("PH", "SA"), ("ID", "SA"),
