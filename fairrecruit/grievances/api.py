@@ -3,7 +3,9 @@ follow-up with code and PIN, scoped case reads for organisations (logged), and p
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,8 +14,9 @@ from ninja import Router
 
 from fairrecruit.core.auth import api_user
 from fairrecruit.grievances import conf, selectors, services, taxonomy
-from fairrecruit.grievances.forms import new_token
+from fairrecruit.grievances.forms import new_token, uploads
 from fairrecruit.grievances.models import Channel, Status
+from fairrecruit.grievances.programmes import programme_progress
 from fairrecruit.standards.engine import FieldError
 
 router = Router(tags=["grievances"])
@@ -458,6 +461,135 @@ def complaint_information(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"code": case.code, "added": True}, status=201)
 
 
+_EVIDENCE_FORM = {
+    "type": "object",
+    "required": ["code", "pin", "file"],
+    "properties": {
+        "code": {"type": "string", "maxLength": 20, "description": "The case code"},
+        "pin": {"type": "string", "maxLength": 6, "description": "The case PIN"},
+        "file": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20,
+            "description": "Photos (JPEG, PNG, WebP, HEIC) or PDF, recognised by their first bytes, each at most "
+            "FAIRRECRUIT_GRIEVANCE_EVIDENCE_MAX_BYTES; at most FAIRRECRUIT_GRIEVANCE_EVIDENCE_MAX_FILES per case",
+            "items": {"type": "string", "format": "binary"},
+        },
+    },
+}
+_EVIDENCE_ACK = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "attachments": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "content_type": {"type": "string"},
+                    "size": {"type": "integer"},
+                    "sha256": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+@router.post(
+    "/complaints/evidence",
+    summary="The worker adds evidence files to their case (code and PIN)",
+    description=(
+        "`multipart/form-data` with `code`, `pin` and one or more `file` parts. The same checks as the follow "
+        "page: type from the file's first bytes (not its name), size, files per case. Files are encrypted on "
+        "disk and never served publicly; the addition is logged (without the worker's IP). Send an "
+        "`Idempotency-Key` header (16 to 100 letters, digits, - or _): a retry gets 200 with the same "
+        "attachments and stores nothing; the same key with other files is 409. Rate limited per connection "
+        "like the other code and PIN calls."
+    ),
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {
+                    "type": "string",
+                    "minLength": 16,
+                    "maxLength": 100,
+                    "pattern": "^[A-Za-z0-9_-]+$",
+                },
+            }
+        ],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _EVIDENCE_FORM}}},
+        "responses": {
+            "201": _json(_EVIDENCE_ACK, "Stored"),
+            "200": _json(_EVIDENCE_ACK, "A retry of a stored upload"),
+            "400": _json(_ERROR_SCHEMA, "Bad input: `{errors: [{field, message}]}`, e.g. field `file[0]`"),
+            "404": _json(_ERROR_SCHEMA, "Wrong code or PIN"),
+            "409": _json(_ERROR_SCHEMA, "Idempotency key reused with other files"),
+            "429": _json(_ERROR_SCHEMA, "Too many attempts"),
+        },
+    },
+)
+def complaint_evidence(request: HttpRequest) -> HttpResponse:
+    if is_ratelimited(
+        request,
+        group="grievances.pin",
+        key=_source,
+        rate=conf.get("FAIRRECRUIT_GRIEVANCE_PIN_RATE"),
+        method="POST",
+        increment=True,
+    ):
+        return _errors(429, [{"field": "(request)", "message": "too many attempts: wait and try again"}])
+    key = request.headers.get("Idempotency-Key") or ""
+    if key and not services.TOKEN_RE.match(key):
+        return _errors(
+            400,
+            [
+                {
+                    "field": "Idempotency-Key",
+                    "message": "must be 16 to 100 letters, digits, - or _ (use a random UUID)",
+                }
+            ],
+        )
+    if not request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+        return _errors(
+            400, [{"field": "(body)", "message": "send multipart/form-data with code, pin and file"}]
+        )
+    missing = [
+        {"field": f, "message": "is required (text)"} for f in ("code", "pin") if not request.POST.get(f)
+    ]
+    files = request.FILES.getlist("file")
+    if not files:
+        missing.append({"field": "file", "message": "attach at least one file"})
+    if missing:
+        return _errors(400, missing)
+    case = services.case_by_code_pin(request.POST["code"], request.POST["pin"])
+    if case is None:
+        return _errors(404, [{"field": "code", "message": "this code and PIN do not open any case"}])
+    limit = int(conf.get("FAIRRECRUIT_GRIEVANCE_EVIDENCE_MAX_FILES"))
+    if len(files) > limit:
+        return _errors(400, [{"field": "file", "message": f"at most {limit} files"}])
+    try:
+        receipt = services.worker_evidence_upload(case=case, uploads=uploads(files), token=key or new_token())
+    except services.IdempotencyConflict:
+        return _errors(409, [{"field": "Idempotency-Key", "message": "was already used with other files"}])
+    except services.GrievanceInputError as exc:
+        return _errors(400, [e.as_dict() for e in exc.errors])
+    return JsonResponse(
+        {
+            "code": case.code,
+            "attachments": [
+                {"id": str(a.pk), "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+                for a in receipt.attachments
+            ],
+        },
+        status=201 if receipt.created else 200,
+    )
+
+
 def _token_user(request: HttpRequest) -> Any:
     token = api_user(request)
     return token.user if token is not None else None
@@ -543,6 +675,165 @@ def case_access_log(request: HttpRequest, code: str) -> HttpResponse:
         for e in selectors.access_log(case)[:500]
     ]
     return JsonResponse({"code": case.code, "reads": events})
+
+
+def _programme_summary(p: Any, today: Any) -> dict[str, Any]:
+    prog = programme_progress(p, today=today)
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "organisation": {"id": p.organisation_id, "name": p.organisation.name},
+        "standard": p.standard,
+        "instalments": p.instalments,
+        "first_due": p.first_due.isoformat(),
+        "interval_months": p.interval_months,
+        "ruleset_version": p.ruleset_version,
+        "created_at": p.created_at.isoformat(),
+        "workers": prog["workers"],
+        "workers_owed_unknown": prog["owed_unknown"],
+        "workers_settled": prog["settled"],
+        "workers_behind_schedule": len(prog["overdue"]),
+        "complete": prog["complete"],
+        "owed": {k: str(v) for k, v in prog["owed"].items()},
+        "paid": {k: str(v) for k, v in prog["paid"].items()},
+    }
+
+
+_PROGRAMME = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "organisation": {"type": "object"},
+        "standard": {"type": "string"},
+        "workers": {"type": "integer"},
+        "workers_settled": {"type": "integer"},
+        "workers_behind_schedule": {"type": "integer"},
+        "complete": {"type": "boolean"},
+        "owed": {"type": "object", "description": "total owed per currency (decimal strings)"},
+        "paid": {"type": "object", "description": "total paid per currency (decimal strings)"},
+    },
+}
+_PROGRAMME_WORKER = {
+    "type": "object",
+    "properties": {
+        "worker_ref": {"type": "string", "description": "the employer's own reference, never a name"},
+        "origin": {"type": "string"},
+        "destination": {"type": "string"},
+        "status": {"type": "string", "description": "assessed, incomplete or no_rule under the standard"},
+        "owed": {"type": ["string", "null"], "description": "null when unknown (no rule), never zero"},
+        "currency": {"type": "string"},
+        "owed_usd": {"type": ["string", "null"]},
+        "paid": {"type": "string"},
+        "outstanding": {"type": ["string", "null"]},
+        "behind_schedule": {"type": "boolean"},
+        "settled_at": {"type": ["string", "null"]},
+        "instalments": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+@router.get(
+    "/programmes",
+    summary="Remediation programmes your organisation runs (token required)",
+    description=(
+        "Brands' and employers' programmes repaying recruitment fees to their workforce, with totals owed and "
+        "paid per currency and how many workers are repaid or behind schedule. Needs a token of a user with "
+        "`grievance.programme.manage`: an employer/brand sees its own organisation's programmes, staff all; "
+        "anyone else gets an empty list."
+    ),
+    openapi_extra={
+        "responses": {
+            "200": _json(
+                {"type": "object", "properties": {"programmes": {"type": "array", "items": _PROGRAMME}}},
+                "Programmes",
+            ),
+            "401": _UNAUTH,
+        }
+    },
+)
+def programme_list(request: HttpRequest) -> HttpResponse:
+    user = _token_user(request)
+    if user is None:
+        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+    today = dt.date.today()
+    rows = selectors.programmes_visible_to(user).select_related("organisation").order_by("-created_at")[:200]
+    return JsonResponse(
+        {"programmes": [_programme_summary(p, today) for p in rows]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@router.get(
+    "/programmes/{programme_id}",
+    summary="One remediation programme with each worker's amount owed and paid (token required)",
+    description=(
+        "Per worker (the employer's reference, never a name): the amount owed under the programme's standard "
+        "(null when no rule is known, never zero), paid, outstanding, the instalment schedule and whether the "
+        "worker is behind it. Workers are paged, 500 a page (`page`, from 1)."
+    ),
+    openapi_extra={
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "programme": _PROGRAMME,
+                        "workers": {"type": "array", "items": _PROGRAMME_WORKER},
+                        "page": {"type": "integer"},
+                        "has_next": {"type": "boolean"},
+                    },
+                },
+                "The programme",
+            ),
+            "401": _UNAUTH,
+            "404": _json(_ERROR_SCHEMA, "No such programme visible to you"),
+        }
+    },
+)
+def programme_get(request: HttpRequest, programme_id: int, page: int = 1) -> HttpResponse:
+    user = _token_user(request)
+    if user is None:
+        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+    p = selectors.programmes_visible_to(user).select_related("organisation").filter(pk=programme_id).first()
+    if p is None:
+        return _errors(404, [{"field": "programme_id", "message": "no such programme visible to you"}])
+    today = dt.date.today()
+    page = max(1, min(page, 100_000))
+    workers = list(
+        p.workers.prefetch_related("instalments").order_by("worker_ref")[(page - 1) * 500 : page * 500 + 1]
+    )
+
+    def worker(w: Any) -> dict[str, Any]:
+        inst = list(w.instalments.all())
+        due_now = sum((i.amount for i in inst if i.due_date <= today), Decimal("0"))
+        return {
+            "worker_ref": w.worker_ref,
+            "origin": w.origin,
+            "destination": w.destination,
+            "status": w.status,
+            "owed": None if w.owed is None else str(w.owed),
+            "currency": w.currency,
+            "owed_usd": None if w.owed_usd is None else str(w.owed_usd),
+            "paid": str(w.paid),
+            "outstanding": None if w.owed is None else str(max(w.owed - w.paid, Decimal("0"))),
+            "behind_schedule": w.owed is not None and w.paid < due_now,
+            "settled_at": w.settled_at.isoformat() if w.settled_at else None,
+            "instalments": [
+                {"number": i.number, "due_date": i.due_date.isoformat(), "amount": str(i.amount)}
+                for i in inst
+            ],
+        }
+
+    return JsonResponse(
+        {
+            "programme": _programme_summary(p, today),
+            "workers": [worker(w) for w in workers[:500]],
+            "page": page,
+            "has_next": len(workers) > 500,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @router.get(

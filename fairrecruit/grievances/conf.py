@@ -26,6 +26,11 @@ DEFAULTS: dict[str, Any] = {
     "FAIRRECRUIT_GRIEVANCE_PIN_RATE": "20/h",
     # When set, the SMS/chat webhook answers only requests carrying ?token=<this value>.
     "FAIRRECRUIT_GRIEVANCE_WEBHOOK_TOKEN": "",
+    # When set, form-encoded (Twilio) webhook requests must carry a valid X-Twilio-Signature made with this
+    # auth token (HMAC-SHA1 of the full URL and the sorted POST parameters); RapidPro JSON keeps the shared token.
+    "FAIRRECRUIT_TWILIO_AUTH_TOKEN": "",
+    # Base address of the site (https://fairrecruit.example.org) put before links in escalation e-mails.
+    "FAIRRECRUIT_GRIEVANCE_PUBLIC_URL": "",
     # A conversation silent for longer than this many minutes greets the worker back and repeats the question.
     "FAIRRECRUIT_GRIEVANCE_RESUME_MINUTES": 30,
 }

@@ -221,6 +221,34 @@ class Attachment(models.Model):
         return f"{self.content_type} {self.size} B on {self.case_id}"
 
 
+class EvidenceUpload(models.Model):
+    """One evidence upload through the API (``Idempotency-Key``): a retry gets the same attachments back and
+    stores nothing; the same key with other files, or for another case, is refused."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    idempotency_key = models.CharField(max_length=64, unique=True, help_text="keyed hash of the client key")
+    input_hash = models.CharField(max_length=64, help_text="hash of the case and the files sent")
+    attachments = models.JSONField(default=list, help_text="ids of the attachments, in the order sent")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"upload to {self.case_id}"
+
+
+class ReportedActorKey(models.Model):
+    """The unique key of an actor first named in a complaint (standardised name with phone, or with place when
+    no phone was given), so that two complaints naming the same new agency at the same moment find or make one
+    reported actor, never two (and never a server error): the second insert hits this unique key and takes the
+    first one's actor."""
+
+    key = models.CharField(max_length=64, unique=True)
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} -> {self.actor_id}"
+
+
 class TargetKind(models.TextChoices):
     ORIGIN_REGULATOR = "origin_regulator", _("Regulator in the country of origin")
     DESTINATION_AUTHORITY = "destination_authority", _("Labour authority in the country of destination")
@@ -231,8 +259,9 @@ class TargetKind(models.TextChoices):
 
 class RoutingRule(models.Model):
     """Staff-editable: cases of this corridor and category go to this body. Blank fields match anything.
-    A ``brand`` rule sends to the case's brand; a ``certification_body`` rule without an organisation waits
-    for certification data (recorded as unresolved)."""
+    A ``brand`` rule sends to the case's brand; a ``certification_body`` rule sends to the body (or bodies)
+    holding a current certificate of the recruiter complained about (``services.certification_bodies_for``),
+    or only to its organisation when one is named; with none the rule is recorded as unresolved."""
 
     origin = models.CharField(max_length=2, blank=True)
     destination = models.CharField(max_length=2, blank=True)

@@ -28,12 +28,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from fairrecruit.core import crypto, fx
+from fairrecruit.core import crypto, fx, idempotency
 from fairrecruit.core.context import Origin, current_origin
 from fairrecruit.core.models import Organisation, OrganisationKind, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
-from fairrecruit.grievances import conf, conversation, storage, taxonomy, workflow
+from fairrecruit.grievances import conf, conversation, notifications, storage, taxonomy, workflow
 from fairrecruit.grievances.clock import SYSTEM_CLOCK, Clock
 from fairrecruit.grievances.models import (
     VISIBLE_REFERRAL,
@@ -44,6 +44,7 @@ from fairrecruit.grievances.models import (
     Conversation,
     Escalation,
     EscalationReason,
+    EvidenceUpload,
     FeeAssessment,
     InboundMessage,
     Note,
@@ -55,6 +56,7 @@ from fairrecruit.grievances.models import (
     ReferralStatus,
     RemediationPayment,
     RemediationPlan,
+    ReportedActorKey,
     RoutingRule,
     Status,
     StatusChange,
@@ -403,11 +405,7 @@ def _respondent(data: ComplaintInput) -> Actor | None:
     """The actor complained about: a registry actor, an existing reported actor with the same name and phone
     (or place), or a new reported actor (``FR-R-<n>``) that record linkage can later join to a known one."""
     if data.respondent_identifier:
-        actor = Actor.objects.filter(identifier=data.respondent_identifier).first()
-        for _i in range(10):
-            if actor is None or actor.merged_into_id is None:
-                break
-            actor = actor.merged_into
+        actor = canonical_actor(Actor.objects.filter(identifier=data.respondent_identifier).first())
         if actor is None:
             raise _fail(
                 "respondent", _("no actor %(id)s in the registry") % {"id": data.respondent_identifier}
@@ -417,24 +415,47 @@ def _respondent(data: ComplaintInput) -> Actor | None:
     if not name:
         return None
     phone = standardise_phone(data.respondent_phone)
-    place = data.respondent_place.strip()
+    place = data.respondent_place.strip()[:120]
+    key = reported_actor_key(name, phone, place)
+    found = ReportedActorKey.objects.filter(key=key).select_related("actor").first()
+    if found is not None:
+        return canonical_actor(found.actor)
     for a in Actor.objects.filter(
         kind=ActorKind.REPORTED, name_std=standardise_name(name), merged_into__isnull=True
-    ):
+    ):  # reported actors made before the keys existed (or by reviews)
         phones = {standardise_phone(p) for p in a.phones or []}
         if (phone and phone in phones) or (
             not phone and not phones and a.city.casefold() == place.casefold()
         ):
+            ReportedActorKey.objects.get_or_create(key=key, defaults={"actor": a})
             return a
     role = f" as {data.respondent_role.replace('_', ' ')}" if data.respondent_role else ""
-    return actor_create(
-        actor_user=None,
-        name=name,
-        kind=ActorKind.REPORTED,
-        city=place[:120],
-        phones=[data.respondent_phone.strip()] if data.respondent_phone.strip() else [],
-        source_note=f"named in a grievance{role}",
-    )
+    try:
+        with transaction.atomic():  # a savepoint: losing the race rolls back only the new actor
+            actor = actor_create(
+                actor_user=None,
+                name=name,
+                kind=ActorKind.REPORTED,
+                city=place,
+                phones=[data.respondent_phone.strip()] if data.respondent_phone.strip() else [],
+                source_note=f"named in a grievance{role}",
+            )
+            ReportedActorKey.objects.create(key=key, actor=actor)
+        return actor
+    except IntegrityError:  # a concurrent complaint named the same new actor first: take its actor
+        found = ReportedActorKey.objects.filter(key=key).select_related("actor").first()
+        if found is None:
+            raise
+        return canonical_actor(found.actor)
+
+
+def reported_actor_key(name: str, phone: str, place: str) -> str:
+    """What makes two namings of an unregistered actor the same one: the standardised name and phone, or the
+    name and place when no phone was given (the same rule as the search above)."""
+    parts = [standardise_name(name), standardise_phone(phone)]
+    if not parts[1]:
+        parts.append(place.strip().casefold())
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _claimed_organisation(actor: Actor | None) -> Organisation | None:
@@ -499,6 +520,53 @@ def rules_matching(case: Case) -> list[RoutingRule]:
     return out
 
 
+def canonical_actor(actor: Actor | None) -> Actor | None:
+    """The registry record an actor stands for now: record linkage may have merged it into another one."""
+    for _i in range(10):
+        if actor is None or actor.merged_into_id is None:
+            break
+        actor = actor.merged_into
+    return actor
+
+
+def certification_bodies_for(
+    actor: Actor | None, *, today: dt.date, only: Organisation | None = None
+) -> tuple[list[Organisation], str]:
+    """The organisations of the certification bodies that certify ``actor`` (followed to the record it was
+    merged into, and every record merged into that one), and why none when there is none.
+
+    A certificate counts while it is **active or suspended** and its validity has not ended: a suspended
+    certificate is still the body's responsibility (it decides on reinstatement or withdrawal, and a worker's
+    complaint is evidence for that decision); a withdrawn or expired one is not. With ``only`` (a rule naming
+    one body), the case goes there only when that body certifies the recruiter."""
+    from fairrecruit.certification.models import Certificate, CertificateStatus
+    from fairrecruit.reviews.selectors import actor_family
+
+    if actor is None:
+        return [], "no registry actor: the recruiter complained about is not known"
+    head = canonical_actor(Actor.objects.filter(pk=actor.pk).first())  # fresh: linkage may have merged it
+    if head is None:
+        return [], "no registry actor: the recruiter complained about is not known"
+    certs = (
+        Certificate.objects.filter(
+            actor_id__in=actor_family(head),
+            status__in=[CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED],
+            valid_until__gte=today,
+            issued_on__lte=today,
+        )
+        .select_related("body__organisation")
+        .order_by("issued_on", "pk")
+    )
+    orgs = list({c.body.organisation_id: c.body.organisation for c in certs}.values())
+    if not orgs:
+        return [], f"{head.identifier} holds no current certificate"
+    if only is not None:
+        if only.pk not in {o.pk for o in orgs}:
+            return [], f"{head.identifier} is not certified by {only.name}"
+        return [only], ""
+    return orgs, ""
+
+
 def _route(case: Case, *, actor: User | None, now: dt.datetime) -> dict[str, Any]:
     """Referrals for every matching routing rule (one per organisation). With the worker's consent they are
     sent at once; without it they wait ("proposed") for consent or an override."""
@@ -508,37 +576,46 @@ def _route(case: Case, *, actor: User | None, now: dt.datetime) -> dict[str, Any
             "organisation_id", flat=True
         )
     )
+    today = now.date()
     for rule in rules_matching(case):
-        org = rule.organisation
-        if rule.target_kind == TargetKind.BRAND:
+        if rule.target_kind == TargetKind.CERTIFICATION_BODY:
+            orgs, why = certification_bodies_for(case.respondent, today=today, only=rule.organisation)
+        elif rule.target_kind == TargetKind.BRAND:
             org = case.brand or rule.organisation
-        if org is None:
-            why = "no brand known" if rule.target_kind == TargetKind.BRAND else "no certification data yet"
+            orgs, why = ([org], "") if org is not None else ([], "no brand known")
+        else:
+            orgs, why = ([rule.organisation], "") if rule.organisation is not None else ([], "no body")
+        if not orgs:
             unresolved.append({"rule": rule.pk, "target_kind": rule.target_kind, "why": why})
             continue
-        if org.pk in taken:
-            continue
-        taken.add(org.pk)
-        identity = case.consent_share and identity_may_go_to(case, org)
-        ref = Referral.objects.create(
-            case=case,
-            organisation=org,
-            kind=ReferralKind.REFERRAL,
-            target_kind=rule.target_kind,
-            rule=rule,
-            status=ReferralStatus.SENT if case.consent_share else ReferralStatus.PROPOSED,
-            consent=Consent.WORKER if case.consent_share else Consent.NONE,
-            consent_recorded_at=now if case.consent_share else None,
-            shares_identity=identity,
-            shares_evidence=identity,
-            shared=_shared(identity, identity),
-            created_by=actor,
-            created_at=now,
-        )
-        routed.append(
-            {"referral": ref.pk, "organisation": org.pk, "status": ref.status, "identity": identity}
-        )
+        for org in orgs:
+            if org.pk in taken:
+                continue
+            taken.add(org.pk)
+            routed.append(_refer_by_rule(case, rule, org, actor=actor, now=now))
     return {"routed": routed, "unresolved": unresolved}
+
+
+def _refer_by_rule(
+    case: Case, rule: RoutingRule, org: Organisation, *, actor: User | None, now: dt.datetime
+) -> dict[str, Any]:
+    identity = case.consent_share and identity_may_go_to(case, org)
+    ref = Referral.objects.create(
+        case=case,
+        organisation=org,
+        kind=ReferralKind.REFERRAL,
+        target_kind=rule.target_kind,
+        rule=rule,
+        status=ReferralStatus.SENT if case.consent_share else ReferralStatus.PROPOSED,
+        consent=Consent.WORKER if case.consent_share else Consent.NONE,
+        consent_recorded_at=now if case.consent_share else None,
+        shares_identity=identity,
+        shares_evidence=identity,
+        shared=_shared(identity, identity),
+        created_by=actor,
+        created_at=now,
+    )
+    return {"referral": ref.pk, "organisation": org.pk, "status": ref.status, "identity": identity}
 
 
 # --- intake ----------------------------------------------------------------------------------------------------
@@ -563,10 +640,14 @@ def complaint_submit(
         raise _fail("channel", "unknown channel")
     code, pin = code_for(token), pin_for(token)
     fingerprint = data.fingerprint()
-    existing = _existing(token)
+    purpose = "grievance.idempotency"
+    try:
+        existing = idempotency.prior(
+            Case.objects.all(), token=token, purpose=purpose, fingerprint=fingerprint
+        )
+    except idempotency.IdempotencyMismatch:
+        raise IdempotencyConflict(token) from None
     if existing is not None:
-        if existing.input_hash != fingerprint:
-            raise IdempotencyConflict(token)
         return _again(existing, pin)
     errors = complaint_errors(data)
     limit = int(conf.get("FAIRRECRUIT_GRIEVANCE_EVIDENCE_MAX_FILES"))
@@ -582,37 +663,40 @@ def complaint_submit(
     stored = [(storage.save(u.data), u.name) for u in uploads]
     now = _now(clock)
     worker_channel = actor_user is None
+
+    def create(key: str) -> Case:
+        with transaction.atomic(), anonymous_origin() if worker_channel else _noop():
+            return _create_case(
+                data=data,
+                key=key,
+                code=code,
+                pin=pin,
+                fingerprint=fingerprint,
+                channel=channel,
+                actor_user=actor_user,
+                organisation=organisation,
+                stored=stored,
+                contact_extra=contact_extra,
+                now=now,
+            )
+
+    def cleanup() -> None:
+        for s, _n in stored:
+            storage.delete(s.storage_name)
+
     try:
-        with transaction.atomic():
-            ctx = anonymous_origin() if worker_channel else _noop()
-            with ctx:
-                case = _create_case(
-                    data=data,
-                    token=token,
-                    code=code,
-                    pin=pin,
-                    fingerprint=fingerprint,
-                    channel=channel,
-                    actor_user=actor_user,
-                    organisation=organisation,
-                    stored=stored,
-                    contact_extra=contact_extra,
-                    now=now,
-                )
-    except IntegrityError:
-        for s, _n in stored:
-            storage.delete(s.storage_name)
-        existing = _existing(token)  # a concurrent retry stored it first
-        if existing is None:
-            raise
-        if existing.input_hash != fingerprint:
-            raise IdempotencyConflict(token) from None
-        return _again(existing, pin)
-    except BaseException:
-        for s, _n in stored:
-            storage.delete(s.storage_name)
-        raise
-    return Submitted(case, code, pin, True)
+        # a concurrent retry may have stored it first: then its case is returned, not stored twice
+        once = idempotency.create_once(
+            Case.objects.all(),
+            token=token,
+            purpose=purpose,
+            fingerprint=fingerprint,
+            create=create,
+            cleanup=cleanup,
+        )
+    except idempotency.IdempotencyMismatch:
+        raise IdempotencyConflict(token) from None
+    return Submitted(once.obj, code, pin, True) if once.created else _again(once.obj, pin)
 
 
 @contextmanager
@@ -620,16 +704,10 @@ def _noop() -> Iterator[None]:
     yield
 
 
-def _existing(token: str) -> Case | None:
-    return Case.objects.filter(
-        idempotency_key__in=crypto.lookup_hashes(token, purpose="grievance.idempotency")
-    ).first()
-
-
 def _create_case(
     *,
     data: ComplaintInput,
-    token: str,
+    key: str,
     code: str,
     pin: str,
     fingerprint: str,
@@ -653,7 +731,7 @@ def _create_case(
     case = Case(
         code=code,
         pin_hash=crypto.lookup_hash(f"{code}:{pin}", purpose="grievance.pin"),
-        idempotency_key=crypto.lookup_hash(token, purpose="grievance.idempotency"),
+        idempotency_key=key,
         input_hash=fingerprint,
         channel=channel,
         language=data.language[:16],
@@ -711,6 +789,7 @@ def _create_case(
         Escalation.objects.create(
             case=case, reason=EscalationReason.DANGER, level=1, stage=case.status, created_at=now
         )
+        notifications.escalation_notify(case, reason=EscalationReason.DANGER, level=1)
     audit_record(
         actor=actor_user,
         action="grievance.case.create",
@@ -797,6 +876,94 @@ def _attach(case: Case, stored: list[tuple[storage.Stored, str]], *, user: User 
         else:
             transaction.on_commit(functools.partial(storage.delete, s.storage_name))  # the same file again
     return added
+
+
+@dataclass
+class EvidenceReceipt:
+    attachments: list[Attachment]
+    created: bool
+
+
+def worker_evidence_upload(
+    *, case: Case, uploads: Sequence[Upload], token: str, clock: Clock = SYSTEM_CLOCK
+) -> EvidenceReceipt:
+    """The worker (or a partner app for them, with code and PIN) adds evidence files to their case: the same
+    checks as the follow page (type sniffed from the bytes, size, files per case), encrypted on disk, the
+    addition audited without the worker's IP. Stored once per ``token``: a retry returns the same attachments
+    (``created`` False); the same token with other files or another case raises IdempotencyConflict."""
+    if not TOKEN_RE.match(token or ""):
+        raise _fail("Idempotency-Key", _("is missing or malformed: reload the form and send again"))
+    fingerprint = hashlib.sha256(
+        "\n".join(
+            [str(case.pk)] + [f"{hashlib.sha256(u.data).hexdigest()}:{u.name[:200]}" for u in uploads]
+        ).encode()
+    ).hexdigest()
+    purpose = "grievance.evidence_upload"
+
+    def receipt(upload: EvidenceUpload, created: bool) -> EvidenceReceipt:
+        by_id = {str(a.pk): a for a in Attachment.objects.filter(case=case, pk__in=upload.attachments)}
+        return EvidenceReceipt([by_id[i] for i in upload.attachments if i in by_id], created)
+
+    try:
+        prior = idempotency.prior(
+            EvidenceUpload.objects.all(), token=token, purpose=purpose, fingerprint=fingerprint
+        )
+    except idempotency.IdempotencyMismatch:
+        raise IdempotencyConflict(token) from None
+    if prior is not None:
+        return receipt(prior, False)
+    if not uploads:
+        raise _fail("file", _("attach a file"))
+    errors: list[FieldError] = []
+    limit = int(conf.get("FAIRRECRUIT_GRIEVANCE_EVIDENCE_MAX_FILES"))
+    if case.attachments.count() + len(uploads) > limit:
+        errors.append(FieldError("file", _("at most %(n)d files") % {"n": limit}))
+    for i, u in enumerate(uploads):
+        try:
+            storage.check(u.data)
+        except storage.EvidenceError as exc:
+            errors.append(FieldError(f"file[{i}]", f"{u.name}: {exc}" if u.name else str(exc)))
+    if errors:
+        raise GrievanceInputError(errors)
+    stored = [(storage.save(u.data), u.name) for u in uploads]
+    now = _now(clock)
+
+    def create(key: str) -> EvidenceUpload:
+        with transaction.atomic(), anonymous_origin():
+            added = _attach(case, stored, user=None)
+            shas = [s.sha256 for s, _n in stored]
+            by_sha = {a.sha256: a for a in Attachment.objects.filter(case=case, sha256__in=shas)}
+            upload = EvidenceUpload.objects.create(
+                case=case,
+                idempotency_key=key,
+                input_hash=fingerprint,
+                attachments=[str(by_sha[sha].pk) for sha in shas],
+                created_at=now,
+            )
+            audit_record(
+                actor=None,
+                action="grievance.case.worker_information",
+                target=case,
+                new={"note": None, "attachments": added, "via": "api"},
+            )
+        return upload
+
+    def cleanup() -> None:
+        for s, _n in stored:
+            storage.delete(s.storage_name)
+
+    try:
+        once = idempotency.create_once(
+            EvidenceUpload.objects.all(),
+            token=token,
+            purpose=purpose,
+            fingerprint=fingerprint,
+            create=create,
+            cleanup=cleanup,
+        )
+    except idempotency.IdempotencyMismatch:
+        raise IdempotencyConflict(token) from None
+    return receipt(once.obj, once.created)
 
 
 @transaction.atomic
@@ -1451,6 +1618,9 @@ def grievances_tick(*, clock: Clock = SYSTEM_CLOCK, dry_run: bool = False) -> Ti
                 due_at=missed,
                 created_at=now,
             )
+            notified = notifications.escalation_notify(
+                case, reason=EscalationReason.STAGE_OVERDUE, level=case.escalation_level, missed=missed
+            )
             audit_record(
                 actor=None,
                 action="grievance.case.escalate",
@@ -1460,6 +1630,7 @@ def grievances_tick(*, clock: Clock = SYSTEM_CLOCK, dry_run: bool = False) -> Ti
                     "stage": case.status,
                     "level": case.escalation_level,
                     "missed": missed.isoformat(),
+                    "notified": len(notified),
                 },
             )
     plans = RemediationPlan.objects.filter(status=PlanStatus.OPEN, due_date__lt=now.date())
@@ -1476,13 +1647,17 @@ def grievances_tick(*, clock: Clock = SYSTEM_CLOCK, dry_run: bool = False) -> Ti
             plan.save(update_fields=["status"])
             case.escalation_level += 1
             case.save(update_fields=["escalation_level"])
+            due = dt.datetime.combine(plan.due_date, dt.time(), dt.UTC)
             Escalation.objects.create(
                 case=case,
                 reason=EscalationReason.REMEDY_OVERDUE,
                 level=case.escalation_level,
                 stage=case.status,
-                due_at=dt.datetime.combine(plan.due_date, dt.time(), dt.UTC),
+                due_at=due,
                 created_at=now,
+            )
+            notified = notifications.escalation_notify(
+                case, reason=EscalationReason.REMEDY_OVERDUE, level=case.escalation_level, missed=due
             )
             audit_record(
                 actor=None,
@@ -1494,6 +1669,7 @@ def grievances_tick(*, clock: Clock = SYSTEM_CLOCK, dry_run: bool = False) -> Ti
                     "level": case.escalation_level,
                     "paid": str(plan_paid(plan)),
                     "amount": str(plan.amount),
+                    "notified": len(notified),
                 },
             )
     return out
@@ -1746,5 +1922,6 @@ __all__ = [
     "routing_rule_save",
     "worker_case_read",
     "worker_consent_give",
+    "worker_evidence_upload",
     "worker_information_add",
 ]

@@ -3,10 +3,13 @@ account and no JavaScript; handler pages need a login. The SMS/chat webhook is a
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 from django.contrib.auth.decorators import login_required
@@ -688,7 +691,46 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
 # --- SMS and chat webhook ------------------------------------------------------------------------------------------
 
 
+def twilio_signature(auth_token: str, url: str, params: dict[str, list[str]]) -> str:
+    """Twilio's request signature: the full URL Twilio requested (with its query string), then each POST
+    parameter sorted by name (a repeated name's values sorted), name and value appended with no separator; HMAC-SHA1 with the account's auth
+    token; base64 (https://www.twilio.com/docs/usage/security#validating-requests)."""
+    data = url + "".join(k + v for k in sorted(params) for v in sorted(set(params[k])))
+    digest = hmac.new(auth_token.encode(), data.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def _url_variants(url: str) -> list[str]:
+    """The URL as built and with/without the default port (Twilio signs what it was configured with)."""
+    parts = urlsplit(url)
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    host = parts.hostname or ""
+    out = [url]
+    if parts.port is None and default:
+        out.append(urlunsplit(parts._replace(netloc=f"{host}:{default}")))
+    elif parts.port == default:
+        out.append(urlunsplit(parts._replace(netloc=host)))
+    return out
+
+
+def twilio_request_valid(request: HttpRequest, auth_token: str) -> bool:
+    given = request.headers.get("X-Twilio-Signature", "")
+    if not given:
+        return False
+    params = {k: request.POST.getlist(k) for k in request.POST}
+    return any(
+        hmac.compare_digest(given.encode(), twilio_signature(auth_token, u, params).encode())
+        for u in _url_variants(request.build_absolute_uri())
+    )
+
+
 def _webhook_allowed(request: HttpRequest) -> bool:
+    """Form-encoded (Twilio) requests need a valid X-Twilio-Signature when FAIRRECRUIT_TWILIO_AUTH_TOKEN is
+    set; otherwise (and for RapidPro's JSON) the shared FAIRRECRUIT_GRIEVANCE_WEBHOOK_TOKEN, when set."""
+    twilio_token = str(conf.get("FAIRRECRUIT_TWILIO_AUTH_TOKEN") or "")
+    is_json = request.META.get("CONTENT_TYPE", "").startswith("application/json")
+    if twilio_token and not is_json:
+        return twilio_request_valid(request, twilio_token)
     expected = str(conf.get("FAIRRECRUIT_GRIEVANCE_WEBHOOK_TOKEN") or "")
     if not expected:
         return True

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from fairrecruit.core.models import User
@@ -60,10 +60,11 @@ def actor_create(
     source_row: int | None = None,
     source_note: str = "",
 ) -> Actor:
+    """Create an actor. Without ``identifier`` it gets the next free ``FR-R-<n>``; two concurrent creations may
+    pick the same number, so the insert runs in a savepoint and the loser takes the next one."""
     if kind not in ActorKind.values:
         raise ValueError(f"kind: unknown actor kind {kind!r}")
-    a = Actor.objects.create(
-        identifier=identifier or next_reported_identifier(),
+    fields: dict[str, Any] = dict(
         kind=kind,
         name=name.strip(),
         name_std=standardise_name(name),
@@ -77,6 +78,17 @@ def actor_create(
         source_row=source_row,
         source_note=source_note,
     )
+    if identifier:
+        a = Actor.objects.create(identifier=identifier, **fields)
+    else:
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    a = Actor.objects.create(identifier=next_reported_identifier(), **fields)
+                break
+            except IntegrityError:
+                if attempt == 4:
+                    raise
     for al in aliases or []:
         if al and al != a.name:
             Alias.objects.get_or_create(

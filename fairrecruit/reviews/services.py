@@ -18,11 +18,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fairrecruit.core import crypto
+from fairrecruit.core import crypto, idempotency
 from fairrecruit.core.context import Origin, current_origin
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import can
@@ -382,10 +382,13 @@ def review_submit(
         )
     code = edit_code_for(token)
     fingerprint = data.fingerprint()
-    existing = _existing(token)
+    reviews = Review.objects.select_related("actor")
+    purpose = "review.idempotency"
+    try:
+        existing = idempotency.prior(reviews, token=token, purpose=purpose, fingerprint=fingerprint)
+    except idempotency.IdempotencyMismatch as exc:
+        raise IdempotencyConflict(exc.existing, code) from None
     if existing is not None:
-        if existing.input_hash != fingerprint:
-            raise IdempotencyConflict(existing, code)
         return Submitted(existing, code, False, existing.check_flags)
     actor: Actor | None = None
     if data.actor_identifier:
@@ -397,18 +400,18 @@ def review_submit(
     errors = review_input_errors(data)
     if errors:
         raise ReviewInputError(errors)
-    try:
+
+    def create(key: str) -> Review:
         with transaction.atomic(), anonymous_origin():
-            if actor is None:
-                actor = _reported_actor(data)
+            who = actor if actor is not None else _reported_actor(data)
             review = Review(
-                actor=actor,
-                idempotency_key=crypto.lookup_hash(token, purpose="review.idempotency"),
+                actor=who,
+                idempotency_key=key,
                 input_hash=fingerprint,
                 edit_code_hash=crypto.lookup_hash(normalise_code(code), purpose="review.edit-code"),
                 contact=crypto.seal(_contact_json(data.contact_name, data.contact_how)),
             )
-            _apply(review, data, burst_count=_burst_count(actor, source))
+            _apply(review, data, burst_count=_burst_count(who, source))
             review.save()
             audit_record(
                 actor=actor_user,
@@ -416,27 +419,21 @@ def review_submit(
                 target=review,
                 organisation=organisation,
                 new={
-                    "actor": actor.identifier,
+                    "actor": who.identifier,
                     "status": review.status,
                     "checks": [f["code"] for f in review.check_flags],
                 },
             )
-    except IntegrityError:
-        existing = _existing(token)  # a concurrent retry stored it first
-        if existing is None:
-            raise
-        if existing.input_hash != fingerprint:
-            raise IdempotencyConflict(existing, code) from None
-        return Submitted(existing, code, False, existing.check_flags)
-    return Submitted(review, code, True, review.check_flags)
+        return review
 
-
-def _existing(token: str) -> Review | None:
-    return (
-        Review.objects.select_related("actor")
-        .filter(idempotency_key__in=crypto.lookup_hashes(token, purpose="review.idempotency"))
-        .first()
-    )
+    try:
+        # a concurrent retry may have stored it first: then it is returned, not stored twice
+        stored = idempotency.create_once(
+            reviews, token=token, purpose=purpose, fingerprint=fingerprint, create=create
+        )
+    except idempotency.IdempotencyMismatch as exc:
+        raise IdempotencyConflict(exc.existing, code) from None
+    return Submitted(stored.obj, code, stored.created, stored.obj.check_flags)
 
 
 def review_by_code(code: str) -> Review | None:

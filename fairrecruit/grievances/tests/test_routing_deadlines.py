@@ -71,7 +71,10 @@ def test_brand_and_certification_rules_resolve_or_wait(world: World) -> None:
     case = submit().case
     ev = AuditEvent.objects.get(action="grievance.case.create")
     assert ev.new is not None
-    assert {u["why"] for u in ev.new["unresolved"]} == {"no brand known", "no certification data yet"}
+    assert {u["why"] for u in ev.new["unresolved"]} == {
+        "no brand known",
+        "NP-DOFE-1234 holds no current certificate",
+    }
     case_parties_update(
         actor=world.staff, case=case, respondent_organisation=None, brand=world.brand, retaliation_risk=False
     )

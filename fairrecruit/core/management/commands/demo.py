@@ -39,6 +39,7 @@ class Command(BaseCommand):
         call_command("registry_demo", verbosity=0)
         call_command("reviews_demo", verbosity=0)
         call_command("certification_demo", verbosity=0)
+        call_command("grievances_demo", verbosity=0)
         call_command("evidence_demo", verbosity=0)  # last: its release draws on reviews and complaints
         self.stdout.write(
             f"demo data ready: {n} new assessments; users brand, union, regulator, staff "

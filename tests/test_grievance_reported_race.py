@@ -1,0 +1,95 @@
+"""Two complaints naming the same new, unregistered agency at the same moment: one reported actor, two cases,
+no server error. Real threads on the live test database (SQLite, and PostgreSQL when
+FAIRRECRUIT_DATABASE_URL points at one). SQLite serialises writers, so the race itself only happens on
+PostgreSQL: there, without the unique key both complaints made their own reported actor, and without the
+savepoint retry in ``registry.services.actor_create`` the second insert of the same ``FR-R-<n>`` was an
+IntegrityError (the 500)."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from fairrecruit.grievances.models import Case, ReportedActorKey
+from fairrecruit.grievances.services import ComplaintInput, complaint_submit
+from fairrecruit.registry.models import Actor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _complaint(name: str, phone: str = "+977 9800 111222") -> ComplaintInput:
+    return ComplaintInput(
+        categories=["fees"],
+        description="The agent took my money.",
+        respondent_name=name,
+        respondent_phone=phone,
+        origin="NP",
+        destination="QA",
+    )
+
+
+def _race(target: Any, n: int) -> list[Any]:
+    """Run ``target(i)`` in ``n`` threads released together; return results or exceptions."""
+    barrier = threading.Barrier(n)
+    out: list[Any] = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            out[i] = target(i)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            out[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return out
+
+
+def _submit_retrying(data: ComplaintInput) -> Any:
+    """A client: on SQLite a writer may find the database busy (``database is locked``) and retry the same
+    token, as the API clients do; anything else is a failure."""
+    from django.db import OperationalError
+
+    token = secrets.token_urlsafe(24)
+    for _attempt in range(20):
+        try:
+            return complaint_submit(data=data, token=token, channel="api")
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc):
+                raise
+            connection.close()
+    raise AssertionError("database stayed locked")
+
+
+def test_same_new_agency_named_twice_at_once() -> None:
+    for round_ in range(3):
+        name = f"Sagarmatha Overseas {round_}"
+        results = _race(lambda i, name=name: _submit_retrying(_complaint(name)), 2)
+        errors = [r for r in results if isinstance(r, BaseException)]
+        assert errors == []
+        cases = Case.objects.filter(pk__in=[r.case.pk for r in results])
+        assert cases.count() == 2
+        actors = Actor.objects.filter(name=name)
+        assert actors.count() == 1, list(actors.values_list("identifier", flat=True))
+        assert set(cases.values_list("respondent_id", flat=True)) == {actors.get().pk}
+        assert ReportedActorKey.objects.filter(actor=actors.get()).count() == 1
+
+
+def test_different_new_agencies_at_once_get_different_identifiers() -> None:
+    """Two reported actors created at the same moment would pick the same FR-R-<n>: the loser takes the next
+    number instead of failing."""
+    results = _race(
+        lambda i: _submit_retrying(_complaint(f"Another Agent {i}", phone=f"+977 98000000{i}")), 2
+    )
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    idents = [r.case.respondent.identifier for r in results]
+    assert len(set(idents)) == 2 and all(i.startswith("FR-R-") for i in idents)
