@@ -115,3 +115,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FAIRRECRUIT_LOG_LEVEL", "WARNING")},
 }
+
+# E-mail (escalation notices to case handlers). Default: printed to the console, so the demo needs no mail server.
+# Production: FAIRRECRUIT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST etc.
+EMAIL_BACKEND = os.environ.get("FAIRRECRUIT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("FAIRRECRUIT_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("FAIRRECRUIT_EMAIL_FROM", "FairRecruit <noreply@localhost>")
