@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1263,23 +1263,32 @@ def invoice_issue(
     if existing.exists():
         raise CertificationError(_("This is already invoiced (void the earlier invoice first)."), "kind")
     today = timezone.localdate()
-    inv = Invoice.objects.create(
-        number=_invoice_number(today),
-        kind=kind,
-        body=app.body,
-        organisation=app.organisation,
-        application=app,
-        audit=audit,
-        certificate=certificate,
-        description=f"{app.scheme.name}: {label}",
-        quantity=quantity,
-        unit_amount=unit,
-        amount=(unit * quantity).quantize(Decimal("0.01")),
-        currency=currency,
-        issued_on=today,
-        due_on=today + dt.timedelta(days=due_days),
-        issued_by=user,
-    )
+    values: dict[str, Any] = {
+        "kind": kind,
+        "body": app.body,
+        "organisation": app.organisation,
+        "application": app,
+        "audit": audit,
+        "certificate": certificate,
+        "description": f"{app.scheme.name}: {label}",
+        "quantity": quantity,
+        "unit_amount": unit,
+        "amount": (unit * quantity).quantize(Decimal("0.01")),
+        "currency": currency,
+        "issued_on": today,
+        "due_on": today + dt.timedelta(days=due_days),
+        "issued_by": user,
+    }
+    # The next number is read from the highest one; two bodies issuing at the same moment may read the same:
+    # the loser of the unique number retries (in a savepoint) with the number after the winner's.
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                inv = Invoice.objects.create(number=_invoice_number(today), **values)
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
     audit_record(
         actor=user,
         action="certification.invoice.issue",
