@@ -32,10 +32,13 @@ Confidence intervals
       ``hash(seed, row, replicate)``; the same seed and data give the same interval).
 
 How it scales
-    Quantiles are exact without sorting every row: one pass builds, for each group, a histogram of the ratios
-    over buckets ``floor(64·ln r)`` (about 1.6 % wide; one bucket for ratio 0) carrying the weight, count,
-    smallest and largest ratio and the moments; the bucket that holds each quantile is found on that small
-    table, and a second, filtered pass reads only the rows inside those buckets to pick the exact value.
+    Quantiles are exact without sorting every row. One pass over the rows builds, for each cell (combination of
+    the dimensions asked), a histogram of the ratios over linear buckets (1/128 of a month wide up to 8 months,
+    coarser above; bucket 0 holds ratio 0 alone) carrying the weight, the count and the moment sums; the cells
+    are labelled, and rolled up into every group and zero-cost variant, on that small table. The bucket that
+    holds each quantile is found by cumulating the weights over the buckets, and a second pass keeps only the
+    rows of those buckets, summing their weights per distinct ratio, to pick the exact value by the rule above
+    (when the running weight reaches p·W exactly at a bucket's end, the next bucket is read too).
 
 Input: any DuckDB relation with the columns of the normalised survey table (see :mod:`survey`): ``row``,
 ``ratio``, ``weight``, ``cost_usd``, ``earnings_usd`` and the dimension columns. Plain Python: no Django.
@@ -111,10 +114,18 @@ RESULT_COLUMNS = (
     "boot_q80_high",
 )
 
-_ZB = -(2**31)  # the bucket of ratio 0
-_RES = 1024  # buckets per unit of ln(ratio): each about 0.1 % wide
+_ZB = 0  # the bucket of ratio 0 alone (ratios are never negative)
 _SEP = "\x1f"
-_BUCKET = f"CASE WHEN r = 0 THEN {_ZB} ELSE CAST(floor(ln(r) * {_RES}) AS INTEGER) END"
+# Histogram buckets of the ratio r (months of earnings), as a DOUBLE so that no ratio overflows it:
+# 1/128 month wide up to 8 months (bucket k holds (k - 1)/128 < r <= k/128), then 1/4 month up to 64, then 32
+# months. Multiplying by a power of two is exact and ceil is monotone, and the three ranges of bucket numbers
+# follow each other, so the bucket order is the order of the ratios. Linear pieces cost less per row than ln, and
+# the number of buckets is what the first pass pays for most (its hash table): a few hundred to a thousand per
+# cell, the coarse tail keeping it there when some ratios are very large.
+_BUCKET = (
+    "CASE WHEN r <= 8 THEN ceil(r * 128) WHEN r <= 64 THEN 1024 + ceil(r * 4) ELSE 1280 + ceil(r / 32) END"
+)
+_EDGES = (8.0, 64.0)  # where the bucket width changes (for the tests)
 
 
 class SdgError(ValueError):
@@ -269,15 +280,18 @@ class _Stats:
         )
         self.extra = list(extra)
         self.tag = f"_sdg{next(self._counter)}"
-        cols = [f"coalesce(CAST({DIMENSIONS[d]} AS VARCHAR), '{UNKNOWN}') AS d_{d}" for d in self.dims]
-        cols += list(self.extra)
-        cols += [
+        values = [
             "CAST(ratio AS DOUBLE) AS r",
             "CAST(weight AS DOUBLE) AS w",
             "cost_usd AS c",
             "earnings_usd AS e",
         ]
-        self.rows_sql = rows_sql or f"SELECT {', '.join(cols)} FROM {source}"
+        labelled = [f"{_label(f'({DIMENSIONS[d]})')} AS d_{d}" for d in self.dims]
+        raw = [f"{DIMENSIONS[d]} AS d_{d}" for d in self.dims]
+        # The rows with their group labels (second pass, bootstrap), and for the first pass the same rows with the
+        # raw dimension values: the labels ('(unknown)' for a missing value) are put on the small histogram.
+        self.rows_sql = rows_sql or f"SELECT {', '.join(labelled + list(self.extra) + values)} FROM {source}"
+        self.scan_sql = rows_sql or f"SELECT {', '.join(raw + list(self.extra) + values)} FROM {source}"
         self.keys = [f"d_{d}" for d in self.dims] + [e.split(" AS ")[-1].strip() for e in self.extra]
 
     def sql(self, q: str) -> duckdb.DuckDBPyConnection:
@@ -292,12 +306,15 @@ class _Stats:
         t = self.tag
         keys = ", ".join(self.keys)
         sel_keys = (keys + ", ") if keys else ""
-        # Pass 1: the finest histogram.
+        # Pass 1: the finest histogram (one row per cell and bucket), labelled afterwards; a cell of missing
+        # values and a cell labelled '(unknown)' may then share a label, the roll-ups below add them up.
+        labels = "".join(f"{_label(k) if k.startswith('d_') else k} AS {k}, " for k in self.keys)
         self.sql(f"""CREATE OR REPLACE TEMP TABLE {t}_h AS
-            SELECT {sel_keys}{_BUCKET} AS b, sum(w) AS w, count(*) AS n,
-                   sum(w * r) AS swr, sum(w * w) AS sww, sum(w * w * r) AS swwr, sum(w * w * r * r) AS swwrr,
-                   sum(w * c) AS swc, sum(w * e) AS swe
-            FROM ({self.rows_sql}) GROUP BY ALL""")
+            SELECT {labels}b, w, n, swr, sww, swwr, swwrr, swc, swe FROM (
+                SELECT {sel_keys}{_BUCKET} AS b, sum(w) AS w, count(*) AS n,
+                       sum(w * r) AS swr, sum(w * w) AS sww, sum(w * w * r) AS swwr, sum(w * w * r * r) AS swwrr,
+                       sum(w * c) AS swc, sum(w * e) AS swe
+                FROM ({self.scan_sql}) GROUP BY ALL)""")
         # Histograms per set and variant (rolled up from the small finest table).
         extra_keys = [k for k in self.keys if not k.startswith("d_")]
         ek = "".join(f"{k}, " for k in extra_keys)
@@ -375,13 +392,16 @@ class _Stats:
             b
             for (b,) in self.sql(f"""SELECT DISTINCT b FROM {t}_t WHERE b <> {_ZB} OR cum = p * tot UNION
             SELECT DISTINCT next_b FROM {t}_t WHERE cum = p * tot AND next_b IS NOT NULL""").fetchall()
+            if b is not None
         ]
         if not need:
             return values
         keys = ", ".join(self.keys)
-        self.sql(f"""CREATE OR REPLACE TEMP TABLE {t}_x AS SELECT * FROM (
-            SELECT {keys + ", " if keys else ""}{_BUCKET} AS b, r, w FROM ({self.rows_sql}))
-            WHERE b IN ({", ".join(str(int(b)) for b in sorted(need))})""")
+        # The rows of those buckets only, as (cell, bucket, distinct ratio, summed weight).
+        self.sql(f"""CREATE OR REPLACE TEMP TABLE {t}_x AS
+            SELECT {keys + ", " if keys else ""}b, r, sum(w) AS w FROM (
+                SELECT *, {_BUCKET} AS b FROM ({self.rows_sql}) WHERE {_BUCKET} IN ({", ".join(map(_double, need))}))
+            GROUP BY ALL""")
         ek = "".join(f"{k}, " for k in extra_keys)
         xparts = [
             f"SELECT {set_id} AS set_id, {self.grp(s)} AS grp, {ek}b, r, w FROM {t}_x"
@@ -408,6 +428,10 @@ class _Stats:
         for rec in rows:
             values[tuple(rec[:-1])] = rec[-1]
         return values
+
+
+def _label(expr: str) -> str:
+    return f"coalesce(CAST({expr} AS VARCHAR), '{UNKNOWN}')"
 
 
 def _double(x: float) -> str:
