@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fairrecruit.certification import monitoring, signing
 from fairrecruit.certification.models import (
@@ -315,3 +316,22 @@ def scheme_dashboard(user: User | None, scheme: Scheme) -> dict[str, Any]:
         "closed_alerts": list(alerts_for(user, scheme).filter(status=AlertStatus.CLOSED)[:20]),
         "counts": {s: certs.filter(status=s).count() for s in CertificateStatus.values},
     }
+
+
+FEE_LABELS = {
+    "application": gettext_lazy("Application fee"),
+    "audit_day": gettext_lazy("Audit fee per day"),
+    "certificate": gettext_lazy("Certificate fee"),
+    "annual": gettext_lazy("Certificate fee"),
+}
+
+
+def fee_lines(scheme: Scheme) -> list[tuple[str, str]]:
+    """The scheme's fee schedule for people: (label, "500 USD"), in the schedule's order; unknown keys as is."""
+    fees = scheme.fees or {}
+    currency = str(fees.get("currency") or "").upper()
+    return [
+        (str(FEE_LABELS.get(k, k.replace("_", " "))), f"{v} {currency}".strip())
+        for k, v in fees.items()
+        if k != "currency" and v not in (None, "")
+    ]

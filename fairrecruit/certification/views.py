@@ -190,7 +190,8 @@ def _scheme(code: str) -> Scheme:
 
 def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Public: what the scheme asks of a recruiter (criteria, evidence expected, fees, validity)."""
-    return render(request, "certification/scheme.html", {"scheme": _scheme(code)})
+    scheme = _scheme(code)
+    return render(request, "certification/scheme.html", {"scheme": scheme, "fees": selectors.fee_lines(scheme)})
 
 
 @login_required

@@ -165,3 +165,12 @@ def test_profile_snippet_and_api(world: World, client: Client) -> None:
         "/api/v1/certification/verify/{number}",
         "/api/v1/certification/signing-key",
     } <= set(paths)
+
+
+def test_public_scheme_page_names_the_fees_in_the_readers_language(world: World, client: Client) -> None:
+    html = client.get(f"/certification/schemes/{world.scheme.code}/").content.decode()
+    assert "Application fee: 500 USD" in html and "Audit fee per day: 800 USD" in html
+    assert "audit_day" not in html
+    client.cookies["django_language"] = "es"
+    html = client.get(f"/certification/schemes/{world.scheme.code}/").content.decode()
+    assert "Tasa de solicitud: 500 USD" in html
