@@ -209,6 +209,16 @@ def _name_parts(name: str) -> tuple[tuple[str, ...], str, bool]:
     return tuple(tokens), " ".join(w for w in full if len(w) > 1), org
 
 
+@lru_cache(maxsize=500_000)
+def name_generic(name: str) -> tuple[str, ...]:
+    """The generic words of a name (not its legal form), singular: 'Sky Overseas Pvt. Ltd.' -> ('overseas',),
+    'Akshar Smart Travels & Manpower' -> ('manpower', 'travel'). 'Sky Overseas' and 'Sky Manpower' have the same
+    core name ('sky') but no generic word in common: siblings more often than the same agency."""
+    core = set(_name_parts(name)[0])
+    words = {w for w in _name_parts(name)[1].split() if w not in core and w not in LEGAL_WORDS}
+    return tuple(sorted({w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words}))
+
+
 def name_tokens(name: str) -> list[str]:
     """Latin, lower case, without punctuation, legal forms or generic words (kept if nothing else is left)."""
     return list(_name_parts(name)[0])
@@ -317,6 +327,7 @@ def standardise_record(rec: dict[str, Any]) -> dict[str, Any]:
         "name_full": full or None,
         "name_org": org,
         "name_std": name_std or None,
+        "name_generic": list(name_generic(rec.get("name") or "")) or None,
         "name_joined": name_std.replace(" ", "") or None,
         "name_sorted": " ".join(sorted(tokens)) or None,
         "name_skel": " ".join(skeleton(t) for t in tokens) or None,
@@ -361,6 +372,7 @@ def _schema() -> Any:
             ("name_full", s),
             ("name_org", pa.bool_()),
             ("name_std", s),
+            ("name_generic", ls),
             ("name_joined", s),
             ("name_sorted", s),
             ("name_skel", s),
@@ -396,11 +408,21 @@ def settings_creator() -> Any:
                 "name_full_l = name_full_r and name_org_l and name_org_r", "same name (of an organisation)"
             ),
             cll.ExactMatchLevel("name_full", term_frequency_adjustments=True),
+            # The same core name: the generic words decide how much that says. 'Sky Overseas' and 'Sky
+            # Manpower' (no generic word in common) are siblings as often as they are one agency, and a core
+            # name many records share ('new cirebon') is weaker evidence than a rare one (term frequency).
             cll.CustomLevel(
-                "name_std_l = name_std_r and (name_org_l or name_org_r)",
-                "same name without legal and generic words (organisation)",
-            ),
-            cll.ExactMatchLevel("name_std"),
+                "name_std_l = name_std_r and (name_generic_l is null or name_generic_r is null)",
+                "same name without legal and generic words (one gives no generic word)",
+            ).configure(tf_adjustment_column="name_std", tf_adjustment_weight=1.0),
+            cll.CustomLevel(
+                "name_std_l = name_std_r and list_has_any(name_generic_l, name_generic_r)",
+                "same name without legal and generic words (a generic word in common)",
+            ).configure(tf_adjustment_column="name_std", tf_adjustment_weight=1.0),
+            cll.CustomLevel(
+                "name_std_l = name_std_r",
+                "same name without legal and generic words, other generic words (a sibling?)",
+            ).configure(tf_adjustment_column="name_std", tf_adjustment_weight=1.0),
             cll.CustomLevel("name_joined_l = name_joined_r", "same letters (spaces differ)"),
             cll.CustomLevel("name_sorted_l = name_sorted_r", "same words, other order"),
             cll.CustomLevel("list_has_any(names_all_l, names_all_r)", "a name matches an alias"),
@@ -465,11 +487,22 @@ def settings_creator() -> Any:
             cll.ElseLevel(),
         ],
     )
+    # Records of one actor are in one country (blocking mostly asks for it): agreeing says little, disagreeing
+    # (a shared licence or phone across borders) a lot.
+    country = cl.CustomComparison(
+        output_column_name="country",
+        comparison_description="country",
+        comparison_levels=[
+            cll.NullLevel("country"),
+            cll.ExactMatchLevel("country"),
+            cll.ElseLevel(),
+        ],
+    )
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         probability_two_random_records_match=1e-4,
-        comparisons=[name, licence, phone, city, address],
+        comparisons=[name, licence, phone, city, address, country],
         blocking_rules_to_generate_predictions=BLOCKING_RULES(block_on),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,
@@ -704,6 +737,7 @@ _NOUNS = {
     "phones": "phone number",
     "city_std": "city",
     "address_std": "address",
+    "country": "country",
 }
 _JW = re.compile(r"Jaro-Winkler distance of (\w+) >= ([\d.]+)")
 

@@ -19,8 +19,12 @@ alias is found by a Latin query and the other way round. Search runs in two step
 2. **Re-ranking** with rapidfuzz: the ``RERANK_LIMIT`` candidates closest by plain character similarity are
    scored on every name and alias: the best of the whole-name similarity (character and sorted-word ratios), the
    same on the core words, and the core-word set ratio (for a query that gives only part of a name); for queries
-   in other scripts also the consonant skeletons (transliteration often drops vowels). Scores are 0-100;
-   ``MIN_SCORE`` is the cut-off.
+   in other scripts also the consonant skeletons (transliteration often drops vowels). The set ratio is 100 for
+   any name whose core words are all in the query, so a name pays for the query's core words it lacks
+   (``UNCOVERED_PENALTY`` times their share, by length): for "frist shakti", "First Shakti Travels" ranks above
+   "Frist Manpower" - the distinctive word decides. Core-word scores ignore generic words, so a name that lacks
+   the query's generic words loses ``GENERIC_MISSING_PENALTY`` ("sky overseas": "Sky Overseas" before "Sky
+   Manpower"). Scores are 0-100; ``MIN_SCORE`` is the cut-off.
 
 Exact look-ups go first: identifier (``NP-DOFE-1234``), licence number (standardised: ``Lic. No. 123/2019`` finds
 ``123-2019``) and phone (standardised; two numbers match when the shorter, of at least 7 digits, ends the
@@ -51,6 +55,8 @@ from fairrecruit.registry.names import GENERIC_WORDS, search_key, standardise_li
 log = logging.getLogger(__name__)
 
 MIN_SCORE = 72.0  # below this a name is not shown as a match
+UNCOVERED_PENALTY = 30.0  # set ratio: points off for the share of the query's core words a name lacks
+GENERIC_MISSING_PENALTY = 2.0  # core-word scores: points off when a name lacks the query's generic words
 CANDIDATE_BUDGET = 30_000  # SQLite: trigram postings read per query (see _choose_trigrams)
 CANDIDATE_LIMIT = 1500  # candidates taken from the index per query
 RERANK_LIMIT = 300  # of which this many, the closest by plain similarity, are re-ranked in full
@@ -158,6 +164,31 @@ def core_words(key: str) -> list[str]:
     words = key.split()
     core = [w for w in words if not _is_generic(w)]
     return core or words
+
+
+def uncovered_share(query_words: Sequence[str], core: str) -> float:
+    """The share of the query's core words (by length: long words are rarer) that no word of ``core`` matches,
+    allowing a typo or two (character similarity >= 75): 'frist shakti' against 'frist' -> 6/11."""
+    words = core.split()
+    total = sum(len(w) for w in query_words)
+    if not total or not words:
+        return 1.0 if total else 0.0
+    missing = sum(
+        len(w)
+        for w in query_words
+        if process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=75) is None
+    )
+    return missing / total
+
+
+def generic_missing_share(query_generic: Sequence[str], part: str) -> float:
+    """The share of the query's generic words ('overseas') that a name lacks ('sky manpower' -> 1.0); plural or
+    a typo at the end count as present ('travel' in 'travels')."""
+    if not query_generic:
+        return 0.0
+    words = part.split()
+    missing = sum(1 for g in query_generic if not any(w[:5] == g[:5] for w in words))
+    return missing / len(query_generic)
 
 
 def _core_of(part: str) -> str:
@@ -413,21 +444,33 @@ def score_texts(q: Query, texts: Sequence[str], min_score: float = MIN_SCORE) ->
         return best
     cores = [_core_of(p) for p in parts]
     qcore = q.core or q.key
+    qgeneric = [w for w in q.key.split() if w not in q.words]
     scores = [0.0] * len(parts)
 
-    def take(query: str, choices: list[str], scorer, minus: float) -> None:  # type: ignore[no-untyped-def]
+    def take(query: str, choices: list[str], scorer, minus: float, extra=None) -> None:  # type: ignore[no-untyped-def]
         for _, s, j in process.extract(
             query, choices, scorer=scorer, limit=None, score_cutoff=min(100.0, min_score + minus)
         ):
-            s -= minus
+            s -= minus + (extra(j) if extra is not None else 0.0)
             if s > scores[j]:
                 scores[j] = s
 
+    def generic_missing(j: int) -> float:
+        """Scores on the core words ignore 'Overseas' or 'Manpower', so 'Sky Overseas' would tie with 'Sky
+        Manpower': the query's generic words that a name lacks cost a little (they are weaker evidence)."""
+        return GENERIC_MISSING_PENALTY * generic_missing_share(qgeneric, parts[j]) if qgeneric else 0.0
+
+    def uncovered(j: int) -> float:
+        """A name whose core words are all in the query ('Frist Manpower' for 'frist shakti') scores 100 on
+        the set ratio: it pays for the query's words it lacks, weighted by length, so that the distinctive
+        word ('shakti') decides and not the common one."""
+        return UNCOVERED_PENALTY * uncovered_share(q.words, cores[j]) + generic_missing(j)
+
     take(q.key, parts, fuzz.ratio, 0)
     take(q.key, parts, fuzz.token_sort_ratio, 0)
-    take(qcore, cores, fuzz.ratio, 3)
-    take(qcore, cores, fuzz.token_sort_ratio, 3)
-    take(qcore, cores, fuzz.token_set_ratio, 10)
+    take(qcore, cores, fuzz.ratio, 3, generic_missing)
+    take(qcore, cores, fuzz.token_sort_ratio, 3, generic_missing)
+    take(qcore, cores, fuzz.token_set_ratio, 10, uncovered)
     if q.other_script:  # compare consonant skeletons too: transliteration drops or changes vowels
         words = [skeleton(w) for w in q.words]
         qskel = " ".join([w for w in words if not _generic_skeleton(w)] or words)
