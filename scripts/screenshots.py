@@ -86,7 +86,7 @@ def expect(ok: bool, what: str) -> None:
         raise SystemExit(f"screenshot aborted: {what}")
 
 
-def shoot(base: str, out: Path, scale: float) -> list[Path]:
+def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
     shots: list[Path] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -152,6 +152,30 @@ def shoot(base: str, out: Path, scale: float) -> list[Path]:
                 expect(r is not None and r.ok, f"{url} did not load")
                 save(page, name)
 
+            for url, name in [
+                ("/grievances/statistics/", "grievance-statistics"),
+                (f"/reviews/actor/{reviewed}/", "reviews-actor"),
+            ]:
+                r = page.goto(url)
+                expect(r is not None and r.ok, f"{url} did not load")
+                save(page, name)
+
+            # Signed-in pages of the demo accounts (password demo-password).
+            for user, url, name, text in [
+                ("staff", "/reviews/moderate/", "moderation-queue", "Ram Bahadur"),
+                ("staff", "/grievances/cases/", "case-list", "NP"),
+                ("certbody", "/certification/", "certification-home", "ertif"),
+            ]:
+                page = phone()
+                page.goto("/accounts/login/")
+                page.fill("#id_username", user)
+                page.fill("#id_password", "demo-password")
+                with page.expect_navigation():
+                    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+                r = page.goto(url)
+                expect(r is not None and r.ok and text in page.content(), f"{url} as {user} did not load")
+                save(page, name, full_page=False)
+
             page = phone(language="ne")
             r = page.goto("/reviews/new/")
             expect(r is not None and r.ok, "/reviews/new/ in Nepali did not load")
@@ -188,7 +212,13 @@ def main() -> None:
             [bin_, "runserver", addr, "--noreload"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
         )
         wait_until_up(f"http://{addr}/", server)
-        shoot(f"http://{addr}", args.out, args.scale)
+        reviewed = subprocess.run(
+            [bin_, "shell", "-c", "from fairrecruit.reviews.models import Review; "
+             "print(Review.objects.filter(status='published').values_list('actor__identifier', flat=True)"
+             ".order_by('actor__identifier').first())"],
+            env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+        ).stdout.strip().splitlines()[-1]  # the last line: Django's shell may announce its auto-imports first
+        shoot(f"http://{addr}", args.out, args.scale, reviewed)
     finally:
         if server is not None:
             server.terminate()
