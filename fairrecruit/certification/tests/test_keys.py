@@ -107,3 +107,13 @@ def test_bad_verify_keys_are_refused(settings: Any) -> None:
     settings.FAIRRECRUIT_CERT_VERIFY_KEYS = "not-a-key"
     with pytest.raises(ImproperlyConfigured):
         signing.trusted_public_keys()
+
+
+def test_a_malformed_verify_key_is_reported_at_start(settings: Any) -> None:
+    from fairrecruit.certification.apps import signing_keys_check
+
+    assert signing_keys_check() == []
+    settings.FAIRRECRUIT_CERT_VERIFY_KEYS = "not-a-key"
+    errors = signing_keys_check()
+    assert len(errors) == 1 and errors[0].id == "certification.E001"
+    assert "FAIRRECRUIT_CERT_VERIFY_KEYS" in errors[0].msg
