@@ -10,9 +10,6 @@ class CertificationConfig(AppConfig):
     verbose_name = "Certification scheme and continuous monitoring"
 
     def ready(self) -> None:
-        from fairrecruit.certification.permissions import install
-
-        install()
         checks.register(signing_keys_check, checks.Tags.security)
 
 

@@ -49,6 +49,80 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "knowledge.publish": {Role.STAFF: Scope.ALL},
     "release.create": {Role.STAFF: Scope.ALL},
     "survey.import": {Role.STAFF: Scope.ALL, Role.RESEARCHER: Scope.ALL},
+    # Grievances.
+    # Organisation scope means: cases referred or transferred to one of the user's organisations (a referral that
+    # was sent, accepted or closed), never more. The selectors (``selectors.py``) enforce it in every query.
+    #
+    # * ``grievance.identity.read``: the worker's name and contact. Organisation scope needs, in addition, a referral
+    #   to the organisation that shares identity (with the worker's consent or a recorded override), and is refused
+    #   when the case carries the retaliation-risk flag and the organisation is the one complained about (or its
+    #   brand). Recruiters are not in the table: they never see a complainant's identity.
+    "grievance.case.view": {
+        Role.STAFF: Scope.ALL,
+        Role.REGULATOR: Scope.ORGANISATION,
+        Role.UNION_CSO: Scope.ORGANISATION,
+        Role.CERTIFICATION_BODY: Scope.ORGANISATION,
+        Role.EMPLOYER: Scope.ORGANISATION,
+        Role.RECRUITER: Scope.ORGANISATION,
+    },
+    "grievance.case.manage": {
+        Role.STAFF: Scope.ALL,
+        Role.REGULATOR: Scope.ORGANISATION,
+        Role.UNION_CSO: Scope.ORGANISATION,
+    },
+    "grievance.case.respond": {
+        Role.STAFF: Scope.ALL,
+        Role.REGULATOR: Scope.ORGANISATION,
+        Role.UNION_CSO: Scope.ORGANISATION,
+        Role.CERTIFICATION_BODY: Scope.ORGANISATION,
+        Role.EMPLOYER: Scope.ORGANISATION,
+        Role.RECRUITER: Scope.ORGANISATION,
+    },
+    "grievance.identity.read": {
+        Role.STAFF: Scope.ALL,
+        Role.REGULATOR: Scope.ORGANISATION,
+        Role.UNION_CSO: Scope.ORGANISATION,
+        Role.CERTIFICATION_BODY: Scope.ORGANISATION,
+        Role.EMPLOYER: Scope.ORGANISATION,
+    },
+    "grievance.evidence.read": {
+        Role.STAFF: Scope.ALL,
+        Role.REGULATOR: Scope.ORGANISATION,
+        Role.UNION_CSO: Scope.ORGANISATION,
+        Role.CERTIFICATION_BODY: Scope.ORGANISATION,
+    },
+    "grievance.remedy.manage": {
+        Role.STAFF: Scope.ALL,
+        Role.REGULATOR: Scope.ORGANISATION,
+        Role.UNION_CSO: Scope.ORGANISATION,
+        Role.EMPLOYER: Scope.ORGANISATION,
+    },
+    "grievance.access_log.view": {
+        Role.STAFF: Scope.ALL,
+        Role.REGULATOR: Scope.ORGANISATION,
+        Role.UNION_CSO: Scope.ORGANISATION,
+    },
+    "grievance.routing.manage": {Role.STAFF: Scope.ALL},
+    "grievance.programme.manage": {Role.STAFF: Scope.ALL, Role.EMPLOYER: Scope.ORGANISATION},
+    # Certification.
+    # Organisation scope means: for recruiters, files of their own organisation; for certification bodies, files
+    # handled by their body. Auditors have organisation scope on ``certification.audit.conduct`` but the selectors
+    # narrow it further to the audits they are assigned to (``selectors.audits_for``).
+    "certification.scheme.manage": {Role.STAFF: Scope.ALL},
+    "certification.body.manage": {Role.STAFF: Scope.ALL, Role.CERTIFICATION_BODY: Scope.ORGANISATION},
+    "certification.apply": {Role.RECRUITER: Scope.ORGANISATION},
+    "certification.file.view": {
+        Role.RECRUITER: Scope.ORGANISATION,
+        Role.CERTIFICATION_BODY: Scope.ORGANISATION,
+        Role.STAFF: Scope.ALL,
+    },
+    "certification.eligibility.review": {Role.CERTIFICATION_BODY: Scope.ORGANISATION},
+    "certification.audit.plan": {Role.CERTIFICATION_BODY: Scope.ORGANISATION},
+    "certification.audit.conduct": {Role.AUDITOR: Scope.ORGANISATION},
+    "certification.decide": {Role.CERTIFICATION_BODY: Scope.ORGANISATION},
+    "certification.certificate.manage": {Role.CERTIFICATION_BODY: Scope.ORGANISATION, Role.STAFF: Scope.ALL},
+    "certification.monitor.view": {Role.CERTIFICATION_BODY: Scope.ORGANISATION, Role.STAFF: Scope.ALL},
+    "certification.invoice.manage": {Role.CERTIFICATION_BODY: Scope.ORGANISATION, Role.STAFF: Scope.ALL},
 }
 
 

@@ -5,8 +5,3 @@ class GrievancesConfig(AppConfig):
     name = "fairrecruit.grievances"
     label = "grievances"
     verbose_name = "Grievances and remedy"
-
-    def ready(self) -> None:
-        from fairrecruit.grievances.permissions import register
-
-        register()
