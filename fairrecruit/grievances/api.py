@@ -249,6 +249,14 @@ def complaint_input(body: Any) -> tuple[services.ComplaintInput | None, list[Fie
     return (None, errors) if errors else (data, [])
 
 
+_IDEMPOTENCY_KEY_HEADER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 16, "maxLength": 100, "pattern": "^[A-Za-z0-9_-]+$"},
+}
+
+
 @router.post(
     "/complaints",
     summary="Submit a complaint",
@@ -261,19 +269,7 @@ def complaint_input(body: Any) -> tuple[services.ComplaintInput | None, list[Fie
         "connection (429), or per bearer token at a higher rate."
     ),
     openapi_extra={
-        "parameters": [
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "schema": {
-                    "type": "string",
-                    "minLength": 16,
-                    "maxLength": 100,
-                    "pattern": "^[A-Za-z0-9_-]+$",
-                },
-            }
-        ],
+        "parameters": [_IDEMPOTENCY_KEY_HEADER],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _COMPLAINT_SCHEMA}}},
         "responses": {
             "201": _json(_ACK_SCHEMA, "Stored"),
@@ -509,19 +505,7 @@ _EVIDENCE_ACK = {
         "like the other code and PIN calls."
     ),
     openapi_extra={
-        "parameters": [
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "schema": {
-                    "type": "string",
-                    "minLength": 16,
-                    "maxLength": 100,
-                    "pattern": "^[A-Za-z0-9_-]+$",
-                },
-            }
-        ],
+        "parameters": [_IDEMPOTENCY_KEY_HEADER],
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _EVIDENCE_FORM}}},
         "responses": {
             "201": _json(_EVIDENCE_ACK, "Stored"),
