@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -67,6 +68,7 @@ def _submit_retrying(data: ComplaintInput) -> Any:
             if connection.vendor != "sqlite" or "locked" not in str(exc):
                 raise
             connection.close()
+            time.sleep(0.05 * (_attempt + 1))  # back off: the other writer holds the lock
     raise AssertionError("database stayed locked")
 
 

@@ -5,6 +5,7 @@ highest number and the loser of the unique number retries with the next)."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ def _issue(world: World, audit: Any, kind: str) -> Any:
             if connection.vendor != "sqlite" or "locked" not in str(exc):
                 raise
             connection.close()
+            time.sleep(0.05 * (_attempt + 1))  # back off: the other writer holds the lock
     raise AssertionError("database stayed locked")
 
 
