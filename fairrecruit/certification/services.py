@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fairrecruit.certification import signing, storage
+from fairrecruit.certification.selectors import INTERVIEW_MIN_AGGREGATE
 from fairrecruit.certification.models import (
     GRADE_RANK,
     ActionStatus,
@@ -819,11 +820,16 @@ def _feed_interviews(audit: Audit, user: User) -> list[str]:
             if topic not in c["topics"]:
                 continue
             f = Finding.objects.filter(audit=audit, criterion_id=c["id"]).first()
-            note = _("%(n)s of %(total)s interviewed workers reported: %(q)s") % {
-                "n": n,
-                "total": len(interviews),
-                "q": key,
-            }
+            # The recruiter reads findings: below the aggregate threshold no count, so that no single
+            # interviewed worker's answer can be inferred (the audit team sees the interviews themselves).
+            if len(interviews) < INTERVIEW_MIN_AGGREGATE:
+                note = _("Interviewed workers reported: %(q)s") % {"q": key}
+            else:
+                note = _("%(n)s of %(total)s interviewed workers reported: %(q)s") % {
+                    "n": n,
+                    "total": len(interviews),
+                    "q": key,
+                }
             if f is None:
                 Finding.objects.create(
                     audit=audit,

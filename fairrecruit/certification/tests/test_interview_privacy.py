@@ -38,7 +38,6 @@ def test_recruiter_sees_no_answers_below_five_interviews(world: World, client: C
     assert not view["full"] and view["suppressed"] and view["rows"] == [] and view["aggregates"] == {}
     client.force_login(world.recruiter)
     page = client.get(f"/certification/audits/{audit.pk}/").content.decode()
-    # (finding notes say how many workers reported a problem: findings are the recruiter's to act on)
     assert "4 interviews recorded" in page and "W01 (" not in page and "paid_fees: yes" not in page
     text = _pdf_text(client, audit)
     assert "W01 (" not in text and "not shown for fewer than 5" in text
@@ -62,3 +61,12 @@ def test_recruiter_sees_only_totals_from_five_interviews(world: World, client: C
     client.force_login(world.auditor)
     assert "W01 (" in _pdf_text(client, audit)
     assert selectors.interviews_view(world.auditor, audit)["full"]
+
+
+def test_finding_notes_give_no_count_below_five_interviews(world: World) -> None:
+    """Findings raised by interviews are the recruiter's to act on; below five interviews their notes say what
+    was reported, not by how many of how many (one of four would point at one worker)."""
+    few = world.planned_audit()
+    _interviews(world, few, 4)
+    notes = " ".join(f.note for f in world.conduct(few).findings.all())
+    assert "Interviewed workers reported: paid_fees" in notes and " of 4 " not in notes
