@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fairrecruit.certification import signing, storage
-from fairrecruit.certification.selectors import INTERVIEW_MIN_AGGREGATE
 from fairrecruit.certification.models import (
     GRADE_RANK,
     ActionStatus,
@@ -46,6 +45,7 @@ from fairrecruit.certification.models import (
     SelfAssessmentItem,
     WorkerInterview,
 )
+from fairrecruit.certification.selectors import INTERVIEW_MIN_AGGREGATE
 from fairrecruit.core.models import Membership, Organisation, Role, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
