@@ -59,11 +59,11 @@ _SCRIPT_GENERIC = """
 _MORE_GENERIC = """
 internasional wll llc jsc tnhh mtv cp sdn bhd pte hr intl int fze fzco al el foreign va
 contracting trading facility facilities management hospitality catering transport engineering cleaning building
-electronics plantation furniture security industries glove supply labour office
+electronics plantation furniture security industries glove supply labour office sb
 """
 _LEGAL = """
 pvt private ltd limited llc inc incorporated co company corp corporation plc pte sdn bhd pt cv tbk jsc llp gmbh
-wll tnhh mtv cp fze fzco and the of
+wll tnhh mtv cp fze fzco sb and the of
 """
 _SCRIPT_LEGAL = "प्रा. लि. प्राइभेट प्राइवेट लिमिटेड লিঃ লিমিটেড প্রাঃ প্রাইভেট"
 _GENERIC_PHRASES = [
@@ -90,10 +90,23 @@ EXTRA_GENERIC = (
     | GENERIC_WORDS
 )
 LEGAL_WORDS = frozenset(_LEGAL.split()) | frozenset(search_key(_SCRIPT_LEGAL).split())
+# Generic words written in Devanagari or Bengali, in Latin letters ('myanpavr', 'knsltensi'): dropped from the core
+# name like the others, but not compared as generic words (they would never agree with 'manpower').
+_SCRIPT_ONLY_GENERIC = EXTRA_GENERIC - GENERIC_WORDS - frozenset(_MORE_GENERIC.split())
 _PHRASES = sorted((tuple(p.split()) for p in _GENERIC_PHRASES), key=len, reverse=True)
 _LEGAL_PHRASE_SET = {tuple(p.split()) for p in _LEGAL_PHRASES}
 _PHRASE_STARTS = frozenset(p[0] for p in _PHRASES)
 _LONG_GENERIC = sorted(w for w in EXTRA_GENERIC if len(w) >= 6 and w.isascii())
+# Words that say a name is an organisation's (a shop, an office) but also tell siblings apart, so they stay in the
+# core name: 'Kalpana Reliable Ticketing Centre' and 'Kalpana Reliable Documents Centre' are two sub-agents.
+ORG_MARKERS = frozenset("ticketing centre center documents document educational education".split())
+# Known words that a typo ('Consultanncy', 'Touurs', 'oCnsultancy', 'Tickting') is put back to before comparing.
+_FUZZY_VOCAB = sorted(
+    (w for w in EXTRA_GENERIC | ORG_MARKERS if len(w) >= 5 and w.isascii() and w.isalpha()),
+    key=lambda w: (-len(w), w),
+)
+# Generic words that are written run together with the word before them ('SkyOverseas', 'HimalayanManpower').
+_SUFFIX_GENERIC = sorted((w for w in EXTRA_GENERIC if len(w) >= 6 and w.isascii() and w.isalpha()), key=len)
 
 # Other names of cities (old names, abbreviations, other scripts), as their standardised key.
 CITY_ALIASES = {
@@ -183,9 +196,41 @@ def _near_generic(word: str) -> bool:
 
 
 @lru_cache(maxsize=500_000)
+def canonical_word(word: str) -> str:
+    """A word one typo (an insertion, deletion, substitution or swap of neighbours) away from a known generic word
+    or organisation marker of five letters or more becomes that word: 'consultanncy' -> 'consultancy', 'ocnsultancy'
+    -> 'consultancy', 'touurs' -> 'tours', 'tickting' -> 'ticketing'. Other words are left alone."""
+    if len(word) < 5 or word in EXTRA_GENERIC or word in ORG_MARKERS or not word.isalpha():
+        return word
+    from rapidfuzz.distance import OSA
+
+    for g in _FUZZY_VOCAB:  # longest first: 'traves' -> 'travels' rather than 'travel'
+        if abs(len(g) - len(word)) <= 1 and OSA.distance(word, g, score_cutoff=1) <= 1:
+            return g
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def split_run_together(word: str) -> tuple[str, ...]:
+    """A word that ends in a generic word written without a space is split: 'skyoverseas' -> ('sky', 'overseas').
+    The part before must have three letters or more ('manpower' stays whole)."""
+    if len(word) < 9 or word in EXTRA_GENERIC or not word.isalpha():
+        return (word,)
+    for g in _SUFFIX_GENERIC:
+        if word.endswith(g) and len(word) - len(g) >= 3:
+            return (word[: -len(g)], g)
+    return (word,)
+
+
+def _name_words(name: str) -> list[str]:
+    """Latin lower-case words of a name, run-together generic words split and typos in known words repaired."""
+    return [canonical_word(p) for w in search_key(name).split() for p in split_run_together(w)]
+
+
+@lru_cache(maxsize=500_000)
 def _name_parts(name: str) -> tuple[tuple[str, ...], str, bool]:
     """(core words, name without legal forms, looks like an organisation) of a name, in Latin letters."""
-    words = search_key(name).split()
+    words = _name_words(name)
     full: list[str] = []
     rest: list[str] = []
     org = False
@@ -202,7 +247,7 @@ def _name_parts(name: str) -> tuple[tuple[str, ...], str, bool]:
             full.append(words[i])
             rest.append(words[i])
             i += 1
-    org = org or any(w in LEGAL_WORDS or w in EXTRA_GENERIC for w in words)
+    org = org or any(w in LEGAL_WORDS or w in EXTRA_GENERIC or w in ORG_MARKERS for w in words)
     full = [w for w in full if w not in LEGAL_WORDS]
     core = [w for w in rest if len(w) > 1 and not _is_generic(w)]
     tokens = core or [w for w in full if len(w) > 1] or full or rest
@@ -215,7 +260,11 @@ def name_generic(name: str) -> tuple[str, ...]:
     'Akshar Smart Travels & Manpower' -> ('manpower', 'travel'). 'Sky Overseas' and 'Sky Manpower' have the same
     core name ('sky') but no generic word in common: siblings more often than the same agency."""
     core = set(_name_parts(name)[0])
-    words = {w for w in _name_parts(name)[1].split() if w not in core and w not in LEGAL_WORDS}
+    words = {
+        w
+        for w in _name_parts(name)[1].split()
+        if w not in core and w not in LEGAL_WORDS and w not in _SCRIPT_ONLY_GENERIC
+    }
     return tuple(sorted({w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words}))
 
 
@@ -331,6 +380,8 @@ def standardise_record(rec: dict[str, Any]) -> dict[str, Any]:
         "name_joined": name_std.replace(" ", "") or None,
         "name_sorted": " ".join(sorted(tokens)) or None,
         "name_skel": " ".join(skeleton(t) for t in tokens) or None,
+        # the skeleton of the name written as one word: 'Janata Everest' and 'जनटएवेरेस्ट' -> 'jntbrst'
+        "name_jskel": skeleton(name_std.replace(" ", "")) or None,
         "name_words": list(dict.fromkeys(tokens)) or None,
         "name_first": tokens[0] if tokens else None,
         # word order swapped (and one word misspelt): 'ram thapa' ~ 'thapx ram'
@@ -376,6 +427,7 @@ def _schema() -> Any:
             ("name_joined", s),
             ("name_sorted", s),
             ("name_skel", s),
+            ("name_jskel", s),
             ("name_words", ls),
             ("name_first", s),
             ("swap_a", s),
@@ -391,6 +443,13 @@ def _schema() -> Any:
             ("address_std", s),
         ]
     )
+
+
+# The generic words do not contradict each other: one name has none, or they share one ('Sky Overseas' and 'Sky
+# Manpower' do contradict: siblings as often as not).
+_GENERIC_AGREE = (
+    "(name_generic_l is null or name_generic_r is null or list_has_any(name_generic_l, name_generic_r))"
+)
 
 
 def settings_creator() -> Any:
@@ -427,13 +486,32 @@ def settings_creator() -> Any:
             cll.CustomLevel("name_sorted_l = name_sorted_r", "same words, other order"),
             cll.CustomLevel("list_has_any(names_all_l, names_all_r)", "a name matches an alias"),
             cll.CustomLevel(
+                "damerau_levenshtein(name_joined_l, name_joined_r) <= 1 and length(name_joined_l) >= 6"
+                f" and name_org_l and name_org_r and {_GENERIC_AGREE}",
+                "one typo apart (organisations, no conflicting generic words)",
+            ),
+            cll.CustomLevel(
                 "jaro_winkler_similarity(name_joined_l, name_joined_r) >= 0.95 and (name_org_l or name_org_r)",
                 "nearly the same name (organisation)",
             ),
             cll.JaroWinklerLevel("name_joined", 0.95),
             cll.CustomLevel(
+                "name_skel_l = name_skel_r and length(name_skel_l) >= 5"
+                f" and name_org_l and name_org_r and {_GENERIC_AGREE}",
+                "same consonant skeleton (organisations, no conflicting generic words: other script or spelling)",
+            ),
+            cll.CustomLevel(
                 "name_skel_l = name_skel_r and length(name_skel_l) >= 5",
                 "same consonant skeleton (other script or spelling)",
+            ),
+            cll.CustomLevel(
+                "name_jskel_l = name_jskel_r and length(name_jskel_l) >= 5",
+                "same consonant skeleton, spaces aside (words run together, other script)",
+            ),
+            # a middle name dropped or abbreviated: 'Biju Kumar Das' and 'Biju Das'
+            cll.CustomLevel(
+                "name_first_l = name_first_r and name_last_l = name_last_r and name_first_l <> name_last_l",
+                "same first and last word (a middle word more or less)",
             ),
             cll.JaroWinklerLevel("name_sorted", 0.92),
             cll.CustomLevel(
@@ -527,6 +605,7 @@ def BLOCKING_RULES(block_on: Any) -> list[Any]:  # noqa: N802 - a table of rules
         CustomRule("l.swap_b = r.swap_a and l.country = r.country"),
         block_on("name_last", "country", "substr(name_first, 1, 1)"),
         block_on("substr(name_skel, 1, 4)", "country", "substr(name_last, 1, 2)"),
+        block_on("substr(name_jskel, 1, 6)", "country"),
     ]
 
 
@@ -731,6 +810,7 @@ _NOUNS = {
     "name_joined": "name",
     "name_sorted": "name (words in any order)",
     "name_skel": "consonant skeleton of the name",
+    "name_jskel": "consonant skeleton of the name (spaces aside)",
     "licence_std": "licence number",
     "licence_core": "licence serial number",
     "phones7": "last 7 digits of a phone",
