@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,7 @@ from fairrecruit.certification.models import (
 from fairrecruit.certification.selectors import INTERVIEW_MIN_AGGREGATE
 from fairrecruit.core.models import Membership, Organisation, Role, User
 from fairrecruit.core.permissions import can
-from fairrecruit.core.services import audit_record
+from fairrecruit.core.services import audit_record, create_numbered
 from fairrecruit.registry.models import Actor
 from fairrecruit.standards.loader import Principle, get_rules
 
@@ -1285,16 +1285,8 @@ def invoice_issue(
         "due_on": today + dt.timedelta(days=due_days),
         "issued_by": user,
     }
-    # The next number is read from the highest one; two bodies issuing at the same moment may read the same:
-    # the loser of the unique number retries (in a savepoint) with the number after the winner's.
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                inv = Invoice.objects.create(number=_invoice_number(today), **values)
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
+    # two bodies issuing at the same moment may read the same next number: create_numbered retries the loser
+    inv = create_numbered(lambda: Invoice.objects.create(number=_invoice_number(today), **values))
     audit_record(
         actor=user,
         action="certification.invoice.issue",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from fairrecruit.core.context import current_origin
 from fairrecruit.core.models import ApiToken, AuditEvent, Membership, Organisation, Role, User
+
+M = TypeVar("M", bound=models.Model)
 
 
 def audit_record(
@@ -122,3 +125,17 @@ def api_token_user(key: str) -> ApiToken | None:
     if tok is not None:
         ApiToken.objects.filter(pk=tok.pk).update(last_used_at=timezone.now())
     return tok
+
+
+def create_numbered(create: Callable[[], M], *, attempts: int = 5) -> M:
+    """Insert a row whose unique number was read as "the next free one" (``FR-R-<n>``, ``INV-<year>-<n>``): a
+    concurrent insert may take that number first. ``create`` reads the number and inserts; it runs in a savepoint,
+    and when the unique number clashes it runs again and reads the number after the winner's."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return create()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("attempts must be at least 1")

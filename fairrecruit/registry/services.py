@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 
 from fairrecruit.core.models import User
-from fairrecruit.core.services import audit_record
+from fairrecruit.core.services import audit_record, create_numbered
 from fairrecruit.registry.models import (
     Actor,
     ActorKind,
@@ -81,14 +81,7 @@ def actor_create(
     if identifier:
         a = Actor.objects.create(identifier=identifier, **fields)
     else:
-        for attempt in range(5):
-            try:
-                with transaction.atomic():
-                    a = Actor.objects.create(identifier=next_reported_identifier(), **fields)
-                break
-            except IntegrityError:
-                if attempt == 4:
-                    raise
+        a = create_numbered(lambda: Actor.objects.create(identifier=next_reported_identifier(), **fields))
     for al in aliases or []:
         if al and al != a.name:
             Alias.objects.get_or_create(
