@@ -784,12 +784,7 @@ def _create_case(
         case.save(update_fields=["status", "stage_started_at", "stage_due_at"])
         StatusChange.objects.create(case=case, old_status=old, new_status=Status.REFERRED, changed_at=now)
     if case.in_danger:
-        case.escalation_level = 1
-        case.save(update_fields=["escalation_level"])
-        Escalation.objects.create(
-            case=case, reason=EscalationReason.DANGER, level=1, stage=case.status, created_at=now
-        )
-        notifications.escalation_notify(case, reason=EscalationReason.DANGER, level=1)
+        _escalate(case, reason=EscalationReason.DANGER, now=now)
     audit_record(
         actor=actor_user,
         action="grievance.case.create",
@@ -1592,6 +1587,19 @@ class TickResult:
     remedy_overdue: list[str] = field(default_factory=list)
 
 
+def _escalate(
+    case: Case, *, reason: str, now: dt.datetime, missed: dt.datetime | None = None, also: tuple[str, ...] = ()
+) -> list[str]:
+    """One level up: save the case (with the fields in ``also``), record the escalation and queue the e-mail
+    to the case's handlers. Returns the recipients (for the audit event)."""
+    case.escalation_level += 1
+    case.save(update_fields=["escalation_level", *also])
+    Escalation.objects.create(
+        case=case, reason=reason, level=case.escalation_level, stage=case.status, due_at=missed, created_at=now
+    )
+    return notifications.escalation_notify(case, reason=reason, level=case.escalation_level, missed=missed)
+
+
 def grievances_tick(*, clock: Clock = SYSTEM_CLOCK, dry_run: bool = False) -> TickResult:
     """Escalate every case whose stage deadline has passed (and start that stage's clock again), and every
     remediation plan whose due date has passed unpaid. One transaction per case."""
@@ -1607,19 +1615,9 @@ def grievances_tick(*, clock: Clock = SYSTEM_CLOCK, dry_run: bool = False) -> Ti
             if dry_run:
                 continue
             missed = case.stage_due_at
-            case.escalation_level += 1
             case.stage_due_at = workflow.stage_due(case.status, case.urgency, now)
-            case.save(update_fields=["escalation_level", "stage_due_at"])
-            Escalation.objects.create(
-                case=case,
-                reason=EscalationReason.STAGE_OVERDUE,
-                level=case.escalation_level,
-                stage=case.status,
-                due_at=missed,
-                created_at=now,
-            )
-            notified = notifications.escalation_notify(
-                case, reason=EscalationReason.STAGE_OVERDUE, level=case.escalation_level, missed=missed
+            notified = _escalate(
+                case, reason=EscalationReason.STAGE_OVERDUE, now=now, missed=missed, also=("stage_due_at",)
             )
             audit_record(
                 actor=None,
@@ -1645,20 +1643,8 @@ def grievances_tick(*, clock: Clock = SYSTEM_CLOCK, dry_run: bool = False) -> Ti
             case = plan.case
             plan.status = PlanStatus.OVERDUE
             plan.save(update_fields=["status"])
-            case.escalation_level += 1
-            case.save(update_fields=["escalation_level"])
             due = dt.datetime.combine(plan.due_date, dt.time(), dt.UTC)
-            Escalation.objects.create(
-                case=case,
-                reason=EscalationReason.REMEDY_OVERDUE,
-                level=case.escalation_level,
-                stage=case.status,
-                due_at=due,
-                created_at=now,
-            )
-            notified = notifications.escalation_notify(
-                case, reason=EscalationReason.REMEDY_OVERDUE, level=case.escalation_level, missed=due
-            )
+            notified = _escalate(case, reason=EscalationReason.REMEDY_OVERDUE, now=now, missed=due)
             audit_record(
                 actor=None,
                 action="grievance.case.escalate",
