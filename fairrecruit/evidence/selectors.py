@@ -418,8 +418,8 @@ def complaints_in(origin: str, destination: str) -> dict[str, Any] | None:
         return None
     from fairrecruit.grievances.selectors import public_statistics
 
-    stats = public_statistics()
-    row = next((r for r in stats["corridors"] if r["key"] == f"{origin}-{destination}"), None)
+    stats = public_statistics(corridor=(origin, destination))
+    row = next(iter(stats["corridors"]), None)
     return {"min_cell": stats["min_cell"], "row": row}
 
 

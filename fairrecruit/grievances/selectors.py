@@ -336,13 +336,15 @@ def _row(cases: list[Case], recovered: dict[Any, Decimal], min_cell: int) -> dic
     }
 
 
-def public_statistics() -> dict[str, Any]:
+def public_statistics(corridor: tuple[str, str] | None = None) -> dict[str, Any]:
     """Complaints received and resolved, median days to resolution and amounts recovered (US dollars at the
     rate of each payment's day), per organisation complained about and per corridor, with small cells
-    suppressed: a cell based on fewer than ``FAIRRECRUIT_GRIEVANCE_MIN_CELL`` cases reads "fewer than N"."""
+    suppressed: a cell based on fewer than ``FAIRRECRUIT_GRIEVANCE_MIN_CELL`` cases reads "fewer than N".
+    ``corridor`` (origin, destination) limits everything to that corridor's cases."""
     min_cell = conf.min_cell()
+    scope = Q(origin=corridor[0], destination=corridor[1]) if corridor else Q()
     cases = list(
-        Case.objects.select_related("respondent").only(
+        Case.objects.filter(scope).select_related("respondent").only(
             "pk",
             "status",
             "outcome",
@@ -356,9 +358,10 @@ def public_statistics() -> dict[str, Any]:
         )
     )
     recovered: dict[Any, Decimal] = {}
-    for case_id, usd in RemediationPayment.objects.exclude(amount_usd=None).values_list(
-        "plan__case_id", "amount_usd"
-    ):
+    payments = RemediationPayment.objects.exclude(amount_usd=None)
+    if corridor:
+        payments = payments.filter(plan__case__origin=corridor[0], plan__case__destination=corridor[1])
+    for case_id, usd in payments.values_list("plan__case_id", "amount_usd"):
         recovered[case_id] = recovered.get(case_id, Decimal("0")) + (usd or Decimal("0"))
     by_org: dict[str, list[Case]] = {}
     names: dict[str, str] = {}
