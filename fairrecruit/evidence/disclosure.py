@@ -155,32 +155,25 @@ def protect_records(records: Iterable[dict[str, Any]], cfg: Config | None = None
 def summary_cells(records: Iterable[dict[str, Any]], cfg: Config | None = None) -> Result:
     """Corridor × year cells: count, median months of earnings, mean paid and owed (rounded); cells with fewer
     than ``k`` records are suppressed."""
-    cfg = cfg or Config()
-    cells: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for r in records:
-        cells.setdefault((f"{r['origin']}-{r['destination']}", str(r["year"])), []).append(r)
-    out = []
-    suppressed = 0
-    for (corridor, year), rs in sorted(cells.items()):
-        row: dict[str, Any] = {"corridor": corridor, "year": year}
-        if len(rs) < cfg.k:
-            suppressed += 1
-            row.update(
-                records=None, median_months=None, mean_paid_usd=None, mean_owed_usd=None, suppressed=True
-            )
-        else:
-            months = [r["months"] for r in rs if r.get("months") is not None]
-            paid = [r["paid_usd"] for r in rs if r.get("paid_usd") is not None]
-            owed = [r["owed_usd"] for r in rs if r.get("owed_usd") is not None]
-            row.update(
-                records=len(rs),
-                median_months=round_to(statistics.median(months), 0.1) if months else None,
-                mean_paid_usd=round_to(statistics.fmean(paid), cfg.rounding) if paid else None,
-                mean_owed_usd=round_to(statistics.fmean(owed), cfg.rounding) if owed else None,
-                suppressed=False,
-            )
-        out.append(row)
-    return Result(rows=out, report={"k": cfg.k, "cells": len(out), "cells_suppressed": suppressed})
+    return count_cells(
+        ({**r, "corridor": f"{r['origin']}-{r['destination']}"} for r in records),
+        keys=("corridor", "year"),
+        count="records",
+        values={
+            "median_months": _median("months", 0.1),
+            "mean_paid_usd": mean("paid_usd"),
+            "mean_owed_usd": mean("owed_usd"),
+        },
+        cfg=cfg,
+    )
+
+
+def _median(column: str, step: float) -> Any:
+    def fn(units: list[dict[str, Any]], cfg: Config) -> float | None:
+        vals = [u[column] for u in units if u.get(column) is not None]
+        return round_to(statistics.median(vals), step) if vals else None
+
+    return fn
 
 
 def candidates(
@@ -283,10 +276,12 @@ def counted(column: str, value: Any) -> Any:
     return fn
 
 
-def mean(column: str, step: float = 0.1) -> Any:
+def mean(column: str, step: float | None = None) -> Any:
+    """Cell function: mean of ``column``, rounded to ``step`` (default: the release's rounding of amounts)."""
+
     def fn(units: list[dict[str, Any]], cfg: Config) -> float | None:
         vals = [float(u[column]) for u in units if u.get(column) is not None]
-        return _tidy(round_to(statistics.fmean(vals), step)) if vals else None
+        return _tidy(round_to(statistics.fmean(vals), step or cfg.rounding)) if vals else None
 
     return fn
 
