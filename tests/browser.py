@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -41,19 +41,26 @@ def phone(live_server: Any, throttle: bool = True) -> Iterator[Page]:
 
     Playwright runs inside the test body (not in a fixture) so that a missing or broken Chromium makes the
     test FAIL, and so that its event loop is gone before pytest-django flushes the database."""
+    with chromium() as browser:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", **PHONE)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        if throttle:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+        yield page
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium under Playwright; a missing or broken browser fails the test (never skips it)."""
     with sync_playwright() as p:
         try:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         except Exception as exc:  # any launch problem is a failure, with the reason
             pytest.fail(f"cannot launch {CHROMIUM} (run `sh scripts/system-deps.sh`): {exc}")
         try:
-            context = browser.new_context(base_url=live_server.url, locale="en-GB", **PHONE)
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-            if throttle:
-                cdp = context.new_cdp_session(page)
-                cdp.send("Network.enable")
-                cdp.send("Network.emulateNetworkConditions", SLOW_3G)
-            yield page
+            yield browser
         finally:
             browser.close()

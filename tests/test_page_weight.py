@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, PAGE_BUDGET, PHONE
+from tests.browser import PAGE_BUDGET, PHONE, chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,67 +80,50 @@ def _weigh(page: Any, path: str) -> tuple[int, set[str], int, int]:
 
 
 def test_every_worker_page_is_light_and_loads_no_script(live_server: Any) -> None:
-    from playwright.sync_api import sync_playwright
-
     _registry()
     problems: list[str] = []
     report: list[str] = []
-    with sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:
-            pytest.fail(f"cannot launch {CHROMIUM} (run `sh scripts/system-deps.sh`): {exc}")
-        try:
-            for lang in LANGUAGES:
-                context = browser.new_context(base_url=live_server.url, locale="en-GB", **PHONE)
-                context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
-                page = context.new_page()
-                for path, text in WORKER_PAGES:
-                    total, kinds, scripts, status = _weigh(page, path)
-                    report.append(f"{lang} {path} {total} bytes")
-                    if status != 200:
-                        problems.append(f"{lang} {path}: answered {status}")
-                    if not 0 < total < PAGE_BUDGET:
-                        problems.append(f"{lang} {path}: {total} bytes (budget {PAGE_BUDGET})")
-                    if "script" in kinds or scripts:
-                        problems.append(f"{lang} {path}: loads script")
-                    if not kinds <= {"document", "stylesheet"}:
-                        problems.append(f"{lang} {path}: loads {sorted(kinds - {'document', 'stylesheet'})}")
-                    if page.get_attribute("html", "lang") != lang:
-                        problems.append(f"{lang} {path}: html lang is {page.get_attribute('html', 'lang')}")
-                    if lang == "en" and text.lower() not in page.locator("main").inner_text().lower():
-                        problems.append(f"{lang} {path}: {text!r} not on the page")
-                    if page.evaluate("document.documentElement.scrollWidth") > PHONE["viewport"]["width"]:
-                        problems.append(f"{lang} {path}: wider than the phone's screen")
-                context.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for lang in LANGUAGES:
+            context = browser.new_context(base_url=live_server.url, locale="en-GB", **PHONE)
+            context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
+            page = context.new_page()
+            for path, text in WORKER_PAGES:
+                total, kinds, scripts, status = _weigh(page, path)
+                report.append(f"{lang} {path} {total} bytes")
+                if status != 200:
+                    problems.append(f"{lang} {path}: answered {status}")
+                if not 0 < total < PAGE_BUDGET:
+                    problems.append(f"{lang} {path}: {total} bytes (budget {PAGE_BUDGET})")
+                if "script" in kinds or scripts:
+                    problems.append(f"{lang} {path}: loads script")
+                if not kinds <= {"document", "stylesheet"}:
+                    problems.append(f"{lang} {path}: loads {sorted(kinds - {'document', 'stylesheet'})}")
+                if page.get_attribute("html", "lang") != lang:
+                    problems.append(f"{lang} {path}: html lang is {page.get_attribute('html', 'lang')}")
+                if lang == "en" and text.lower() not in page.locator("main").inner_text().lower():
+                    problems.append(f"{lang} {path}: {text!r} not on the page")
+                if page.evaluate("document.documentElement.scrollWidth") > PHONE["viewport"]["width"]:
+                    problems.append(f"{lang} {path}: wider than the phone's screen")
+            context.close()
     print("\n".join(report))
     assert not problems, "\n".join(problems)
 
 
 def test_search_and_profile_work_with_javascript_disabled(live_server: Any) -> None:
     """The verification flow with JavaScript off: search, see the warning, open the profile."""
-    from playwright.sync_api import sync_playwright
-
     _registry()
-    with sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:
-            pytest.fail(f"cannot launch {CHROMIUM} (run `sh scripts/system-deps.sh`): {exc}")
-        try:
-            context = browser.new_context(base_url=live_server.url, java_script_enabled=False, **PHONE)
-            page = context.new_page()
-            page.goto("/verify/")
-            page.fill("input[name=q]", "Himal Sati")  # a typo
-            with page.expect_navigation():
-                page.locator("main form button[type=submit]").first.click()
-            result = page.locator("main").inner_text()
-            assert "Himal Sathi" in result and "suspended" in result.lower()
-            with page.expect_navigation():
-                page.get_by_role("link", name="Himal Sathi Manpower Pvt. Ltd.").first.click()
-            assert page.url.endswith("/verify/NP-DOFE-4242/")
-            assert "complaints of over-charging" in page.locator("main").inner_text()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context(base_url=live_server.url, java_script_enabled=False, **PHONE)
+        page = context.new_page()
+        page.goto("/verify/")
+        page.fill("input[name=q]", "Himal Sati")  # a typo
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        result = page.locator("main").inner_text()
+        assert "Himal Sathi" in result and "suspended" in result.lower()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Himal Sathi Manpower Pvt. Ltd.").first.click()
+        assert page.url.endswith("/verify/NP-DOFE-4242/")
+        assert "complaints of over-charging" in page.locator("main").inner_text()
+
