@@ -44,7 +44,11 @@ _BATCH = 2000
 
 
 class EvidenceError(ValueError):
-    """A request that cannot be carried out; the message says what to fix."""
+    """A request that cannot be carried out; the message says what to fix, ``field`` which input (if one)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.message, self.field = message, field
 
 
 def releases_root() -> Path:
@@ -159,9 +163,9 @@ def survey_import_upload(
         raise PermissionDenied("importing surveys needs the staff or researcher role")
     suffix = Path(filename).suffix.lower()
     if suffix not in survey.KINDS:
-        raise EvidenceError(f"file: {filename!r} is not a {', '.join(sorted(survey.KINDS))} file")
+        raise EvidenceError(f"{filename!r} is not a {', '.join(sorted(survey.KINDS))} file", field="file")
     if len(data) > SURVEY_UPLOAD_MAX_BYTES:
-        raise EvidenceError(f"file: larger than {SURVEY_UPLOAD_MAX_BYTES // (1024 * 1024)} MB; use the CLI")
+        raise EvidenceError(f"larger than {SURVEY_UPLOAD_MAX_BYTES // (1024 * 1024)} MB; use the CLI", field="file")
     sha = hashlib.sha256(data).hexdigest()
     if not dry_run:
         existing = (

@@ -279,8 +279,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
                     dry_run=d["dry_run"],
                 )
             except services.EvidenceError as exc:
-                field, _, message = str(exc).partition(": ")
-                form.add_error("file" if field == "file" else None, message if field == "file" else str(exc))
+                form.add_error(exc.field, exc.message)
                 status = 400
             else:
                 if d["dry_run"]:
