@@ -77,6 +77,24 @@ SOURCE_TITLES = {
 }
 
 
+def _review_assessments() -> QuerySet[Any] | None:
+    """Published reviews that carry a fee assessment (None without the reviews app)."""
+    if not apps.is_installed("fairrecruit.reviews"):
+        return None
+    from fairrecruit.reviews.models import Review, ReviewStatus
+
+    return Review.objects.filter(status=ReviewStatus.PUBLISHED, assessment__isnull=False)
+
+
+def _complaint_assessments() -> QuerySet[Any] | None:
+    """Fee assessments of complaints, every version (None without the grievances app)."""
+    if not apps.is_installed("fairrecruit.grievances"):
+        return None
+    from fairrecruit.grievances.models import FeeAssessment
+
+    return FeeAssessment.objects.all()
+
+
 def _platform_journeys(
     origin: str | None, destination: str | None, sources: tuple[str, ...]
 ) -> list[tuple[str, dict[str, Any], dict[str, Any], dt.date]]:
@@ -94,20 +112,17 @@ def _platform_journeys(
         qs = Assessment.objects.filter(**corridor).order_by("created_at", "id")
         for journey, result, ref in qs.values_list("journey", "result", "reference_date"):
             out.append(("assessments", journey, result, day_of(journey, result, ref)))
-    if "reviews" in sources and apps.is_installed("fairrecruit.reviews"):
-        from fairrecruit.reviews.models import Review, ReviewStatus
-
-        reviews = Review.objects.filter(status=ReviewStatus.PUBLISHED, assessment__isnull=False, **corridor)
-        for journey, result, created in reviews.order_by("created_at", "id").values_list(
+    reviews = _review_assessments()
+    if "reviews" in sources and reviews is not None:
+        for journey, result, created in reviews.filter(**corridor).order_by("created_at", "id").values_list(
             "journey", "assessment", "created_at"
         ):
             if journey and result:
                 out.append(("reviews", journey, result, day_of(journey, result, created)))
-    if "complaints" in sources and apps.is_installed("fairrecruit.grievances"):
-        from fairrecruit.grievances.models import FeeAssessment
-
+    fees = _complaint_assessments()
+    if "complaints" in sources and fees is not None:
         seen: set[Any] = set()
-        fees = FeeAssessment.objects.filter(**{f"case__{k}": v for k, v in corridor.items()})
+        fees = fees.filter(**{f"case__{k}": v for k, v in corridor.items()})
         for case_id, journey, result, created in fees.order_by("case_id", "-created_at", "-id").values_list(
             "case_id", "journey", "result", "created_at"
         ):
@@ -127,22 +142,10 @@ def platform_counts() -> dict[tuple[str, str], int]:
                 counts[(o, d)] = counts.get((o, d), 0) + n
 
     add(Assessment.objects.values_list("origin", "destination").annotate(n=Count("id")))
-    if apps.is_installed("fairrecruit.reviews"):
-        from fairrecruit.reviews.models import Review, ReviewStatus
-
-        add(
-            Review.objects.filter(status=ReviewStatus.PUBLISHED, assessment__isnull=False)
-            .values_list("origin", "destination")
-            .annotate(n=Count("id"))
-        )
-    if apps.is_installed("fairrecruit.grievances"):
-        from fairrecruit.grievances.models import FeeAssessment
-
-        add(
-            FeeAssessment.objects.values_list("case__origin", "case__destination").annotate(
-                n=Count("case_id", distinct=True)
-            )
-        )
+    if (reviews := _review_assessments()) is not None:
+        add(reviews.values_list("origin", "destination").annotate(n=Count("id")))
+    if (fees := _complaint_assessments()) is not None:
+        add(fees.values_list("case__origin", "case__destination").annotate(n=Count("case_id", distinct=True)))
     return counts
 
 
