@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited
 
 from fairrecruit.core.models import ApiToken
 from fairrecruit.core.services import api_token_user
@@ -13,3 +16,20 @@ def api_user(request: HttpRequest) -> ApiToken | None:
     if not header.lower().startswith("bearer "):
         return None
     return api_token_user(header[7:].strip())
+
+
+def submission_limited(
+    request: HttpRequest,
+    *,
+    app: str,
+    token: ApiToken | None,
+    partner_rate: str,
+    rate: str,
+    source: Callable[[str, HttpRequest], str],
+) -> bool:
+    """Count a submission and say whether it is over the limit: per API token at the partner rate (groups
+    ``<app>.api.partner``), else per connection (``<app>.submit``, keyed by ``source``, a hash of the IP)."""
+    if token is not None:
+        return is_ratelimited(request, group=f"{app}.api.partner", key=lambda g, r: f"tok:{token.pk}",
+                              rate=partner_rate, method="POST", increment=True)
+    return is_ratelimited(request, group=f"{app}.submit", key=source, rate=rate, method="POST", increment=True)

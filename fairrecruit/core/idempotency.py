@@ -15,16 +15,29 @@ key rotation does not turn a retry into a second record. Used by ``reviews.servi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from fairrecruit.core import crypto
 
 T = TypeVar("T", bound=Model)
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,100}$")  # a form's token or an Idempotency-Key header
+HEADER = "Idempotency-Key"
+
+
+def header_key(request: HttpRequest) -> tuple[str, dict[str, str] | None]:
+    """The request's ``Idempotency-Key`` ('' when none) and, when it is malformed, the field error to answer."""
+    key = request.headers.get(HEADER) or ""
+    if key and not TOKEN_RE.match(key):
+        return key, {"field": HEADER, "message": "must be 16 to 100 letters, digits, - or _ (use a random UUID)"}
+    return key, None
 
 
 class IdempotencyMismatch(ValueError):

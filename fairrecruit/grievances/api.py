@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_ratelimit.core import is_ratelimited
 from ninja import Router
 
-from fairrecruit.core.auth import api_user
+from fairrecruit.core import idempotency
+from fairrecruit.core.auth import api_user, submission_limited
 from fairrecruit.grievances import conf, selectors, services, taxonomy
 from fairrecruit.grievances.forms import new_token, uploads
 from fairrecruit.grievances.models import Channel, Status
@@ -283,37 +284,19 @@ _IDEMPOTENCY_KEY_HEADER: dict[str, Any] = {
 )
 def complaint_submit(request: HttpRequest) -> HttpResponse:
     token = api_user(request)
-    if token is not None:
-        limited = is_ratelimited(
-            request,
-            group="grievances.api.partner",
-            key=lambda g, r: f"tok:{token.pk}",
-            rate=conf.get("FAIRRECRUIT_GRIEVANCE_PARTNER_RATE"),
-            method="POST",
-            increment=True,
-        )
-    else:
-        limited = is_ratelimited(
-            request,
-            group="grievances.submit",
-            key=_source,
-            rate=conf.get("FAIRRECRUIT_GRIEVANCE_RATE"),
-            method="POST",
-            increment=True,
-        )
+    limited = submission_limited(
+        request,
+        app="grievances",
+        token=token,
+        partner_rate=conf.get("FAIRRECRUIT_GRIEVANCE_PARTNER_RATE"),
+        rate=conf.get("FAIRRECRUIT_GRIEVANCE_RATE"),
+        source=_source,
+    )
     if limited:
         return _errors(429, [{"field": "(request)", "message": "too many complaints: wait and try again"}])
-    key = request.headers.get("Idempotency-Key") or ""
-    if key and not services.TOKEN_RE.match(key):
-        return _errors(
-            400,
-            [
-                {
-                    "field": "Idempotency-Key",
-                    "message": "must be 16 to 100 letters, digits, - or _ (use a random UUID)",
-                }
-            ],
-        )
+    key, bad_key = idempotency.header_key(request)
+    if bad_key is not None:
+        return _errors(400, [bad_key])
     body, bad = _body(request)
     if bad is not None:
         return bad
@@ -527,17 +510,9 @@ def complaint_evidence(request: HttpRequest) -> HttpResponse:
         increment=True,
     ):
         return _errors(429, [{"field": "(request)", "message": "too many attempts: wait and try again"}])
-    key = request.headers.get("Idempotency-Key") or ""
-    if key and not services.TOKEN_RE.match(key):
-        return _errors(
-            400,
-            [
-                {
-                    "field": "Idempotency-Key",
-                    "message": "must be 16 to 100 letters, digits, - or _ (use a random UUID)",
-                }
-            ],
-        )
+    key, bad_key = idempotency.header_key(request)
+    if bad_key is not None:
+        return _errors(400, [bad_key])
     if not request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
         return _errors(
             400, [{"field": "(body)", "message": "send multipart/form-data with code, pin and file"}]

@@ -69,7 +69,7 @@ from fairrecruit.registry.services import actor_create
 from fairrecruit.standards.engine import ZERO_FEE_ID, FieldError, JourneyError, validate_journey
 from fairrecruit.standards.services import assessment_compute
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
+TOKEN_RE = idempotency.TOKEN_RE
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 PIN_LENGTH = 6

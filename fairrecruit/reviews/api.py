@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django_ratelimit.core import is_ratelimited
 from ninja import Router
 
-from fairrecruit.core.auth import api_user
+from fairrecruit.core import idempotency
+from fairrecruit.core.auth import api_user, submission_limited
 from fairrecruit.reviews import conf, selectors, services
 from fairrecruit.reviews.forms import api_input, new_token
 from fairrecruit.reviews.models import Answer
@@ -211,39 +211,21 @@ def _source(group: str, request: HttpRequest) -> str:
 )
 def review_submit(request: HttpRequest) -> HttpResponse:
     token = api_user(request)
-    if token is not None:
-        limited = is_ratelimited(
-            request,
-            group="reviews.api.partner",
-            key=lambda g, r: f"tok:{token.pk}",
-            rate=conf.get("FAIRRECRUIT_REVIEW_PARTNER_RATE"),
-            method="POST",
-            increment=True,
-        )
-    else:
-        limited = is_ratelimited(
-            request,
-            group="reviews.submit",
-            key=_source,
-            rate=conf.get("FAIRRECRUIT_REVIEW_RATE"),
-            method="POST",
-            increment=True,
-        )
+    limited = submission_limited(
+        request,
+        app="reviews",
+        token=token,
+        partner_rate=conf.get("FAIRRECRUIT_REVIEW_PARTNER_RATE"),
+        rate=conf.get("FAIRRECRUIT_REVIEW_RATE"),
+        source=_source,
+    )
     if limited:
         return _errors(
             429, [{"field": "(request)", "message": "too many submissions: wait an hour and try again"}]
         )
-    key = request.headers.get("Idempotency-Key") or ""
-    if key and not services.TOKEN_RE.match(key):
-        return _errors(
-            400,
-            [
-                {
-                    "field": "Idempotency-Key",
-                    "message": "must be 16 to 100 letters, digits, - or _ (use a random UUID)",
-                }
-            ],
-        )
+    key, bad_key = idempotency.header_key(request)
+    if bad_key is not None:
+        return _errors(400, [bad_key])
     try:
         body = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

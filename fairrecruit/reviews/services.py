@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -46,7 +45,7 @@ from fairrecruit.reviews.selectors import actor_canonical, actor_family, can_mod
 from fairrecruit.standards.engine import FieldError, validate_journey
 from fairrecruit.standards.services import assessment_compute
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
+TOKEN_RE = idempotency.TOKEN_RE
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to copy by hand
 CODE_LENGTH = 12
 DEFAULT_CONTRACT_MONTHS = 24
