@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from fairrecruit.grievances.models import Case, ReportedActorKey
+from fairrecruit.grievances.models import Case
 from fairrecruit.grievances.services import ComplaintInput, complaint_submit
-from fairrecruit.registry.models import Actor
+from fairrecruit.registry.models import Actor, ReportedActorKey
+from fairrecruit.reviews.services import ReviewInput, review_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +56,7 @@ def _race(target: Any, n: int) -> list[Any]:
     return out
 
 
-def _submit_retrying(data: ComplaintInput) -> Any:
+def _retrying(submit: Any) -> Any:
     """A client: on SQLite a writer may find the database busy (``database is locked``) and retry the same
     token, as the API clients do; anything else is a failure."""
     from django.db import OperationalError
@@ -63,13 +64,17 @@ def _submit_retrying(data: ComplaintInput) -> Any:
     token = secrets.token_urlsafe(24)
     for _attempt in range(20):
         try:
-            return complaint_submit(data=data, token=token, channel="api")
+            return submit(token)
         except OperationalError as exc:
             if connection.vendor != "sqlite" or "locked" not in str(exc):
                 raise
             connection.close()
             time.sleep(0.05 * (_attempt + 1))  # back off: the other writer holds the lock
     raise AssertionError("database stayed locked")
+
+
+def _submit_retrying(data: ComplaintInput) -> Any:
+    return _retrying(lambda token: complaint_submit(data=data, token=token, channel="api"))
 
 
 def test_same_new_agency_named_twice_at_once() -> None:
@@ -95,3 +100,22 @@ def test_different_new_agencies_at_once_get_different_identifiers() -> None:
     assert [r for r in results if isinstance(r, BaseException)] == []
     idents = [r.case.respondent.identifier for r in results]
     assert len(set(idents)) == 2 and all(i.startswith("FR-R-") for i in idents)
+
+
+def test_a_review_and_a_complaint_name_the_same_new_agency_at_once() -> None:
+    """Reviews find or make reported actors with the same unique key as complaints: before, a review made its
+    actor without the key, so on PostgreSQL a review and a complaint at the same moment made two."""
+    name = "Kanchan Manpower Link"
+    review = ReviewInput(rating=2, reported_name=name, reported_phone="+977 9800 333444", origin="NP",
+                         destination="QA", text="They kept my passport.", language="en")
+
+    def submit(i: int) -> Any:
+        if i == 0:
+            return _retrying(lambda token: review_submit(data=review, token=token).review.actor)
+        return _submit_retrying(_complaint(name, phone="+977 9800 333444")).case.respondent
+
+    results = _race(submit, 2)
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    actors = Actor.objects.filter(name=name)
+    assert actors.count() == 1, list(actors.values_list("identifier", flat=True))
+    assert {r.pk for r in results} == {actors.get().pk}

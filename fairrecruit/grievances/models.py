@@ -235,20 +235,6 @@ class EvidenceUpload(models.Model):
         return f"upload to {self.case_id}"
 
 
-class ReportedActorKey(models.Model):
-    """The unique key of an actor first named in a complaint (standardised name with phone, or with place when
-    no phone was given), so that two complaints naming the same new agency at the same moment find or make one
-    reported actor, never two (and never a server error): the second insert hits this unique key and takes the
-    first one's actor."""
-
-    key = models.CharField(max_length=64, unique=True)
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.key[:12]} -> {self.actor_id}"
-
-
 class TargetKind(models.TextChoices):
     ORIGIN_REGULATOR = "origin_regulator", _("Regulator in the country of origin")
     DESTINATION_AUTHORITY = "destination_authority", _("Labour authority in the country of destination")

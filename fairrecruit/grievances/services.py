@@ -56,16 +56,14 @@ from fairrecruit.grievances.models import (
     ReferralStatus,
     RemediationPayment,
     RemediationPlan,
-    ReportedActorKey,
     RoutingRule,
     Status,
     StatusChange,
     TargetKind,
 )
 from fairrecruit.grievances.selectors import acting_organisation, can_act_on, evidence_visible
-from fairrecruit.registry.models import Actor, ActorKind
-from fairrecruit.registry.names import standardise_name, standardise_phone
-from fairrecruit.registry.services import actor_create
+from fairrecruit.registry.models import Actor
+from fairrecruit.registry.services import canonical_actor, reported_actor
 from fairrecruit.standards.engine import ZERO_FEE_ID, FieldError, JourneyError, validate_journey
 from fairrecruit.standards.services import assessment_compute
 
@@ -414,48 +412,10 @@ def _respondent(data: ComplaintInput) -> Actor | None:
     name = data.respondent_name.strip()
     if not name:
         return None
-    phone = standardise_phone(data.respondent_phone)
-    place = data.respondent_place.strip()[:120]
-    key = reported_actor_key(name, phone, place)
-    found = ReportedActorKey.objects.filter(key=key).select_related("actor").first()
-    if found is not None:
-        return canonical_actor(found.actor)
-    for a in Actor.objects.filter(
-        kind=ActorKind.REPORTED, name_std=standardise_name(name), merged_into__isnull=True
-    ):  # reported actors made before the keys existed (or by reviews)
-        phones = {standardise_phone(p) for p in a.phones or []}
-        if (phone and phone in phones) or (
-            not phone and not phones and a.city.casefold() == place.casefold()
-        ):
-            ReportedActorKey.objects.get_or_create(key=key, defaults={"actor": a})
-            return a
     role = f" as {data.respondent_role.replace('_', ' ')}" if data.respondent_role else ""
-    try:
-        with transaction.atomic():  # a savepoint: losing the race rolls back only the new actor
-            actor = actor_create(
-                actor_user=None,
-                name=name,
-                kind=ActorKind.REPORTED,
-                city=place,
-                phones=[data.respondent_phone.strip()] if data.respondent_phone.strip() else [],
-                source_note=f"named in a grievance{role}",
-            )
-            ReportedActorKey.objects.create(key=key, actor=actor)
-        return actor
-    except IntegrityError:  # a concurrent complaint named the same new actor first: take its actor
-        found = ReportedActorKey.objects.filter(key=key).select_related("actor").first()
-        if found is None:
-            raise
-        return canonical_actor(found.actor)
-
-
-def reported_actor_key(name: str, phone: str, place: str) -> str:
-    """What makes two namings of an unregistered actor the same one: the standardised name and phone, or the
-    name and place when no phone was given (the same rule as the search above)."""
-    parts = [standardise_name(name), standardise_phone(phone)]
-    if not parts[1]:
-        parts.append(place.strip().casefold())
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return reported_actor(
+        name=name, phone=data.respondent_phone, place=data.respondent_place, source_note=f"named in a grievance{role}"
+    )
 
 
 def _claimed_organisation(actor: Actor | None) -> Organisation | None:
@@ -518,15 +478,6 @@ def rules_matching(case: Case) -> list[RoutingRule]:
             continue
         out.append(r)
     return out
-
-
-def canonical_actor(actor: Actor | None) -> Actor | None:
-    """The registry record an actor stands for now: record linkage may have merged it into another one."""
-    for _i in range(10):
-        if actor is None or actor.merged_into_id is None:
-            break
-        actor = actor.merged_into
-    return actor
 
 
 def certification_bodies_for(

@@ -222,3 +222,17 @@ class LinkCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left_id}~{self.right_id} p={self.probability:.2f} {self.status}"
+
+
+class ReportedActorKey(models.Model):
+    """The unique key of an actor first named by a worker (in a complaint or a review): its standardised name with
+    phone, or with place when no phone was given. Two submissions naming the same new agency at the same moment
+    find or make one reported actor, never two (and never a server error): the second insert hits this unique
+    key and takes the first one's actor."""
+
+    key = models.CharField(max_length=64, unique=True)
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} -> {self.actor_id}"

@@ -5,9 +5,10 @@ Imports (``imports.py``) and record linkage (``linkage.py``) build on these."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from fairrecruit.core.models import User
@@ -20,6 +21,7 @@ from fairrecruit.registry.models import (
     Licence,
     LicenceStatusChange,
     Relationship,
+    ReportedActorKey,
 )
 from fairrecruit.registry.names import search_key, standardise_licence, standardise_name, standardise_phone
 
@@ -140,10 +142,68 @@ def relationship_create(
     return rel
 
 
+def canonical_actor(actor: Actor | None) -> Actor | None:
+    """The registry record an actor stands for now: record linkage may have merged it into another one."""
+    for _i in range(10):
+        if actor is None or actor.merged_into_id is None:
+            break
+        actor = actor.merged_into
+    return actor
+
+
+def reported_actor_key(name: str, phone: str, place: str) -> str:
+    """What makes two namings of an unregistered actor the same one: the standardised name and phone, or the
+    name and place when no phone was given."""
+    parts = [standardise_name(name), standardise_phone(phone)]
+    if not parts[1]:
+        parts.append(place.strip().casefold())
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def reported_actor(*, name: str, phone: str, place: str, source_note: str) -> Actor:
+    """The actor a worker named (in a complaint or a review) without a registry identifier, followed to the record
+    linkage merged it into: the one named before with the same name and phone (or place, without a phone), or a
+    new actor of kind "reported" (``FR-R-<n>``) that record linkage can later join to a known organisation.
+    Concurrent namings of the same new actor make one: the key is unique and the loser takes the winner's."""
+    name, place = name.strip(), place.strip()[:120]
+    std_phone = standardise_phone(phone)
+    key = reported_actor_key(name, phone, place)
+    found = ReportedActorKey.objects.filter(key=key).select_related("actor").first()
+    if found is not None:
+        return canonical_actor(found.actor) or found.actor
+    for a in Actor.objects.filter(
+        kind=ActorKind.REPORTED, name_std=standardise_name(name), merged_into__isnull=True
+    ):  # reported actors made before the keys existed
+        phones = {standardise_phone(p) for p in a.phones or []}
+        if (std_phone and std_phone in phones) or (
+            not std_phone and not phones and a.city.casefold() == place.casefold()
+        ):
+            ReportedActorKey.objects.get_or_create(key=key, defaults={"actor": a})
+            return a
+    try:
+        with transaction.atomic():  # a savepoint: losing the race rolls back only the new actor
+            actor = actor_create(
+                actor_user=None,
+                name=name,
+                kind=ActorKind.REPORTED,
+                city=place,
+                phones=[phone.strip()] if phone.strip() else [],
+                source_note=source_note,
+            )
+            ReportedActorKey.objects.create(key=key, actor=actor)
+        return actor
+    except IntegrityError:  # a concurrent submission named the same new actor first: take its actor
+        found = ReportedActorKey.objects.filter(key=key).select_related("actor").first()
+        if found is None:
+            raise
+        return canonical_actor(found.actor) or found.actor
+
+
 def licence_number_std(number: str) -> str:
     return standardise_licence(number)
 
 
 __all__: list[Any] = [
-    "actor_create", "actor_refresh_search", "licence_number_std", "licence_status_record", "relationship_create",
+    "actor_create", "actor_refresh_search", "canonical_actor", "licence_number_std", "licence_status_record",
+    "relationship_create", "reported_actor", "reported_actor_key",
 ]

@@ -26,9 +26,8 @@ from fairrecruit.core.context import Origin, current_origin
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
-from fairrecruit.registry.models import Actor, ActorKind
-from fairrecruit.registry.names import standardise_name, standardise_phone
-from fairrecruit.registry.services import actor_create
+from fairrecruit.registry.models import Actor
+from fairrecruit.registry.services import reported_actor
 from fairrecruit.reviews import checks, conf, selectors
 from fairrecruit.reviews.models import (
     Answer,
@@ -266,26 +265,11 @@ def journey_from_input(data: ReviewInput) -> dict[str, Any] | None:
 
 
 def _reported_actor(data: ReviewInput) -> Actor:
-    """The actor the worker named: an existing reported actor with the same name and phone (or place), or a
-    new one of kind "reported" (``FR-R-<n>``) that record linkage can later join to a known organisation."""
-    name = data.reported_name.strip()
-    phone = standardise_phone(data.reported_phone)
-    place = data.reported_place.strip()
-    for a in Actor.objects.filter(
-        kind=ActorKind.REPORTED, name_std=standardise_name(name), merged_into__isnull=True
-    ):
-        phones = {standardise_phone(p) for p in a.phones or []}
-        if (phone and phone in phones) or (
-            not phone and not phones and a.city.casefold() == place.casefold()
-        ):
-            return a
+    """The actor the worker named, found or made by ``registry.services.reported_actor`` (the same rule and the
+    same unique key as complaints, so a review and a complaint naming one new agency share its record)."""
     role = f" as {data.reported_role.replace('_', ' ')}" if data.reported_role else ""
-    return actor_create(
-        actor_user=None,
-        name=name,
-        kind=ActorKind.REPORTED,
-        city=place[:120],
-        phones=[data.reported_phone.strip()] if data.reported_phone.strip() else [],
+    return reported_actor(
+        name=data.reported_name, phone=data.reported_phone, place=data.reported_place,
         source_note=f"named in a worker review{role}",
     )
 
