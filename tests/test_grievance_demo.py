@@ -3,6 +3,7 @@ an escalated case, statistics with cells shown; running it again adds nothing; i
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from fairrecruit.core.management.commands.demo import Command as Demo
 from fairrecruit.grievances import selectors
@@ -71,3 +73,23 @@ def test_demo_cases_and_idempotent() -> None:
     call_command("grievances_demo", stdout=out)
     assert "loaded 0 demo complaint(s), 0 routing rule(s)" in out.getvalue()
     assert (Case.objects.count(), RemediationPayment.objects.count(), RoutingRule.objects.count()) == counts
+
+
+def test_recent_complaints_about_a_certified_recruiter_go_to_its_body() -> None:
+    """The demo's "certification body" routing rule fires: two recent fee complaints name the first certified
+    demo recruiter and are sent to its body (the older demo cases predate the demo certificates)."""
+    from fairrecruit.certification.models import Certificate
+    from fairrecruit.grievances.models import Referral
+
+    Demo().load()
+    _registry()
+    call_command("certification_demo", stdout=StringIO())
+    call_command("grievances_demo", stdout=StringIO())
+    cert = Certificate.objects.filter(status="active").select_related("body").order_by("pk").first()
+    assert cert is not None
+    recent = timezone.now() - dt.timedelta(days=1)
+    cases = Case.objects.filter(respondent=cert.actor, received_at__gte=recent)
+    assert cases.count() == 2
+    sent = Referral.objects.filter(case__in=cases, organisation=cert.body.organisation, target_kind="certification_body")
+    assert sorted(sent.values_list("status", flat=True)) == ["sent", "sent"]
+    assert Case.objects.count() == 26

@@ -1,6 +1,7 @@
 """Synthetic complaints for the demo: cases on several corridors and categories, at every stage (received, sent
 on, investigated, closed with an outcome), one worker in danger (escalated at intake), one case with a
-remediation plan paid in full, routing rules for the demo bodies, and enough cases per agency and corridor for
+remediation plan paid in full, routing rules for the demo bodies, two recent complaints about a certified
+recruiter (sent to its certification body, when `certification_demo` ran first), and enough cases per agency and corridor for
 the public statistics to show numbers. No real persons: workers are anonymous or have made-up names, agencies
 come from the synthetic demo registry.
 
@@ -183,6 +184,48 @@ class Command(BaseCommand):
                     continue
                 created += 1
                 self._handle(done.case, FATES[i], staff, regulator, brand, clock, today)
+        return created + self._certified_cases()
+
+    def _certified_cases(self) -> int:
+        """Two recent fee complaints naming the first certified demo recruiter (when `certification_demo` ran),
+        so that the demo shows a case sent to the certification body: the cases above are older than the demo
+        certificates, which are issued on the day the demo is loaded. Left at intake, as received today."""
+        try:
+            from fairrecruit.certification.models import Certificate, CertificateStatus
+        except ImportError:  # pragma: no cover - certification app absent
+            return 0
+        cert = (
+            Certificate.objects.filter(status=CertificateStatus.ACTIVE, actor__country__in=[c[0] for c in CORRIDORS])
+            .select_related("actor")
+            .order_by("pk")
+            .first()
+        )
+        if cert is None:
+            return 0
+        origin, dest, fee_ccy, wage_ccy, wage, fee = next(c for c in CORRIDORS if c[0] == cert.actor.country)
+        created = 0
+        for i in range(2):
+            data = ComplaintInput(
+                categories=["fees"],
+                description=TEXTS[0],
+                respondent_identifier=cert.actor.identifier,
+                origin=origin,
+                destination=dest,
+                recruitment_year=dt.date.today().year,
+                contract_months=24,
+                wage_promised_amount=wage,
+                wage_promised_currency=wage_ccy,
+                wage_received_amount=wage,
+                wage_received_currency=wage_ccy,
+                payments=[
+                    {"amount": fee, "currency": fee_ccy, "purpose": "service charge", "paid_to": "licensed_agency"}
+                ],
+                anonymous=True,
+                consent_share=True,
+                language="en",
+            )
+            done = complaint_submit(data=data, token=f"demo-grievance-certified-{i:03d}", channel="web")
+            created += done.created
         return created
 
     def _handle(
