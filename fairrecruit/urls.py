@@ -7,6 +7,7 @@ from fairrecruit.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("work/", core_views.work, name="work"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),

@@ -204,6 +204,9 @@ STAFF_ONLY = [
     "fairrecruit/evidence/templates/evidence/review_queue.html",
     # registry: record-linkage review (registry/views_review.py: login_required + reviewer permission)
     "fairrecruit/registry/templates/registry/review*.html",
+    # core: "Your work", the signed-in users' page of tools (core/views.py: login_required)
+    "fairrecruit/core/templates/core/work.html",
+    "fairrecruit/core/workspace.py",
 ]
 
 
