@@ -162,6 +162,7 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
 
             # Signed-in pages of the demo accounts (password demo-password).
             for user, url, name, text in [
+                ("staff", "/work/", "your-work", "Record linkage review"),
                 ("staff", "/reviews/moderate/", "moderation-queue", "Ram Bahadur"),
                 ("staff", "/grievances/cases/", "case-list", "NP"),
                 ("certbody", "/certification/", "certification-home", "ertif"),

@@ -22,7 +22,7 @@ class Tool:
 
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("grievances:cases", _("Complaints"), _("cases sent to your organisation: handle, respond, remedy"),
+    Tool("grievances:cases", _("Complaints"), _("the cases open to you: handle, respond, remedy"),
          ("grievance.case.view",)),
     Tool("grievances:routing", _("Routing rules"), _("where new complaints are sent"),
          ("grievance.routing.manage",)),
