@@ -15,7 +15,7 @@ from fairrecruit.core.workspace import TOOLS
 
 pytestmark = pytest.mark.django_db
 
-ORG_KIND = {
+ORG_KIND: dict[str, str] = {
     Role.WORKER: "union_cso",
     Role.RECRUITER: "agency",
     Role.EMPLOYER: "employer",
