@@ -101,8 +101,11 @@ _LONG_GENERIC = sorted(w for w in EXTRA_GENERIC if len(w) >= 6 and w.isascii())
 # core name: 'Kalpana Reliable Ticketing Centre' and 'Kalpana Reliable Documents Centre' are two sub-agents.
 ORG_MARKERS = frozenset("ticketing centre center documents document educational education".split())
 # Known words that a typo ('Consultanncy', 'Touurs', 'oCnsultancy', 'Tickting') is put back to before comparing.
+# The long words of generic phrases too ('Agensi Peekerjaan' -> 'agensi pekerjaan', then dropped as a phrase); seven
+# letters or more, so that the name 'Truong' does not become 'thuong' (of 'thuong mai').
+_PHRASE_WORDS = frozenset(w for p in _GENERIC_PHRASES for w in p.split() if len(w) >= 7)
 _FUZZY_VOCAB = sorted(
-    (w for w in EXTRA_GENERIC | ORG_MARKERS if len(w) >= 5 and w.isascii() and w.isalpha()),
+    (w for w in EXTRA_GENERIC | ORG_MARKERS | _PHRASE_WORDS if len(w) >= 5 and w.isascii() and w.isalpha()),
     key=lambda w: (-len(w), w),
 )
 # Generic words that are written run together with the word before them ('SkyOverseas', 'HimalayanManpower').
@@ -222,9 +225,85 @@ def split_run_together(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+_SKELETON_DIGRAPHS = [
+    ("ce", "se"),
+    ("ci", "si"),
+    ("cy", "sy"),
+    ("x", "ks"),
+    ("chh", "c"),
+    ("ph", "f"),
+    ("bh", "b"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("jh", "j"),
+    ("ck", "k"),
+    ("ee", "i"),
+    ("oo", "u"),
+]
+_SKELETON_LETTERS = str.maketrans({"c": "k", "q": "k", "w": "b", "v": "b", "z": "j", "x": "k"})
+
+
+@lru_cache(maxsize=500_000)
+def skeleton(token: str) -> str:
+    """A consonant skeleton that survives transliteration and spelling: 'himalayan', 'himalyn' (from हिमालयन) ->
+    'hmlyn'; 'crest', 'krest' -> 'krst'."""
+    t = token
+    for a, b in _SKELETON_DIGRAPHS:
+        t = t.replace(a, b)
+    t = t.translate(_SKELETON_LETTERS)
+    if not t:
+        return t
+    head, rest = t[0], t[1:]
+    rest = "".join(c for c in rest if c not in "aeiouh'")
+    out = head
+    for c in rest:
+        if c != out[-1]:
+            out += c
+    return out
+
+
+# Known words by their consonant skeleton, for names written in another script: 'रेसोउर्स' (resours) -> 'resources',
+# 'सर्भिस' (sarbhis) -> 'services'. Only skeletons of four letters or more that belong to one known word (and its
+# plural): 'गुलाब' (gulab, 'glb') stays a name rather than becoming 'glove'.
+_LATIN_VOCAB = sorted(
+    w for w in GENERIC_WORDS | frozenset(_MORE_GENERIC.split()) | ORG_MARKERS if len(w) >= 5 and w.isalpha()
+)
+_by_skeleton: dict[str, list[str]] = {}
+for _w in _LATIN_VOCAB:
+    _by_skeleton.setdefault(skeleton(_w), []).append(_w)
+_SKELETON_VOCAB = {  # 'srbs' -> 'services' (also 'service': the plural stands for both), never two unrelated words
+    sk: max(words, key=len)
+    for sk, words in _by_skeleton.items()
+    if len(sk) >= 4 and len({w.removesuffix("s") for w in words}) == 1
+}
+del _by_skeleton
+
+
+def _other_script(name: str) -> bool:
+    """Written (partly) in a script other than Latin (Devanagari, Bengali...): spelling is then a guess."""
+    return any(ord(ch) > 0x24F and ch.isalpha() for ch in name)
+
+
+@lru_cache(maxsize=200_000)
+def script_word(word: str) -> str:
+    """A word transliterated from another script that has the skeleton of a known generic word is that word:
+    'resours' (রেসোউর্স) -> 'resources', 'sarbhis' -> 'services'."""
+    if len(word) < 4 or word in EXTRA_GENERIC or not word.isalpha():
+        return word
+    return _SKELETON_VOCAB.get(skeleton(word), word)
+
+
 def _name_words(name: str) -> list[str]:
-    """Latin lower-case words of a name, run-together generic words split and typos in known words repaired."""
-    return [canonical_word(p) for w in search_key(name).split() for p in split_run_together(w)]
+    """Latin lower-case words of a name, run-together generic words split and typos in known words repaired
+    (and, for a name written in another script, known words recognised by their consonant skeleton)."""
+    words = [canonical_word(p) for w in search_key(name).split() for p in split_run_together(w)]
+    if _other_script(name):
+        words = [script_word(w) for w in words]
+    return words
 
 
 @lru_cache(maxsize=500_000)
@@ -284,47 +363,6 @@ def name_full(name: str) -> str:
     return _name_parts(name)[1]
 
 
-_SKELETON_DIGRAPHS = [
-    ("ce", "se"),
-    ("ci", "si"),
-    ("cy", "sy"),
-    ("x", "ks"),
-    ("chh", "c"),
-    ("ph", "f"),
-    ("bh", "b"),
-    ("kh", "k"),
-    ("gh", "g"),
-    ("th", "t"),
-    ("dh", "d"),
-    ("sh", "s"),
-    ("ch", "c"),
-    ("jh", "j"),
-    ("ck", "k"),
-    ("ee", "i"),
-    ("oo", "u"),
-]
-_SKELETON_LETTERS = str.maketrans({"c": "k", "q": "k", "w": "b", "v": "b", "z": "j", "x": "k"})
-
-
-@lru_cache(maxsize=500_000)
-def skeleton(token: str) -> str:
-    """A consonant skeleton that survives transliteration and spelling: 'himalayan', 'himalyn' (from हिमालयन) ->
-    'hmlyn'; 'crest', 'krest' -> 'krst'."""
-    t = token
-    for a, b in _SKELETON_DIGRAPHS:
-        t = t.replace(a, b)
-    t = t.translate(_SKELETON_LETTERS)
-    if not t:
-        return t
-    head, rest = t[0], t[1:]
-    rest = "".join(c for c in rest if c not in "aeiouh'")
-    out = head
-    for c in rest:
-        if c != out[-1]:
-            out += c
-    return out
-
-
 def phone_key(phone: str, country: str = "") -> str:
     """Country calling code + national significant number: '+977-1-4123456', '01-4123456' and '0097714123456'
     all give '97714123456' for NP."""
@@ -382,6 +420,9 @@ def standardise_record(rec: dict[str, Any]) -> dict[str, Any]:
         "name_skel": " ".join(skeleton(t) for t in tokens) or None,
         # the skeleton of the name written as one word: 'Janata Everest' and 'जनटएवेरेस्ट' -> 'jntbrst'
         "name_jskel": skeleton(name_std.replace(" ", "")) or None,
+        # the skeletons of the words in alphabetical order: 'Jamal Molla' ~ 'Molla Jamall', 'Ajith Fernando' ~
+        # 'फर्नान्डो अजित' (word order and spelling both differ)
+        "name_sskel": " ".join(sorted(skeleton(t) for t in tokens)) or None,
         "name_words": list(dict.fromkeys(tokens)) or None,
         "name_first": tokens[0] if tokens else None,
         # word order swapped (and one word misspelt): 'ram thapa' ~ 'thapx ram'
@@ -428,6 +469,7 @@ def _schema() -> Any:
             ("name_sorted", s),
             ("name_skel", s),
             ("name_jskel", s),
+            ("name_sskel", s),
             ("name_words", ls),
             ("name_first", s),
             ("swap_a", s),
@@ -451,6 +493,10 @@ _GENERIC_AGREE = (
     "(name_generic_l is null or name_generic_r is null or list_has_any(name_generic_l, name_generic_r))"
 )
 
+# Cheap conditions first: DuckDB evaluates the edit distance only for the pairs left (lengths one apart or less).
+_SAME_LENGTH_1 = "abs(length(name_joined_l) - length(name_joined_r)) <= 1"
+_ONE_EDIT = "damerau_levenshtein(name_joined_l, name_joined_r) <= 1"
+
 
 def settings_creator() -> Any:
     """The model's shape: comparisons and blocking rules. Trained parameters live in the model file."""
@@ -466,6 +512,12 @@ def settings_creator() -> Any:
             cll.CustomLevel(
                 "name_full_l = name_full_r and name_org_l and name_org_r", "same name (of an organisation)"
             ),
+            # A person's name in any word order (family name first or last) is one level: the order says nothing
+            # about whether two records are the same person, and a common name says little (term frequency).
+            cll.CustomLevel(
+                "name_sorted_l = name_sorted_r and not name_org_l and not name_org_r",
+                "same name of a person (words in any order)",
+            ).configure(tf_adjustment_column="name_sorted", tf_adjustment_weight=1.0),
             cll.ExactMatchLevel("name_full", term_frequency_adjustments=True),
             # The same core name: the generic words decide how much that says. 'Sky Overseas' and 'Sky
             # Manpower' (no generic word in common) are siblings as often as they are one agency, and a core
@@ -485,9 +537,15 @@ def settings_creator() -> Any:
             cll.CustomLevel("name_joined_l = name_joined_r", "same letters (spaces differ)"),
             cll.CustomLevel("name_sorted_l = name_sorted_r", "same words, other order"),
             cll.CustomLevel("list_has_any(names_all_l, names_all_r)", "a name matches an alias"),
+            # a typo in a long name is rarely another agency; in a short one ('Hoa Loi', 'Hoa Loc') often is
             cll.CustomLevel(
-                "damerau_levenshtein(name_joined_l, name_joined_r) <= 1 and length(name_joined_l) >= 6"
-                f" and name_org_l and name_org_r and {_GENERIC_AGREE}",
+                "length(name_joined_l) >= 14 and name_org_l and name_org_r"
+                f" and {_SAME_LENGTH_1} and {_GENERIC_AGREE} and {_ONE_EDIT}",
+                "one typo apart in a long name (organisations, no conflicting generic words)",
+            ),
+            cll.CustomLevel(
+                "length(name_joined_l) >= 6 and name_org_l and name_org_r"
+                f" and {_SAME_LENGTH_1} and {_GENERIC_AGREE} and {_ONE_EDIT}",
                 "one typo apart (organisations, no conflicting generic words)",
             ),
             cll.CustomLevel(
@@ -507,6 +565,10 @@ def settings_creator() -> Any:
             cll.CustomLevel(
                 "name_jskel_l = name_jskel_r and length(name_jskel_l) >= 5",
                 "same consonant skeleton, spaces aside (words run together, other script)",
+            ),
+            cll.CustomLevel(
+                "name_sskel_l = name_sskel_r and length(name_sskel_l) >= 5",
+                "same consonant skeletons, other order (order and spelling or script differ)",
             ),
             # a middle name dropped or abbreviated: 'Biju Kumar Das' and 'Biju Das'
             cll.CustomLevel(
@@ -606,6 +668,7 @@ def BLOCKING_RULES(block_on: Any) -> list[Any]:  # noqa: N802 - a table of rules
         block_on("name_last", "country", "substr(name_first, 1, 1)"),
         block_on("substr(name_skel, 1, 4)", "country", "substr(name_last, 1, 2)"),
         block_on("substr(name_jskel, 1, 6)", "country"),
+        block_on("name_sskel", "country"),
     ]
 
 
@@ -811,6 +874,7 @@ _NOUNS = {
     "name_sorted": "name (words in any order)",
     "name_skel": "consonant skeleton of the name",
     "name_jskel": "consonant skeleton of the name (spaces aside)",
+    "name_sskel": "consonant skeletons of the words (any order)",
     "licence_std": "licence number",
     "licence_core": "licence serial number",
     "phones7": "last 7 digits of a phone",
