@@ -204,6 +204,11 @@ STAFF_ONLY = [
     "fairrecruit/evidence/templates/evidence/review_queue.html",
     # registry: record-linkage review (registry/views_review.py: login_required + reviewer permission)
     "fairrecruit/registry/templates/registry/review*.html",
+    # registry: licence-list imports from the browser (registry/views_import.py: login_required + registry.import)
+    "fairrecruit/registry/templates/registry/import*.html",
+    "fairrecruit/registry/templates/registry/_import_result.html",
+    "fairrecruit/registry/views_import.py",
+    "fairrecruit/registry/forms_import.py",
     # core: "Your work", the signed-in users' page of tools (core/views.py: login_required)
     "fairrecruit/core/templates/core/work.html",
     "fairrecruit/core/workspace.py",

@@ -30,6 +30,8 @@ TOOLS: tuple[Tool, ...] = (
          ("grievance.programme.manage",)),
     Tool("reviews:moderate", _("Review moderation"), _("worker reviews waiting to be published"),
          ("review.moderate",)),
+    Tool("registry:imports", _("Registry imports"), _("upload a regulator's licence list (CSV or XLSX)"),
+         ("registry.import",)),
     Tool("linkage:queue", _("Record linkage review"), _("pairs of registry records that may be the same actor"),
          ("linkage.review",)),
     Tool("certification:home", _("Certification"),

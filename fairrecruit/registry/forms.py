@@ -151,3 +151,4 @@ class JobOfferForm(forms.Form):
         if d.get("wage_currency") and d.get("wage_amount") is None and not self.has_error("wage_amount"):
             self.add_error("wage_amount", _("give the amount, or leave the currency empty"))
         return d
+

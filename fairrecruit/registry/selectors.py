@@ -22,11 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz
 
+from fairrecruit.core.models import Organisation
+from fairrecruit.core.permissions import Scope, scope_for
 from fairrecruit.registry import search
 from fairrecruit.registry.models import (
     Actor,
     ActorKind,
     Alias,
+    ImportFile,
     JobOrder,
     Licence,
     LicenceStatus,
@@ -833,3 +836,26 @@ def register_rows(day: dt.date | None = None, chunk: int = 2000) -> Iterator[dic
                 "valid_from": lic.valid_from.isoformat() if lic.valid_from else None,
                 "valid_until": lic.valid_until.isoformat() if lic.valid_until else None,
             }
+
+
+def import_mappings_for(user: Any) -> list[Any]:
+    """The shipped column mappings a user may import with: every one for staff, those of the regulators of their
+    organisations' countries for a regulator. (``imports`` builds on the services: imported here, not on top.)"""
+    from fairrecruit.registry.imports import list_mappings
+
+    scope, orgs = scope_for(user, "registry.import")
+    if scope == Scope.NONE:
+        return []
+    mappings = list_mappings()
+    if scope == Scope.ALL:
+        return mappings
+    countries = set(Organisation.objects.filter(pk__in=orgs).exclude(country="").values_list("country", flat=True))
+    return [m for m in mappings if m.regulator_country in countries]
+
+
+def import_files_for(user: Any) -> QuerySet[ImportFile]:
+    """Imported files the user may see: all for staff, those of their mappings' regulators for a regulator."""
+    qs = ImportFile.objects.select_related("imported_by").order_by("-imported_at", "-id")
+    if scope_for(user, "registry.import")[0] == Scope.ALL:
+        return qs
+    return qs.filter(regulator_code__in=[m.regulator_code for m in import_mappings_for(user)])
