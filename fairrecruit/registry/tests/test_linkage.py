@@ -89,7 +89,7 @@ def test_phones_licences_and_cities() -> None:
 
 def test_the_model_is_a_versioned_file_with_its_provenance(tmp_path) -> None:
     path = latest_model_path()
-    assert path.name == "model-v4.json" and model_versions()[0][0] == 1 and model_versions()[-1][0] == 4
+    assert path.name == "model-v5.json" and model_versions()[0][0] == 1 and model_versions()[-1][0] == 5
     model = json.loads(path.read_text(encoding="utf-8"))
     assert model["link_type"] == "dedupe_only"
     assert {c["output_column_name"] for c in model["comparisons"]} == {
@@ -100,7 +100,7 @@ def test_the_model_is_a_versioned_file_with_its_provenance(tmp_path) -> None:
         "address",
         "country",
     }
-    assert model[META_KEY]["trained_on_records"] > 10_000 and model[META_KEY]["version"] == "model-v4"
+    assert model[META_KEY]["trained_on_records"] > 10_000 and model[META_KEY]["version"] == "model-v5"
     assert next_model_path(tmp_path).name == "model-v1.json"
     (tmp_path / "model-v1.json").write_text("{}")
     (tmp_path / "model-v7.json").write_text("{}")
@@ -117,7 +117,7 @@ def test_linkage_on_generated_records_beats_the_baseline_with_high_f1() -> None:
     records = list(generate_registry(1000, seed=12, job_orders=False).records())
     assert len(records) > 3000
     result = predict(records, threshold=0.5)
-    assert result.compared > len(records) and result.model_version == "model-v4"
+    assert result.compared > len(records) and result.model_version == "model-v5"
     truth = {r["unique_id"]: r["cluster_id"] for r in records}
     scores = evaluate(truth, cluster(truth, result.pairs, 0.9))
     baseline = evaluate(truth, baseline_clusters(records))
@@ -164,7 +164,7 @@ def linked(db):
 def test_run_merges_clear_pairs_queues_uncertain_ones_and_is_idempotent(linked) -> None:
     run = linked
     assert run.records == Actor.objects.exclude(kind="regulator").count()
-    assert run.pairs_compared > run.pairs_scored > 0 and run.model_version == "model-v4"
+    assert run.pairs_compared > run.pairs_scored > 0 and run.model_version == "model-v5"
     assert run.auto_merged > 0 and run.queued > 0
     pending = LinkCandidate.objects.filter(status="pending")
     assert pending.count() == run.queued
@@ -348,7 +348,7 @@ def test_link_command_reports_counts(db) -> None:
     load_into_db(generate_registry(30, seed=4))
     out, err = StringIO(), StringIO()
     call_command("link", "--dry-run", stdout=out, stderr=err)
-    assert "dry run" in out.getvalue() and "pairs compared" in out.getvalue() and "model-v4" in out.getvalue()
+    assert "dry run" in out.getvalue() and "pairs compared" in out.getvalue() and "model-v5" in out.getvalue()
     assert "[link]" in err.getvalue()
     assert not LinkCandidate.objects.exists()
     call_command("link", "--threshold-auto", "0.995", "--threshold-review", "0.6", stdout=out, stderr=err)
@@ -360,7 +360,7 @@ def test_link_train_dry_run_trains_a_scratch_model(db) -> None:
     before = model_versions()
     out = StringIO()
     call_command("link", "--train", "--dry-run", stdout=out, stderr=StringIO())
-    assert "model-v5" in out.getvalue() and "dry run" in out.getvalue()
+    assert "model-v6" in out.getvalue() and "dry run" in out.getvalue()
     assert model_versions() == before and not LinkCandidate.objects.exists()
 
 
