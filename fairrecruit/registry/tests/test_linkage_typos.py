@@ -6,20 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-import pyarrow as pa
-
 from fairrecruit.registry.linkage import (
     BLOCKING_RULES,
-    _schema,
     canonical_word,
     looks_like_organisation,
     name_full,
     name_tokens,
-    settings_creator,
     split_run_together,
     standardise_record,
 )
+from fairrecruit.registry.tests.linkage_levels import level_of
 
 
 def _std(name: str, uid: int = 1) -> dict[str, Any]:
@@ -82,25 +78,7 @@ def _block_on() -> Any:
 
 def _name_level(left: str, right: str) -> str:
     """The label of the name comparison level a pair of names lands on (the first whose condition holds)."""
-    settings = settings_creator().get_settings("duckdb").as_dict()
-    levels = next(c for c in settings["comparisons"] if c["output_column_name"] == "name")[
-        "comparison_levels"
-    ]
-    a, b = _std(left), _std(right, 2)
-    con = duckdb.connect()
-    left_t = pa.Table.from_pylist([a], schema=_schema())  # noqa: F841 - read by DuckDB by name
-    right_t = pa.Table.from_pylist([b], schema=_schema())  # noqa: F841
-    cols = [k for k in a if k not in ("unique_id", "kind")]
-    con.execute(
-        "create table p as select "
-        + ", ".join(f"left_t.{c} as {c}_l, right_t.{c} as {c}_r" for c in cols)
-        + " from left_t, right_t"
-    )
-    for level in levels:
-        row = con.execute(f"select count(*) from p where {level['sql_condition']}").fetchone()
-        if row and row[0]:
-            return str(level["label_for_charts"])
-    raise AssertionError("no level")
+    return level_of("name", _std(left), _std(right, 2))
 
 
 def test_name_levels_for_typos_skeletons_and_middle_names() -> None:
