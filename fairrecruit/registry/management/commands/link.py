@@ -33,7 +33,7 @@ class Command(BaseCommand):
             type=int,
             metavar="N",
             default=None,
-            help="retrain on N generated records with known truth (how model-v1 to model-v4 were made)",
+            help="retrain on N generated records with known truth (how model-v1 to model-v5 were made)",
         )
         parser.add_argument(
             "--threshold-auto",
