@@ -16,16 +16,16 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 import pycountry
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from fairrecruit.core import crypto, fx, idempotency
@@ -631,23 +631,30 @@ def complaint_submit(
                 now=now,
             )
 
+    # a concurrent retry may have stored it first: then its case is returned, not stored twice
+    once = _create_once(Case.objects.all(), token, purpose, fingerprint, create, stored)
+    return Submitted(once.obj, code, pin, True) if once.created else _again(once.obj, pin)
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def _create_once(
+    qs: QuerySet[_M], token: str, purpose: str, fingerprint: str, create: Callable[[str], _M], stored: list[Any]
+) -> idempotency.Once[_M]:
+    """``idempotency.create_once`` for a submission that stored encrypted files first: when a concurrent retry
+    won, the files this attempt stored are deleted; the same token with other input is an IdempotencyConflict."""
+
     def cleanup() -> None:
         for s, _n in stored:
             storage.delete(s.storage_name)
 
     try:
-        # a concurrent retry may have stored it first: then its case is returned, not stored twice
-        once = idempotency.create_once(
-            Case.objects.all(),
-            token=token,
-            purpose=purpose,
-            fingerprint=fingerprint,
-            create=create,
-            cleanup=cleanup,
+        return idempotency.create_once(
+            qs, token=token, purpose=purpose, fingerprint=fingerprint, create=create, cleanup=cleanup
         )
     except idempotency.IdempotencyMismatch:
         raise IdempotencyConflict(token) from None
-    return Submitted(once.obj, code, pin, True) if once.created else _again(once.obj, pin)
 
 
 @contextmanager
@@ -894,21 +901,7 @@ def worker_evidence_upload(
             )
         return upload
 
-    def cleanup() -> None:
-        for s, _n in stored:
-            storage.delete(s.storage_name)
-
-    try:
-        once = idempotency.create_once(
-            EvidenceUpload.objects.all(),
-            token=token,
-            purpose=purpose,
-            fingerprint=fingerprint,
-            create=create,
-            cleanup=cleanup,
-        )
-    except idempotency.IdempotencyMismatch:
-        raise IdempotencyConflict(token) from None
+    once = _create_once(EvidenceUpload.objects.all(), token, purpose, fingerprint, create, stored)
     return receipt(once.obj, once.created)
 
 
