@@ -207,6 +207,7 @@ STAFF_ONLY = [
     # registry: licence-list imports from the browser (registry/views_import.py: login_required + registry.import)
     "fairrecruit/registry/templates/registry/import*.html",
     "fairrecruit/registry/templates/registry/_import_result.html",
+    "fairrecruit/registry/templates/registry/_import_problems.html",
     "fairrecruit/registry/views_import.py",
     "fairrecruit/registry/forms_import.py",
     # core: "Your work", the signed-in users' page of tools (core/views.py: login_required)

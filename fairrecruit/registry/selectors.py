@@ -853,9 +853,10 @@ def import_mappings_for(user: Any) -> list[Any]:
     return [m for m in mappings if m.regulator_country in countries]
 
 
-def import_files_for(user: Any) -> QuerySet[ImportFile]:
-    """Imported files the user may see: all for staff, those of their mappings' regulators for a regulator."""
+def import_files_for(user: Any, mappings: list[Any]) -> QuerySet[ImportFile]:
+    """Imported files the user may see: all for staff, those of the regulators of ``mappings`` (the user's, from
+    :func:`import_mappings_for`) for a regulator."""
     qs = ImportFile.objects.select_related("imported_by").order_by("-imported_at", "-id")
     if scope_for(user, "registry.import")[0] == Scope.ALL:
         return qs
-    return qs.filter(regulator_code__in=[m.regulator_code for m in import_mappings_for(user)])
+    return qs.filter(regulator_code__in=[m.regulator_code for m in mappings])

@@ -61,7 +61,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 status = 400
         if form.errors:
             status = 400
-    files = Paginator(selectors.import_files_for(user), 25).get_page(request.GET.get("page"))
+    files = Paginator(selectors.import_files_for(user, mappings), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/imports.html",
@@ -76,7 +76,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     if not can(user, "registry.import"):
         raise PermissionDenied(_("You may not see registry imports."))
-    f = get_object_or_404(selectors.import_files_for(user), pk=pk)
+    f = get_object_or_404(selectors.import_files_for(user, selectors.import_mappings_for(user)), pk=pk)
     report = f.report or {}
     return render(request, "registry/import_detail.html", {
         "f": f, "counts": report.get("counts", {}), "problems": report.get("problems", [])[:1000],
