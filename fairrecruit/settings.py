@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = os.environ.get("FAIRRECRUIT_DEBUG", "0") == "1"
@@ -73,6 +74,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time: take the write lock when a transaction starts (no lock-upgrade deadlock that fails at
     # once with "database is locked") and wait up to 20 s for it.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# The cache holds the rate-limit and burst counters, so every web process must see the same one.
+# FAIRRECRUIT_CACHE=database (default): a table in the database (created by core's migration 0002), shared by all
+# processes with no server to run; its counters are not incremented atomically, so simultaneous requests may
+# undercount by a few. FAIRRECRUIT_CACHE=memory: one process's memory (a single-process deployment only).
+_CACHE = os.environ.get("FAIRRECRUIT_CACHE", "database")
+if _CACHE not in ("database", "memory"):
+    raise ImproperlyConfigured(f"FAIRRECRUIT_CACHE must be 'database' or 'memory', not {_CACHE!r}")
+CACHE_TABLE = "fairrecruit_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    if _CACHE == "database"
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "/accounts/login/"

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
 from fairrecruit.certification import selectors, signing
+from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
 
 router = Router(tags=["certification"])
 
@@ -52,11 +53,6 @@ _VERIFY_SCHEMA = {
         "signed_fields": {"type": "object", "description": "the canonical fields the signature covers"},
     },
 }
-_ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {"errors": {"type": "array", "items": {"type": "object"}}},
-}
-
 
 @router.get(
     "/certification/register",
@@ -114,11 +110,8 @@ def register(request: HttpRequest) -> HttpResponse:
     "its fields holds. 404 when no certificate has this number.",
     openapi_extra={
         "responses": {
-            "200": {"description": "Found", "content": {"application/json": {"schema": _VERIFY_SCHEMA}}},
-            "404": {
-                "description": "No such certificate",
-                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-            },
+            "200": json_response(_VERIFY_SCHEMA, "Found"),
+            "404": json_response(ERROR_SCHEMA, "No such certificate"),
         }
     },
 )

@@ -47,6 +47,15 @@ class Rate:
         }
 
 
+# The currencies suggested in the forms' currency fields (a datalist: any ISO 4217 code is accepted): the origin
+# countries', the destinations', then USD and EUR.
+COMMON_CURRENCIES = (
+    ["NPR", "BDT", "INR", "PHP", "IDR", "VND", "LKR", "PKR", "MMK"]
+    + ["QAR", "AED", "SAR", "KWD", "OMR", "BHD", "MYR", "SGD", "JOD", "HKD", "KRW", "JPY"]
+    + ["USD", "EUR"]
+)
+
+
 def is_currency(code: str) -> bool:
     """True for an ISO 4217 code in use."""
     return (

@@ -14,6 +14,7 @@ from ninja import Router
 
 from fairrecruit.core import idempotency
 from fairrecruit.core.auth import api_user, submission_limited
+from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
 from fairrecruit.grievances import conf, selectors, services, taxonomy
 from fairrecruit.grievances.forms import new_token, uploads
 from fairrecruit.grievances.models import Channel, Status
@@ -110,18 +111,6 @@ _COMPLAINT_SCHEMA: dict[str, Any] = {
         "language": {"type": "string", "maxLength": 16},
     },
 }
-_ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        }
-    },
-}
 _ACK_SCHEMA = {
     "type": "object",
     "properties": {
@@ -150,10 +139,6 @@ _INFO = {
 
 def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _body(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
@@ -273,12 +258,12 @@ _IDEMPOTENCY_KEY_HEADER: dict[str, Any] = {
         "parameters": [_IDEMPOTENCY_KEY_HEADER],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _COMPLAINT_SCHEMA}}},
         "responses": {
-            "201": _json(_ACK_SCHEMA, "Stored"),
-            "200": _json(_ACK_SCHEMA, "A retry of a stored complaint"),
-            "400": _json(_ERROR_SCHEMA, "Bad input"),
-            "404": _json(_ERROR_SCHEMA, "Unknown registry actor"),
-            "409": _json(_ERROR_SCHEMA, "Idempotency key reused with another complaint"),
-            "429": _json(_ERROR_SCHEMA, "Too many complaints"),
+            "201": json_response(_ACK_SCHEMA, "Stored"),
+            "200": json_response(_ACK_SCHEMA, "A retry of a stored complaint"),
+            "400": json_response(ERROR_SCHEMA, "Bad input"),
+            "404": json_response(ERROR_SCHEMA, "Unknown registry actor"),
+            "409": json_response(ERROR_SCHEMA, "Idempotency key reused with another complaint"),
+            "429": json_response(ERROR_SCHEMA, "Too many complaints"),
         },
     },
 )
@@ -399,10 +384,10 @@ _WORKER_SCHEMA = {
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": _CODE_PIN}}},
         "responses": {
-            "200": _json(_WORKER_SCHEMA, "The case"),
-            "400": _json(_ERROR_SCHEMA, "Bad input"),
-            "404": _json(_ERROR_SCHEMA, "Wrong code or PIN"),
-            "429": _json(_ERROR_SCHEMA, "Too many"),
+            "200": json_response(_WORKER_SCHEMA, "The case"),
+            "400": json_response(ERROR_SCHEMA, "Bad input"),
+            "404": json_response(ERROR_SCHEMA, "Wrong code or PIN"),
+            "429": json_response(ERROR_SCHEMA, "Too many"),
         },
     },
 )
@@ -421,10 +406,10 @@ def complaint_status(request: HttpRequest) -> HttpResponse:
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": _INFO}}},
         "responses": {
-            "201": _json({"type": "object"}, "Added"),
-            "400": _json(_ERROR_SCHEMA, "Bad input"),
-            "404": _json(_ERROR_SCHEMA, "Wrong code or PIN"),
-            "429": _json(_ERROR_SCHEMA, "Too many"),
+            "201": json_response({"type": "object"}, "Added"),
+            "400": json_response(ERROR_SCHEMA, "Bad input"),
+            "404": json_response(ERROR_SCHEMA, "Wrong code or PIN"),
+            "429": json_response(ERROR_SCHEMA, "Too many"),
         },
     },
 )
@@ -491,12 +476,12 @@ _EVIDENCE_ACK = {
         "parameters": [_IDEMPOTENCY_KEY_HEADER],
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _EVIDENCE_FORM}}},
         "responses": {
-            "201": _json(_EVIDENCE_ACK, "Stored"),
-            "200": _json(_EVIDENCE_ACK, "A retry of a stored upload"),
-            "400": _json(_ERROR_SCHEMA, "Bad input: `{errors: [{field, message}]}`, e.g. field `file[0]`"),
-            "404": _json(_ERROR_SCHEMA, "Wrong code or PIN"),
-            "409": _json(_ERROR_SCHEMA, "Idempotency key reused with other files"),
-            "429": _json(_ERROR_SCHEMA, "Too many attempts"),
+            "201": json_response(_EVIDENCE_ACK, "Stored"),
+            "200": json_response(_EVIDENCE_ACK, "A retry of a stored upload"),
+            "400": json_response(ERROR_SCHEMA, "Bad input: `{errors: [{field, message}]}`, e.g. field `file[0]`"),
+            "404": json_response(ERROR_SCHEMA, "Wrong code or PIN"),
+            "409": json_response(ERROR_SCHEMA, "Idempotency key reused with other files"),
+            "429": json_response(ERROR_SCHEMA, "Too many attempts"),
         },
     },
 )
@@ -554,7 +539,7 @@ def _token_user(request: HttpRequest) -> Any:
     return token.user if token is not None else None
 
 
-_UNAUTH = _json(_ERROR_SCHEMA, "No or bad token")
+_UNAUTH = json_response(ERROR_SCHEMA, "No or bad token")
 
 
 @router.get(
@@ -564,7 +549,7 @@ _UNAUTH = _json(_ERROR_SCHEMA, "No or bad token")
         "Scoped like the pages: staff see every case; other organisations only the cases referred or "
         "transferred to them. Summary fields only (no identity); opening a case is `GET /cases/{code}`."
     ),
-    openapi_extra={"responses": {"200": _json({"type": "object"}, "Cases"), "401": _UNAUTH}},
+    openapi_extra={"responses": {"200": json_response({"type": "object"}, "Cases"), "401": _UNAUTH}},
 )
 def case_list(request: HttpRequest, status: str = "", page: int = 1) -> HttpResponse:
     user = _token_user(request)
@@ -587,9 +572,9 @@ def case_list(request: HttpRequest, status: str = "", page: int = 1) -> HttpResp
     "case page (each reveal is logged with its purpose).",
     openapi_extra={
         "responses": {
-            "200": _json({"type": "object"}, "The case"),
+            "200": json_response({"type": "object"}, "The case"),
             "401": _UNAUTH,
-            "404": _json(_ERROR_SCHEMA, "No such case visible to you"),
+            "404": json_response(ERROR_SCHEMA, "No such case visible to you"),
         }
     },
 )
@@ -609,9 +594,9 @@ def case_get(request: HttpRequest, code: str) -> HttpResponse:
     summary="Who saw this case (token required)",
     openapi_extra={
         "responses": {
-            "200": _json({"type": "object"}, "Reads of the case"),
+            "200": json_response({"type": "object"}, "Reads of the case"),
             "401": _UNAUTH,
-            "404": _json(_ERROR_SCHEMA, "No such case visible to you"),
+            "404": json_response(ERROR_SCHEMA, "No such case visible to you"),
         }
     },
 )
@@ -703,7 +688,7 @@ _PROGRAMME_WORKER = {
     ),
     openapi_extra={
         "responses": {
-            "200": _json(
+            "200": json_response(
                 {"type": "object", "properties": {"programmes": {"type": "array", "items": _PROGRAMME}}},
                 "Programmes",
             ),
@@ -733,7 +718,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     ),
     openapi_extra={
         "responses": {
-            "200": _json(
+            "200": json_response(
                 {
                     "type": "object",
                     "properties": {
@@ -746,7 +731,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                 "The programme",
             ),
             "401": _UNAUTH,
-            "404": _json(_ERROR_SCHEMA, "No such programme visible to you"),
+            "404": json_response(ERROR_SCHEMA, "No such programme visible to you"),
         }
     },
 )
@@ -800,7 +785,7 @@ def programme_get(request: HttpRequest, programme_id: int, page: int = 1) -> Htt
     summary="Public statistics per organisation complained about and per corridor",
     description="Complaints received and resolved, median days to resolution, amounts recovered (USD). A cell "
     'based on fewer than FAIRRECRUIT_GRIEVANCE_MIN_CELL cases reads "fewer than N".',
-    openapi_extra={"responses": {"200": _json({"type": "object"}, "Statistics")}},
+    openapi_extra={"responses": {"200": json_response({"type": "object"}, "Statistics")}},
 )
 def grievance_statistics(request: HttpRequest) -> HttpResponse:
     return JsonResponse(

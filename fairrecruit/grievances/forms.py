@@ -15,7 +15,7 @@ from fairrecruit.grievances import programmes, taxonomy
 from fairrecruit.grievances.models import Outcome, PayerKind, ReferralKind, Status, TargetKind
 from fairrecruit.grievances.services import PAYEES, ComplaintInput, Upload
 from fairrecruit.standards.engine import FieldError
-from fairrecruit.standards.forms import country_choices
+from fairrecruit.standards.forms import CURRENCY_INPUT, country_choices
 
 CATEGORY_LABELS = {
     "fees": _("I paid fees or costs to get the job"),
@@ -49,28 +49,6 @@ PAYEE_CHOICES = [
     ("employer", _("Employer")),
     ("government", _("Government office")),
     ("other", _("Someone else")),
-]
-CURRENCY = forms.TextInput(attrs={"list": "currencies", "size": 4, "autocapitalize": "characters"})
-CURRENCIES = [
-    "NPR",
-    "BDT",
-    "INR",
-    "PHP",
-    "IDR",
-    "VND",
-    "LKR",
-    "PKR",
-    "MMK",
-    "QAR",
-    "AED",
-    "SAR",
-    "KWD",
-    "OMR",
-    "BHD",
-    "MYR",
-    "SGD",
-    "JOD",
-    "USD",
 ]
 MAX_UPLOADS = 5
 
@@ -165,7 +143,7 @@ class ComplaintForm(forms.Form):
         label=_("Monthly wage promised"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
     wage_promised_currency = forms.CharField(
-        label=_("Currency"), required=False, max_length=3, widget=CURRENCY
+        label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT
     )
     wage_received_amount = forms.DecimalField(
         label=_("Wage you got for the first full month"),
@@ -175,7 +153,7 @@ class ComplaintForm(forms.Form):
         decimal_places=2,
     )
     wage_received_currency = forms.CharField(
-        label=_("Currency"), required=False, max_length=3, widget=CURRENCY
+        label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT
     )
     evidence = MultipleFileField(label=_("Photos or PDF of receipts, contract, messages (optional, up to 5)"))
     anonymous = forms.BooleanField(label=_("I want to stay anonymous (no name)"), required=False)
@@ -198,7 +176,7 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3, widget=CURRENCY)
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT)
     date = forms.DateField(
         label=_("Date paid (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -424,11 +402,11 @@ class FactsForm(forms.Form):
     )
     wage_promised_amount = forms.DecimalField(label=_("Monthly wage promised"), required=False, min_value=0)
     wage_promised_currency = forms.CharField(
-        label=_("Currency"), required=False, max_length=3, widget=CURRENCY
+        label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT
     )
     wage_received_amount = forms.DecimalField(label=_("First month received"), required=False, min_value=0)
     wage_received_currency = forms.CharField(
-        label=_("Currency"), required=False, max_length=3, widget=CURRENCY
+        label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT
     )
 
     def facts(self) -> dict[str, Any]:
@@ -457,7 +435,7 @@ class PlanForm(forms.Form):
     payer_name = forms.CharField(label=_("Payer name"), required=False, max_length=200)
     standard = forms.CharField(label=_("Standard the amount follows"), required=False, max_length=40)
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
-    currency = forms.CharField(label=_("Currency"), max_length=3, widget=CURRENCY)
+    currency = forms.CharField(label=_("Currency"), max_length=3, widget=CURRENCY_INPUT)
     due_date = forms.DateField(label=_("Pay by"), widget=forms.DateInput(attrs={"type": "date"}))
 
 

@@ -29,7 +29,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from fairrecruit.core import crypto, fx, idempotency
-from fairrecruit.core.context import Origin, current_origin
+from fairrecruit.core.context import anonymous_origin
 from fairrecruit.core.models import Organisation, OrganisationKind, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
@@ -143,16 +143,6 @@ class Upload:
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def anonymous_origin() -> Iterator[None]:
-    """Audit events written inside carry the channel only: no IP, user agent or request id."""
-    token = current_origin.set(Origin(channel=current_origin.get().channel))
-    try:
-        yield
-    finally:
-        current_origin.reset(token)
 
 
 def source_for_ip(ip: str | None) -> str:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from fairrecruit.core import crypto
+from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.models import User
 from fairrecruit.grievances import conf, forms, programmes, selectors, services
 from fairrecruit.grievances.models import Attachment, Case, Channel, RoutingRule
@@ -104,7 +105,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             "actor": actor,
             "form": form,
             "payments": payments,
-            "currencies": forms.CURRENCIES,
+            "currencies": COMMON_CURRENCIES,
             "errors": forms.error_summary(form, list(payments.forms)) if status == 400 else [],
         },
         status=status,

@@ -15,31 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from fairrecruit.standards.forms import country_choices
 
 QUERY_MAX = 200
-COMMON_CURRENCIES = [
-    "QAR",
-    "AED",
-    "SAR",
-    "KWD",
-    "OMR",
-    "BHD",
-    "MYR",
-    "SGD",
-    "JOD",
-    "HKD",
-    "KRW",
-    "JPY",
-    "USD",
-    "EUR",
-    "NPR",
-    "BDT",
-    "INR",
-    "PHP",
-    "IDR",
-    "VND",
-    "LKR",
-    "PKR",
-    "MMK",
-]
 
 
 def errors_named(form: forms.Form) -> list[dict[str, str]]:

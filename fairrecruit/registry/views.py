@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.registry import selectors
-from fairrecruit.registry.forms import COMMON_CURRENCIES, JobOfferForm, VerifySearchForm, errors_named
+from fairrecruit.registry.forms import JobOfferForm, VerifySearchForm, errors_named
 
 
 def verify(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from ninja import Router
 
 from fairrecruit.core import idempotency
 from fairrecruit.core.auth import api_user, submission_limited
+from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
 from fairrecruit.reviews import conf, selectors, services
 from fairrecruit.reviews.forms import api_input, new_token
 from fairrecruit.reviews.models import Answer
@@ -113,18 +114,6 @@ _SUBMITTED_SCHEMA = {
         },
     },
 }
-_ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        }
-    },
-}
 _PUBLIC_SCHEMA = {
     "type": "object",
     "properties": {
@@ -185,27 +174,12 @@ def _source(group: str, request: HttpRequest) -> str:
         ],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _REVIEW_INPUT_SCHEMA}}},
         "responses": {
-            "201": {
-                "description": "Stored, waiting for a moderator",
-                "content": {"application/json": {"schema": _SUBMITTED_SCHEMA}},
-            },
-            "200": {
-                "description": "A retry of a stored submission",
-                "content": {"application/json": {"schema": _SUBMITTED_SCHEMA}},
-            },
-            "400": {"description": "Bad input", "content": {"application/json": {"schema": _ERROR_SCHEMA}}},
-            "404": {
-                "description": "Unknown actor",
-                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-            },
-            "409": {
-                "description": "Idempotency key reused with other answers",
-                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-            },
-            "429": {
-                "description": "Too many submissions",
-                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-            },
+            "201": json_response(_SUBMITTED_SCHEMA, "Stored, waiting for a moderator"),
+            "200": json_response(_SUBMITTED_SCHEMA, "A retry of a stored submission"),
+            "400": json_response(ERROR_SCHEMA, "Bad input"),
+            "404": json_response(ERROR_SCHEMA, "Unknown actor"),
+            "409": json_response(ERROR_SCHEMA, "Idempotency key reused with other answers"),
+            "429": json_response(ERROR_SCHEMA, "Too many submissions"),
         },
     },
 )
@@ -270,11 +244,8 @@ def review_submit(request: HttpRequest) -> HttpResponse:
     ),
     openapi_extra={
         "responses": {
-            "200": {"description": "Reviews", "content": {"application/json": {"schema": _PUBLIC_SCHEMA}}},
-            "404": {
-                "description": "Unknown actor",
-                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-            },
+            "200": json_response(_PUBLIC_SCHEMA, "Reviews"),
+            "404": json_response(ERROR_SCHEMA, "Unknown actor"),
         }
     },
 )

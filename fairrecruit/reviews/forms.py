@@ -14,30 +14,8 @@ from fairrecruit.core import fx
 from fairrecruit.reviews.models import Answer, FlagReason, ModerationAction
 from fairrecruit.reviews.services import ReviewInput
 from fairrecruit.standards.engine import FieldError
-from fairrecruit.standards.forms import country_choices
+from fairrecruit.standards.forms import CURRENCY_INPUT, country_choices
 
-CURRENCY = forms.TextInput(attrs={"list": "currencies", "size": 4, "autocapitalize": "characters"})
-CURRENCIES = [
-    "NPR",
-    "BDT",
-    "INR",
-    "PHP",
-    "IDR",
-    "VND",
-    "LKR",
-    "PKR",
-    "MMK",
-    "QAR",
-    "AED",
-    "SAR",
-    "KWD",
-    "OMR",
-    "BHD",
-    "MYR",
-    "SGD",
-    "JOD",
-    "USD",
-]
 STARS = [(str(i), str(i)) for i in range(1, 6)]
 YES_NO = [(Answer.YES, _("Yes")), (Answer.NO, _("No")), (Answer.UNSURE, _("Not sure"))]
 YES_PARTLY_NO = [(Answer.YES, _("Yes")), (Answer.PARTLY, _("Partly")), (Answer.NO, _("No"))]
@@ -90,7 +68,7 @@ class AnswersForm(forms.Form):
         label=_("Monthly wage promised"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
     wage_promised_currency = forms.CharField(
-        label=_("Currency"), required=False, max_length=3, widget=CURRENCY
+        label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT
     )
     wage_received_amount = forms.DecimalField(
         label=_("Wage you got for the first full month"),
@@ -100,7 +78,7 @@ class AnswersForm(forms.Form):
         decimal_places=2,
     )
     wage_received_currency = forms.CharField(
-        label=_("Currency"), required=False, max_length=3, widget=CURRENCY
+        label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT
     )
     origin = forms.ChoiceField(label=_("Country you come from"), required=False, choices=country_choices)
     destination = forms.ChoiceField(label=_("Country of the job"), required=False, choices=country_choices)
@@ -185,7 +163,7 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount"), required=False, min_value=0.01, max_digits=14, decimal_places=2
     )
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3, widget=CURRENCY)
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT)
     purpose = forms.CharField(label=_("What for? (any language)"), required=False, max_length=300)
     paid_to = forms.ChoiceField(label=_("Paid to"), required=False, choices=PAYEE_CHOICES)
 

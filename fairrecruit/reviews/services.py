@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fairrecruit.core import crypto, idempotency
-from fairrecruit.core.context import Origin, current_origin
+from fairrecruit.core.context import anonymous_origin
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
@@ -117,16 +115,6 @@ class Submitted:
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def anonymous_origin() -> Iterator[None]:
-    """Audit events written inside carry the channel only: no IP, user agent or request id."""
-    token = current_origin.set(Origin(channel=current_origin.get().channel))
-    try:
-        yield
-    finally:
-        current_origin.reset(token)
 
 
 def source_for_ip(ip: str | None) -> str:

@@ -19,10 +19,10 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
 from fairrecruit.core import crypto
+from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.models import User
 from fairrecruit.reviews import conf, selectors, services
 from fairrecruit.reviews.forms import (
-    CURRENCIES,
     CodeForm,
     EditForm,
     FlagForm,
@@ -116,7 +116,7 @@ def review_new(request: HttpRequest) -> HttpResponse:
         )
         payments = PaymentFormSet(prefix="p")
     ctx.update(
-        form=form, payments=payments, errors=error_summary(form, list(payments.forms)), currencies=CURRENCIES
+        form=form, payments=payments, errors=error_summary(form, list(payments.forms)), currencies=COMMON_CURRENCIES
     )
     failed = request.method == "POST"
     return render(request, "reviews/new.html", ctx, status=400 if failed else 200)
@@ -185,7 +185,7 @@ def review_my(request: HttpRequest) -> HttpResponse:
             "code": code,
             "form": edit_form,
             "payments": payments,
-            "currencies": CURRENCIES,
+            "currencies": COMMON_CURRENCIES,
             "errors": error_summary(edit_form, payments_list) if status == 400 else [],
         },
         status=status,

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
 from fairrecruit.core.auth import api_user
+from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
 from fairrecruit.standards import selectors, services
 from fairrecruit.standards.engine import journey_schema, validate_journey
 from fairrecruit.standards.loader import get_rules
@@ -46,19 +47,6 @@ _RESULT_SCHEMA = {
         "trace": {"type": "array", "items": {"type": "object"}},
     },
 }
-_ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        }
-    },
-}
-
 
 def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)
@@ -77,19 +65,10 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": journey_schema()}}},
         "responses": {
-            "200": {
-                "description": "Assessed (or the stored result of a retried request)",
-                "content": {"application/json": {"schema": _RESULT_SCHEMA}},
-            },
-            "201": {
-                "description": "Assessed and stored",
-                "content": {"application/json": {"schema": _RESULT_SCHEMA}},
-            },
-            "400": {"description": "Bad input", "content": {"application/json": {"schema": _ERROR_SCHEMA}}},
-            "409": {
-                "description": "Idempotency key reused with a different journey",
-                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-            },
+            "200": json_response(_RESULT_SCHEMA, "Assessed (or the stored result of a retried request)"),
+            "201": json_response(_RESULT_SCHEMA, "Assessed and stored"),
+            "400": json_response(ERROR_SCHEMA, "Bad input"),
+            "409": json_response(ERROR_SCHEMA, "Idempotency key reused with a different journey"),
         },
     },
 )

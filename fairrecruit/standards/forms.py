@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.standards.loader import ROLES, get_rules
 
+# A currency code field offering fx.COMMON_CURRENCIES (the page renders the datalist "currencies").
+CURRENCY_INPUT = forms.TextInput(attrs={"list": "currencies", "size": 4, "autocapitalize": "characters"})
 PAYEE_LABELS = {
     "sub_agent": _("Sub-agent / village broker"),
     "licensed_agency": _("Recruitment agency"),

@@ -10,33 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.standards import selectors, services
 from fairrecruit.standards.engine import validate_journey
 from fairrecruit.standards.forms import ChargesForm, JourneyForm, PaymentFormSet, attach_errors, to_journey
 from fairrecruit.standards.loader import get_rules
-
-COMMON_CURRENCIES = [
-    "NPR",
-    "BDT",
-    "INR",
-    "PHP",
-    "IDR",
-    "VND",
-    "LKR",
-    "PKR",
-    "MMK",
-    "QAR",
-    "AED",
-    "SAR",
-    "KWD",
-    "OMR",
-    "BHD",
-    "MYR",
-    "SGD",
-    "JOD",
-    "USD",
-    "EUR",
-]
 
 
 def standards_list(request: HttpRequest) -> HttpResponse:

@@ -4,7 +4,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from fairrecruit.certification.tests.factories import World
 
@@ -12,7 +11,6 @@ from fairrecruit.certification.tests.factories import World
 @pytest.fixture(autouse=True)
 def _dirs(settings: Any, tmp_path: Path) -> None:
     settings.FAIRRECRUIT_CERT_EVIDENCE_DIR = str(tmp_path / "cert-evidence")
-    cache.clear()
 
 
 @pytest.fixture

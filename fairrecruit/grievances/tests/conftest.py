@@ -1,16 +1,14 @@
-"""Fixtures for the grievance tests: a clean cache, a private evidence folder, a controllable clock, and
-organisations with people in each role."""
+"""Fixtures for the grievance tests (the root conftest empties the cache): a private evidence folder, a
+controllable clock, and organisations with people in each role."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from fairrecruit.core.models import Organisation, Role, User
 from fairrecruit.core.services import membership_grant, organisation_create
@@ -26,11 +24,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _clean(settings: Any, tmp_path: Path) -> Iterator[None]:
-    cache.clear()
+def _clean(settings: Any, tmp_path: Path) -> None:
     settings.FAIRRECRUIT_GRIEVANCE_EVIDENCE_DIR = str(tmp_path / "evidence")
-    yield
-    cache.clear()
 
 
 @pytest.fixture

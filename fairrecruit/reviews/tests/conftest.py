@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from fairrecruit.core.models import Organisation, Role, User
 from fairrecruit.core.services import membership_grant, organisation_create
@@ -15,13 +13,6 @@ from fairrecruit.registry.models import Actor
 from fairrecruit.registry.services import actor_create
 from fairrecruit.reviews.models import Review
 from fairrecruit.reviews.services import ReviewInput, Submitted, review_moderate, review_submit
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client, override_settings
 
 from fairrecruit.core.models import User
@@ -85,6 +87,19 @@ def test_rate_limit_gives_429(client: Client, agency: Actor) -> None:
     assert post(client, BODY).status_code == 201
     r = post(client, BODY, key=KEY + "-again")
     assert r.status_code == 429 and r.json()["errors"][0]["field"] == "(request)"
+
+
+@override_settings(FAIRRECRUIT_REVIEW_RATE="1/h")
+def test_rate_limit_counters_are_rows_of_the_shared_database_cache(client: Client, agency: Actor) -> None:
+    """Every web process must count against the same limit: the counter is a row of the cache table (read by all
+    processes), not one process's memory. Emptying the table lifts the limit; memory would not have forgotten."""
+    assert post(client, BODY).status_code == 201
+    assert post(client, BODY, key=KEY + "-2").status_code == 429
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {settings.CACHE_TABLE}")
+        assert cur.fetchone()[0] >= 1
+        cur.execute(f"DELETE FROM {settings.CACHE_TABLE}")
+    assert post(client, BODY, key=KEY + "-3").status_code == 201
 
 
 def test_public_reviews_of_an_actor(client: Client, agency: Actor, staff: User) -> None:
