@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
-from fairrecruit.core.models import ApiToken
+from fairrecruit.core.models import ApiToken, User
 from fairrecruit.core.services import api_token_user
 
 
@@ -33,3 +33,20 @@ def submission_limited(
         return is_ratelimited(request, group=f"{app}.api.partner", key=lambda g, r: f"tok:{token.pk}",
                               rate=partner_rate, method="POST", increment=True)
     return is_ratelimited(request, group=f"{app}.submit", key=source, rate=rate, method="POST", increment=True)
+
+
+def optional_user(request: HttpRequest) -> User | None:
+    """The signed-in user, or None for an anonymous visitor."""
+    return request.user if isinstance(request.user, User) else None
+
+
+def member(request: HttpRequest) -> User:
+    """The signed-in user of a ``login_required`` view."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def post_limited(request: HttpRequest, *, group: str, rate: str, source: Callable[[str, HttpRequest], str]) -> bool:
+    """Count a POST against ``rate`` per ``source`` (a django-ratelimit key: a salted hash of the IP address, kept in
+    the cache only) and say whether it is over the limit."""
+    return is_ratelimited(request, group=group, key=source, rate=rate, method="POST", increment=True)

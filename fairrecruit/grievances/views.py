@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from fairrecruit.core import crypto
+from fairrecruit.core.auth import member, optional_user, post_limited
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.models import User
 from fairrecruit.grievances import conf, forms, programmes, selectors, services
@@ -36,18 +36,7 @@ def _source(group: str, request: HttpRequest) -> str:
 
 
 def _limited(request: HttpRequest, group: str, setting: str) -> bool:
-    return is_ratelimited(
-        request, group=group, key=_source, rate=conf.get(setting), method="POST", increment=True
-    )
-
-
-def _user(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
-
-
-def _member(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+    return post_limited(request, group=group, rate=conf.get(setting), source=_source)
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
@@ -176,7 +165,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = optional_user(request)
     if not selectors.may(user, "grievance.case.view"):
         raise PermissionDenied(_("You may not see grievance cases."))
     qs = selectors.cases_visible_to(user).order_by("-escalation_level", "stage_due_at")
@@ -206,7 +195,7 @@ def _h_reveal(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
         return 400
     try:
         value = crypto.sensitive_read(
-            actor_user=_user(request),
+            actor_user=optional_user(request),
             obj=case,
             field=f.cleaned_data["field"],
             purpose=f.cleaned_data["purpose"],
@@ -227,7 +216,7 @@ def _h_note(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     f = ctx["note_form"] = forms.NoteForm(request.POST)
     if not f.is_valid():
         return 400
-    services.case_note_add(actor=_member(request), case=case, text=f.cleaned_data["text"])
+    services.case_note_add(actor=member(request), case=case, text=f.cleaned_data["text"])
     return 302
 
 
@@ -237,7 +226,7 @@ def _h_status(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
         return 400
     try:
         services.case_status_change(
-            actor=_member(request), case=case, status=f.cleaned_data["status"], note=f.cleaned_data["note"]
+            actor=member(request), case=case, status=f.cleaned_data["status"], note=f.cleaned_data["note"]
         )
     except services.GrievanceInputError as exc:
         return _fail(f, exc)
@@ -250,7 +239,7 @@ def _h_close(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
         return 400
     try:
         services.case_close(
-            actor=_member(request), case=case, outcome=f.cleaned_data["outcome"], note=f.cleaned_data["note"]
+            actor=member(request), case=case, outcome=f.cleaned_data["outcome"], note=f.cleaned_data["note"]
         )
     except services.GrievanceInputError as exc:
         return _fail(f, exc)
@@ -267,7 +256,7 @@ def _h_assign(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
         f.add_error("username", _("No such user."))
         return 400
     try:
-        services.case_assign(actor=_member(request), case=case, assignee=assignee)
+        services.case_assign(actor=member(request), case=case, assignee=assignee)
     except services.GrievanceInputError as exc:
         return _fail(f, exc)
     return 302
@@ -280,7 +269,7 @@ def _h_refer(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     d = f.cleaned_data
     try:
         services.referral_create(
-            actor=_member(request),
+            actor=member(request),
             case=case,
             organisation=d["organisation"],
             kind=d["kind"],
@@ -302,7 +291,7 @@ def _h_send(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     ref = get_object_or_404(case.referrals, pk=f.cleaned_data["referral"])
     try:
         services.referral_send(
-            actor=_member(request),
+            actor=member(request),
             referral=ref,
             consent=f.cleaned_data["consent"],
             override_reason=f.cleaned_data["override_reason"],
@@ -320,7 +309,7 @@ def _h_respond(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     ref = get_object_or_404(case.referrals, pk=f.cleaned_data["referral"])
     try:
         services.referral_respond(
-            actor=_member(request), referral=ref, accept=f.cleaned_data["accept"], note=f.cleaned_data["note"]
+            actor=member(request), referral=ref, accept=f.cleaned_data["accept"], note=f.cleaned_data["note"]
         )
     except services.GrievanceInputError as exc:
         ctx["send_errors"] = [e.message for e in exc.errors]
@@ -334,7 +323,7 @@ def _h_parties(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
         return 400
     d = f.cleaned_data
     services.case_parties_update(
-        actor=_member(request),
+        actor=member(request),
         case=case,
         respondent_organisation=d["respondent_organisation"],
         brand=d["brand"],
@@ -349,7 +338,7 @@ def _h_facts(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     if not f.is_valid():
         return 400
     try:
-        services.case_facts_update(actor=_member(request), case=case, facts=f.facts())
+        services.case_facts_update(actor=member(request), case=case, facts=f.facts())
     except services.GrievanceInputError as exc:
         f.add_error(None, "; ".join(e.message for e in exc.errors))
         return 400
@@ -363,7 +352,7 @@ def _h_plan(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     d = f.cleaned_data
     try:
         services.remediation_plan_create(
-            actor=_member(request),
+            actor=member(request),
             case=case,
             payer_kind=d["payer_kind"],
             amount=d["amount"],
@@ -387,7 +376,7 @@ def _h_payment(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     proof = forms.uploads([d["proof"]])[0] if d.get("proof") else None
     try:
         services.remediation_payment_record(
-            actor=_member(request),
+            actor=member(request),
             plan=plan,
             amount=d["amount"],
             paid_on=d["paid_on"],
@@ -405,7 +394,7 @@ def _h_evidence(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
         return 400
     try:
         services.attachment_add(
-            actor=_member(request), case=case, upload=forms.uploads([f.cleaned_data["file"]])[0]
+            actor=member(request), case=case, upload=forms.uploads([f.cleaned_data["file"]])[0]
         )
     except services.GrievanceInputError as exc:
         return _fail(f, exc)
@@ -413,7 +402,7 @@ def _h_evidence(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
 
 
 def _h_reroute(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
-    services.case_reroute(actor=_member(request), case=case)
+    services.case_reroute(actor=member(request), case=case)
     return 302
 
 
@@ -439,7 +428,7 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
 @never_cache
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One case. Opening it is logged; identity is revealed one field at a time, with a purpose (logged)."""
-    user = _user(request)
+    user = optional_user(request)
     case = selectors.case_for(user, code)
     if case is None:
         raise Http404("No such case visible to you")
@@ -505,7 +494,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, code: str, attachment_id: str) -> HttpResponse:
-    user = _user(request)
+    user = optional_user(request)
     case = selectors.case_for(user, code)
     if case is None:
         raise Http404("No such case visible to you")
@@ -525,7 +514,7 @@ def evidence_download(request: HttpRequest, code: str, attachment_id: str) -> Ht
 @login_required
 def case_access(request: HttpRequest, code: str) -> HttpResponse:
     """Who saw this case."""
-    user = _user(request)
+    user = optional_user(request)
     case = selectors.case_for(user, code)
     if case is None or not selectors.access_log_visible(user, case):
         raise Http404("No such case visible to you")
@@ -539,7 +528,7 @@ def case_access(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def routing(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
-    user = _user(request)
+    user = optional_user(request)
     if not selectors.may(user, "grievance.routing.manage"):
         raise PermissionDenied(_("Only staff edit routing rules."))
     rule = get_object_or_404(RoutingRule, pk=rule_id) if rule_id else None
@@ -604,7 +593,7 @@ def _programme_orgs(user: User | None) -> Any:
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = optional_user(request)
     if not selectors.may(user, "grievance.programme.manage"):
         raise PermissionDenied(_("You may not run remediation programmes."))
     form = forms.ProgrammeForm()
@@ -619,7 +608,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             f = d["file"]
             try:
                 done = programmes.programme_import(
-                    actor=_member(request),
+                    actor=member(request),
                     organisation=d["organisation"],
                     name=d["name"],
                     data=f.read(),
@@ -647,7 +636,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
-    user = _user(request)
+    user = optional_user(request)
     prog = get_object_or_404(selectors.programmes_visible_to(user), pk=programme_id)
     form = forms.ProgrammePaymentForm()
     status = 200
@@ -662,7 +651,7 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
             else:
                 try:
                     programmes.programme_payment_record(
-                        actor=_member(request),
+                        actor=member(request),
                         worker=worker,
                         amount=d["amount"],
                         paid_on=d["paid_on"],

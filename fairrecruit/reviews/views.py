@@ -16,11 +16,10 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django_ratelimit.core import is_ratelimited
 
 from fairrecruit.core import crypto
+from fairrecruit.core.auth import member, optional_user, post_limited
 from fairrecruit.core.fx import COMMON_CURRENCIES
-from fairrecruit.core.models import User
 from fairrecruit.reviews import conf, selectors, services
 from fairrecruit.reviews.forms import (
     CodeForm,
@@ -48,20 +47,7 @@ def _source(group: str, request: HttpRequest) -> str:
 
 
 def _limited(request: HttpRequest, group: str, rate_setting: str) -> bool:
-    return is_ratelimited(
-        request, group=group, key=_source, rate=conf.get(rate_setting), method="POST", increment=True
-    )
-
-
-def _user(request: HttpRequest) -> User | None:
-    """The logged-in user, or None for an anonymous visitor."""
-    return request.user if isinstance(request.user, User) else None
-
-
-def _member(request: HttpRequest) -> User:
-    """The logged-in user of a ``login_required`` view."""
-    assert isinstance(request.user, User)
-    return request.user
+    return post_limited(request, group=group, rate=conf.get(rate_setting), source=_source)
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
@@ -230,7 +216,7 @@ def actor_reviews(request: HttpRequest, identifier: str) -> HttpResponse:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    section = selectors.actor_review_section(actor, user=_user(request), page=page)
+    section = selectors.actor_review_section(actor, user=optional_user(request), page=page)
     return render(request, "reviews/actor.html", {"actor": actor, "review_section": section})
 
 
@@ -257,7 +243,7 @@ def review_reply(request: HttpRequest, review_id: str) -> HttpResponse:
     review = get_object_or_404(
         Review.objects.select_related("actor"), pk=review_id, status=ReviewStatus.PUBLISHED
     )
-    orgs = services.reply_organisations(_user(request), review)
+    orgs = services.reply_organisations(optional_user(request), review)
     if not orgs:
         raise PermissionDenied(_("Only the reviewed organisation may reply."))
     form = ReplyForm(request.POST or None)
@@ -265,7 +251,7 @@ def review_reply(request: HttpRequest, review_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         org = next(o for o in orgs if o.pk == form.cleaned_data["organisation"])
         services.reply_save(
-            user=_member(request),
+            user=member(request),
             review=review,
             organisation=org,
             text=form.cleaned_data["text"],
@@ -294,19 +280,19 @@ class ReviewsLoginView(LoginView):
 def moderate_list(request: HttpRequest) -> HttpResponse:
     if not _may_moderate(request):
         raise PermissionDenied(_("You may not moderate reviews."))
-    return render(request, "reviews/moderate_list.html", selectors.moderation_queue(_user(request)))
+    return render(request, "reviews/moderate_list.html", selectors.moderation_queue(optional_user(request)))
 
 
 def _may_moderate(request: HttpRequest) -> bool:
     from fairrecruit.core.permissions import Scope, scope_for
 
-    return scope_for(_user(request), "review.moderate")[0] != Scope.NONE
+    return scope_for(optional_user(request), "review.moderate")[0] != Scope.NONE
 
 
 @login_required(login_url=LOGIN_URL)
 def moderate_detail(request: HttpRequest, review_id: str) -> HttpResponse:
     review = get_object_or_404(
-        selectors.reviews_in_scope(_user(request), "review.moderate").select_related("actor"),
+        selectors.reviews_in_scope(optional_user(request), "review.moderate").select_related("actor"),
         pk=review_id,
     )
     ctx: dict[str, Any] = {"review": review, "read_form": SensitiveReadForm()}
@@ -320,7 +306,7 @@ def moderate_detail(request: HttpRequest, review_id: str) -> HttpResponse:
                 field = read.cleaned_data["field"]
                 try:
                     value = crypto.sensitive_read(
-                        actor_user=_user(request),
+                        actor_user=optional_user(request),
                         obj=review,
                         field=field,
                         purpose=read.cleaned_data["purpose"],
@@ -338,7 +324,7 @@ def moderate_detail(request: HttpRequest, review_id: str) -> HttpResponse:
             if tform.is_valid():
                 try:
                     services.translation_save(
-                        user=_member(request),
+                        user=member(request),
                         review=review,
                         language=tform.cleaned_data["language"],
                         text=tform.cleaned_data["text"],
@@ -359,7 +345,7 @@ def moderate_detail(request: HttpRequest, review_id: str) -> HttpResponse:
                 d = mform.cleaned_data
                 try:
                     services.review_moderate(
-                        moderator=_member(request),
+                        moderator=member(request),
                         review=review,
                         action=d["action"],
                         reason=d["reason"],
