@@ -1,10 +1,24 @@
 """Shared test fixtures. Tests run on SQLite by default and on PostgreSQL when FAIRRECRUIT_DATABASE_URL
 points at one (as `make test` does in CI)."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+
+
+@pytest.fixture(scope="session")
+def _jobs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("jobs")
+
+
+@pytest.fixture(autouse=True)
+def _jobs_external(settings: Any, _jobs_dir: Path) -> None:
+    """Background jobs run only when a test runs them (``run_pending()`` or ``fairrecruit jobs work``); their
+    input files go to a temporary folder. A test of the web process's worker thread sets ``thread`` again."""
+    settings.FAIRRECRUIT_JOBS_WORKER = "external"
+    settings.FAIRRECRUIT_JOBS_DIR = str(_jobs_dir)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from fairrecruit.certification.api import router as certification_router
 from fairrecruit.evidence.api import router as evidence_router
 from fairrecruit.grievances.api import router as grievances_router
+from fairrecruit.jobs.api import router as jobs_router
 from fairrecruit.registry.api import router as registry_router
 from fairrecruit.reviews.api import router as reviews_router
 from fairrecruit.standards.api import router as standards_router
@@ -19,3 +20,4 @@ api.add_router("/", reviews_router)
 api.add_router("/", evidence_router)
 api.add_router("/", grievances_router)
 api.add_router("/", certification_router)
+api.add_router("/", jobs_router)

@@ -8,6 +8,7 @@
   fairrecruit demo [--port 8000] [--no-serve]             set up the SQLite demo and start the server
   fairrecruit token create --user NAME --name LABEL       make an API token
   fairrecruit import_register FILE --mapping np-dofe      import a regulator's licence list (CSV/XLSX)
+  fairrecruit jobs work [--once] | list                   run the background jobs the pages queue / list them
   fairrecruit migrate | runserver | createsuperuser ...   any Django command
 
 `fairrecruit help` lists every command.

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("fairrecruit.evidence.urls")),
     path("", include("fairrecruit.grievances.urls")),
     path("", include("fairrecruit.certification.urls")),
+    path("", include("fairrecruit.jobs.urls")),
 ]

@@ -160,22 +160,45 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
                 expect(r is not None and r.ok, f"{url} did not load")
                 save(page, name)
 
-            # Signed-in pages of the demo accounts (password demo-password).
-            for user, url, name, text in [
-                ("staff", "/work/", "your-work", "Record linkage review"),
-                ("staff", "/reviews/moderate/", "moderation-queue", "Ram Bahadur"),
-                ("staff", "/grievances/cases/", "case-list", "NP"),
-                ("certbody", "/certification/", "certification-home", "ertif"),
-            ]:
+            def signed_in(user: str) -> Page:
+                """A phone signed in as a demo account (password demo-password)."""
                 page = phone()
                 page.goto("/accounts/login/")
                 page.fill("#id_username", user)
                 page.fill("#id_password", "demo-password")
                 with page.expect_navigation():
                     page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+                return page
+
+            # Signed-in pages of the demo accounts.
+            for user, url, name, text in [
+                ("staff", "/work/", "your-work", "Record linkage review"),
+                ("staff", "/reviews/moderate/", "moderation-queue", "Ram Bahadur"),
+                ("staff", "/grievances/cases/", "case-list", "NP"),
+                ("certbody", "/certification/", "certification-home", "ertif"),
+            ]:
+                page = signed_in(user)
                 r = page.goto(url)
                 expect(r is not None and r.ok and text in page.content(), f"{url} as {user} did not load")
                 save(page, name, full_page=False)
+
+            # A background job: staff run record linkage from the review queue; the job's page refreshes itself
+            # (no JavaScript) until the run, done by the server's jobs thread, has ended.
+            page = signed_in("staff")
+            page.goto("/registry/review/")
+            with page.expect_navigation():
+                page.get_by_role("button", name="Run record linkage").click()
+            expect("/jobs/" in page.url, f"Run record linkage answered {page.url}, not a job page")
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                page.wait_for_timeout(1000)
+                try:
+                    if page.locator("#link-result, #job-error").count():
+                        break
+                except Exception:  # noqa: BLE001 - the page is being refreshed
+                    continue
+            expect(page.locator("#link-result").count() == 1, f"the linkage job did not end well: {page.url}")
+            save(page, "linkage-job")
 
             page = phone(language="ne")
             r = page.goto("/reviews/new/")

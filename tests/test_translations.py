@@ -208,8 +208,15 @@ STAFF_ONLY = [
     "fairrecruit/registry/templates/registry/import*.html",
     "fairrecruit/registry/templates/registry/_import_result.html",
     "fairrecruit/registry/templates/registry/_import_problems.html",
+    # registry: the result of a record-linkage job (staff only: permission linkage.run)
+    "fairrecruit/registry/templates/registry/_link_result.html",
     "fairrecruit/registry/views_import.py",
     "fairrecruit/registry/forms_import.py",
+    # jobs: background jobs' pages (jobs/views.py: login_required; the creator and staff only) and the labels of
+    # the job kinds the import pages queue (registry/jobs.py, evidence/jobs.py)
+    "fairrecruit/jobs/templates/jobs/*.html",
+    "fairrecruit/registry/jobs.py",
+    "fairrecruit/evidence/jobs.py",
     # core: "Your work", the signed-in users' page of tools (core/views.py: login_required)
     "fairrecruit/core/templates/core/work.html",
     "fairrecruit/core/workspace.py",

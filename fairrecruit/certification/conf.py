@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+
+from fairrecruit.core.conf import setting
 
 DEFAULTS: dict[str, Any] = {
     # Ed25519 private key (32-byte seed, hex or url-safe base64) signing certificates. Unset: a development
@@ -25,15 +26,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(name: str) -> Any:
-    default = DEFAULTS[name]
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if isinstance(value, list | tuple) and isinstance(default, str):
-        return ",".join(str(v) for v in value)
-    return type(default)(value)
+    return setting(DEFAULTS, name)
 
 
 def evidence_dir() -> Path:

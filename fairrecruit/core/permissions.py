@@ -33,7 +33,11 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "audit.view": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
     "organisation.manage": {Role.STAFF: Scope.ALL},
     "linkage.review": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
+    # Running record linkage over the whole registry (it merges across countries): staff only.
+    "linkage.run": {Role.STAFF: Scope.ALL},
     "registry.import": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
+    # Background jobs (imports...): everyone sees the jobs they queued; this is for seeing everyone's.
+    "job.view": {Role.STAFF: Scope.ALL},
     # Reviews. Organisation scope for moderation, contact reads and translation: reviews whose actor is in the
     # organisation's country, or whose worker came from or went to it (national union focal points, as the ITUC
     # Recruitment Adviser works). Replies: recruiter/employer users of an organisation that staff linked to the

@@ -51,6 +51,11 @@ TOOLS: tuple[Tool, ...] = (
 )
 
 
+# Whoever may start a background job (the upload pages queue one) is offered the list of their jobs. Not in
+# TOOLS: the list opens for any signed-in user (it shows only their own jobs).
+JOB_PERMISSIONS: tuple[str, ...] = ("registry.import", "survey.import")
+
+
 @dataclass(frozen=True)
 class Link:
     url: str
@@ -65,6 +70,9 @@ def tools_for(user: User) -> list[Link]:
         for t in TOOLS
         if any(scope_for(user, p)[0] != Scope.NONE for p in t.permissions)
     ]
+    if any(scope_for(user, p)[0] != Scope.NONE for p in JOB_PERMISSIONS):
+        out.append(Link(reverse("jobs:list"), _("Your jobs"),
+                        _("imports running in the background: their progress and results")))
     if user.is_authenticated:
         out.append(Link(reverse("evidence:submit"), _("Submit a knowledge product"),
                         _("a study, dataset or practice, for review and publication")))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,13 +71,17 @@ def survey_import(
     fx_date_column: str | None = None,
     dry_run: bool = False,
     check_permission: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Survey:
     """Validate and store a survey file. All or nothing unless ``partial``: with a rejected row, the Survey is
     stored with status ``rejected`` and its report (row, field, message) and no record. ``dry_run`` stores
-    nothing and returns the unsaved Survey with its report."""
+    nothing and returns the unsaved Survey with its report. ``progress(done, total, stage)`` is told how far the
+    records are written (a background job shows it)."""
     if check_permission and actor is not None and not can(actor, "survey.import"):
         raise PermissionDenied("importing surveys needs the staff or researcher role")
     path = Path(path)
+    if progress is not None:
+        progress(0, 0, "reading and checking the file")
     s = Survey(
         title=title,
         producer=producer,
@@ -118,7 +121,12 @@ def survey_import(
             SurveyRecord(survey=s, **{k: ("" if v is None and k in _BLANKABLE else v) for k, v in r.items()})
             for r in records
         ]
-        SurveyRecord.objects.bulk_create(objs, batch_size=_BATCH)
+        if progress is not None:
+            progress(0, len(objs), "writing records")
+        for start in range(0, len(objs), _BATCH):
+            SurveyRecord.objects.bulk_create(objs[start : start + _BATCH], batch_size=_BATCH)
+            if progress is not None:
+                progress(min(start + _BATCH, len(objs)), len(objs), "writing records")
         audit_record(
             actor=actor,
             action="survey.import",
@@ -145,6 +153,58 @@ class SurveyUpload:
     already: bool  # the same file was imported before: nothing new stored
 
 
+def survey_upload_check(*, filename: str, size: int) -> None:
+    """What the upload form answers at once (before any job is queued): the file's kind and size."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in survey.KINDS:
+        raise EvidenceError(f"{filename!r} is not a {', '.join(sorted(survey.KINDS))} file", field="file")
+    if size > SURVEY_UPLOAD_MAX_BYTES:
+        raise EvidenceError(f"larger than {SURVEY_UPLOAD_MAX_BYTES // (1024 * 1024)} MB; use the CLI", field="file")
+
+
+def survey_import_once(
+    *,
+    actor: User | None,
+    path: Path,
+    title: str,
+    producer: str = "",
+    synthetic: bool = False,
+    partial: bool = False,
+    earnings_rule: str = EarningsRule.FIRST_FULL_MONTH,
+    dry_run: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> SurveyUpload:
+    """A survey file sent through the web page (run as a background job): the same checks as
+    :func:`survey_import`; a file whose bytes were imported before (status imported or partial) is not stored
+    again (a retried upload is stored once)."""
+    if actor is not None and not can(actor, "survey.import"):
+        raise PermissionDenied("importing surveys needs the staff or researcher role")
+    survey_upload_check(filename=path.name, size=path.stat().st_size)
+    if not dry_run:
+        existing = (
+            Survey.objects.filter(
+                sha256=survey.file_sha256(path), status__in=[Survey.Status.IMPORTED, Survey.Status.PARTIAL]
+            )
+            .order_by("imported_at")
+            .first()
+        )
+        if existing is not None:
+            return SurveyUpload(existing, already=True)
+    s = survey_import(
+        actor=actor,
+        path=path,
+        title=title,
+        producer=producer,
+        synthetic=synthetic,
+        partial=partial,
+        earnings_rule=earnings_rule,
+        dry_run=dry_run,
+        check_permission=False,
+        progress=progress,
+    )
+    return SurveyUpload(s, already=False)
+
+
 def survey_import_upload(
     *,
     actor: User | None,
@@ -157,39 +217,17 @@ def survey_import_upload(
     earnings_rule: str = EarningsRule.FIRST_FULL_MONTH,
     dry_run: bool = False,
 ) -> SurveyUpload:
-    """A survey file sent through the web page: the same checks as :func:`survey_import`; a file whose bytes
-    were imported before (status imported or partial) is not stored again (a retried upload is stored once)."""
+    """:func:`survey_import_once` for bytes in memory (written to a temporary file while imported)."""
     if actor is not None and not can(actor, "survey.import"):
         raise PermissionDenied("importing surveys needs the staff or researcher role")
-    suffix = Path(filename).suffix.lower()
-    if suffix not in survey.KINDS:
-        raise EvidenceError(f"{filename!r} is not a {', '.join(sorted(survey.KINDS))} file", field="file")
-    if len(data) > SURVEY_UPLOAD_MAX_BYTES:
-        raise EvidenceError(f"larger than {SURVEY_UPLOAD_MAX_BYTES // (1024 * 1024)} MB; use the CLI", field="file")
-    sha = hashlib.sha256(data).hexdigest()
-    if not dry_run:
-        existing = (
-            Survey.objects.filter(sha256=sha, status__in=[Survey.Status.IMPORTED, Survey.Status.PARTIAL])
-            .order_by("imported_at")
-            .first()
-        )
-        if existing is not None:
-            return SurveyUpload(existing, already=True)
+    survey_upload_check(filename=filename, size=len(data))
     with tempfile.TemporaryDirectory(prefix="fairrecruit-survey-") as tmp:
-        path = Path(tmp) / (Path(filename).name or f"upload{suffix}")
+        path = Path(tmp) / (Path(filename).name or f"upload{Path(filename).suffix.lower()}")
         path.write_bytes(data)
-        s = survey_import(
-            actor=actor,
-            path=path,
-            title=title,
-            producer=producer,
-            synthetic=synthetic,
-            partial=partial,
-            earnings_rule=earnings_rule,
-            dry_run=dry_run,
-            check_permission=False,
+        return survey_import_once(
+            actor=actor, path=path, title=title, producer=producer, synthetic=synthetic, partial=partial,
+            earnings_rule=earnings_rule, dry_run=dry_run,
         )
-    return SurveyUpload(s, already=False)
 
 
 _BLANKABLE = {"sex", "age_group", "education", "isco08", "isco_major", "industry"}

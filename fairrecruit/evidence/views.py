@@ -20,8 +20,10 @@ from django.views.decorators.http import require_POST
 from fairrecruit.core.models import User
 from fairrecruit.evidence import charts, gcm, sdg, selectors, services
 from fairrecruit.evidence.forms import ReleaseForm, ReviewForm, SearchForm, SubmitForm, SurveyUploadForm
+from fairrecruit.evidence.jobs import survey_import_enqueue
 from fairrecruit.evidence.models import KnowledgeProduct, Partner, Release, Survey, Tag
 from fairrecruit.evidence.permissions import can, reviewer_kind
+from fairrecruit.jobs.views import see_job
 
 RATIO_LABELS = sdg.bin_labels(selectors.RATIO_EDGES)
 COST_LABELS = [
@@ -257,7 +259,8 @@ def release_file(request: HttpRequest, slug: str, name: str) -> HttpResponseBase
 
 @login_required
 def surveys(request: HttpRequest) -> HttpResponse:
-    """Survey microdata: the list, and an upload form whose answer is the validation report."""
+    """Survey microdata: the list, and an upload form; a valid upload is imported by a background job whose
+    page shows its progress and then the validation report."""
     user = _me(request)
     if not can(user, "survey.import"):
         raise PermissionDenied("importing surveys needs the staff or researcher role")
@@ -267,10 +270,9 @@ def surveys(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                up = services.survey_import_upload(
+                job = survey_import_enqueue(
                     actor=user,
-                    data=d["file"].read(),
-                    filename=d["file"].name,
+                    upload=d["file"],
                     title=d["title"],
                     producer=d["producer"],
                     synthetic=d["synthetic"],
@@ -281,19 +283,8 @@ def surveys(request: HttpRequest) -> HttpResponse:
             except services.EvidenceError as exc:
                 form.add_error(exc.field, exc.message)
                 status = 400
-            else:
-                if d["dry_run"]:
-                    return render(
-                        request, "evidence/survey.html", {"s": up.survey, "dry_run": True},
-                        status=200 if up.survey.status != Survey.Status.REJECTED else 400,
-                    )
-                if up.already:
-                    messages.info(request, "This file was imported before: nothing new was stored.")
-                elif up.survey.status == Survey.Status.REJECTED:
-                    messages.error(request, "The file has rows that cannot be used: nothing was imported.")
-                else:
-                    messages.success(request, f"{up.survey.rows_imported} rows imported.")
-                return redirect("evidence:survey", pk=up.survey.pk)
+            else:  # the import runs as a background job; its page shows the progress, then the report
+                return see_job(job)
         else:
             status = 400
     return render(

@@ -3,11 +3,12 @@ default (documented in docs/grievances.md)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+
+from fairrecruit.core.conf import setting
 
 DEFAULTS: dict[str, Any] = {
     # Public statistics: a cell (count, median, amount) based on fewer cases than this shows "fewer than N".
@@ -37,13 +38,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(name: str) -> Any:
-    default = DEFAULTS[name]
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return type(default)(value)
+    return setting(DEFAULTS, name)
 
 
 def evidence_dir() -> Path:

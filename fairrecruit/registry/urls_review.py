@@ -7,6 +7,7 @@ from fairrecruit.registry import views_review
 app_name = "linkage"
 urlpatterns = [
     path("registry/review/", views_review.review_queue, name="queue"),
+    path("registry/review/run/", views_review.run, name="run"),
     path("registry/review/<int:pk>/decide/", views_review.review_decide, name="decide"),
     path("registry/review/merged/", views_review.merged_list, name="merged"),
     path("registry/review/merged/<int:pk>/undo/", views_review.merged_undo, name="undo"),

@@ -1,11 +1,10 @@
 """Registry imports from the browser (staff, and regulators for their own country's lists): the same
-``imports.import_file`` as ``fairrecruit import_register``, all or nothing unless asked, answered with the report of
-every rejected row. The upload is kept in a temporary directory only while it is imported."""
+``imports.import_file`` as ``fairrecruit import_register``, all or nothing unless asked. A valid upload is queued
+as a background job (``registry/jobs.py``): the answer is its page, with the progress and then the report of every
+rejected row. The upload is kept in the job's private folder only until the job ends."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
@@ -18,10 +17,12 @@ from django.views.decorators.http import require_http_methods
 
 from fairrecruit.core.models import User
 from fairrecruit.core.permissions import can
+from fairrecruit.jobs.views import see_job
 from fairrecruit.registry import selectors
 from fairrecruit.registry.forms import errors_named
 from fairrecruit.registry.forms_import import ImportUploadForm
-from fairrecruit.registry.imports import ImportResult, MappingError, import_file
+from fairrecruit.registry.imports import MappingError
+from fairrecruit.registry.jobs import import_enqueue
 
 
 def _user(request: HttpRequest) -> User:
@@ -39,34 +40,24 @@ def imports(request: HttpRequest) -> HttpResponse:
         return render(request, "registry/imports.html", {"mappings": [], "files": []})
     choices = [(m.name, f"{m.title} ({m.regulator_code})") for m in mappings]
     form = ImportUploadForm(request.POST or None, request.FILES or None, mappings=choices)
-    result: ImportResult | None = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            upload = d["file"]
-            with tempfile.TemporaryDirectory(prefix="fairrecruit-import-") as tmp:
-                path = Path(tmp) / Path(upload.name).name  # the report and provenance keep the file's own name
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-                try:
-                    result = import_file(
-                        path, d["mapping"], actor_user=user, allow_partial=d["allow_partial"],
-                        dry_run=d["dry_run"], as_of=d["as_of"],
-                    )
-                except MappingError as exc:  # a shipped mapping that no longer loads: the operator must fix it
-                    form.add_error("mapping", str(exc))
-            if result is not None and result.rejected:
-                status = 400
+            try:
+                job = import_enqueue(actor=user, upload=d["file"], mapping=d["mapping"],
+                                     allow_partial=d["allow_partial"], dry_run=d["dry_run"], as_of=d["as_of"])
+            except MappingError as exc:  # a shipped mapping that no longer loads: the operator must fix it
+                form.add_error("mapping", str(exc))
+            else:  # the import runs as a background job; its page shows the progress, then the report
+                return see_job(job)
         if form.errors:
             status = 400
     files = Paginator(selectors.import_files_for(user, mappings), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/imports.html",
-        {"form": form, "errors": errors_named(form) if form.is_bound else [], "result": result,
-         "problems": result.problems[:500] if result else [], "files": files, "mappings": mappings},
+        {"form": form, "errors": errors_named(form) if form.is_bound else [], "files": files, "mappings": mappings},
         status=status,
     )
 

@@ -3,6 +3,8 @@
 - ``/registry/review/``: pairs in the uncertain band, side by side, with the model's reading of each field;
   "Same actor" merges them, "Different actors" rejects the pair.
 - ``/registry/review/merged/``: merged records (automatic or confirmed), each with an "Undo" button.
+- ``/registry/review/run/`` (POST, staff: permission ``linkage.run``): run record linkage now, as a background job
+  (its page shows the steps, then what was merged and queued).
 
 Regulators see pairs and merges involving actors of their organisation's country; staff see everything. Decisions
 go through the audited services in ``linkage.py``. Server-rendered forms, no JavaScript.
@@ -24,6 +26,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import Scope, can, scope_for
+from fairrecruit.jobs.views import see_job
+from fairrecruit.registry.jobs import link_enqueue
 from fairrecruit.registry.linkage import actor_unmerge, link_candidate_decide
 from fairrecruit.registry.models import Actor, Licence, LinkCandidate
 
@@ -122,8 +126,18 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "items": items,
             "total": page.paginator.count,
             "scope_countries": sorted(_countries(request) or []),
+            "may_run": can(_user(request), "linkage.run"),
         },
     )
+
+
+@login_required
+@require_POST
+def run(request: HttpRequest) -> HttpResponse:
+    """Run record linkage now (or see the run already waiting or running): answered with the job's page."""
+    if not can(_user(request), "linkage.run"):
+        raise PermissionDenied("running record linkage needs the staff role")
+    return see_job(link_enqueue(actor=_user(request), dry_run=request.POST.get("dry_run") == "1"))
 
 
 @login_required

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from django.conf import settings
+from fairrecruit.core.conf import setting
 
 DEFAULTS: dict[str, Any] = {
     # Minimum number of published reviews (and of answers to a question) before any aggregate is shown.
@@ -24,10 +23,4 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(name: str) -> Any:
-    default = DEFAULTS[name]
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return type(default)(value)
+    return setting(DEFAULTS, name)

@@ -1,0 +1,47 @@
+"""Jobs API: ``GET /api/v1/jobs/{id}``, a job's status and progress (token of the user who queued it, or staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Router
+
+from fairrecruit.core.auth import api_user
+from fairrecruit.jobs import selectors
+
+router = Router(tags=["jobs"])
+
+_ERROR = {
+    "type": "object",
+    "properties": {
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+@router.get(
+    "/jobs/{job_id}",
+    summary="A background job: status and progress (token required)",
+    description="`status` is queued, running, done or failed; `done` of `total` rows; `result` (ids and counts) "
+    "once done, `error` once failed. Only the job's creator and staff see it.",
+    openapi_extra={"responses": {
+        "200": _json({"type": "object"}, "The job"),
+        "401": _json(_ERROR, "No or bad token"),
+        "404": _json(_ERROR, "No such job visible to you"),
+    }},
+)
+def job_get(request: HttpRequest, job_id: str) -> JsonResponse:
+    token = api_user(request)
+    if token is None:
+        return JsonResponse({"errors": [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}]},
+                            status=401)
+    job = selectors.job_for(token.user, job_id)
+    if job is None:
+        return JsonResponse({"errors": [{"field": "id", "message": "no such job visible to you"}]}, status=404)
+    return JsonResponse(selectors.job_summary(job), json_dumps_params={"ensure_ascii": False})
