@@ -232,6 +232,43 @@ def _finish(job: Job, tracker: _Tracker, status: str, *, result: dict[str, Any] 
                           **({"error": job.error} if error else {"result": summary})})
 
 
+INTERRUPTED = "interrupted: the worker process ended (killed or restarted) before the job ended; nothing was written"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
+
+
+def recover_interrupted() -> list[Job]:
+    """Mark failed the jobs left "running" by a worker process of this machine that no longer exists (killed with
+    SIGKILL, or a web server restarted under its jobs thread). Their work ran in a transaction that ended with the
+    process, so nothing was written; the user may start them again. A worker on another machine cannot be checked
+    from here: its jobs stay as they are."""
+    host = socket.gethostname()
+    recovered = []
+    for job in Job.objects.filter(status=Job.Status.RUNNING, worker__startswith=f"{host}:"):
+        parts = job.worker.split(":")
+        if len(parts) < 2 or not parts[1].isdigit() or _process_alive(int(parts[1])):
+            continue
+        with transaction.atomic():
+            if not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                status=Job.Status.FAILED, error=INTERRUPTED, finished_at=timezone.now()
+            ):
+                continue  # it ended meanwhile
+            job.refresh_from_db()
+            audit_record(actor=job.created_by, action="job.failed", target=job,
+                         new={"kind": job.kind, "status": job.status, "error": job.error})
+        _remove_folder(job.pk)
+        recovered.append(job)
+    return recovered
+
+
 def run_pending(limit: int | None = None) -> list[Job]:
     """Run queued jobs, oldest first, until none is left (or ``limit`` have run); returns them."""
     ran: list[Job] = []
@@ -292,6 +329,8 @@ def _thread_main() -> None:
 
 
 def kick() -> None:
-    """In ``thread`` mode, make sure queued jobs are being run (e.g. jobs queued before a restart)."""
+    """In ``thread`` mode, make sure queued jobs are being run (e.g. jobs queued before a restart), after marking
+    failed the jobs whose worker process has ended."""
     if conf.worker_mode() == "thread" and not connection.in_atomic_block:
+        recover_interrupted()
         start_thread()

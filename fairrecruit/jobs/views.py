@@ -47,6 +47,8 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
         raise Http404("no such job")
     if job.status == Job.Status.QUEUED:
         services.kick()  # thread mode: a job queued before the server restarted is started now
+    elif job.status == Job.Status.RUNNING and services.recover_interrupted():
+        job.refresh_from_db()  # its worker process has ended: the job is shown as failed, not running for ever
     kind = KINDS.get(job.kind)
     ctx: dict[str, Any] = {
         "job": job,

@@ -115,8 +115,14 @@ def _link_result_url(result: dict[str, Any]) -> str | None:
     return reverse("linkage:queue") if result.get("queued") else None
 
 
+def _link_result_context(job: Job) -> dict[str, Any]:
+    """The counts with thousands separators, as the job page writes its own figures."""
+    return {"counts": {k: f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v
+                       for k, v in job.result.items()}}
+
+
 @job_kind(LINK_KIND, label=_("Record linkage"), result_template="registry/_link_result.html",
-          result_url=_link_result_url)
+          result_context=_link_result_context, result_url=_link_result_url)
 def run_link(ctx: JobContext) -> dict[str, Any]:
     run = run_linkage(
         actor_user=ctx.user,

@@ -37,6 +37,7 @@ def test_staff_run_linkage_from_the_review_queue_as_a_job() -> None:
     page = c.get(r["Location"]).content.decode()
     assert 'http-equiv="refresh"' not in page and "Record linkage done" in page
     assert f"<td>{merged}</td>" in page and f"<td>{pending}</td>" in page
+    assert f"<td>{done.result['pairs_compared']:,}</td>" in page  # thousands separated, as the job page
     assert AuditEvent.objects.filter(action="actor.merge", actor_label=user.get_username()).count() == merged
     # The run has ended: asking again queues a new one.
     assert c.post("/registry/review/run/")["Location"] != r["Location"]

@@ -8,7 +8,7 @@ from django.db import close_old_connections, connection
 
 from fairrecruit.jobs import selectors
 from fairrecruit.jobs.models import Job
-from fairrecruit.jobs.services import run_pending
+from fairrecruit.jobs.services import recover_interrupted, run_pending
 
 
 class Command(BaseCommand):
@@ -32,6 +32,8 @@ class Command(BaseCommand):
             self._work(once=opts["once"], sleep=max(0.1, opts["sleep"]))
 
     def _work(self, *, once: bool, sleep: float) -> None:
+        for job in recover_interrupted():
+            self.stdout.write(f"{job.pk} {job.kind}: failed: {job.error}")
         try:
             while True:
                 if not connection.in_atomic_block:  # (a test runs the command inside its transaction)
