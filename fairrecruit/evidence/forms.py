@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from fairrecruit.evidence import gcm
+from fairrecruit.evidence import gcm, sdg
 from fairrecruit.evidence.models import EarningsRule, KnowledgeProduct, ProductReview, Release
 from fairrecruit.evidence.services import PartnerRole, parse_partner_lines
 
@@ -100,3 +100,34 @@ class SurveyUploadForm(forms.Form):
         required=False,
     )
     dry_run = forms.BooleanField(label="Only check the file: store nothing", required=False)
+
+
+class SdgForm(forms.Form):
+    """SDG 10.7.1 of one stored survey, computed as a background job (as `fairrecruit stats sdg-10-7-1`)."""
+
+    by = forms.MultipleChoiceField(
+        label="Disaggregate by", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(k, sdg.DIMENSION_LABELS[k]) for k in sdg.DIMENSIONS],
+    )
+    cross = forms.BooleanField(
+        label="Cross-classify the ticked dimensions (one table of every combination) instead of one table each",
+        required=False,
+    )
+    zero_costs = forms.ChoiceField(
+        label="Workers who paid nothing",
+        choices=[("both", "Both variants"), ("include", "Included"), ("exclude", "Excluded")],
+        initial="both",
+    )
+    confidence = forms.TypedChoiceField(
+        label="Confidence level", coerce=float, choices=[("0.9", "90 %"), ("0.95", "95 %"), ("0.99", "99 %")],
+        initial="0.95",
+    )
+    bootstrap = forms.TypedChoiceField(
+        label="Bootstrap intervals (replicates)", coerce=int,
+        choices=[("0", "None (linearisation only)"), ("200", "200"), ("1000", "1,000")], initial="0",
+    )
+
+    def by_spec(self) -> str:
+        """The disaggregations in `--by` syntax: 'sex,destination' or, crossed, 'sex*destination'."""
+        dims = self.cleaned_data["by"]
+        return ("*" if self.cleaned_data["cross"] else ",").join(dims)

@@ -1,17 +1,23 @@
-"""Evidence job kinds: survey microdata imported in the background (``evidence.survey_import``), queued by the
-survey upload page; the job page shows the validation report and links to the stored survey."""
+"""Evidence job kinds:
+
+- ``evidence.survey_import``: survey microdata imported in the background, queued by the survey upload page; the
+  job page shows the validation report and links to the stored survey.
+- ``evidence.sdg``: SDG indicator 10.7.1 of one stored survey with the disaggregations, zero-cost variants,
+  confidence level and bootstrap replicates asked (as ``fairrecruit stats sdg-10-7-1``), queued from the survey's
+  page; the job page shows the table, downloadable as CSV and Parquet."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.core.models import User
-from fairrecruit.evidence import services
+from fairrecruit.evidence import sdg, selectors, services, survey
 from fairrecruit.evidence.models import Survey
 from fairrecruit.evidence.permissions import can
 from fairrecruit.jobs.kinds import JobContext, job_kind
@@ -91,3 +97,80 @@ def run_survey_import(ctx: JobContext) -> dict[str, Any]:
             "rows_imported": s.rows_imported, "rows_rejected": s.rows_rejected, "report": report,
         }
     return out
+
+
+SDG_KIND = "evidence.sdg"
+
+
+def sdg_enqueue(
+    *,
+    actor: User,
+    survey_obj: Survey,
+    by: str = "",
+    zero_costs: str = "both",
+    confidence: float = 0.95,
+    bootstrap: int = 0,
+) -> Job:
+    """Check the options now (EvidenceError names the field) and queue the computation for a stored survey."""
+    if not can(actor, "survey.import"):
+        raise PermissionDenied("computing survey statistics needs the staff or researcher role")
+    if survey_obj.status not in (Survey.Status.IMPORTED, Survey.Status.PARTIAL) or not survey_obj.rows_imported:
+        raise services.EvidenceError("has no imported rows to compute from", field="survey")
+    try:
+        options = sdg.Options(by=sdg.parse_by(by), zero_costs=sdg.parse_zero_costs(zero_costs),
+                              confidence=confidence, bootstrap=bootstrap)
+    except sdg.SdgError as exc:
+        field = next((f for f in ("zero_costs", "confidence", "bootstrap") if f in str(exc)), "by")
+        raise services.EvidenceError(str(exc), field=field) from None
+    params = {"survey": survey_obj.pk, "by": by, "zero_costs": zero_costs, "confidence": options.confidence,
+              "bootstrap": options.bootstrap}
+    return enqueue(SDG_KIND, params, actor)
+
+
+def _sdg_result_url(result: dict[str, Any]) -> str | None:
+    return reverse("evidence:survey", args=[result["survey"]]) if result.get("survey") else None
+
+
+def _sdg_result_context(job: Job) -> dict[str, Any]:
+    return {"rows": job.result.get("rows", []), "survey_pk": job.result.get("survey")}
+
+
+@job_kind(SDG_KIND, label=_("SDG 10.7.1"), result_template="evidence/_sdg_job.html",
+          result_context=_sdg_result_context, result_url=_sdg_result_url)
+def run_sdg(ctx: JobContext) -> dict[str, Any]:
+    p = ctx.params
+    s = Survey.objects.filter(pk=p["survey"]).first()
+    if s is None:
+        raise JobError("the survey was deleted")
+    options = sdg.Options(by=sdg.parse_by(p.get("by") or ""), zero_costs=sdg.parse_zero_costs(p["zero_costs"]),
+                          confidence=float(p["confidence"]), bootstrap=int(p["bootstrap"]))
+    ctx.progress(0, 0, "reading the survey's rows")
+    records = selectors.survey_records(surveys=Survey.objects.filter(pk=s.pk), published_only=False)
+    con = duckdb.connect()
+    try:
+        table = survey.from_records(con, records, "survey")
+        ctx.progress(0, 0, f"computing over {len(records):,} workers")
+        rows = sdg.indicator(con, table, options)
+    finally:
+        con.close()
+    return {
+        "survey": s.pk,
+        "title": s.title,
+        "workers": len(records),
+        "by": p.get("by") or "",
+        "zero_costs": p["zero_costs"],
+        "confidence": options.confidence,
+        "bootstrap": options.bootstrap,
+        "definition": f"SDG 10.7.1 metadata {sdg.METADATA_VERSION}, {sdg.METADATA_URL}",
+        "rows": rows,
+    }
+
+
+def sdg_job_for(user: User, survey_pk: int, job_id: str) -> Job | None:
+    """A finished SDG job of this survey that ``user`` may see (its creator, or staff), else None."""
+    from fairrecruit.jobs.selectors import job_for
+
+    job = job_for(user, job_id)
+    if job is None or job.kind != SDG_KIND or job.status != Job.Status.DONE:
+        return None
+    return job if job.result.get("survey") == survey_pk else None

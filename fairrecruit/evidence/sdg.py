@@ -50,6 +50,7 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
@@ -511,3 +512,22 @@ def bin_labels(edges: Sequence[float], unit: str = "") -> list[str]:
     labels += [f"{f(a)}–{f(b)}{unit}" for a, b in itertools.pairwise(edges)]
     labels.append(f"over {f(edges[-1])}{unit}")
     return labels
+
+
+def write_table(rows: list[dict[str, Any]], path: Path) -> None:
+    """The rows of :func:`indicator` as a CSV or Parquet file (by ``path``'s suffix), :data:`RESULT_COLUMNS` first
+    and then the dimension columns, typed (text, whole numbers, doubles)."""
+    import pyarrow as pa
+
+    cols = list(RESULT_COLUMNS) + [k for k in (rows[0] if rows else {}) if k not in RESULT_COLUMNS]
+    types = {c: pa.string() for c in ("zero_costs", "by", "group", *DIMENSIONS)}
+    types.update({"n": pa.int64(), "n_zero_cost": pa.int64()})
+    table = pa.table({c: pa.array([r.get(c) for r in rows], types.get(c, pa.float64())) for c in cols})
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, path)
+    else:
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, path)

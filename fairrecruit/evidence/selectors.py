@@ -45,9 +45,16 @@ def parse_corridor(code: str) -> tuple[str, str] | None:
 
 
 def survey_records(
-    *, origin: str | None = None, destination: str | None = None, surveys: QuerySet[Survey] | None = None
+    *,
+    origin: str | None = None,
+    destination: str | None = None,
+    surveys: QuerySet[Survey] | None = None,
+    published_only: bool = True,
 ) -> list[dict[str, Any]]:
-    qs = SurveyRecord.objects.filter(survey__published=True, survey__status__in=["imported", "partial"])
+    """The normalised rows of imported surveys (by default only those shown on corridor profiles)."""
+    qs = SurveyRecord.objects.filter(survey__status__in=["imported", "partial"])
+    if published_only:
+        qs = qs.filter(survey__published=True)
     if surveys is not None:
         qs = qs.filter(survey__in=surveys)
     if origin:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import zipfile
+from pathlib import Path
 from typing import Any, cast
 
 from django.contrib import messages
@@ -19,8 +21,15 @@ from django.views.decorators.http import require_POST
 
 from fairrecruit.core.models import User
 from fairrecruit.evidence import charts, gcm, sdg, selectors, services
-from fairrecruit.evidence.forms import ReleaseForm, ReviewForm, SearchForm, SubmitForm, SurveyUploadForm
-from fairrecruit.evidence.jobs import survey_import_enqueue
+from fairrecruit.evidence.forms import (
+    ReleaseForm,
+    ReviewForm,
+    SdgForm,
+    SearchForm,
+    SubmitForm,
+    SurveyUploadForm,
+)
+from fairrecruit.evidence.jobs import sdg_enqueue, sdg_job_for, survey_import_enqueue
 from fairrecruit.evidence.models import KnowledgeProduct, Partner, Release, Survey, Tag
 from fairrecruit.evidence.permissions import can, reviewer_kind
 from fairrecruit.jobs.views import see_job
@@ -302,7 +311,43 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         services.survey_set_published(actor=user, survey_obj=s, published=request.POST.get("published") == "1")
         messages.success(request, "Shown on corridor profiles." if s.published else "Hidden from corridor profiles.")
         return redirect("evidence:survey", pk=s.pk)
-    return render(request, "evidence/survey.html", {"s": s, "dry_run": False})
+    return render(request, "evidence/survey.html", {"s": s, "dry_run": False, "sdg_form": SdgForm()})
+
+
+@login_required
+@require_POST
+def survey_sdg(request: HttpRequest, pk: int) -> HttpResponse:
+    """SDG 10.7.1 of this survey with the options asked: queued as a background job, answered with its page."""
+    user = _me(request)
+    if not can(user, "survey.import"):
+        raise PermissionDenied("computing survey statistics needs the staff or researcher role")
+    s = get_object_or_404(Survey, pk=pk)
+    form = SdgForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            job = sdg_enqueue(actor=user, survey_obj=s, by=form.by_spec(), zero_costs=d["zero_costs"],
+                              confidence=d["confidence"], bootstrap=d["bootstrap"])
+        except services.EvidenceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return see_job(job)
+    return render(request, "evidence/survey.html", {"s": s, "dry_run": False, "sdg_form": form}, status=400)
+
+
+@login_required
+def survey_sdg_file(request: HttpRequest, pk: int, job: str, ext: str) -> HttpResponse:
+    """The table of a finished SDG job as CSV or Parquet (the creator of the job, or staff)."""
+    found = sdg_job_for(_me(request), pk, job)
+    if found is None or ext not in ("csv", "parquet"):
+        raise Http404("no such table")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"sdg-10-7-1.{ext}"
+        sdg.write_table(found.result.get("rows", []), path)
+        data = path.read_bytes()
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8" if ext == "csv" else "application/vnd.apache.parquet")
+    response["Content-Disposition"] = f'attachment; filename="sdg-10-7-1-survey-{pk}.{ext}"'
+    return response
 
 
 # --- knowledge products -----------------------------------------------------------------------------------

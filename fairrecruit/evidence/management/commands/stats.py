@@ -143,7 +143,7 @@ class Command(BaseCommand):
         ]:
             self.stdout.write(n)
         if out is not None:
-            write_table(rows, out)
+            sdg.write_table(rows, out)
             self.stdout.write(f"wrote {len(rows)} rows to {out}")
 
     def _report(self, path: str | None, rejections: list[survey.Rejection]) -> None:
@@ -222,20 +222,3 @@ def render_table(rows: list[dict[str, Any]]) -> str:
             cells.append(f"{v:<{w}}" if k in ("zero_costs", "by", "group") else f"{v:>{w}}")
         lines.append("  ".join(cells))
     return "\n".join(lines)
-
-
-def write_table(rows: list[dict[str, Any]], path: Path) -> None:
-    import pyarrow as pa
-
-    cols = list(sdg.RESULT_COLUMNS) + [k for k in (rows[0] if rows else {}) if k not in sdg.RESULT_COLUMNS]
-    types = {c: pa.string() for c in ("zero_costs", "by", "group", *sdg.DIMENSIONS)}
-    types.update({"n": pa.int64(), "n_zero_cost": pa.int64()})
-    table = pa.table({c: pa.array([r.get(c) for r in rows], types.get(c, pa.float64())) for c in cols})
-    if path.suffix.lower() == ".parquet":
-        import pyarrow.parquet as pq
-
-        pq.write_table(table, path)
-    else:
-        import pyarrow.csv as pacsv
-
-        pacsv.write_csv(table, path)
