@@ -9,7 +9,10 @@ measures, each in a fresh Python process so that its peak memory is its own:
 (a) batch: ``assess_file`` on the Parquet file, results written to Parquet;
 (b) floor: one DuckDB query that only sums the payment amounts per journey from the same file;
 (c) one by one: ``Assessor.assess`` (with input validation, as the API and CLI call it) on every journey, or,
-    when that would take longer than ``--max-one-by-one`` seconds, on a random sample, extrapolated.
+    when that would take longer than ``--max-one-by-one`` seconds, on a random sample, extrapolated;
+(d) two parts of the work that any batch design must do, measured alone as a lower bound next to the floor:
+    reading every column of the file grouped into journeys (one value of each journey-level column, the payments
+    summed by payee), and writing the results (three rows per journey, the result schema) to Parquet.
 
 Rules and the exchange-rate tables are loaded before the clock starts in (a) and (c) (a fixed cost of under
 two seconds that does not grow with the file). Prints the times, the ratios against the targets and peak
@@ -77,6 +80,36 @@ def phase_floor(path: Path, threads: int | None) -> dict[str, float]:
     return {"seconds": time.perf_counter() - t, "peak_mb": _peak_mb(), "journeys": table.num_rows}
 
 
+def phase_bounds(path: Path, threads: int | None) -> dict[str, float]:
+    import duckdb
+    import pyarrow  # noqa: F401 - imported before the clock starts, as in the batch process
+
+    con = duckdb.connect(config={"threads": threads or os.cpu_count() or 1})
+    con.execute("SELECT count(*) FROM (SELECT 1)").fetch_arrow_table()
+    journey_cols = ["origin", "destination", "occupation_title", "isco08", "domestic_work", "sex", "recruitment_date",
+                    "departure_date", "contract_months", "promised_wage_amount", "promised_wage_currency",
+                    "earnings_amount", "earnings_currency"]
+    t = time.perf_counter()
+    con.execute(f"""CREATE TEMP TABLE grouped AS SELECT journey_id, {", ".join(f"any_value({c})" for c in journey_cols)},
+        sum(payment_amount) FILTER (WHERE payment_paid_to = 'licensed_agency') AS to_agency,
+        sum(payment_amount) FILTER (WHERE payment_paid_to <> 'licensed_agency') AS to_others, count(*) AS n,
+        max(payment_date) AS last_day, any_value(payment_currency), any_value(payment_purpose),
+        any_value(payment_category)
+        FROM read_parquet(?) GROUP BY journey_id""", [str(path)])
+    read_group = time.perf_counter() - t
+    con.execute("""CREATE TEMP TABLE results AS SELECT journey_id, s.standard, 'owed' AS status, 'rule-' || s.standard
+        AS rule_id, to_agency AS owed, 'NPR' AS currency, to_agency / 130 AS owed_usd, to_agency + to_others AS paid,
+        (to_agency + to_others) / 130 AS paid_usd, n / 7.0 AS sdg_months, 0 AS unclassified
+        FROM grouped, (VALUES ('ilo-zero-fee'), ('national'), ('iris')) s(standard)""")
+    out = path.with_name("bounds-results.parquet")
+    t = time.perf_counter()
+    con.execute(f"COPY results TO '{out}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)")
+    write = time.perf_counter() - t
+    rows = con.execute("SELECT count(*) FROM results").fetchone()[0]  # type: ignore[index]
+    out.unlink()
+    return {"read_group_seconds": read_group, "write_seconds": write, "result_rows": rows}
+
+
 def phase_one_by_one(n: int, seed: int, sample: int, max_seconds: float) -> dict[str, float]:
     from fairrecruit.standards.engine import Assessor
     from fairrecruit.standards.generate import generate_journeys
@@ -131,7 +164,7 @@ def main() -> int:
                     help="seconds: above this estimate, time a sample and extrapolate")
     ap.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all CPUs)")
     ap.add_argument("--dir", type=Path, default=None, help="keep the generated file here (default: a temp dir)")
-    ap.add_argument("--phase", choices=["batch", "floor", "one-by-one"], help=argparse.SUPPRESS)
+    ap.add_argument("--phase", choices=["batch", "floor", "bounds", "one-by-one"], help=argparse.SUPPRESS)
     ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -140,6 +173,9 @@ def main() -> int:
         return 0
     if args.phase == "floor":
         print(json.dumps(phase_floor(args.file, args.threads)))
+        return 0
+    if args.phase == "bounds":
+        print(json.dumps(phase_bounds(args.file, args.threads)))
         return 0
     if args.phase == "one-by-one":
         print(json.dumps(phase_one_by_one(args.journeys, args.seed, args.sample, args.max_one_by_one)))
@@ -162,6 +198,8 @@ def main() -> int:
         print("(a) batch ...", file=sys.stderr)
         batch = _child(["--phase", "batch", *common])
         floor2 = _child(["--phase", "floor", *common])  # again, after the batch, to see the noise
+        print("(d) lower bounds ...", file=sys.stderr)
+        bounds = _child(["--phase", "bounds", *common])
         print("(c) one by one ...", file=sys.stderr)
         one = _child(["--phase", "one-by-one", "--journeys", str(args.journeys), "--seed", str(args.seed),
                       "--sample", str(args.sample), "--max-one-by-one", str(args.max_one_by_one)])
@@ -186,6 +224,11 @@ def main() -> int:
           f"   (runs: {floor['seconds']:.2f} s, {floor2['seconds']:.2f} s)")
     print(f"(c) one by one, Assessor.assess {one['seconds']:8.1f} s   {one['per_journey_ms']:.3f} ms per journey; "
           f"{how}")
+    print(f"(d) parts of any batch design, alone: reading every column grouped into journeys "
+          f"{bounds['read_group_seconds']:.2f} s = {bounds['read_group_seconds'] / floor_s:.1f}x the floor; "
+          f"writing the {bounds['result_rows']:,} result rows {bounds['write_seconds']:.2f} s = "
+          f"{bounds['write_seconds'] / floor_s:.1f}x; together "
+          f"{(bounds['read_group_seconds'] + bounds['write_seconds']) / floor_s:.1f}x")
     print(f"one-by-one / batch = {speedup:6.1f}x   (target >= {TARGET_SPEEDUP:g}x: {ok[speedup >= TARGET_SPEEDUP]})")
     print(f"batch / floor      = {over_floor:6.1f}x   (target <= {TARGET_FLOOR:g}x: {ok[over_floor <= TARGET_FLOOR]})")
     print(f"batch peak memory  = {batch['peak_mb'] / 1024:6.2f} GB  (target < {TARGET_MEMORY_MB / 1024:g} GB: "
