@@ -22,6 +22,13 @@ def _jobs_external(settings: Any, _jobs_dir: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _corridor_figures_not_cached(settings: Any) -> None:
+    """Corridor pages are computed at each view, so that a test sees the data it has just written; the cache
+    itself is tested in fairrecruit/evidence/tests/test_corridor_cache.py."""
+    settings.FAIRRECRUIT_CORRIDOR_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Each test starts with no rate-limit or burst counters. They live in the database cache table, which neither a
     transactional test's flush (not a model's table) nor, for tests without database access, a rollback empties."""

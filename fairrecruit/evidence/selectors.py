@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import duckdb
 import pycountry
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 
 from fairrecruit.core import fx
+from fairrecruit.core.conf import setting
 from fairrecruit.core.models import User
 from fairrecruit.evidence import sdg, survey
 from fairrecruit.evidence.models import KnowledgeProduct, Release, Survey, SurveyRecord, Tag
@@ -25,6 +28,8 @@ COST_EDGES = (250, 500, 1000, 2000, 4000, 8000)  # US dollars
 PROFILE_DIMENSIONS = ("sex", "documented", "occupation", "age_group", "education")
 CORRIDOR_RE = re.compile(r"^([A-Z]{2})-([A-Z]{2})$")
 RECRUITER_KINDS = ("licensed_agency", "branch", "sub_agent", "individual_broker", "reported")
+
+T = TypeVar("T")
 
 
 def country_name(cc: str) -> str:
@@ -265,9 +270,41 @@ def complaint_units() -> list[dict[str, Any]]:
 # --- corridors --------------------------------------------------------------------------------------------
 
 
+# Corridor pages read every survey row of the corridor and the platform's assessments: their figures are kept in the
+# cache for this many seconds (0: computed at every view). Importing, showing or hiding a survey makes the next view
+# compute them afresh (corridor_data_changed); other sources (complaints, reviews, licences) show with this delay.
+CACHE_DEFAULTS: dict[str, Any] = {"FAIRRECRUIT_CORRIDOR_CACHE_SECONDS": 300}
+_VERSION_KEY = "evidence:corridors:version"
+
+
+def corridor_data_changed() -> None:
+    """Survey data changed: corridor figures are computed afresh at their next view, in every web process."""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:  # not in the cache (yet, or any more)
+        cache.set(_VERSION_KEY, 2, None)
+
+
+def _cached(name: str, compute: Callable[[], T]) -> T:
+    ttl = int(setting(CACHE_DEFAULTS, "FAIRRECRUIT_CORRIDOR_CACHE_SECONDS"))
+    if ttl <= 0:
+        return compute()
+    version = cache.get_or_set(_VERSION_KEY, 1, None)
+    key = f"evidence:{name}:v{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, ttl)
+    return value
+
+
 def corridors() -> list[dict[str, Any]]:
     """Every corridor with survey data or platform assessments, with the headline (median months, zero costs
-    included) where at least :data:`MIN_CELL` workers are behind it."""
+    included) where at least :data:`MIN_CELL` workers are behind it (kept in the cache, see ``_cached``)."""
+    return _cached("corridors", _corridors)
+
+
+def _corridors() -> list[dict[str, Any]]:
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for o, d, n in (
         SurveyRecord.objects.filter(survey__published=True, survey__status__in=["imported", "partial"])
@@ -308,10 +345,15 @@ def corridors() -> list[dict[str, Any]]:
 
 
 def corridor_profile(origin: str, destination: str, *, day: dt.date | None = None) -> dict[str, Any]:
-    """Everything a corridor page, its CSV and its PDF show."""
+    """Everything a corridor page, its CSV and its PDF show (kept in the cache, see ``_cached``)."""
+    day = day or dt.date.today()
+    return _cached(f"profile:{origin}-{destination}:{day.isoformat()}",
+                   lambda: _corridor_profile(origin, destination, day))
+
+
+def _corridor_profile(origin: str, destination: str, day: dt.date) -> dict[str, Any]:
     from fairrecruit.standards.selectors import rules_in_force
 
-    day = day or dt.date.today()
     con = duckdb.connect()
     try:
         table, n = survey_table(con, origin=origin, destination=destination)

@@ -35,7 +35,7 @@ from fairrecruit.evidence.models import (
     Tag,
 )
 from fairrecruit.evidence.permissions import can, reviewer_kind
-from fairrecruit.evidence.selectors import PLATFORM_SOURCES, SOURCE_TITLES
+from fairrecruit.evidence.selectors import PLATFORM_SOURCES, SOURCE_TITLES, corridor_data_changed
 
 REQUIRED_INTERNAL = 1
 REQUIRED_EXTERNAL = 2
@@ -141,6 +141,8 @@ def survey_import(
                 "synthetic": synthetic,
             },
         )
+        if records:
+            transaction.on_commit(corridor_data_changed)
     return s
 
 
@@ -245,6 +247,7 @@ def survey_set_published(*, actor: User | None, survey_obj: Survey, published: b
         old={"published": old},
         new={"published": published},
     )
+    transaction.on_commit(corridor_data_changed)
     return survey_obj
 
 
