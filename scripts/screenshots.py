@@ -81,6 +81,18 @@ def fill_journey(page: Page) -> None:
     page.get_by_label("Someone kept my passport or documents").check()
 
 
+def wait_for(page: Page, selector: str, seconds: float = 300) -> None:
+    """Wait until a job's page, refreshing itself, shows ``selector`` (or the time is up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(1000)
+        try:
+            if page.locator(selector).count():
+                return
+        except Exception:  # noqa: BLE001, S112 - the page is being refreshed
+            continue
+
+
 def expect(ok: bool, what: str) -> None:
     if not ok:
         raise SystemExit(f"screenshot aborted: {what}")
@@ -189,16 +201,20 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
             with page.expect_navigation():
                 page.get_by_role("button", name="Run record linkage").click()
             expect("/jobs/" in page.url, f"Run record linkage answered {page.url}, not a job page")
-            deadline = time.monotonic() + 300
-            while time.monotonic() < deadline:
-                page.wait_for_timeout(1000)
-                try:
-                    if page.locator("#link-result, #job-error").count():
-                        break
-                except Exception:  # noqa: BLE001 - the page is being refreshed
-                    continue
+            wait_for(page, "#link-result, #job-error")
             expect(page.locator("#link-result").count() == 1, f"the linkage job did not end well: {page.url}")
             save(page, "linkage-job")
+
+            # SDG 10.7.1 of the demo survey by sex, as a job whose page shows the table.
+            page.goto("/evidence/surveys/")
+            page.locator("table a[href^='/evidence/surveys/']").first.click()
+            page.wait_for_selector("#sdg")
+            page.locator("#sdg input[value='sex']").check()
+            with page.expect_navigation():
+                page.locator("#sdg button[type=submit]").click()
+            wait_for(page, "#sdg-result, #job-error")
+            expect(page.locator("#sdg-result").count() == 1, f"the SDG job did not end well: {page.url}")
+            save(page, "sdg-job", full_page=False)
 
             page = phone(language="ne")
             r = page.goto("/reviews/new/")

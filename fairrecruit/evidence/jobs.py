@@ -127,16 +127,12 @@ def sdg_enqueue(
     return enqueue(SDG_KIND, params, actor)
 
 
-def _sdg_result_url(result: dict[str, Any]) -> str | None:
-    return reverse("evidence:survey", args=[result["survey"]]) if result.get("survey") else None
-
-
 def _sdg_result_context(job: Job) -> dict[str, Any]:
     return {"rows": job.result.get("rows", []), "survey_pk": job.result.get("survey")}
 
 
 @job_kind(SDG_KIND, label=_("SDG 10.7.1"), result_template="evidence/_sdg_job.html",
-          result_context=_sdg_result_context, result_url=_sdg_result_url)
+          result_context=_sdg_result_context)
 def run_sdg(ctx: JobContext) -> dict[str, Any]:
     p = ctx.params
     s = Survey.objects.filter(pk=p["survey"]).first()

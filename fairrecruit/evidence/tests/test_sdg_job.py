@@ -75,6 +75,7 @@ def test_a_researcher_computes_the_indicator_of_a_survey_as_a_job(stored: tuple[
 
     page = c.get(r["Location"]).content.decode()
     assert 'id="sdg-table"' in page and "Pilot survey" in page and "90%" in page
+    assert f'href="/evidence/surveys/{s.pk}/"' in page
     overall = next(row for row in expected if row["by"] == "all" and row["zero_costs"] == "include")
     assert f"{overall['median']:.3f}" in page
 
