@@ -140,3 +140,8 @@ def run_link(ctx: JobContext) -> dict[str, Any]:
         "dry_run": run.dry_run,
         "seconds": round(run.seconds, 1),
     }
+
+
+def latest_link_job() -> Job | None:
+    """The latest linkage run started from the pages (waiting, running or ended), for the review queue."""
+    return Job.objects.filter(kind=LINK_KIND).select_related("created_by").order_by("-created_at").first()

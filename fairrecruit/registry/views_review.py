@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import Scope, can, scope_for
 from fairrecruit.jobs.views import see_job
-from fairrecruit.registry.jobs import link_enqueue
+from fairrecruit.registry.jobs import latest_link_job, link_enqueue
 from fairrecruit.registry.linkage import actor_unmerge, link_candidate_decide
 from fairrecruit.registry.models import Actor, Licence, LinkCandidate
 
@@ -127,6 +127,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "total": page.paginator.count,
             "scope_countries": sorted(_countries(request) or []),
             "may_run": can(_user(request), "linkage.run"),
+            "last_run": latest_link_job() if can(_user(request), "linkage.run") else None,
         },
     )
 

@@ -39,6 +39,8 @@ def test_staff_run_linkage_from_the_review_queue_as_a_job() -> None:
     assert f"<td>{merged}</td>" in page and f"<td>{pending}</td>" in page
     assert f"<td>{done.result['pairs_compared']:,}</td>" in page  # thousands separated, as the job page
     assert AuditEvent.objects.filter(action="actor.merge", actor_label=user.get_username()).count() == merged
+    queue = c.get("/registry/review/").content.decode()  # the queue tells when linkage last ran, and what it did
+    assert f'href="/jobs/{job.pk}/"' in queue and f"{merged} merged, {pending} queued" in queue
     # The run has ended: asking again queues a new one.
     assert c.post("/registry/review/run/")["Location"] != r["Location"]
 
