@@ -4,7 +4,9 @@
   job page shows the validation report and links to the stored survey.
 - ``evidence.sdg``: SDG indicator 10.7.1 of one stored survey with the disaggregations, zero-cost variants,
   confidence level and bootstrap replicates asked (as ``fairrecruit stats sdg-10-7-1``), queued from the survey's
-  page; the job page shows the table, downloadable as CSV and Parquet."""
+  page; the job page shows the table, downloadable as CSV and Parquet.
+- ``evidence.release``: an open-data release built from the platform's data with disclosure control, queued by
+  staff from /open-data/; the job page links to the release."""
 
 from __future__ import annotations
 
@@ -170,3 +172,27 @@ def sdg_job_for(user: User, survey_pk: int, job_id: str) -> Job | None:
     if job is None or job.kind != SDG_KIND or job.status != Job.Status.DONE:
         return None
     return job if job.result.get("survey") == survey_pk else None
+
+
+RELEASE_KIND = "evidence.release"
+
+
+def release_enqueue(*, actor: User, title: str, k: int = 5, rounding: int = 100, notes: str = "") -> Job:
+    """Check the options now (EvidenceError) and queue the building of a release."""
+    if not can(actor, "release.create"):
+        raise PermissionDenied("creating releases needs the staff role")
+    services.release_check(title=title, k=k, rounding=rounding)
+    return enqueue(RELEASE_KIND, {"title": title, "k": k, "rounding": rounding, "notes": notes}, actor)
+
+
+def _release_result_url(result: dict[str, Any]) -> str | None:
+    return reverse("evidence:release", args=[result["slug"]]) if result.get("slug") else None
+
+
+@job_kind(RELEASE_KIND, label=_("Open data release"), result_url=_release_result_url)
+def run_release(ctx: JobContext) -> dict[str, Any]:
+    p = ctx.params
+    ctx.progress(0, 0, "reading the platform's records, applying disclosure control, writing the files")
+    r = services.release_create(actor=ctx.user, title=str(p["title"]), k=int(p["k"]), rounding=int(p["rounding"]),
+                                notes=str(p.get("notes") or ""))
+    return {"slug": r.slug, "title": r.title}

@@ -303,6 +303,17 @@ def release_tables(cfg: disclosure.Config) -> list[release.Table]:
     ]
 
 
+def release_check(*, title: str, k: int, rounding: int) -> disclosure.Config:
+    """The checks of :func:`release_create` that need no data: answered on the form before a job is queued."""
+    try:
+        cfg = disclosure.Config(k=k, rounding=rounding)
+    except ValueError as exc:
+        raise EvidenceError(str(exc)) from exc
+    if not slugify(title):
+        raise EvidenceError("give the release a title")
+    return cfg
+
+
 def release_create(
     *,
     actor: User | None,
@@ -319,10 +330,7 @@ def release_create(
     """Build a release from the platform's data with disclosure control and store it (files + Release)."""
     if check_permission and actor is not None and not can(actor, "release.create"):
         raise PermissionDenied("creating releases needs the staff role")
-    try:
-        cfg = disclosure.Config(k=k, rounding=rounding)
-    except ValueError as exc:
-        raise EvidenceError(str(exc)) from exc
+    cfg = release_check(title=title or slug or "", k=k, rounding=rounding)
     source_notes: list[str] = []
     if records is None:
         recs, source_notes = release_sources()

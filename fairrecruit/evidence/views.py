@@ -29,7 +29,7 @@ from fairrecruit.evidence.forms import (
     SubmitForm,
     SurveyUploadForm,
 )
-from fairrecruit.evidence.jobs import sdg_enqueue, sdg_job_for, survey_import_enqueue
+from fairrecruit.evidence.jobs import release_enqueue, sdg_enqueue, sdg_job_for, survey_import_enqueue
 from fairrecruit.evidence.models import KnowledgeProduct, Partner, Release, Survey, Tag
 from fairrecruit.evidence.permissions import can, reviewer_kind
 from fairrecruit.jobs.views import see_job
@@ -208,18 +208,12 @@ def release_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            r = services.release_create(
-                actor=user,
-                title=d["title"],
-                k=d["k"],
-                rounding=d["rounding"],
-                notes=d["notes"],
-            )
+            job = release_enqueue(actor=_me(request), title=d["title"], k=d["k"], rounding=d["rounding"],
+                                  notes=d["notes"])
         except services.EvidenceError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Release created.")
-            return redirect("evidence:release", slug=r.slug)
+            return see_job(job)
     return render(
         request, "evidence/releases.html", {"releases": selectors.releases(), "form": form}, status=400
     )

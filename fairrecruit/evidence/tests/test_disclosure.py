@@ -15,6 +15,7 @@ from django.test import Client
 from fairrecruit.core.models import AuditEvent
 from fairrecruit.evidence import disclosure, services
 from fairrecruit.evidence.models import Release
+from fairrecruit.jobs.services import run_pending
 
 
 def records(n: int, seed: int) -> list[dict[str, Any]]:
@@ -152,5 +153,11 @@ def test_only_staff_create_releases(client: Client) -> None:
     client.login(username="st", password="pw-12345678")
     assert "New release" in client.get("/open-data/").content.decode()
     r = client.post("/open-data/new/", {"title": "Staff release", "k": 5, "rounding": 100})
-    assert r.status_code == 302 and Release.objects.get().title == "Staff release"
+    assert r.status_code == 303 and r["Location"].startswith("/jobs/")  # built in the background
+    assert not Release.objects.exists()
+    [job] = run_pending()
+    assert job.status == "done", job.error
+    release = Release.objects.get()
+    assert release.title == "Staff release" and job.result["slug"] == release.slug
+    assert f'href="/open-data/{release.slug}/"' in client.get(r["Location"]).content.decode()
     assert client.post("/open-data/new/", {"title": "x", "k": 1, "rounding": 100}).status_code == 400
