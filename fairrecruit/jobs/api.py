@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from fairrecruit.core.auth import api_user
+from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
 from fairrecruit.jobs import selectors
 
 router = Router(tags=["jobs"])
-
-_ERROR = {
-    "type": "object",
-    "properties": {
-        "errors": {"type": "array", "items": {"type": "object", "properties": {
-            "field": {"type": "string"}, "message": {"type": "string"}}}},
-    },
-}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
 
 @router.get(
     "/jobs/{job_id}",
@@ -31,9 +17,9 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     description="`status` is queued, running, done or failed; `done` of `total` rows; `result` (ids and counts) "
     "once done, `error` once failed. Only the job's creator and staff see it.",
     openapi_extra={"responses": {
-        "200": _json({"type": "object"}, "The job"),
-        "401": _json(_ERROR, "No or bad token"),
-        "404": _json(_ERROR, "No such job visible to you"),
+        "200": json_response({"type": "object"}, "The job"),
+        "401": json_response(ERROR_SCHEMA, "No or bad token"),
+        "404": json_response(ERROR_SCHEMA, "No such job visible to you"),
     }},
 )
 def job_get(request: HttpRequest, job_id: str) -> JsonResponse:
