@@ -10,7 +10,8 @@ measures, each in a fresh Python process so that its peak memory is its own:
 (b) floor: one DuckDB query that only sums the payment amounts per journey from the same file;
 (c) one by one: ``Assessor.assess`` (with input validation, as the API and CLI call it) on every journey, or,
     when that would take longer than ``--max-one-by-one`` seconds, on a random sample, extrapolated;
-(d) two parts of the work that any batch design must do, measured alone as a lower bound next to the floor:
+(d) two parts of the work that any batch design must do, done the plain DuckDB way and measured alone, next to the
+    floor:
     reading every column of the file grouped into journeys (one value of each journey-level column, the payments
     summed by payee), and writing the results (three rows per journey, the result schema) to Parquet.
 
@@ -224,7 +225,7 @@ def main() -> int:
           f"   (runs: {floor['seconds']:.2f} s, {floor2['seconds']:.2f} s)")
     print(f"(c) one by one, Assessor.assess {one['seconds']:8.1f} s   {one['per_journey_ms']:.3f} ms per journey; "
           f"{how}")
-    print(f"(d) parts of any batch design, alone: reading every column grouped into journeys "
+    print(f"(d) parts of any batch design, alone, done by DuckDB: reading every column grouped into journeys "
           f"{bounds['read_group_seconds']:.2f} s = {bounds['read_group_seconds'] / floor_s:.1f}x the floor; "
           f"writing the {bounds['result_rows']:,} result rows {bounds['write_seconds']:.2f} s = "
           f"{bounds['write_seconds'] / floor_s:.1f}x; together "
