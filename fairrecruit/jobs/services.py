@@ -11,6 +11,7 @@ cannot be updated so that others see it — on SQLite there is one writer — so
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -267,6 +268,39 @@ def recover_interrupted() -> list[Job]:
         _remove_folder(job.pk)
         recovered.append(job)
     return recovered
+
+
+def cancel(job: Job, user: User) -> bool:
+    """Cancel a job that has not started (queued -> cancelled) and remove its input file. A running job is not
+    stopped midway (it writes all or nothing: let it end). Returns whether it was cancelled."""
+    with transaction.atomic():
+        cancelled = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+            status=Job.Status.CANCELLED, finished_at=timezone.now(), error=f"cancelled by {user.get_username()}"
+        )
+        if cancelled:
+            job.refresh_from_db()
+            audit_record(actor=user, action="job.cancelled", target=job, new={"kind": job.kind})
+    if cancelled:
+        _remove_folder(job.pk)
+    return bool(cancelled)
+
+
+def purge(*, older_than_days: int, actor: User | None = None) -> int:
+    """Delete the jobs that ended (done, failed, cancelled) more than ``older_than_days`` days ago, with their
+    folders; their results (reports) go with them, what they made (imports, surveys, releases) stays. Returns how
+    many; one audit event ``job.purge`` records it."""
+    if older_than_days < 0:
+        raise JobError("older_than_days must be 0 or more")
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    ended = [Job.Status.DONE, Job.Status.FAILED, Job.Status.CANCELLED]
+    with transaction.atomic():
+        ids = list(Job.objects.filter(status__in=ended, finished_at__lt=cutoff).values_list("pk", flat=True))
+        Job.objects.filter(pk__in=ids).delete()
+        audit_record(actor=actor, action="job.purge", target=("jobs.Job", "*"),
+                     new={"older_than_days": older_than_days, "deleted": len(ids)})
+    for pk in ids:
+        _remove_folder(pk)
+    return len(ids)
 
 
 def run_pending(limit: int | None = None) -> list[Job]:

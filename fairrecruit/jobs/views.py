@@ -8,8 +8,9 @@ from typing import Any, cast
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from fairrecruit.core.models import User
 from fairrecruit.jobs import selectors, services
@@ -39,12 +40,17 @@ def job_list(request: HttpRequest) -> HttpResponse:
                                               "sees_all": selectors.sees_all_jobs(user)})
 
 
-@login_required
-def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    user = cast(User, request.user)
-    job = selectors.job_for(user, pk)
+def _job(request: HttpRequest, pk: str) -> Job:
+    """The job if the signed-in user may see it (its creator, or staff), else 404."""
+    job = selectors.job_for(cast(User, request.user), pk)
     if job is None:
         raise Http404("no such job")
+    return job
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    job = _job(request, pk)
     if job.status == Job.Status.QUEUED:
         services.kick()  # thread mode: a job queued before the server restarted is started now
     elif job.status == Job.Status.RUNNING and services.recover_interrupted():
@@ -64,3 +70,12 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
         if kind.result_context is not None:
             ctx.update(kind.result_context(job))
     return render(request, "jobs/job.html", ctx)
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, pk: str) -> HttpResponse:
+    """Cancel a job that has not started (its creator or staff); answered with the job's page."""
+    job = _job(request, pk)
+    services.cancel(job, cast(User, request.user))
+    return redirect("jobs:job", pk=job.pk)
