@@ -24,6 +24,7 @@ from fairrecruit.evidence.models import Survey
 from fairrecruit.evidence.permissions import can
 from fairrecruit.jobs.kinds import JobContext, job_kind
 from fairrecruit.jobs.models import Job
+from fairrecruit.jobs.selectors import job_for
 from fairrecruit.jobs.services import JobError, enqueue
 
 KIND = "evidence.survey_import"
@@ -166,8 +167,6 @@ def run_sdg(ctx: JobContext) -> dict[str, Any]:
 
 def sdg_job_for(user: User, survey_pk: int, job_id: str) -> Job | None:
     """A finished SDG job of this survey that ``user`` may see (its creator, or staff), else None."""
-    from fairrecruit.jobs.selectors import job_for
-
     job = job_for(user, job_id)
     if job is None or job.kind != SDG_KIND or job.status != Job.Status.DONE:
         return None

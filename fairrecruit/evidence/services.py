@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,31 +204,6 @@ def survey_import_once(
         progress=progress,
     )
     return SurveyUpload(s, already=False)
-
-
-def survey_import_upload(
-    *,
-    actor: User | None,
-    data: bytes,
-    filename: str,
-    title: str,
-    producer: str = "",
-    synthetic: bool = False,
-    partial: bool = False,
-    earnings_rule: str = EarningsRule.FIRST_FULL_MONTH,
-    dry_run: bool = False,
-) -> SurveyUpload:
-    """:func:`survey_import_once` for bytes in memory (written to a temporary file while imported)."""
-    if actor is not None and not can(actor, "survey.import"):
-        raise PermissionDenied("importing surveys needs the staff or researcher role")
-    survey_upload_check(filename=filename, size=len(data))
-    with tempfile.TemporaryDirectory(prefix="fairrecruit-survey-") as tmp:
-        path = Path(tmp) / (Path(filename).name or f"upload{Path(filename).suffix.lower()}")
-        path.write_bytes(data)
-        return survey_import_once(
-            actor=actor, path=path, title=title, producer=producer, synthetic=synthetic, partial=partial,
-            earnings_rule=earnings_rule, dry_run=dry_run,
-        )
 
 
 _BLANKABLE = {"sex", "age_group", "education", "isco08", "isco_major", "industry"}

@@ -260,13 +260,19 @@ def release_file(request: HttpRequest, slug: str, name: str) -> HttpResponseBase
 # --- surveys (staff and researchers) ---------------------------------------------------------------------
 
 
+def _survey_user(request: HttpRequest) -> User:
+    """The signed-in user of the survey pages, who must be staff or a researcher (permission survey.import)."""
+    user = _me(request)
+    if not can(user, "survey.import"):
+        raise PermissionDenied("working with survey microdata needs the staff or researcher role")
+    return user
+
+
 @login_required
 def surveys(request: HttpRequest) -> HttpResponse:
     """Survey microdata: the list, and an upload form; a valid upload is imported by a background job whose
     page shows its progress and then the validation report."""
-    user = _me(request)
-    if not can(user, "survey.import"):
-        raise PermissionDenied("importing surveys needs the staff or researcher role")
+    user = _survey_user(request)
     form = SurveyUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -297,9 +303,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
-    if not can(user, "survey.import"):
-        raise PermissionDenied("importing surveys needs the staff or researcher role")
+    user = _survey_user(request)
     s = get_object_or_404(Survey, pk=pk)
     if request.method == "POST" and s.status != Survey.Status.REJECTED:
         services.survey_set_published(actor=user, survey_obj=s, published=request.POST.get("published") == "1")
@@ -312,9 +316,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_sdg(request: HttpRequest, pk: int) -> HttpResponse:
     """SDG 10.7.1 of this survey with the options asked: queued as a background job, answered with its page."""
-    user = _me(request)
-    if not can(user, "survey.import"):
-        raise PermissionDenied("computing survey statistics needs the staff or researcher role")
+    user = _survey_user(request)
     s = get_object_or_404(Survey, pk=pk)
     form = SdgForm(request.POST)
     if form.is_valid():

@@ -257,32 +257,32 @@ def recover_interrupted() -> list[Job]:
         parts = job.worker.split(":")
         if len(parts) < 2 or not parts[1].isdigit() or _process_alive(int(parts[1])):
             continue
-        with transaction.atomic():
-            if not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-                status=Job.Status.FAILED, error=INTERRUPTED, finished_at=timezone.now()
-            ):
-                continue  # it ended meanwhile
-            job.refresh_from_db()
-            audit_record(actor=job.created_by, action="job.failed", target=job,
-                         new={"kind": job.kind, "status": job.status, "error": job.error})
-        _remove_folder(job.pk)
-        recovered.append(job)
+        if _end_unfinished(job, was=Job.Status.RUNNING, status=Job.Status.FAILED, error=INTERRUPTED,
+                           actor=job.created_by):
+            recovered.append(job)
     return recovered
+
+
+def _end_unfinished(job: Job, *, was: str, status: str, error: str, actor: User | None) -> bool:
+    """End a job that is still ``was`` (one conditional UPDATE: False if it moved on meanwhile) with ``status``
+    and ``error``, audited as ``job.<status>``, and remove its folder."""
+    with transaction.atomic():
+        if not Job.objects.filter(pk=job.pk, status=was).update(
+            status=status, error=error, finished_at=timezone.now()
+        ):
+            return False
+        job.refresh_from_db()
+        audit_record(actor=actor, action=f"job.{status}", target=job,
+                     new={"kind": job.kind, "status": job.status, "error": job.error})
+    _remove_folder(job.pk)
+    return True
 
 
 def cancel(job: Job, user: User) -> bool:
     """Cancel a job that has not started (queued -> cancelled) and remove its input file. A running job is not
     stopped midway (it writes all or nothing: let it end). Returns whether it was cancelled."""
-    with transaction.atomic():
-        cancelled = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-            status=Job.Status.CANCELLED, finished_at=timezone.now(), error=f"cancelled by {user.get_username()}"
-        )
-        if cancelled:
-            job.refresh_from_db()
-            audit_record(actor=user, action="job.cancelled", target=job, new={"kind": job.kind})
-    if cancelled:
-        _remove_folder(job.pk)
-    return bool(cancelled)
+    return _end_unfinished(job, was=Job.Status.QUEUED, status=Job.Status.CANCELLED,
+                           error=f"cancelled by {user.get_username()}", actor=user)
 
 
 def purge(*, older_than_days: int, actor: User | None = None) -> int:
