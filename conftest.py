@@ -28,9 +28,26 @@ def _corridor_figures_not_cached(settings: Any) -> None:
     settings.FAIRRECRUIT_CORRIDOR_CACHE_SECONDS = 0
 
 
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(scope="session")
+def _test_database(request: pytest.FixtureRequest) -> bool:
+    """Whether this run has a test database: pytest-django makes one only when a collected test uses it. Without
+    one, the connection would reach the configured (development) database."""
+    for item in request.session.items:
+        if item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            request.getfixturevalue("django_db_setup")
+            return True
+    return False
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache(django_db_setup: Any, django_db_blocker: Any) -> None:
+def _empty_cache(_test_database: bool, django_db_blocker: Any) -> None:
     """Each test starts with no rate-limit or burst counters. They live in the database cache table, which neither a
-    transactional test's flush (not a model's table) nor, for tests without database access, a rollback empties."""
+    transactional test's flush (not a model's table) nor, for tests without database access, a rollback empties.
+    A run of tests that never use the database has no test database, and no counter to empty."""
+    if not _test_database:
+        return
     with django_db_blocker.unblock():
         cache.clear()

@@ -38,7 +38,9 @@ How it scales
     are labelled, and rolled up into every group and zero-cost variant, on that small table. The bucket that
     holds each quantile is found by cumulating the weights over the buckets, and a second pass keeps only the
     rows of those buckets, summing their weights per distinct ratio, to pick the exact value by the rule above
-    (when the running weight reaches p·W exactly at a bucket's end, the next bucket is read too).
+    (when the running weight reaches p·W exactly at a bucket's end, the next bucket is read too). The second pass
+    filters on ranges of ratios (one per run of neighbouring buckets), which the scan uses to skip row groups:
+    imports store the table sorted by ratio, so it reads only the few row groups that hold the quantiles.
 
 Input: any DuckDB relation with the columns of the normalised survey table (see :mod:`survey`): ``row``,
 ``ratio``, ``weight``, ``cost_usd``, ``earnings_usd`` and the dimension columns. Plain Python: no Django.
@@ -398,11 +400,19 @@ class _Stats:
         if not need:
             return values
         keys = ", ".join(self.keys)
-        # The rows of those buckets only, as (cell, bucket, distinct ratio, summed weight).
+        # The rows of those buckets only, as (cell, bucket, distinct ratio, summed weight). Each run of neighbouring
+        # buckets is read as one range of ratios: a range filter reaches the scan, which skips the row groups
+        # whose ratios lie outside it (all but a few when the table is stored sorted by ratio, as imports are).
+        runs = _ratio_runs(need)
+        if runs is None or len(runs) > _MAX_RUNS:
+            filters = [f"{_BUCKET} IN ({', '.join(map(_double, need))})"]
+        else:
+            filters = [f"r > {_double(lo)} AND r <= {_double(hi)}" for lo, hi in runs]
+        picked = " UNION ALL ".join(
+            f"SELECT *, {_BUCKET} AS b FROM ({self.rows_sql}) WHERE {f}" for f in filters
+        )
         self.sql(f"""CREATE OR REPLACE TEMP TABLE {t}_x AS
-            SELECT {keys + ", " if keys else ""}b, r, sum(w) AS w FROM (
-                SELECT *, {_BUCKET} AS b FROM ({self.rows_sql}) WHERE {_BUCKET} IN ({", ".join(map(_double, need))}))
-            GROUP BY ALL""")
+            SELECT {keys + ", " if keys else ""}b, r, sum(w) AS w FROM ({picked}) GROUP BY ALL""")
         ek = "".join(f"{k}, " for k in extra_keys)
         xparts = [
             f"SELECT {set_id} AS set_id, {self.grp(s)} AS grp, {ek}b, r, w FROM {t}_x"
@@ -429,6 +439,49 @@ class _Stats:
         for rec in rows:
             values[tuple(rec[:-1])] = rec[-1]
         return values
+
+
+_MAX_RUNS = 32  # more runs of buckets than this: one scan with a bucket filter instead of one range per run
+
+
+def _bucket_of(r: float) -> float:
+    """:data:`_BUCKET` in Python (the same double arithmetic)."""
+    if r <= 8:
+        return float(math.ceil(r * 128))
+    if r <= 64:
+        return 1024 + float(math.ceil(r * 4))
+    return 1280 + float(math.ceil(r / 32))
+
+
+def _bucket_range(b: float) -> tuple[float, float] | None:
+    """The ratios ``lo < r <= hi`` of bucket ``b``, or None when they cannot be told exactly (huge ratios, whose
+    bucket numbers are rounded)."""
+    if b == _ZB:
+        return (-1.0, 0.0)
+    if b <= 1024:
+        lo, hi = (b - 1) / 128, b / 128
+    elif b <= 1280:
+        lo, hi = (b - 1025) / 4, (b - 1024) / 4
+    else:
+        lo, hi = (b - 1281) * 32, (b - 1280) * 32
+    if _bucket_of(hi) != b or _bucket_of(math.nextafter(lo, math.inf)) != b or _bucket_of(lo) >= b:
+        return None
+    return (lo, hi)
+
+
+def _ratio_runs(buckets: Iterable[float]) -> list[tuple[float, float]] | None:
+    """Neighbouring buckets merged into ranges of ratios ``(lo, hi]``, in order; None if a bucket has no exact
+    range."""
+    runs: list[tuple[float, float]] = []
+    for b in sorted(set(buckets)):
+        rng = _bucket_range(b)
+        if rng is None:
+            return None
+        if runs and runs[-1][1] == rng[0]:
+            runs[-1] = (runs[-1][0], rng[1])
+        else:
+            runs.append(rng)
+    return runs
 
 
 def _label(expr: str) -> str:

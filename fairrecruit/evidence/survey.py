@@ -621,6 +621,8 @@ class _Loader:
         ]
 
     def normalise(self) -> None:
+        """The normalised table, stored sorted by ratio: the exact quantiles of ``sdg.py`` then read back only the
+        row groups of the few ratio ranges that hold them (``records()`` gives the rows in file order)."""
         p = f"{self.table}_p"
         day = "coalesce(fx_date_d, make_date(CAST(year_n AS INTEGER), 7, 1))"
         ag = " ".join(
@@ -654,7 +656,7 @@ class _Loader:
               ON f.cc = coalesce(p.cost_currency, p.earnings_currency) AND f.ec = p.earnings_currency
              AND f.d = {day}
             WHERE p.row NOT IN (SELECT row FROM {self.table}_bad)
-            ORDER BY p.row""")
+            ORDER BY ratio, p.row""")
 
 
 def _cell(v: Any) -> str | None:
@@ -674,7 +676,8 @@ def _cell(v: Any) -> str | None:
 def from_records(
     con: duckdb.DuckDBPyConnection, records: Sequence[dict[str, Any]], table: str = "survey"
 ) -> str:
-    """Put already-normalised records (e.g. from the database) into DuckDB table ``table``."""
+    """Put already-normalised records (e.g. from the database) into DuckDB table ``table``, sorted by ratio as
+    :meth:`_Loader.normalise` stores them."""
     cols = {c: [r.get(c) for r in records] for c in NORMALISED_COLUMNS}
     types = {
         "row": pa.int64(),
@@ -692,7 +695,7 @@ def from_records(
     arrays = {c: pa.array([_plain(v) for v in vals], types.get(c, pa.string())) for c, vals in cols.items()}
     tab = pa.table(arrays)
     con.register(f"{table}_arrow", tab)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow ORDER BY ratio, row")
     con.unregister(f"{table}_arrow")
     return table
 

@@ -4,6 +4,7 @@ ties straddling an edge, very small and very large ratios, against the plain-Pyt
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import duckdb
 
@@ -76,3 +77,42 @@ def test_bucket_order_is_the_order_of_the_ratios() -> None:
     keys = [k for (k,) in con.execute(f"SELECT {sdg._BUCKET} FROM t ORDER BY r").fetchall()]
     assert len(keys) == len(xs)
     assert keys == sorted(keys) and keys[0] == sdg._ZB and keys.count(sdg._ZB) == 1
+
+
+def test_each_ratio_range_holds_exactly_the_rows_of_its_buckets() -> None:
+    # the second pass reads ranges of ratios instead of bucket numbers, so that the scan can skip row groups
+    edge = [m / 128 for m in (1, 2, 350, 351, 1023, 1024)] + [8.25, 63.75, 64.0, 96.0, 128.0, 1e6]
+    xs = sorted({0.0, 5e-324} | {x + d for x in edge for d in (-1e-9, 0.0, 1e-9)} | {x * 1.0000001 for x in edge})
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest(?::DOUBLE[]) AS r", [xs])
+    buckets = [b for (b,) in con.execute(f"SELECT DISTINCT {sdg._BUCKET} FROM t ORDER BY 1").fetchall()]
+    assert len(buckets) >= 18
+    for b in buckets:
+        rng = sdg._bucket_range(b)
+        assert rng is not None, b
+        in_bucket = con.execute(f"SELECT r FROM t WHERE {sdg._BUCKET} = ? ORDER BY r", [b]).fetchall()
+        in_range = con.execute("SELECT r FROM t WHERE r > ? AND r <= ? ORDER BY r", list(rng)).fetchall()
+        assert in_bucket == in_range, b
+    # neighbouring buckets merge into one range; a gap starts another
+    runs = sdg._ratio_runs([1.0, 2.0, 3.0, 10.0, 1024.0, 1057.0])
+    assert runs == [(0.0, 3 / 128), (9 / 128, 10 / 128), (1023 / 128, 8.25)]
+    # bucket numbers of huge ratios are rounded: no exact range, the bucket filter is used instead
+    assert sdg._bucket_range(1280 + 2.0**60) is None and sdg._ratio_runs([1.0, 1280 + 2.0**60]) is None
+
+
+def test_quantiles_are_the_same_read_by_ranges_or_by_bucket_numbers(monkeypatch: Any) -> None:
+    rows = generated(800, 25, integer_weights=True, zero_share=0.1)
+    by = sdg.parse_by("sex,destination")
+    runs: list[int] = []
+    ratio_runs = sdg._ratio_runs
+
+    def counted(buckets: Any) -> Any:
+        found = ratio_runs(buckets)
+        runs.append(-1 if found is None else len(found))
+        return found
+
+    monkeypatch.setattr(sdg, "_ratio_runs", counted)
+    assert compare(rows, by) > 10
+    assert runs and 1 < runs[-1] <= sdg._MAX_RUNS  # read as ranges of ratios
+    monkeypatch.setattr(sdg, "_MAX_RUNS", 0)
+    assert compare(rows, by) > 10  # one scan filtered by bucket numbers

@@ -84,6 +84,9 @@ def test_good_file_is_normalised_and_converted_with_the_rate_recorded(tmp_path: 
         and conv["NPR"]["rate_date"] <= "2019-07-01"
     )
     assert "1 July" in s.fx_rule and s.weighted
+    # stored sorted by ratio (the second pass of sdg.py reads ranges of ratios); records() keep the file's order
+    stored = [r for (r,) in s.con.execute(f"SELECT ratio FROM {s.table}").fetchall()]
+    assert stored == sorted(stored) and stored[0] == 0
 
 
 def test_validation_report_names_each_rejected_row_and_field(tmp_path: Path) -> None:
