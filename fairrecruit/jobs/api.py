@@ -15,7 +15,8 @@ router = Router(tags=["jobs"])
     "/jobs/{job_id}",
     summary="A background job: status and progress (token required)",
     description="`status` is queued, running, done or failed; `done` of `total` rows; `result` (ids and counts) "
-    "once done, `error` once failed. Only the job's creator and staff see it.",
+    "once done, `error` once failed; while it runs, `heartbeat_at` is the worker's last sign of life (every "
+    "FAIRRECRUIT_JOBS_HEARTBEAT_SECONDS). Only the job's creator and staff see it.",
     openapi_extra={"responses": {
         "200": json_response({"type": "object"}, "The job"),
         "401": json_response(ERROR_SCHEMA, "No or bad token"),

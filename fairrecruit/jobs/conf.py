@@ -16,6 +16,10 @@ DEFAULTS: dict[str, Any] = {
     # "thread": the web process runs queued jobs in a background thread after the enqueuing transaction commits
     # (the one-command demo). "external": only `fairrecruit jobs work` runs them (production).
     "FAIRRECRUIT_JOBS_WORKER": "thread",
+    # Seconds between two signs of life of a running job's worker. A job whose worker runs on another machine and
+    # has given none for four such periods is marked failed (its worker is taken to have ended). Jobs of this
+    # machine are checked by their process id instead.
+    "FAIRRECRUIT_JOBS_HEARTBEAT_SECONDS": 30.0,
 }
 
 WORKER_MODES = ("thread", "external")
@@ -35,3 +39,17 @@ def worker_mode() -> str:
     if mode not in WORKER_MODES:
         raise ValueError(f"FAIRRECRUIT_JOBS_WORKER must be one of {', '.join(WORKER_MODES)}, not {mode!r}")
     return mode
+
+
+def heartbeat_seconds() -> float:
+    value = get("FAIRRECRUIT_JOBS_HEARTBEAT_SECONDS")
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0:
+        raise ValueError(f"FAIRRECRUIT_JOBS_HEARTBEAT_SECONDS must be a number of seconds above 0, not {value!r}")
+    return seconds
+
+
+STALE_HEARTBEATS = 4  # periods without a sign of life after which a worker of another machine is taken as ended

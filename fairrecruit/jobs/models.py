@@ -34,6 +34,9 @@ class Job(models.Model):
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="last sign of life from the worker running it (every few seconds)"
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

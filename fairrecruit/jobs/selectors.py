@@ -70,5 +70,6 @@ def job_summary(job: Job) -> dict[str, Any]:
         "created_by": job.created_by.get_username() if job.created_by else None,
         "created_at": job.created_at.isoformat(),
         "started_at": job.started_at.isoformat() if job.started_at else None,
+        "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at and not job.finished else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }

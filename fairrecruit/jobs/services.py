@@ -26,6 +26,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import close_old_connections, connection, connections, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fairrecruit.core.context import Origin, current_origin
@@ -123,7 +125,8 @@ def claim(job_id: uuid.UUID | str | None = None) -> Job | None:
         queued = queued.filter(pk=job_id)
     for pk in list(queued.order_by("created_at").values_list("pk", flat=True)[:20]):
         won = Job.objects.filter(pk=pk, status=Job.Status.QUEUED).update(
-            status=Job.Status.RUNNING, started_at=timezone.now(), worker=_worker_name()[:200], stage="started"
+            status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(),
+            worker=_worker_name()[:200], stage="started",
         )
         if won:
             return Job.objects.select_related("created_by").get(pk=pk)
@@ -164,6 +167,38 @@ class _Tracker:
             (job_folder(self.job_id) / PROGRESS_FILE).unlink(missing_ok=True)
 
 
+class _Heartbeat:
+    """While a job runs, a thread marks its row alive every ``FAIRRECRUIT_JOBS_HEARTBEAT_SECONDS`` on a connection
+    of its own, so that workers of other machines can tell a job whose worker has ended. On PostgreSQL this goes on
+    while the job writes in its one big transaction; on SQLite (one writer, one machine) the sign waits for that
+    transaction to end, and jobs are checked by process id instead."""
+
+    def __init__(self, job_id: uuid.UUID) -> None:
+        self.job_id = job_id
+        self.every = conf.heartbeat_seconds()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._main, name=f"fairrecruit-heartbeat-{job_id}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _main(self) -> None:
+        try:
+            while not self._stop.wait(self.every):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:  # noqa: BLE001 - e.g. SQLite busy: the next beat tries again
+                    log.warning("job %s: no heartbeat written this time", self.job_id, exc_info=True)
+                    connections.close_all()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+
 def run_job(job: Job) -> Job:
     """Run one job to its end and return it (done or failed). A queued job is claimed first; a job that another
     worker claimed, or that has ended, is returned as it is."""
@@ -185,14 +220,15 @@ def run_job(job: Job) -> Job:
             kind = get_kind(job.kind)
             if job.input_path and not Path(job.input_path).is_file():
                 raise JobError("the job's input file is gone (was FAIRRECRUIT_JOBS_DIR cleaned?); upload it again")
-            result = kind.run(
-                JobContext(
-                    params=dict(job.params),
-                    user=job.created_by,
-                    input_path=Path(job.input_path) if job.input_path else None,
-                    progress=tracker,
+            with _Heartbeat(job.pk):
+                result = kind.run(
+                    JobContext(
+                        params=dict(job.params),
+                        user=job.created_by,
+                        input_path=Path(job.input_path) if job.input_path else None,
+                        progress=tracker,
+                    )
                 )
-            )
             json.dumps(result)
         except Exception as exc:  # noqa: BLE001 - any failure of a job is stored with the job
             log.exception("job %s (%s) failed", job.pk, job.kind)
@@ -234,6 +270,10 @@ def _finish(job: Job, tracker: _Tracker, status: str, *, result: dict[str, Any] 
 
 
 INTERRUPTED = "interrupted: the worker process ended (killed or restarted) before the job ended; nothing was written"
+SILENT = (
+    "interrupted: its worker on another machine ({worker}) gave no sign of life since {since}; it is taken to have "
+    "ended, and its transaction with it (nothing was written)"
+)
 
 
 def _process_alive(pid: int) -> bool:
@@ -247,10 +287,10 @@ def _process_alive(pid: int) -> bool:
 
 
 def recover_interrupted() -> list[Job]:
-    """Mark failed the jobs left "running" by a worker process of this machine that no longer exists (killed with
-    SIGKILL, or a web server restarted under its jobs thread). Their work ran in a transaction that ended with the
-    process, so nothing was written; the user may start them again. A worker on another machine cannot be checked
-    from here: its jobs stay as they are."""
+    """Mark failed the jobs left "running" by a worker that has ended: on this machine, a worker process that no
+    longer exists (killed with SIGKILL, or a web server restarted under its jobs thread); on another machine, a
+    worker that has given no heartbeat for ``STALE_HEARTBEATS`` periods. Their work ran in a transaction that ended
+    with the process, so nothing was written; the user may start them again."""
     host = socket.gethostname()
     recovered = []
     for job in Job.objects.filter(status=Job.Status.RUNNING, worker__startswith=f"{host}:"):
@@ -260,16 +300,31 @@ def recover_interrupted() -> list[Job]:
         if _end_unfinished(job, was=Job.Status.RUNNING, status=Job.Status.FAILED, error=INTERRUPTED,
                            actor=job.created_by):
             recovered.append(job)
+    cutoff = timezone.now() - dt.timedelta(seconds=conf.STALE_HEARTBEATS * conf.heartbeat_seconds())
+    silent = (
+        Job.objects.filter(status=Job.Status.RUNNING)
+        .exclude(worker__startswith=f"{host}:")
+        .annotate(last_sign=Coalesce("heartbeat_at", "started_at"))
+        .filter(last_sign__lt=cutoff)
+    )
+    for job in silent:
+        error = SILENT.format(worker=job.worker or "unknown", since=job.last_sign.isoformat(timespec="seconds"))
+        if _end_unfinished(job, was=Job.Status.RUNNING, status=Job.Status.FAILED, error=error,
+                           actor=job.created_by, last_sign=job.last_sign):
+            recovered.append(job)
     return recovered
 
 
-def _end_unfinished(job: Job, *, was: str, status: str, error: str, actor: User | None) -> bool:
-    """End a job that is still ``was`` (one conditional UPDATE: False if it moved on meanwhile) with ``status``
-    and ``error``, audited as ``job.<status>``, and remove its folder."""
+def _end_unfinished(job: Job, *, was: str, status: str, error: str, actor: User | None,
+                    last_sign: dt.datetime | None = None) -> bool:
+    """End a job that is still ``was`` (one conditional UPDATE: False if it moved on meanwhile, or, with
+    ``last_sign``, if its worker gave a sign of life since) with ``status`` and ``error``, audited as
+    ``job.<status>``, and remove its folder."""
+    still = Job.objects.filter(pk=job.pk, status=was)
+    if last_sign is not None:
+        still = still.filter(Q(heartbeat_at__lte=last_sign) | Q(heartbeat_at__isnull=True, started_at__lte=last_sign))
     with transaction.atomic():
-        if not Job.objects.filter(pk=job.pk, status=was).update(
-            status=status, error=error, finished_at=timezone.now()
-        ):
+        if not still.update(status=status, error=error, finished_at=timezone.now()):
             return False
         job.refresh_from_db()
         audit_record(actor=actor, action=f"job.{status}", target=job,

@@ -38,3 +38,29 @@ def fail(ctx: JobContext) -> dict[str, Any]:
         if ctx.params.get("unexpected"):
             raise RuntimeError("boom")
         raise ValueError("row 4: the licence number is missing")
+
+
+@job_kind("tests.heartbeat", label="Waiting for a heartbeat (test)")
+def heartbeat(ctx: JobContext) -> dict[str, Any]:
+    """Waits up to ``wait`` seconds for its worker's heartbeat to move past the claim's, outside any transaction or,
+    with ``atomic``, inside one that has written a row (as an import does); reports whether it saw it."""
+    import time
+
+    job = Job.objects.get(status=Job.Status.RUNNING, kind="tests.heartbeat")
+    first = job.heartbeat_at
+
+    def wait() -> bool:
+        end = time.monotonic() + float(ctx.params["wait"])
+        while time.monotonic() < end:
+            if Job.objects.get(pk=job.pk).heartbeat_at != first:
+                return True
+            time.sleep(0.02)
+        return False
+
+    if ctx.params.get("atomic"):
+        with transaction.atomic():
+            Organisation.objects.create(name="Written by a long job", kind="platform", country="")
+            seen = wait()
+    else:
+        seen = wait()
+    return {"seen": seen}

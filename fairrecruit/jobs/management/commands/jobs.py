@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, connection
 
-from fairrecruit.jobs import selectors
+from fairrecruit.jobs import conf, selectors
 from fairrecruit.jobs.models import Job
 from fairrecruit.jobs.services import purge, recover_interrupted, run_pending
 
@@ -15,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Background jobs (imports queued by the pages). 'work' runs queued jobs, oldest first, and waits for more "
         "(--once: run what is queued and stop); run it beside the web server when FAIRRECRUIT_JOBS_WORKER=external. "
-        "Several workers may run at once: each job is claimed by one. 'list' prints recent jobs. 'purge --days N' "
+        "Several workers may run at once, on one machine or several: each job is claimed by one, and a job whose worker "
+        "ended (killed, or silent for four heartbeats) is marked failed. 'list' prints recent jobs. 'purge --days N' "
         "deletes the jobs that ended more than N days ago (their reports; what they made stays)."
     )
 
@@ -39,12 +40,15 @@ class Command(BaseCommand):
             self._work(once=opts["once"], sleep=max(0.1, opts["sleep"]))
 
     def _work(self, *, once: bool, sleep: float) -> None:
-        for job in recover_interrupted():
-            self.stdout.write(f"{job.pk} {job.kind}: failed: {job.error}")
+        checked = 0.0
         try:
             while True:
                 if not connection.in_atomic_block:  # (a test runs the command inside its transaction)
                     close_old_connections()  # a long-running worker drops a connection the server closed
+                if time.monotonic() - checked >= conf.heartbeat_seconds():  # at start, then once a heartbeat
+                    checked = time.monotonic()
+                    for job in recover_interrupted():
+                        self.stdout.write(f"{job.pk} {job.kind}: failed: {job.error}")
                 for job in run_pending():
                     line = f"{job.pk} {job.kind}: {job.status}"
                     self.stdout.write(line + (f": {job.error}" if job.error else ""))
