@@ -77,14 +77,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 # The cache holds the rate-limit and burst counters, so every web process must see the same one.
 # FAIRRECRUIT_CACHE=database (default): a table in the database (created by core's migration 0002), shared by all
-# processes with no server to run; its counters are not incremented atomically, so simultaneous requests may
-# undercount by a few. FAIRRECRUIT_CACHE=memory: one process's memory (a single-process deployment only).
+# processes with no server to run; counters are incremented under a row lock, keeping their expiry
+# (fairrecruit/core/cache.py). FAIRRECRUIT_CACHE=memory: one process's memory (a single-process deployment only).
 _CACHE = os.environ.get("FAIRRECRUIT_CACHE", "database")
 if _CACHE not in ("database", "memory"):
     raise ImproperlyConfigured(f"FAIRRECRUIT_CACHE must be 'database' or 'memory', not {_CACHE!r}")
 CACHE_TABLE = "fairrecruit_cache"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    "default": {"BACKEND": "fairrecruit.core.cache.AtomicDatabaseCache", "LOCATION": CACHE_TABLE}
     if _CACHE == "database"
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
