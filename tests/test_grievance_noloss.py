@@ -5,7 +5,7 @@ the database exactly once, under the code it was acknowledged with.
 It runs a real server (`python -m fairrecruit.cli runserver --noreload`) on a free loopback port against the
 test database: on PostgreSQL (FAIRRECRUIT_DATABASE_URL pointing at one, as `make test` does in its second
 pass) the test database itself; on SQLite a file copy of the migrated test database. Loopback only, bounded
-in time (well under 60 s)."""
+in time (10 to 20 s; at most 90 s when the machine is very busy)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from django.db import connection
 from fairrecruit.core import crypto
 
 ROOT = Path(__file__).resolve().parents[1]
-DEADLINE_S = 45.0
+DEADLINE_S = 90.0  # reached only when the machine is very busy (each restart imports Django again)
 KILLS = 3
 
 
