@@ -177,7 +177,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grievances/case_list.html",
-        {"cases": qs[:200], "status": status, "can_route": selectors.may(user, "grievance.routing.manage")},
+        {
+            "cases": qs[:200],
+            "status": status,
+            "can_route": selectors.may(user, "grievance.routing.manage"),
+            "can_run_programmes": selectors.may(user, "grievance.programme.manage"),
+        },
     )
 
 

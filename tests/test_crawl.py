@@ -1,0 +1,101 @@
+"""Every page reachable by following links from the home page, with the demo data, as a visitor without an account
+(in English, Nepali and Arabic) and as each demo user, answers without a server error, and no link on our own pages
+leads to a missing page or to one its reader may not open. Real HTTP through Django's test client; one GET per URL shape (ids replaced) up to a few
+of each, so that a register of thousands of organisations is sampled, not walked."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from fairrecruit.core.management.commands.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+PER_SHAPE = 2  # pages fetched per URL shape
+MAX_PAGES = 400  # per visitor
+SKIP = re.compile(r"^/(static|media)/|/logout/|^/admin/")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def _shape(url: str) -> str:
+    parts = urlsplit(url)
+    path = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "<uuid>", parts.path)
+    path = re.sub(r"\d+", "<n>", path)
+    return path + ("?" + "&".join(sorted(k.split("=")[0] for k in parts.query.split("&"))) if parts.query else "")
+
+
+def _crawl(client: Client, starts: list[str], **headers: str) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    shapes: dict[str, int] = {}
+    broken: list[str] = []
+    queue = deque((u, "(start)") for u in starts)
+    while queue and len(seen) < MAX_PAGES:
+        url, source = queue.popleft()
+        if url in seen:
+            continue
+        shape = _shape(url)
+        if shapes.get(shape, 0) >= PER_SHAPE:
+            continue
+        shapes[shape] = shapes.get(shape, 0) + 1
+        resp = client.get(url, **headers)
+        seen[url] = resp.status_code
+        if resp.status_code >= 500 or resp.status_code in (403, 404):  # a link we show must lead somewhere
+            broken.append(f"{url} -> {resp.status_code} (linked from {source})")
+            continue
+        if resp.status_code in (301, 302, 303):
+            target = urljoin(url, resp["Location"])
+            if urlsplit(target).netloc in ("", "testserver"):
+                queue.append((urlsplit(target).path + (f"?{urlsplit(target).query}" if urlsplit(target).query else ""), url))
+            continue
+        if "text/html" not in resp.get("Content-Type", ""):
+            continue
+        parser = _Links()
+        parser.feed(resp.content.decode("utf-8", "replace"))
+        for href in parser.hrefs:
+            absolute = urljoin(url, urldefrag(href)[0])
+            parts = urlsplit(absolute)
+            if parts.scheme not in ("", "http", "https") or parts.netloc not in ("", "testserver"):
+                continue  # mailto:, tel:, other sites
+            if SKIP.search(parts.path):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if target not in seen:
+                queue.append((target, url))
+    assert not broken, "\n".join(broken)
+    return seen
+
+
+@pytest.fixture
+def demo() -> None:
+    call_command("demo", "--no-serve")
+
+
+def test_every_linked_page_answers_for_visitors_and_each_demo_user(demo: None) -> None:
+    visitor = Client()
+    english = _crawl(visitor, ["/"])
+    assert len(english) > 40, sorted(english)
+    for language in ("ne", "ar"):  # a translation that breaks a template fails only in its language
+        assert len(_crawl(Client(), ["/"], HTTP_ACCEPT_LANGUAGE=language)) > 40
+    for username in ("brand", "union", "regulator", "staff"):
+        client = Client()
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        pages = _crawl(client, ["/", "/work/"])
+        assert len(pages) > len(english) // 2, (username, len(pages))
