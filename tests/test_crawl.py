@@ -1,6 +1,7 @@
 """Every page reachable by following links from the home page, with the demo data, as a visitor without an account
 (in English, Nepali and Arabic) and as each demo user, answers without a server error, and no link on our own pages
-leads to a missing page or to one its reader may not open. Real HTTP through Django's test client; one GET per URL shape (ids replaced) up to a few
+leads to a missing page or to one its reader may not open; each page is a whole page with a title, in the
+language asked for and in its direction (Arabic right to left). Real HTTP through Django's test client; one GET per URL shape (ids replaced) up to a few
 of each, so that a register of thousands of organisations is sampled, not walked."""
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def _crawl(client: Client, starts: list[str], **headers: str) -> dict[str, int]:
     seen: dict[str, int] = {}
     shapes: dict[str, int] = {}
     broken: list[str] = []
+    wrong: list[str] = []
     queue = deque((u, "(start)") for u in starts)
     while queue and len(seen) < MAX_PAGES:
         url, source = queue.popleft()
@@ -67,8 +69,14 @@ def _crawl(client: Client, starts: list[str], **headers: str) -> dict[str, int]:
             continue
         if "text/html" not in resp.get("Content-Type", ""):
             continue
+        html = resp.content.decode("utf-8", "replace")
+        language = headers.get("HTTP_ACCEPT_LANGUAGE", "en")
+        direction = "rtl" if language == "ar" else "ltr"
+        ours = not url.startswith("/api/")  # the API's documentation page is django-ninja's
+        if ours and (f'<html lang="{language}" dir="{direction}">' not in html or not re.search(r"<title>[^<]+</title>", html)):
+            wrong.append(f"{url}: not a whole page in {language} ({direction}) with a title")
         parser = _Links()
-        parser.feed(resp.content.decode("utf-8", "replace"))
+        parser.feed(html)
         for href in parser.hrefs:
             absolute = urljoin(url, urldefrag(href)[0])
             parts = urlsplit(absolute)
@@ -80,6 +88,7 @@ def _crawl(client: Client, starts: list[str], **headers: str) -> dict[str, int]:
             if target not in seen:
                 queue.append((target, url))
     assert not broken, "\n".join(broken)
+    assert not wrong, "\n".join(wrong)
     return seen
 
 
