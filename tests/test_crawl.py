@@ -2,14 +2,15 @@
 (in English, Nepali and Arabic) and as each demo user, answers without a server error, and no link on our own pages
 leads to a missing page or to one its reader may not open; each page is a whole page with a title, in the
 language asked for and in its direction (Arabic right to left). Real HTTP through Django's test client; one GET per URL shape (ids replaced) up to a few
-of each, so that a register of thousands of organisations is sampled, not walked."""
+of each, so that a register of thousands of organisations is sampled, not walked. GET forms (searches, filters)
+are submitted filled in, as links."""
 
 from __future__ import annotations
 
 import re
 from collections import deque
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -24,16 +25,46 @@ MAX_PAGES = 400  # per visitor
 SKIP = re.compile(r"^/(static|media)/|/logout/|^/admin/")
 
 
+SAMPLE = {"number": "1", "date": "2024-01-01", "month": "2024-01", "email": "someone@example.org", "url": "https://example.org/"}
+
+
 class _Links(HTMLParser):
+    """The links of a page, and its GET forms filled in (text fields with a sample word, the first option of each
+    list, hidden fields and ticked boxes as they are) as the URLs they would open."""
+
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self._form: tuple[str, list[tuple[str, str]]] | None = None
+        self._select: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
+        a = {k: v or "" for k, v in attrs}
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+        elif tag == "form" and a.get("method", "get").lower() == "get":
+            self._form = (a.get("action", ""), [])
+        elif self._form is not None and tag == "input" and a.get("name"):
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "file", "password") or (
+                kind in ("checkbox", "radio") and "checked" not in a
+            ):
+                return
+            value = a.get("value") or ("" if kind in ("hidden", "checkbox", "radio") else SAMPLE.get(kind, "Nepal"))
+            self._form[1].append((a["name"], value))
+        elif self._form is not None and tag == "select" and a.get("name"):
+            self._select = a["name"]
+        elif self._select is not None and tag == "option":
+            self._form[1].append((self._select, a.get("value", "")))  # type: ignore[index]
+            self._select = None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "form" and self._form is not None:
+            action, fields = self._form
+            self.hrefs.append(action + ("&" if "?" in action else "?") + urlencode(fields))
+            self._form = None
 
 
 def _shape(url: str) -> str:
