@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fairrecruit.core.middleware.RequestContextMiddleware",
+    "fairrecruit.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "fairrecruit.urls"
