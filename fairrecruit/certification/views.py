@@ -61,6 +61,17 @@ def _files(request: HttpRequest) -> list[tuple[str, bytes]]:
     return [(f.name or "", f.read()) for f in request.FILES.getlist("files")]
 
 
+def _picked(qs: Any, value: str | None) -> Any:
+    """The row chosen in a list field of a form, or None when nothing (or not an id) was sent."""
+    return qs.filter(pk=value).first() if (value or "").strip().isdigit() else None
+
+
+def _whole(value: str | None, default: int) -> int | None:
+    """A whole number typed in a form (the default when left empty), or None when it is not one."""
+    value = (value or "").strip()
+    return default if not value else int(value) if value.isdigit() else None
+
+
 def _list(v: str) -> list[str]:
     return [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
 
@@ -130,6 +141,7 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    certificates = list(selectors.certificates_for(user).select_related("body")[:50])
     return render(
         request,
         "certification/home.html",
@@ -138,7 +150,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "self_assessments": selectors.self_assessments_for(user)[:50],
             "applications": selectors.applications_for(user)[:50],
             "audits": selectors.audits_for(user)[:50],
-            "certificates": selectors.certificates_for(user)[:50],
+            "certificates": certificates,
+            "manageable": {
+                c.pk for c in certificates if can(user, "certification.certificate.manage", c.body.organisation_id)
+            },
             "alerts": selectors.alerts_for(user).filter(status=AlertStatus.OPEN)[:50],
             "can_apply": scope_for(user, "certification.apply")[1] != set(),
             "can_manage_schemes": can(user, "certification.scheme.manage"),
@@ -158,15 +173,20 @@ def scheme_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         holder: dict[str, Any] = {}
+        validity, surveillance = _whole(p.get("validity_months"), 36), _whole(p.get("surveillance_months"), 12)
 
         def create() -> None:
+            if validity is None or surveillance is None:
+                raise svc.CertificationError(
+                    _("Validity and surveillance interval: give whole numbers of months, e.g. 36 and 12.")
+                )
             holder["s"] = svc.scheme_create(
                 user=_user(request),
                 code=p.get("code", "").strip(),
                 name=p.get("name", "").strip(),
                 standard_id=p.get("standard", ""),
-                validity_months=int(p.get("validity_months") or 36),
-                surveillance_months=int(p.get("surveillance_months") or 12),
+                validity_months=validity,
+                surveillance_months=surveillance,
                 fees={
                     "currency": p.get("fee_currency", "USD"),
                     "application": p.get("fee_application", ""),
@@ -235,11 +255,15 @@ def self_assessment_new(request: HttpRequest) -> HttpResponse:
     claims = RegistryClaim.objects.filter(organisation__in=orgs).select_related("actor", "organisation")
     error = None
     if request.method == "POST":
-        claim = get_object_or_404(claims, pk=request.POST.get("claim"))
-        scheme = get_object_or_404(Scheme, pk=request.POST.get("scheme"), active=True)
+        claim = _picked(claims, request.POST.get("claim"))
+        scheme = _picked(Scheme.objects.filter(active=True), request.POST.get("scheme"))
         holder: dict[str, Any] = {}
 
         def start() -> None:
+            if claim is None:
+                raise svc.CertificationError(_("Choose the agency you speak for."))
+            if scheme is None:
+                raise svc.CertificationError(_("Choose the scheme."))
             holder["sa"] = svc.self_assessment_start(
                 user=_user(request),
                 scheme=scheme,
@@ -276,10 +300,12 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             )
         elif p.get("op") == "apply":
-            body = get_object_or_404(CertificationBody, pk=p.get("body"))
+            body = _picked(CertificationBody.objects, p.get("body"))
             holder: dict[str, Any] = {}
 
             def apply() -> None:
+                if body is None:
+                    raise svc.CertificationError(_("Choose the certification body."))
                 holder["app"] = svc.application_submit(
                     user=_user(request),
                     self_assessment=sa,
@@ -362,11 +388,13 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
         p = request.POST
         op = p.get("op")
         if op == "plan":
-            auditor = get_object_or_404(User, pk=p.get("auditor"))
+            auditor = _picked(User.objects, p.get("auditor"))
             team = list(User.objects.filter(pk__in=[x for x in p.getlist("team") if x.isdigit()]))
             start, end = _date(p.get("start")), _date(p.get("end"))
             error = (
-                _("Give the start and end dates.")
+                _("Choose the lead auditor.")
+                if auditor is None
+                else _("Give the start and end dates.")
                 if not (start and end)
                 else _try(
                     lambda: svc.audit_plan(
@@ -399,10 +427,12 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
         elif op == "report":
             error = _try(lambda: svc.audit_report_submit(user=user, audit=a, summary=p.get("summary", "")))
         elif op == "action":
-            finding = get_object_or_404(a.findings, pk=p.get("finding"))
+            finding = _picked(a.findings, p.get("finding"))
             deadline = _date(p.get("deadline"))
             error = (
-                _("Give the deadline.")
+                _("Choose the finding.")
+                if finding is None
+                else _("Give the deadline.")
                 if deadline is None
                 else _try(
                     lambda: svc.corrective_action_create(
@@ -415,8 +445,10 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             )
         elif op in ("respond", "close"):
-            action = get_object_or_404(CorrectiveAction, pk=p.get("action"), finding__audit=a)
-            if op == "respond":
+            action = _picked(CorrectiveAction.objects.filter(finding__audit=a), p.get("action"))
+            if action is None:
+                error = _("Choose the corrective action.")
+            elif op == "respond":
                 error = _try(
                     lambda: svc.corrective_action_respond(
                         user=user, action=action, response=p.get("response", ""), files=_files(request)
@@ -631,8 +663,10 @@ def body(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     elif op == "suspend":
-        acc = get_object_or_404(b.accreditations, pk=request.POST.get("accreditation"))
-        if suspend_form.is_valid():
+        acc = _picked(b.accreditations, request.POST.get("accreditation"))
+        if acc is None:
+            suspend_form.add_error(None, _("Choose the accreditation to suspend."))
+        elif suspend_form.is_valid():
             done = forms.apply(
                 suspend_form,
                 lambda: svc.auditor_suspend(

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from fairrecruit.core.models import Organisation, OrganisationKind, Role
 from fairrecruit.core.services import membership_grant, organisation_create
@@ -41,6 +41,9 @@ class Command(BaseCommand):
         call_command("certification_demo", verbosity=0)
         call_command("grievances_demo", verbosity=0)
         call_command("evidence_demo", verbosity=0)  # last: its release draws on reviews and complaints
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # statistics for the planner now, not at autovacuum's next round
+                cursor.execute("ANALYZE")
         self.stdout.write(
             f"demo data ready: {n} new assessments; users brand, union, regulator, staff "
             f"(password {DEMO_PASSWORD!r})"
