@@ -174,3 +174,28 @@ def test_public_scheme_page_names_the_fees_in_the_readers_language(world: World,
     client.cookies["django_language"] = "es"
     html = client.get(f"/certification/schemes/{world.scheme.code}/").content.decode()
     assert "Tasa de solicitud: 500 USD" in html
+
+
+def test_forms_answer_a_missing_or_tampered_choice_with_a_message(world: World, client: Client) -> None:
+    cert = world.certified()
+    audit = cert.application.audits.get()
+    client.force_login(world.manager)
+    url = f"/certification/audits/{audit.pk}/"
+    for sent, message in (
+        ({"op": "plan", "auditor": "", "start": "2026-01-05", "end": "2026-01-06"}, "Choose the lead auditor."),
+        ({"op": "action", "finding": "x", "deadline": "2026-02-01"}, "Choose the finding."),
+        ({"op": "close", "action": "999999"}, "Choose the corrective action."),
+    ):
+        r = client.post(url, sent)
+        assert r.status_code == 200 and message in r.content.decode(), sent
+    client.force_login(world.staff)
+    r = client.post("/certification/schemes/new/", {"code": "x", "name": "X", "validity_months": "three"})
+    assert r.status_code == 200 and "give whole numbers of months" in r.content.decode()
+    client.force_login(world.recruiter)
+    r = client.post("/certification/self-assessments/new/", {"claim": "", "scheme": world.scheme.pk})
+    assert r.status_code == 200 and "Choose the agency you speak for." in r.content.decode()
+    # the home page offers "Manage" only on certificates the reader may manage
+    home = client.get("/certification/").content.decode()
+    assert cert.number in home and f"/certification/certificates/{cert.number}/manage/" not in home
+    client.force_login(world.manager)
+    assert f"/certification/certificates/{cert.number}/manage/" in client.get("/certification/").content.decode()
