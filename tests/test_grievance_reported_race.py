@@ -8,17 +8,15 @@ IntegrityError (the 500)."""
 from __future__ import annotations
 
 import secrets
-import threading
-import time
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from fairrecruit.grievances.models import Case
 from fairrecruit.grievances.services import ComplaintInput, complaint_submit
 from fairrecruit.registry.models import Actor, ReportedActorKey
 from fairrecruit.reviews.services import ReviewInput, review_submit
+from tests.concurrency import race, retry_when_locked
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,43 +32,10 @@ def _complaint(name: str, phone: str = "+977 9800 111222") -> ComplaintInput:
     )
 
 
-def _race(target: Any, n: int) -> list[Any]:
-    """Run ``target(i)`` in ``n`` threads released together; return results or exceptions."""
-    barrier = threading.Barrier(n)
-    out: list[Any] = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            out[i] = target(i)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            out[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return out
-
-
 def _retrying(submit: Any) -> Any:
-    """A client: on SQLite a writer may find the database busy (``database is locked``) and retry the same
-    token, as the API clients do; anything else is a failure."""
-    from django.db import OperationalError
-
+    """A client: on SQLite a writer may find the database busy and retry the same token, as the API clients do."""
     token = secrets.token_urlsafe(24)
-    for _attempt in range(20):
-        try:
-            return submit(token)
-        except OperationalError as exc:
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            connection.close()
-            time.sleep(0.05 * (_attempt + 1))  # back off: the other writer holds the lock
-    raise AssertionError("database stayed locked")
+    return retry_when_locked(lambda: submit(token))
 
 
 def _submit_retrying(data: ComplaintInput) -> Any:
@@ -80,7 +45,7 @@ def _submit_retrying(data: ComplaintInput) -> Any:
 def test_same_new_agency_named_twice_at_once() -> None:
     for round_ in range(3):
         name = f"Sagarmatha Overseas {round_}"
-        results = _race(lambda i, name=name: _submit_retrying(_complaint(name)), 2)
+        results = race(lambda i, name=name: _submit_retrying(_complaint(name)), 2)
         errors = [r for r in results if isinstance(r, BaseException)]
         assert errors == []
         cases = Case.objects.filter(pk__in=[r.case.pk for r in results])
@@ -94,7 +59,7 @@ def test_same_new_agency_named_twice_at_once() -> None:
 def test_different_new_agencies_at_once_get_different_identifiers() -> None:
     """Two reported actors created at the same moment would pick the same FR-R-<n>: the loser takes the next
     number instead of failing."""
-    results = _race(
+    results = race(
         lambda i: _submit_retrying(_complaint(f"Another Agent {i}", phone=f"+977 98000000{i}")), 2
     )
     assert [r for r in results if isinstance(r, BaseException)] == []
@@ -114,7 +79,7 @@ def test_a_review_and_a_complaint_name_the_same_new_agency_at_once() -> None:
             return _retrying(lambda token: review_submit(data=review, token=token).review.actor)
         return _submit_retrying(_complaint(name, phone="+977 9800 333444")).case.respondent
 
-    results = _race(submit, 2)
+    results = race(submit, 2)
     assert [r for r in results if isinstance(r, BaseException)] == []
     actors = Actor.objects.filter(name=name)
     assert actors.count() == 1, list(actors.values_list("identifier", flat=True))

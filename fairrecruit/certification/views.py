@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, cast, overload
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -66,10 +66,15 @@ def _picked(qs: Any, value: str | None) -> Any:
     return qs.filter(pk=value).first() if (value or "").strip().isdigit() else None
 
 
-def _whole(value: str | None, default: int) -> int | None:
-    """A whole number typed in a form (the default when left empty), or None when it is not one."""
+@overload
+def _whole(value: str | None, default: int, invalid: int) -> int: ...
+@overload
+def _whole(value: str | None, default: int, invalid: None = None) -> int | None: ...
+def _whole(value: str | None, default: int, invalid: int | None = None) -> int | None:
+    """A whole number typed in a form: ``default`` when left empty, ``invalid`` when it is not a whole number (for
+    the service to refuse with its own message)."""
     value = (value or "").strip()
-    return default if not value else int(value) if value.isdigit() else None
+    return default if not value else int(value) if value.isdigit() else invalid
 
 
 def _list(v: str) -> list[str]:
@@ -294,7 +299,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
                     user=_user(request),
                     self_assessment=sa,
                     criterion_id=p.get("criterion", ""),
-                    score=int(p.get("score") or -1) if (p.get("score") or "").isdigit() else -1,
+                    score=_whole(p.get("score"), -1, invalid=-1),
                     comment=p.get("comment", ""),
                     files=_files(request),
                 )
@@ -312,9 +317,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
                     body=body,
                     corridors=_list(p.get("corridors", "")),
                     sectors=_list(p.get("sectors", "")),
-                    placements_per_year=int(p.get("placements") or 0)
-                    if (p.get("placements") or "0").isdigit()
-                    else -1,
+                    placements_per_year=_whole(p.get("placements"), 0, invalid=-1),
                 )
 
             error = _try(apply)

@@ -26,7 +26,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import close_old_connections, connection, connections, transaction
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -270,6 +269,7 @@ def _finish(job: Job, tracker: _Tracker, status: str, *, result: dict[str, Any] 
 
 
 INTERRUPTED = "interrupted: the worker process ended (killed or restarted) before the job ended; nothing was written"
+_LAST_SIGN = Coalesce("heartbeat_at", "started_at")  # a job's last sign of life: its heartbeat, else its start
 SILENT = (
     "interrupted: its worker on another machine ({worker}) gave no sign of life since {since}; it is taken to have "
     "ended, and its transaction with it (nothing was written)"
@@ -304,7 +304,7 @@ def recover_interrupted() -> list[Job]:
     silent = (
         Job.objects.filter(status=Job.Status.RUNNING)
         .exclude(worker__startswith=f"{host}:")
-        .annotate(last_sign=Coalesce("heartbeat_at", "started_at"))
+        .annotate(last_sign=_LAST_SIGN)
         .filter(last_sign__lt=cutoff)
     )
     for job in silent:
@@ -322,7 +322,7 @@ def _end_unfinished(job: Job, *, was: str, status: str, error: str, actor: User 
     ``job.<status>``, and remove its folder."""
     still = Job.objects.filter(pk=job.pk, status=was)
     if last_sign is not None:
-        still = still.filter(Q(heartbeat_at__lte=last_sign) | Q(heartbeat_at__isnull=True, started_at__lte=last_sign))
+        still = still.annotate(last_sign=_LAST_SIGN).filter(last_sign__lte=last_sign)
     with transaction.atomic():
         if not still.update(status=status, error=error, finished_at=timezone.now()):
             return False

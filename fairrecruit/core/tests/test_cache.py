@@ -3,16 +3,16 @@ the counter's expiry (Django's DatabaseCache.incr does neither)."""
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import OperationalError, connection
+from django.db import connection
 
 from fairrecruit.core.cache import AtomicDatabaseCache
+from tests.concurrency import race, retry_when_locked
 
 pytestmark = pytest.mark.django_db
 
@@ -48,32 +48,11 @@ def test_incr_of_a_missing_or_expired_key_fails_as_djangos_does() -> None:
 def test_increments_from_many_connections_at_once_are_all_counted() -> None:
     cache.add("burst", 0, timeout=600)
     n, each = 4, 25
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
 
-    def work() -> None:
-        try:
-            barrier.wait(timeout=10)
-            for _ in range(each):
-                for attempt in range(100):
-                    try:
-                        cache.incr("burst")
-                        break
-                    except OperationalError as exc:  # SQLite in tests (shared memory): locked at once; retry
-                        if connection.vendor != "sqlite" or "locked" not in str(exc):
-                            raise
-                        time.sleep(0.005 * (attempt + 1))
-                else:
-                    raise AssertionError("never got the lock")
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-        finally:
-            connection.close()
+    def count(_i: int) -> None:
+        for _ in range(each):
+            retry_when_locked(lambda: cache.incr("burst"), attempts=100, pause=0.005)
 
-    threads = [threading.Thread(target=work) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    errors = [r for r in race(count, n) if isinstance(r, BaseException)]
     assert not errors, errors
     assert cache.get("burst") == n * each

@@ -5,7 +5,6 @@ one winner when two workers claim a job, pages only for the creator and staff, a
 from __future__ import annotations
 
 import io
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.test import Client
 
 from fairrecruit.core.models import AuditEvent, Organisation, Role, User
@@ -22,6 +21,7 @@ from fairrecruit.jobs import services
 from fairrecruit.jobs.models import Job
 from fairrecruit.jobs.services import claim, enqueue, job_folder, run_job, run_pending
 from fairrecruit.jobs.tests import kinds  # noqa: F401 - registers the test kinds
+from tests.concurrency import race, retry_when_locked
 
 
 def _user(name: str, role: str | None = None) -> User:
@@ -106,31 +106,7 @@ def test_of_two_claims_of_one_job_one_wins() -> None:
 def test_workers_claiming_at_the_same_moment_get_one_job_each_at_most() -> None:
     user = _user("ana")
     jobs = [enqueue("tests.count", {"n": 10}, user) for _ in range(2)]
-    n = 4
-    barrier = threading.Barrier(n)
-    got: list[Any] = [None] * n
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            for attempt in range(40):
-                try:
-                    got[i] = claim()
-                    return
-                except OperationalError as exc:  # SQLite: the other writer holds the lock; retry
-                    if connection.vendor != "sqlite" or "locked" not in str(exc):
-                        raise
-                    time.sleep(0.02 * (attempt + 1))
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            got[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    got = race(lambda i: retry_when_locked(claim, attempts=40, pause=0.02), 4)
     assert not [g for g in got if isinstance(g, BaseException)], got
     won = [g.pk for g in got if g is not None]
     assert sorted(won) == sorted(j.pk for j in jobs)  # each job claimed exactly once
