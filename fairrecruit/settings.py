@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fairrecruit.core.middleware.RequestContextMiddleware",
     "fairrecruit.core.middleware.BusyDatabaseMiddleware",
+    "fairrecruit.core.middleware.NulInputMiddleware",
 ]
 
 ROOT_URLCONF = "fairrecruit.urls"

@@ -85,6 +85,9 @@ def test_who_may_see_programmes(world: World, programme: Any, client: Client) ->
     assert client.get(url, HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
     staff = bearer(world.staff)
     assert client.get(url, **staff).status_code == 200
+    for missing in ("9" * 30, str(2**63), "-1", "0"):  # no such programme, not a database error
+        r = client.get(f"/api/v1/programmes/{missing}", **staff)
+        assert r.status_code == 404 and r.json()["errors"][0]["field"] == "programme_id", missing
     assert [p["id"] for p in client.get("/api/v1/programmes", **staff).json()["programmes"]] == [programme.pk]
     other_brand = organisation_create(actor=None, name="Other Brand", kind="employer")
     for user in (

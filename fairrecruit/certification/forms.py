@@ -19,6 +19,7 @@ from fairrecruit.certification.models import (
 )
 from fairrecruit.certification.monitoring import METRICS, ThresholdError, thresholds_of
 from fairrecruit.certification.services import CertificationError
+from fairrecruit.core import forms as core_forms
 from fairrecruit.core.models import Membership, Organisation, OrganisationKind, Role, User
 
 T = TypeVar("T")
@@ -41,11 +42,11 @@ def _lines(v: str) -> list[str]:
 
 
 class BodyCreateForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = core_forms.ModelChoiceField(
         label=_("Organisation (kind: certification body)"), queryset=Organisation.objects.none()
     )
     accreditation = forms.CharField(label=_("Accreditation reference"), max_length=200, required=False)
-    schemes = forms.ModelMultipleChoiceField(
+    schemes = core_forms.ModelMultipleChoiceField(
         label=_("Schemes it certifies against"),
         queryset=Scheme.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -61,7 +62,7 @@ class BodyCreateForm(forms.Form):
 
 class BodyEditForm(forms.Form):
     accreditation = forms.CharField(label=_("Accreditation reference"), max_length=200, required=False)
-    schemes = forms.ModelMultipleChoiceField(
+    schemes = core_forms.ModelMultipleChoiceField(
         label=_("Schemes it certifies against"),
         queryset=Scheme.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -70,8 +71,8 @@ class BodyEditForm(forms.Form):
 
 
 class AccreditForm(forms.Form):
-    auditor = forms.ModelChoiceField(label=_("Auditor"), queryset=User.objects.none())
-    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none())
+    auditor = core_forms.ModelChoiceField(label=_("Auditor"), queryset=User.objects.none())
+    scheme = core_forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none())
     valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(
         label=_("Valid until (empty: no end date)"),
@@ -199,9 +200,9 @@ class EvidenceForm(forms.Form):
 
 
 class InvoiceForm(forms.Form):
-    application = forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
+    application = core_forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
     kind = forms.ChoiceField(label=_("Fee"), choices=InvoiceKind.choices)
-    audit = forms.ModelChoiceField(
+    audit = core_forms.ModelChoiceField(
         label=_("Audit (for an audit fee)"), queryset=Audit.objects.none(), required=False
     )
 

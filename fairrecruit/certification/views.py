@@ -30,6 +30,7 @@ from fairrecruit.certification.models import (
     Scheme,
 )
 from fairrecruit.certification.monitoring import monitor_run
+from fairrecruit.core.forms import row_id, whole_number
 from fairrecruit.core.models import Membership, Organisation, Role, User
 from fairrecruit.core.permissions import Scope, can, scope_for
 from fairrecruit.core.services import audit_record
@@ -63,7 +64,8 @@ def _files(request: HttpRequest) -> list[tuple[str, bytes]]:
 
 def _picked(qs: Any, value: str | None) -> Any:
     """The row chosen in a list field of a form, or None when nothing (or not an id) was sent."""
-    return qs.filter(pk=value).first() if (value or "").strip().isdigit() else None
+    pk = row_id(value)
+    return qs.filter(pk=pk).first() if pk is not None else None
 
 
 @overload
@@ -73,8 +75,7 @@ def _whole(value: str | None, default: int, invalid: None = None) -> int | None:
 def _whole(value: str | None, default: int, invalid: int | None = None) -> int | None:
     """A whole number typed in a form: ``default`` when left empty, ``invalid`` when it is not a whole number (for
     the service to refuse with its own message)."""
-    value = (value or "").strip()
-    return default if not value else int(value) if value.isdigit() else invalid
+    return whole_number(value, default, invalid)
 
 
 def _list(v: str) -> list[str]:
@@ -107,6 +108,8 @@ def register(request: HttpRequest) -> HttpResponse:
 
 def verify_lookup(request: HttpRequest) -> HttpResponse:
     number = (request.GET.get("number") or "").strip()
+    if number and (len(number) > 100 or "/" in number):  # no certificate has such a number; no URL can hold it
+        return verify(request, number[:100])
     if number:
         return redirect("certification:verify", number=number)
     return render(request, "certification/verify.html", {"result": None, "number": ""})
@@ -392,7 +395,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
         op = p.get("op")
         if op == "plan":
             auditor = _picked(User.objects, p.get("auditor"))
-            team = list(User.objects.filter(pk__in=[x for x in p.getlist("team") if x.isdigit()]))
+            team = list(User.objects.filter(pk__in=[i for i in map(row_id, p.getlist("team")) if i]))
             start, end = _date(p.get("start")), _date(p.get("end"))
             error = (
                 _("Choose the lead auditor.")

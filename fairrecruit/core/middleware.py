@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -66,3 +68,60 @@ class BusyDatabaseMiddleware:
             response = render(request, "core/busy.html", {"message": message}, status=503)
         response["Retry-After"] = str(self.RETRY_AFTER)
         return response
+
+
+def _nul_fields(value: Any, path: str = "") -> Iterator[str]:
+    """The paths ('payments[0].purpose') of the strings in a decoded JSON value that hold a NUL character."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in str(key):
+                yield f"{path}.{key}".lstrip(".").replace("\x00", "\\u0000")
+            yield from _nul_fields(item, f"{path}.{key}".lstrip("."))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _nul_fields(item, f"{path}[{i}]")
+
+
+class NulInputMiddleware:
+    """Refuses, with 400 and the field named, a request whose query, form fields, upload names or JSON body hold a
+    NUL character (0x00). No one types it; it arrives from a tampered or broken client, and PostgreSQL cannot store
+    it in text (SQLite would, so the two databases would differ): the request would otherwise end in a server
+    error after part of its work, or store what the other database refuses. Nothing is written."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._first_nul_field(request)
+        if field is None:
+            return self.get_response(request)
+        message = _("“%(field)s” holds an invisible NUL character (0x00), which cannot be stored: remove it and "
+                    "send again.") % {"field": field}
+        if request.path.startswith("/api/"):
+            return JsonResponse({"errors": [{"field": field, "message": str(message)}]}, status=400,
+                                json_dumps_params={"ensure_ascii": False})
+        return render(request, "core/refused.html", {"message": message}, status=400)
+
+    @staticmethod
+    def _first_nul_field(request: HttpRequest) -> str | None:
+        forms: list[Any] = [request.GET]
+        if request.method == "POST":
+            forms += [request.POST, request.FILES]
+        for data in forms:
+            for key in data:
+                if "\x00" in key:
+                    return key.replace("\x00", "\\u0000")
+                values = data.getlist(key)
+                if any("\x00" in (getattr(v, "name", None) or str(v)) for v in values):
+                    return key
+        if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+            body = request.body
+            if b"\\u0000" in body:
+                try:
+                    return next(_nul_fields(json.loads(body)), None)
+                except ValueError:
+                    return None  # not JSON: the view names what is wrong with it
+        return None

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from fairrecruit.core import forms as core_forms
 from fairrecruit.evidence import gcm, sdg
 from fairrecruit.evidence.models import EarningsRule, KnowledgeProduct, ProductReview, Release
 from fairrecruit.evidence.services import PartnerRole, parse_partner_lines
@@ -34,7 +35,7 @@ class SubmitForm(forms.Form):
         label="Year", required=False, min_value=1950, max_value=dt.date.today().year + 1
     )
     url = forms.URLField(label="Link to the product", required=False, assume_scheme="https")
-    release = forms.ModelChoiceField(
+    release = core_forms.ModelChoiceField(
         label="Data used: a FairRecruit open-data release",
         queryset=Release.objects.all(),
         required=False,
@@ -106,7 +107,9 @@ class SdgForm(forms.Form):
     """SDG 10.7.1 of one stored survey, computed as a background job (as `fairrecruit stats sdg-10-7-1`)."""
 
     by = forms.MultipleChoiceField(
-        label="Disaggregate by", required=False, widget=forms.CheckboxSelectMultiple,
+        label="Disaggregate by",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(k, sdg.DIMENSION_LABELS[k]) for k in sdg.DIMENSIONS],
     )
     cross = forms.BooleanField(
@@ -119,12 +122,16 @@ class SdgForm(forms.Form):
         initial="both",
     )
     confidence = forms.TypedChoiceField(
-        label="Confidence level", coerce=float, choices=[("0.9", "90 %"), ("0.95", "95 %"), ("0.99", "99 %")],
+        label="Confidence level",
+        coerce=float,
+        choices=[("0.9", "90 %"), ("0.95", "95 %"), ("0.99", "99 %")],
         initial="0.95",
     )
     bootstrap = forms.TypedChoiceField(
-        label="Bootstrap intervals (replicates)", coerce=int,
-        choices=[("0", "None (linearisation only)"), ("200", "200"), ("1000", "1,000")], initial="0",
+        label="Bootstrap intervals (replicates)",
+        coerce=int,
+        choices=[("0", "None (linearisation only)"), ("200", "200"), ("1000", "1,000")],
+        initial="0",
     )
 
     def by_spec(self) -> str:

@@ -14,6 +14,7 @@ from ninja import Router
 
 from fairrecruit.core import idempotency
 from fairrecruit.core.auth import api_user, submission_limited
+from fairrecruit.core.forms import row_id
 from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
 from fairrecruit.grievances import conf, selectors, services, taxonomy
 from fairrecruit.grievances.forms import new_token, uploads
@@ -739,7 +740,8 @@ def programme_get(request: HttpRequest, programme_id: int, page: int = 1) -> Htt
     user = _token_user(request)
     if user is None:
         return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
-    p = selectors.programmes_visible_to(user).select_related("organisation").filter(pk=programme_id).first()
+    visible = selectors.programmes_visible_to(user).select_related("organisation")
+    p = visible.filter(pk=programme_id).first() if row_id(programme_id) else None  # no query for 2**63 or more
     if p is None:
         return _errors(404, [{"field": "programme_id", "message": "no such programme visible to you"}])
     today = dt.date.today()

@@ -228,7 +228,7 @@ def _parse_text(text: str, *, limit: int = 1000) -> str:
 
 def _country(text: str, menu: tuple[str, ...]) -> str:
     t = normalise(text)
-    if t.isdigit():
+    if t.isdecimal():
         n = int(t)
         if 1 <= n <= len(menu):
             return menu[n - 1]

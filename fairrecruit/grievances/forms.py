@@ -10,6 +10,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from fairrecruit.core import forms as core_forms
 from fairrecruit.core.models import Organisation
 from fairrecruit.grievances import programmes, taxonomy
 from fairrecruit.grievances.models import Outcome, PayerKind, ReferralKind, Status, TargetKind
@@ -349,7 +350,7 @@ class RevealForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = core_forms.ModelChoiceField(
         label=_("Send to"), queryset=Organisation.objects.exclude(kind="platform")
     )
     kind = forms.ChoiceField(label=_("How"), choices=ReferralKind.choices)
@@ -381,10 +382,10 @@ class RespondForm(forms.Form):
 
 
 class PartiesForm(forms.Form):
-    respondent_organisation = forms.ModelChoiceField(
+    respondent_organisation = core_forms.ModelChoiceField(
         label=_("Organisation complained about"), required=False, queryset=Organisation.objects.all()
     )
-    brand = forms.ModelChoiceField(
+    brand = core_forms.ModelChoiceField(
         label=_("Brand"), required=False, queryset=Organisation.objects.filter(kind="employer")
     )
     retaliation_risk = forms.BooleanField(
@@ -427,7 +428,7 @@ class FactsForm(forms.Form):
 
 class PlanForm(forms.Form):
     payer_kind = forms.ChoiceField(label=_("Who pays"), choices=PayerKind.choices)
-    payer_organisation = forms.ModelChoiceField(
+    payer_organisation = core_forms.ModelChoiceField(
         label=_("Paying organisation (if it has an account)"),
         required=False,
         queryset=Organisation.objects.all(),
@@ -464,7 +465,7 @@ class RoutingRuleForm(forms.Form):
         choices=[("", _("Any"))] + [(c, CATEGORY_LABELS[c]) for c in taxonomy.CATEGORY_CODES],
     )
     target_kind = forms.ChoiceField(label=_("Competent body"), choices=TargetKind.choices)
-    organisation = forms.ModelChoiceField(
+    organisation = core_forms.ModelChoiceField(
         label=_("Organisation"), required=False, queryset=Organisation.objects.exclude(kind="platform")
     )
     priority = forms.IntegerField(label=_("Priority (lower first)"), min_value=0, max_value=1000, initial=100)
@@ -473,7 +474,7 @@ class RoutingRuleForm(forms.Form):
 
 
 class ProgrammeForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = core_forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     name = forms.CharField(label=_("Programme name"), max_length=200)
     file = forms.FileField(label=_("Fee survey (CSV or XLSX)"))
     standard = forms.ChoiceField(

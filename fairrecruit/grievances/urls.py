@@ -14,8 +14,8 @@ urlpatterns = [
         "grievances/cases/<str:code>/evidence/<uuid:attachment_id>/", views.evidence_download, name="evidence"
     ),
     path("grievances/routing/", views.routing, name="routing"),
-    path("grievances/routing/<int:rule_id>/", views.routing, name="routing_edit"),
+    path("grievances/routing/<id:rule_id>/", views.routing, name="routing_edit"),
     path("grievances/programmes/", views.programme_list, name="programmes"),
-    path("grievances/programmes/<int:programme_id>/", views.programme_detail, name="programme"),
+    path("grievances/programmes/<id:programme_id>/", views.programme_detail, name="programme"),
     path("grievances/webhook/messages/", views.message_webhook, name="webhook"),
 ]

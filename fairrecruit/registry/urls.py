@@ -8,5 +8,5 @@ urlpatterns = [
     path("verify/job-offer/", views.job_offer, name="job_offer"),
     path("verify/<path:identifier>/", views.profile, name="profile"),
     path("registry/imports/", views_import.imports, name="imports"),
-    path("registry/imports/<int:pk>/", views_import.import_detail, name="import"),
+    path("registry/imports/<id:pk>/", views_import.import_detail, name="import"),
 ]

@@ -8,7 +8,7 @@ app_name = "linkage"
 urlpatterns = [
     path("registry/review/", views_review.review_queue, name="queue"),
     path("registry/review/run/", views_review.run, name="run"),
-    path("registry/review/<int:pk>/decide/", views_review.review_decide, name="decide"),
+    path("registry/review/<id:pk>/decide/", views_review.review_decide, name="decide"),
     path("registry/review/merged/", views_review.merged_list, name="merged"),
-    path("registry/review/merged/<int:pk>/undo/", views_review.merged_undo, name="undo"),
+    path("registry/review/merged/<id:pk>/undo/", views_review.merged_undo, name="undo"),
 ]

@@ -153,7 +153,7 @@ def to_journey(form: JourneyForm, payments: Any) -> dict[str, Any]:
         "destination": d["destination"],
         "recruitment_date": d["recruitment_date"],
         "contract_months": int(d["contract_months"])
-        if str(d["contract_months"]).isdigit()
+        if str(d["contract_months"]).isdecimal()
         else _number(d["contract_months"]),
         "promised_wage": {
             "amount": _number(d["promised_wage_amount"]),

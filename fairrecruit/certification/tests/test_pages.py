@@ -19,6 +19,9 @@ def test_public_pages(world: World, client: Client) -> None:
     assert cert.number not in client.get("/certification/register/?status=withdrawn").content.decode()
     r = client.get("/certification/verify/", {"number": cert.number})
     assert r.status_code == 302 and r["Location"].endswith(f"/certification/verify/{cert.number}/")
+    for typed in ("IRIS/2026/1", "x" * 5000):  # no URL can hold it: the verify page says "not found" itself
+        r = client.get("/certification/verify/", {"number": typed})
+        assert r.status_code == 404 and typed[:100] in r.content.decode(), typed[:20]
     assert client.get("/certification/").status_code == 302  # sign-in needed
 
 
@@ -199,3 +202,31 @@ def test_forms_answer_a_missing_or_tampered_choice_with_a_message(world: World, 
     assert cert.number in home and f"/certification/certificates/{cert.number}/manage/" not in home
     client.force_login(world.manager)
     assert f"/certification/certificates/{cert.number}/manage/" in client.get("/certification/").content.decode()
+
+
+def test_forms_answer_an_id_no_database_column_holds_with_a_message(world: World, client: Client) -> None:
+    """A tampered list field with a number of 2**63 or more, or digits int() refuses, is "not one of the choices"
+    (SQLite's driver could not even bind it: a server error before)."""
+    huge, superscript = "9" * 40, "\u00b2"
+    client.force_login(world.staff)
+    r = client.post("/certification/bodies/", {"organisation": huge, "accreditation": "A", "schemes": [huge]})
+    assert r.status_code == 400 and "Select a valid choice" in r.content.decode()
+    url = f"/certification/bodies/{world.body.pk}/"
+    for sent, message in (
+        ({"op": "accredit", "auditor": huge, "scheme": world.scheme.pk, "valid_from": "2026-01-01"}, "valid choice"),
+        ({"op": "accredit", "auditor": world.auditor.pk, "scheme": superscript, "valid_from": "2026-01-01"},
+         "valid choice"),
+        ({"op": "edit", "accreditation": "A", "schemes": [str(world.scheme.pk), huge]}, f"{huge}” is not a valid"),
+    ):
+        r = client.post(url, sent)
+        assert r.status_code == 400 and message in r.content.decode(), sent
+    r = client.post(url, {"op": "suspend", "accreditation": huge, "reason": "x"})
+    assert "Choose the accreditation to suspend." in r.content.decode()
+    r = client.post("/certification/schemes/new/", {"code": "x", "name": "X", "validity_months": superscript})
+    assert r.status_code == 200 and "give whole numbers of months" in r.content.decode()
+    cert = world.certified()
+    audit = cert.application.audits.get()
+    client.force_login(world.manager)
+    r = client.post(f"/certification/audits/{audit.pk}/", {"op": "plan", "auditor": huge, "team": [huge]})
+    assert r.status_code == 200 and "Choose the lead auditor." in r.content.decode()
+    assert client.get(f"/certification/audits/{huge}/").status_code == 404

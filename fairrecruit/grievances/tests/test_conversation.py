@@ -201,3 +201,17 @@ def test_engine_alone_is_plain_python() -> None:
     fields = conversation.complaint_fields(out.complete, today=now.date())
     assert fields["categories"] == ["fees"] and "payments" not in fields  # paid nothing
     assert fields["anonymous"] and fields["consent_share"] and not fields["consent_identity"]
+
+
+def test_digits_int_cannot_read_are_asked_again_not_a_server_error(world: World, client: Client) -> None:
+    """'²' and '①' pass str.isdigit but not int(): at the country question they were a server error."""
+    phone = Twilio(client, "+9779841000009")
+    phone.send("hello")
+    phone.send("1")
+    phone.send("2")
+    phone.send("1 4")
+    assert "Which country are you from" in phone.send("Himalaya Manpower")[0]
+    for typed in ("\u00b2", "\u2460"):
+        again = phone.send(typed)[0]
+        assert again.startswith(conversation.message("en", "not_understood")) and "Which country are you from" in again
+    assert "Which country is the job in" in phone.send("1")[0]

@@ -43,6 +43,16 @@ def test_check_my_fees_names_the_bad_field(client: Client) -> None:
     assert 'id="result"' not in html
 
 
+def test_check_my_fees_names_contract_months_that_are_not_a_number(client: Client) -> None:
+    """'²' passes str.isdigit but not int(): it was a server error on the worker's page."""
+    for typed in ("\u00b2", "two years"):
+        r = client.post("/check/", dict(FORM, contract_months=typed))
+        assert r.status_code == 400 and 'id="result"' not in r.content.decode(), typed
+        assert "must be a whole number" in r.content.decode(), typed
+    r = client.post("/check/", dict(FORM, contract_months="\u0968\u096a"))  # 24 in Devanagari digits
+    assert r.status_code == 200 and 'id="result"' in r.content.decode()
+
+
 def test_what_may_they_charge_shows_rules_with_citations(client: Client) -> None:
     r = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2019-01-01"})
     html = r.content.decode()
