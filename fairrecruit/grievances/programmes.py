@@ -68,7 +68,7 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
         raise ProgrammeError(_("the file is larger than 20 MB"))
     name = filename.lower()
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return _xlsx_rows(data)
+        return _without_nul(_xlsx_rows(data))
     if name.endswith(".csv") or not name:
         try:
             text = data.decode("utf-8-sig")
@@ -76,8 +76,26 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
             raise ProgrammeError(_("the CSV file must be UTF-8")) from None
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
         reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+        return _without_nul(
+            [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+        )
     raise ProgrammeError(_("use a .csv or .xlsx file"))
+
+
+def _without_nul(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows, unless a cell holds a NUL character (0x00), which PostgreSQL cannot store (a damaged file or a
+    binary export saved as .csv): each such cell is reported with its row and column."""
+    problems = [
+        (i, key.replace("\x00", "\\0"), str(_("holds a NUL character (0x00), which cannot be stored: remove it")))
+        for i, row in enumerate(rows, start=2)
+        for key, value in row.items()
+        if "\x00" in key or "\x00" in value
+    ]
+    if problems:
+        raise ProgrammeError(
+            _("%(n)d problem(s) in the file: nothing was imported") % {"n": len(problems)}, problems
+        )
+    return rows
 
 
 def _xlsx_rows(data: bytes) -> list[dict[str, str]]:

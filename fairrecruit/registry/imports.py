@@ -470,7 +470,7 @@ Table = list[tuple[int, list[Any]]]  # (row number as in the spreadsheet, cell v
 def read_table(data: bytes, m: Mapping) -> Table:
     """Rows of a CSV or XLSX file with their spreadsheet row numbers. Raises _Rejected."""
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, m)
+        return _without_nul(_read_xlsx(data, m))
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise _Rejected(
             Problem(None, None, None, "file is an old Excel .xls file: save it as .xlsx or CSV UTF-8")
@@ -479,7 +479,24 @@ def read_table(data: bytes, m: Mapping) -> Table:
         raise _Rejected(
             Problem(None, None, None, "file is a PDF: export the list to .xlsx or CSV UTF-8 first")
         )
-    return _read_csv(_decode(data, m), m)
+    return _without_nul(_read_csv(_decode(data, m), m))
+
+
+def _without_nul(table: Table) -> Table:
+    """The table, unless a cell holds a NUL character (0x00): PostgreSQL cannot store one (SQLite would, so the
+    two databases would differ); it comes from a damaged file or a binary export saved as .csv. Every such cell is
+    reported with its row and column number."""
+    problems = [
+        Problem(row, f"column {j}", cell.replace("\x00", "\\0")[:120],
+                "holds a NUL character (0x00), which cannot be stored: the file is damaged or not a text "
+                "export; remove the character or export the list again")
+        for row, rec in table
+        for j, cell in enumerate(rec, 1)
+        if isinstance(cell, str) and "\x00" in cell
+    ]
+    if problems:
+        raise _Rejected(*problems)
+    return table
 
 
 def _decode(data: bytes, m: Mapping) -> str:

@@ -208,3 +208,16 @@ def test_only_the_brand_and_staff_run_its_programmes(world: World, client: Clien
     assert r.status_code == 302
     client.force_login(world.regulator)
     assert client.get(f"/grievances/programmes/{prog.pk}/").status_code == 404
+
+
+def test_a_cell_with_a_nul_character_is_named_and_nothing_is_imported(world: World) -> None:
+    """PostgreSQL cannot store a NUL: the import ended in a database error before."""
+    rows = [ROWS[0], ROWS[1].replace("ticket", "tic\x00ket"), *ROWS[2:]]
+    with pytest.raises(ProgrammeError) as e:
+        programme_import(
+            actor=world.brand_user, organisation=world.brand, name="x", data=csv_bytes(rows), filename="s.csv",
+            instalments=2, first_due=dt.date(2026, 4, 1), interval_months=3,
+        )
+    assert [(row, column) for row, column, _m in e.value.rows] == [(3, "payment_purpose")]
+    assert "NUL" in e.value.rows[0][2]
+    assert not Programme.objects.exists()

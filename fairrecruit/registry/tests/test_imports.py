@@ -853,3 +853,14 @@ def test_command_lists_mappings_and_prints_json() -> None:
         and report["counts"]["licences_created"] == 6
         and report["problems"] == []
     )
+
+
+@pytest.mark.django_db
+def test_a_cell_with_a_nul_character_is_reported_by_row_and_column_and_nothing_is_written(tmp_path: Path) -> None:
+    """PostgreSQL cannot store a NUL (the import ended in a database error); SQLite would have stored it."""
+    bad = variant(tmp_path, "nul.csv", "Rara Lakeview", "Rara\x00Lakeview")
+    r = import_file(bad, "np-dofe")
+    assert r.status == "rejected"
+    assert [(p.row, p.column, p.value) for p in r.problems] == [(4, "column 2", "Rara\\0Lakeview Overseas Pvt. Ltd.")]
+    assert "holds a NUL character" in r.problems[0].problem
+    nothing_written()
