@@ -3,16 +3,16 @@
 leads to a missing page or to one its reader may not open; each page is a whole page with a title, in the language
 asked for and in its direction (Arabic right to left). Real HTTP through Django's test client; one GET per URL
 shape (ids replaced), so that a register of thousands of organisations is sampled, not walked. GET forms
-(searches, filters) are submitted filled in, as links, and then with each of BAD_VALUES in every field typed or chosen; POST
-forms with fields are sent with each of BAD_VALUES (the first is nothing) in every field; a form must answer with a
-message, not a server error."""
+(searches, filters) are submitted filled in, as links; every page whose link has a query is also asked for with each
+of BAD_VALUES in every parameter; POST forms with fields are sent with each of BAD_VALUES (the first is nothing) in
+every field. A form must answer with a message, not a server error."""
 
 from __future__ import annotations
 
 import re
 from collections import deque
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -47,9 +47,7 @@ class _Links(HTMLParser):
         super().__init__()
         self.hrefs: list[str] = []
         self.posts: list[tuple[str, dict[str, str], list[str]]] = []  # action, hidden fields, fields to fill
-        self.gets: list[tuple[str, dict[str, str], list[str]]] = []  # the same for GET forms: choices, text fields
         self._form: tuple[str, list[tuple[str, str]]] | None = None
-        self._typed: list[str] = []
         self._post: tuple[str, dict[str, str], list[str]] | None = None
         self._select: str | None = None
 
@@ -76,11 +74,8 @@ class _Links(HTMLParser):
                 return
             value = a.get("value") or ("" if kind in ("hidden", "checkbox", "radio") else SAMPLE.get(kind, "Nepal"))
             self._form[1].append((a["name"], value))
-            if kind not in ("hidden", "checkbox", "radio"):
-                self._typed.append(a["name"])
         elif self._form is not None and tag == "select" and a.get("name"):
             self._select = a["name"]
-            self._typed.append(a["name"])
         elif self._select is not None and tag == "option":
             self._form[1].append((self._select, a.get("value", "")))  # type: ignore[index]
             self._select = None
@@ -91,9 +86,7 @@ class _Links(HTMLParser):
         elif tag == "form" and self._form is not None:
             action, fields = self._form
             self.hrefs.append(action + ("&" if "?" in action else "?") + urlencode(fields))
-            if self._typed:
-                self.gets.append((action, {k: v for k, v in fields if k not in self._typed}, self._typed))
-            self._form, self._typed = None, []
+            self._form = None
         elif tag == "form" and self._post is not None:
             if self._post[2]:
                 self.posts.append(self._post)
@@ -127,6 +120,12 @@ def _crawl(client: Client, starts: list[str], **headers: str) -> dict[str, int]:
         if resp.status_code >= 500 or resp.status_code in (403, 404):  # a link we show must lead somewhere
             broken.append(f"{url} -> {resp.status_code} (linked from {source})")
             continue
+        query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+        for value in BAD_VALUES if query else ():  # this page with each bad value in every parameter of its query
+            sent = client.get(urlsplit(url).path, dict.fromkeys((k for k, _ in query), value), **headers)
+            posted += 1
+            if sent.status_code >= 500:
+                broken.append(f"{url} with {value[:12]!r} in every parameter -> {sent.status_code}")
         if resp.status_code in (301, 302, 303):
             target = urljoin(url, resp["Location"])
             if urlsplit(target).netloc in ("", "testserver"):
@@ -142,19 +141,17 @@ def _crawl(client: Client, starts: list[str], **headers: str) -> dict[str, int]:
             wrong.append(f"{url}: not a whole page in {language} ({direction}) with a title")
         parser = _Links()
         parser.feed(html)
-        for method, forms in (("POST", parser.posts), ("GET", parser.gets)):
-            for action, fixed, names in forms:
-                target = urljoin(url, action or url)
-                if urlsplit(target).netloc not in ("", "testserver") or f"{method} {_shape(target)}" in shapes:
-                    continue
-                shapes[f"{method} {_shape(target)}"] = 1
-                send = client.post if method == "POST" else client.get
-                for value in BAD_VALUES:
-                    sent = send(urlsplit(target).path, {**fixed, **dict.fromkeys(names, value)}, **headers)
-                    posted += 1
-                    if sent.status_code >= 500:
-                        broken.append(f"{method} {target} with {value[:12]!r} in every field it types -> "
-                                      f"{sent.status_code} (form on {url})")
+        for action, hidden, names in parser.posts:
+            target = urljoin(url, action or url)
+            if urlsplit(target).netloc not in ("", "testserver") or f"POST {_shape(target)}" in shapes:
+                continue
+            shapes[f"POST {_shape(target)}"] = 1
+            for value in BAD_VALUES:
+                sent = client.post(urlsplit(target).path, {**hidden, **dict.fromkeys(names, value)}, **headers)
+                posted += 1
+                if sent.status_code >= 500:
+                    broken.append(f"POST {target} with {value[:12]!r} in every field -> {sent.status_code} "
+                                  f"(form on {url})")
         for href in parser.hrefs:
             absolute = urljoin(url, urldefrag(href)[0])
             parts = urlsplit(absolute)
@@ -167,7 +164,7 @@ def _crawl(client: Client, starts: list[str], **headers: str) -> dict[str, int]:
                 queue.append((target, url))
     assert not broken, "\n".join(broken)
     assert not wrong, "\n".join(wrong)
-    print(f"crawl {starts} {headers}: {len(seen)} pages, {posted} forms sent with bad values")
+    print(f"crawl {starts} {headers}: {len(seen)} pages, {posted} forms and queries sent with bad values")
     return seen
 
 
