@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils.translation import gettext as _
 
 from fairrecruit.core.context import Origin, current_origin
@@ -58,6 +60,10 @@ class BusyDatabaseMiddleware:
             return None
         log.warning("database busy or unreachable: %s %s answered 503", request.method, request.path,
                     exc_info=exception)
+        if request.path == resolve_url(settings.LOGIN_URL):
+            # the sign-in was not saved (no session is stored with an answer of 500 or more): do not show the page
+            # as signed in
+            request.user = AnonymousUser()
         message = _("The service is busy. Nothing you sent was saved: please send it again in a minute.")
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse(
