@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -238,20 +239,17 @@ def complaint_errors(data: ComplaintInput) -> list[FieldError]:
         errors.append(FieldError("contract_months", _("must be from 1 to 120")))
     for prefix in ("wage_promised", "wage_received"):
         amount, cur = getattr(data, f"{prefix}_amount"), getattr(data, f"{prefix}_currency")
-        if amount is not None and (amount <= 0 or amount > 1e9):
-            errors.append(FieldError(f"{prefix}_amount", _("must be more than 0")))
+        problem = _amount_problem(amount, at_most=10**9) if amount is not None else None
+        if problem:
+            errors.append(FieldError(f"{prefix}_amount", problem))
         if cur and not fx.is_currency(cur):
             errors.append(FieldError(f"{prefix}_currency", _("unknown currency: use a code such as NPR")))
     if len(data.payments) > 50:
         errors.append(FieldError("payments", _("at most 50 payments")))
     for i, p in enumerate(data.payments[:50]):
-        pay_amount = p.get("amount")
-        if (
-            not isinstance(pay_amount, int | float)
-            or isinstance(pay_amount, bool)
-            or not (0 < pay_amount < 1e10)
-        ):
-            errors.append(FieldError(f"payments[{i}].amount", _("must be more than 0")))
+        problem = _amount_problem(p.get("amount"), at_most=10**10)
+        if problem:
+            errors.append(FieldError(f"payments[{i}].amount", problem))
         if not fx.is_currency(str(p.get("currency") or "")):
             errors.append(
                 FieldError(f"payments[{i}].currency", _("unknown currency: use a code such as NPR"))
@@ -1358,6 +1356,21 @@ def attachment_read(*, user: User | None, attachment: Attachment, purpose: str =
 
 
 # --- remedy ----------------------------------------------------------------------------------------------------
+
+
+def _amount_problem(value: Any, at_most: int) -> str | None:
+    """Why an amount sent in a complaint cannot be stored (to the cent, within its column), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(_("must be a number"))
+    if not math.isfinite(float(value)):  # NaN, Infinity (JSON 1e400 reads as infinity)
+        return str(_("must be a number"))
+    if value <= 0:
+        return str(_("must be more than 0"))
+    if value < 0.01:
+        return str(_("must be at least 0.01"))
+    if value > at_most:
+        return str(_("must be at most %(limit)s") % {"limit": f"{at_most:,}"})
+    return None
 
 
 def _decimal(value: Any, name: str) -> Decimal:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -136,6 +138,18 @@ def _unknown_fields(err: jsonschema.ValidationError) -> list[tuple[str, str]]:
     return [(_path([*err.absolute_path, k]), msg) for k in keys] or [(_path(err.absolute_path), msg)]
 
 
+def _non_finite(value: Any, parts: list[Any]) -> Iterator[tuple[list[Any], float]]:
+    """The paths of the numbers in a decoded JSON value that are NaN or infinite."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield parts, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, [*parts, key])
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _non_finite(item, [*parts, i])
+
+
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 DATE_FORM = "YYYY-MM-DD, e.g. 2024-03-15"
 
@@ -160,6 +174,8 @@ def validate_journey(
     for err in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         for f, m in _unknown_fields(err) if err.validator == "additionalProperties" else [_schema_message(err)]:
             errors.setdefault(f, m)
+    for parts, value in _non_finite(data, []):  # JSON Schema lets NaN and Infinity through (1e400 reads as inf)
+        errors[_path(parts)] = f"must be a number, not {json.dumps(value)}"
     today = today or dt.date.today()
     for key in ("origin", "destination"):
         code = data.get(key)

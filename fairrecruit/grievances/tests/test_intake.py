@@ -206,3 +206,20 @@ def test_api_is_rate_limited(world: World, client: Client, settings: object) -> 
         for _ in range(3)
     ]
     assert codes == [201, 201, 429]
+
+
+@pytest.mark.parametrize(
+    ("literal", "message"),
+    [("1e308", "must be at most 10,000,000,000"), ("123456789012345678901234567890", "must be at most 10,000,000,000"),
+     ("0.000000001", "must be at least 0.01"), ("NaN", "must be a number"), ("1e400", "must be a number"),
+     ("-5", "must be more than 0")],
+)
+def test_an_amount_that_cannot_be_stored_is_named_with_what_to_fix(client: Client, literal: str, message: str) -> None:
+    """A huge payment was told "must be more than 0"; a tiny one was stored as 0.00."""
+    body = json.dumps({"categories": ["fees"], "origin": "NP", "destination": "QA",
+                       "payments": [{"amount": 7, "currency": "NPR", "purpose": "visa"}]})
+    r = client.post("/api/v1/complaints", body.replace('"amount": 7', f'"amount": {literal}'),
+                    content_type="application/json", headers={"Idempotency-Key": "k-" + secrets.token_hex(12)})
+    assert r.status_code == 400
+    assert r.json()["errors"] == [{"field": "payments[0].amount", "message": message}]
+    assert not Case.objects.exists()

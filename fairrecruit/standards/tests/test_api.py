@@ -56,6 +56,19 @@ def test_bad_input_is_400_with_field_errors(client: Client, change: dict, field:
     assert field in fields
 
 
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_nan_and_infinite_amounts_are_named_not_assessed(client: Client, literal: str) -> None:
+    """Python reads these JSON literals as floats that JSON Schema lets through; they were assessed (200) and the
+    answer held NaN or Infinity, which is not JSON."""
+    body = json.dumps(journey(first_month_earnings={"amount": 12345, "currency": "QAR"}))
+    body = body.replace('"amount": 12345', f'"amount": {literal}', 1)
+    assert f'"amount": {literal}' in body
+    r = post(client, body)
+    assert r.status_code == 400
+    errors = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert errors == {"first_month_earnings.amount": f"must be a number, not {json.dumps(float(literal))}"}
+
+
 def test_missing_earnings_and_broken_json(client: Client) -> None:
     j = journey()
     del j["first_month_earnings"]
