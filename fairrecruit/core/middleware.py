@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils.translation import gettext as _
 
@@ -93,14 +93,19 @@ def _nul_fields(value: Any, path: str = "") -> Iterator[str]:
 
 class NulInputMiddleware:
     """Refuses, with 400 and the field named, a request whose query, form fields, upload names or JSON body hold a
-    NUL character (0x00). No one types it; it arrives from a tampered or broken client, and PostgreSQL cannot store
-    it in text (SQLite would, so the two databases would differ): the request would otherwise end in a server
-    error after part of its work, or store what the other database refuses. Nothing is written."""
+    NUL character (0x00), and answers an address that holds one (``%00``) as a missing page (404). No one types
+    it; it arrives from a tampered or broken client, and PostgreSQL cannot store it in text or look it up (SQLite
+    would, so the two databases would differ): the request would otherwise end in a server error after part of its
+    work, or store what the other database refuses. Nothing is written."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:  # '%00' in an address: no page has one (a lookup by it would fail on PostgreSQL)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"errors": [{"field": "path", "message": "no such resource"}]}, status=404)
+            raise Http404("no page has a NUL character in its address")
         field = self._first_nul_field(request)
         if field is None:
             return self.get_response(request)

@@ -51,3 +51,16 @@ def test_a_form_field_or_query_with_a_nul_gets_a_page_naming_it_in_the_readers_l
     assert r.status_code == 400 and "“username”" in r.content.decode()
     assert not User.objects.exists()
     assert client.get("/verify/", {"q": "Himalaya"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/verify/NP-DOFE-1%00/", "/certification/verify/AB%00C/", "/api/v1/organisations/NP%00X",
+     "/api/v1/actors/x%00/reviews"],
+)
+def test_an_address_with_a_nul_is_a_missing_page(client: Client, url: str) -> None:
+    """Each of these looked the address up and ended in a database error on PostgreSQL."""
+    r = client.get(url)
+    assert r.status_code == 404
+    if url.startswith("/api/"):
+        assert r.json()["errors"][0]["field"] == "path"
