@@ -215,3 +215,18 @@ def test_digits_int_cannot_read_are_asked_again_not_a_server_error(world: World,
         again = phone.send(typed)[0]
         assert again.startswith(conversation.message("en", "not_understood")) and "Which country are you from" in again
     assert "Which country is the job in" in phone.send("1")[0]
+
+
+STEPS = ("hello", "1", "1", "2", "1 4", "Himalaya Manpower", "1", "1", "150,000", "1200 QAR", "2023", "kept my passport",
+         "Ram")
+
+
+@pytest.mark.parametrize(
+    "bad", ["x" * 2000, "9" * 40, "1e400", "NaN", "-5", "\u0663\u0664", "\u00b2", "\U0001f600", "0", "99", "2024-02-30", ""]
+)
+def test_a_bad_answer_at_every_step_gets_a_reply_never_a_server_error(world: World, client: Client, bad: str) -> None:
+    """Before each answer of a whole conversation, the bad one: each gets a TwiML reply with a message."""
+    phone = Twilio(client, "+9779841" + str(sum(map(ord, bad)) % 10**6).zfill(6))
+    for step in STEPS:
+        assert phone.send(bad), bad[:10]
+        assert phone.send(step), step
