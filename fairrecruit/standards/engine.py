@@ -111,14 +111,14 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
             "object": "an object",
             "boolean": "true or false",
         }.get(str(err.validator_value), err.validator_value)
-        return field, f"must be {want}, not {json.dumps(err.instance)[:40]}"
+        return field, f"must be {want}, not {json.dumps(err.instance, ensure_ascii=False)[:40]}"
     if v == "pattern":
         hint = {
             "^[A-Z]{2}$": "a two-letter country code such as NP",
             "^[A-Z]{3}$": "a three-letter currency code such as NPR",
             "^[0-9]{1,4}$": "an ISCO-08 code of 1 to 4 digits",
         }.get(str(err.validator_value), "in the right format")
-        return field, f"must be {hint}, not {json.dumps(err.instance)[:40]}"
+        return field, f"must be {hint}, not {json.dumps(err.instance, ensure_ascii=False)[:40]}"
     if v == "enum":
         options: Any = err.validator_value
         return field, f"must be one of {', '.join(str(x) for x in options)}"
@@ -192,7 +192,7 @@ def validate_journey(
             return None
         day = _parse_day(value)
         if day is None and isinstance(value, str) and not _DAY.match(value):
-            errors.setdefault(field, f"must be a date written {DATE_FORM}, not {json.dumps(value)[:40]}")
+            errors.setdefault(field, f"must be a date written {DATE_FORM}, not {json.dumps(value, ensure_ascii=False)[:40]}")
         elif day is None:
             errors.setdefault(field, f"impossible date {value!r}: write {DATE_FORM}")
         elif day > today:
