@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, cast, overload
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -66,16 +66,6 @@ def _picked(qs: Any, value: str | None) -> Any:
     """The row chosen in a list field of a form, or None when nothing (or not an id) was sent."""
     pk = row_id(value)
     return qs.filter(pk=pk).first() if pk is not None else None
-
-
-@overload
-def _whole(value: str | None, default: int, invalid: int) -> int: ...
-@overload
-def _whole(value: str | None, default: int, invalid: None = None) -> int | None: ...
-def _whole(value: str | None, default: int, invalid: int | None = None) -> int | None:
-    """A whole number typed in a form: ``default`` when left empty, ``invalid`` when it is not a whole number (for
-    the service to refuse with its own message)."""
-    return whole_number(value, default, invalid)
 
 
 def _list(v: str) -> list[str]:
@@ -181,7 +171,8 @@ def scheme_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         holder: dict[str, Any] = {}
-        validity, surveillance = _whole(p.get("validity_months"), 36), _whole(p.get("surveillance_months"), 12)
+        validity = whole_number(p.get("validity_months"), 36)
+        surveillance = whole_number(p.get("surveillance_months"), 12)
 
         def create() -> None:
             if validity is None or surveillance is None:
@@ -302,7 +293,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
                     user=_user(request),
                     self_assessment=sa,
                     criterion_id=p.get("criterion", ""),
-                    score=_whole(p.get("score"), -1, invalid=-1),
+                    score=whole_number(p.get("score"), -1, invalid=-1),
                     comment=p.get("comment", ""),
                     files=_files(request),
                 )
@@ -320,7 +311,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
                     body=body,
                     corridors=_list(p.get("corridors", "")),
                     sectors=_list(p.get("sectors", "")),
-                    placements_per_year=_whole(p.get("placements"), 0, invalid=-1),
+                    placements_per_year=whole_number(p.get("placements"), 0, invalid=-1),
                 )
 
             error = _try(apply)

@@ -10,7 +10,7 @@ digits that ``int()`` refuses (superscripts such as '²'). So every id that come
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, overload
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,7 +31,11 @@ def row_id(value: Any) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def whole_number(value: str | None, default: int | None, invalid: int | None) -> int | None:
+@overload
+def whole_number(value: str | None, default: int, invalid: int) -> int: ...
+@overload
+def whole_number(value: str | None, default: int, invalid: None = None) -> int | None: ...
+def whole_number(value: str | None, default: int, invalid: int | None = None) -> int | None:
     """A whole number typed in a form: ``default`` when left empty, ``invalid`` when it is not a whole number of
     ASCII digits that a database column can hold (for the service to refuse with its own message)."""
     text = (value or "").strip()

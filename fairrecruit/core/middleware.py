@@ -65,15 +65,18 @@ class BusyDatabaseMiddleware:
             # as signed in
             request.user = AnonymousUser()
         message = _("The service is busy. Nothing you sent was saved: please send it again in a minute.")
-        if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse(
-                {"errors": [{"field": "", "message": str(message)}]}, status=503,
-                json_dumps_params={"ensure_ascii": False},
-            )
-        else:
-            response = render(request, "core/busy.html", {"message": message}, status=503)
+        response = _refusal(request, 503, "", str(message), "core/busy.html")
         response["Retry-After"] = str(self.RETRY_AFTER)
         return response
+
+
+def _refusal(request: HttpRequest, status: int, field: str, message: str, template: str) -> HttpResponse:
+    """The answer of a request refused before or instead of its view: ``{"errors": [...]}`` under /api/, else the
+    template's page in the reader's language."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": [{"field": field, "message": message}]}, status=status,
+                            json_dumps_params={"ensure_ascii": False})
+    return render(request, template, {"message": message}, status=status)
 
 
 def _nul_fields(value: Any, path: str = "") -> Iterator[str]:
@@ -83,9 +86,10 @@ def _nul_fields(value: Any, path: str = "") -> Iterator[str]:
             yield path or "body"
     elif isinstance(value, dict):
         for key, item in value.items():
+            where = f"{path}.{key}".lstrip(".")
             if "\x00" in str(key):
-                yield f"{path}.{key}".lstrip(".").replace("\x00", "\\u0000")
-            yield from _nul_fields(item, f"{path}.{key}".lstrip("."))
+                yield where.replace("\x00", "\\u0000")
+            yield from _nul_fields(item, where)
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _nul_fields(item, f"{path}[{i}]")
@@ -111,10 +115,7 @@ class NulInputMiddleware:
             return self.get_response(request)
         message = _("“%(field)s” holds an invisible NUL character (0x00), which cannot be stored: remove it and "
                     "send again.") % {"field": field}
-        if request.path.startswith("/api/"):
-            return JsonResponse({"errors": [{"field": field, "message": str(message)}]}, status=400,
-                                json_dumps_params={"ensure_ascii": False})
-        return render(request, "core/refused.html", {"message": message}, status=400)
+        return _refusal(request, 400, field, str(message), "core/refused.html")
 
     @staticmethod
     def _first_nul_field(request: HttpRequest) -> str | None:
