@@ -1,4 +1,5 @@
-"""Form fields and helpers shared by every app: ids typed or tampered with in a form or a URL.
+"""Form fields and helpers shared by every app: ids typed or tampered with in a form or a URL, and NUL characters
+in imported files (``nul_cells``).
 
 A database integer key holds at most 2**63 - 1. Django's choice fields and ``<int:…>`` URLs pass any run of digits
 to the database, and SQLite's driver cannot bind a bigger number: the request then ends in a server error
@@ -90,3 +91,17 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+def nul_cells(rows: Iterable[tuple[int, Iterable[tuple[str, Any]]]]) -> list[tuple[int, str, str]]:
+    """Every cell of an imported file that holds a NUL character (0x00), as (row, column, the cell with the NUL
+    shown as ``\\0``, at most 120 characters). PostgreSQL cannot store a NUL in text (SQLite would, so the two
+    databases would differ); it comes from a damaged file or a binary export saved as .csv. ``rows`` gives each
+    row's number as the spreadsheet shows it and its (column name, value) pairs; a column name holding a NUL
+    counts too."""
+    return [
+        (row, column.replace("\x00", "\\0"), (value if isinstance(value, str) else "").replace("\x00", "\\0")[:120])
+        for row, cells in rows
+        for column, value in cells
+        if "\x00" in column or (isinstance(value, str) and "\x00" in value)
+    ]

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from fairrecruit.core.forms import nul_cells
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
@@ -83,17 +84,14 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
 
 
 def _without_nul(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The rows, unless a cell holds a NUL character (0x00), which PostgreSQL cannot store (a damaged file or a
-    binary export saved as .csv): each such cell is reported with its row and column."""
-    problems = [
-        (i, key.replace("\x00", "\\0"), str(_("holds a NUL character (0x00), which cannot be stored: remove it")))
-        for i, row in enumerate(rows, start=2)
-        for key, value in row.items()
-        if "\x00" in key or "\x00" in value
-    ]
-    if problems:
+    """The rows, unless a cell or a column name holds a NUL character (``core.forms.nul_cells``): each such cell
+    is reported with its row and column."""
+    cells = nul_cells((i, row.items()) for i, row in enumerate(rows, start=2))
+    if cells:
+        message = str(_("holds a NUL character (0x00), which cannot be stored: remove it"))
         raise ProgrammeError(
-            _("%(n)d problem(s) in the file: nothing was imported") % {"n": len(problems)}, problems
+            _("%(n)d problem(s) in the file: nothing was imported") % {"n": len(cells)},
+            [(row, column, message) for row, column, _shown in cells],
         )
     return rows
 

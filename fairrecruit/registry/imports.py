@@ -30,6 +30,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from fairrecruit.core.forms import nul_cells
 from fairrecruit.core.models import AuditEvent, User
 from fairrecruit.core.services import audit_record
 from fairrecruit.registry.models import (
@@ -483,19 +484,16 @@ def read_table(data: bytes, m: Mapping) -> Table:
 
 
 def _without_nul(table: Table) -> Table:
-    """The table, unless a cell holds a NUL character (0x00): PostgreSQL cannot store one (SQLite would, so the
-    two databases would differ); it comes from a damaged file or a binary export saved as .csv. Every such cell is
-    reported with its row and column number."""
-    problems = [
-        Problem(row, f"column {j}", cell.replace("\x00", "\\0")[:120],
-                "holds a NUL character (0x00), which cannot be stored: the file is damaged or not a text "
-                "export; remove the character or export the list again")
-        for row, rec in table
-        for j, cell in enumerate(rec, 1)
-        if isinstance(cell, str) and "\x00" in cell
-    ]
-    if problems:
-        raise _Rejected(*problems)
+    """The table, unless a cell holds a NUL character (``core.forms.nul_cells``): every such cell is reported with
+    its row and column number."""
+    cells = nul_cells((row, ((f"column {j}", cell) for j, cell in enumerate(rec, 1))) for row, rec in table)
+    if cells:
+        raise _Rejected(*(
+            Problem(row, column, shown,
+                    "holds a NUL character (0x00), which cannot be stored: the file is damaged or not a text "
+                    "export; remove the character or export the list again")
+            for row, column, shown in cells
+        ))
     return table
 
 

@@ -221,3 +221,16 @@ def test_a_cell_with_a_nul_character_is_named_and_nothing_is_imported(world: Wor
     assert [(row, column) for row, column, _m in e.value.rows] == [(3, "payment_purpose")]
     assert "NUL" in e.value.rows[0][2]
     assert not Programme.objects.exists()
+
+
+def test_a_column_name_with_a_nul_character_is_named_on_every_row(world: World) -> None:
+    data = csv_bytes(ROWS).replace(b"payment_purpose", b"payment_\x00purpose")
+    with pytest.raises(ProgrammeError) as e:
+        programme_import(
+            actor=world.brand_user, organisation=world.brand, name="x", data=data, filename="s.csv",
+            instalments=2, first_due=dt.date(2026, 4, 1), interval_months=3,
+        )
+    assert [(row, column) for row, column, _m in e.value.rows] == [
+        (i, "payment_\\0purpose") for i in range(2, len(ROWS) + 2)
+    ]
+    assert not Programme.objects.exists()
