@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from fairrecruit.core import fx
 from fairrecruit.core.conf import setting
+from fairrecruit.core.countries import country_name as core_country_name
 from fairrecruit.core.models import User
 from fairrecruit.evidence import sdg, survey
 from fairrecruit.evidence.models import KnowledgeProduct, Release, Survey, SurveyRecord, Tag
@@ -33,8 +34,8 @@ T = TypeVar("T")
 
 
 def country_name(cc: str) -> str:
-    c = pycountry.countries.get(alpha_2=cc)
-    return str(getattr(c, "common_name", None) or c.name) if c else cc
+    """In English, as the corridor pages, CSV and PDF are (their figures are cached for every reader)."""
+    return core_country_name(cc, "en")
 
 
 def parse_corridor(code: str) -> tuple[str, str] | None:

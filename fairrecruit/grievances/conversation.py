@@ -23,6 +23,8 @@ from typing import Any
 
 import pycountry
 
+from fairrecruit.core.countries import country_code
+
 LANGUAGES = ("en", "ne", "bn")
 DONE = "done"
 
@@ -238,7 +240,11 @@ def _country(text: str, menu: tuple[str, ...]) -> str:
     try:
         return str(pycountry.countries.lookup(t).alpha_2)
     except LookupError:
-        raise _Invalid from None
+        pass
+    code = country_code(t)  # a name in any of the site's languages: "नेपाल", "قطر", "Hàn Quốc"
+    if code is None:
+        raise _Invalid
+    return code
 
 
 def _money(text: str, default_currency: str) -> dict[str, Any] | None:

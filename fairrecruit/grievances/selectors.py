@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pycountry
 from django.db.models import Q, QuerySet, Sum
 
+from fairrecruit.core.countries import country_name
 from fairrecruit.core.models import AuditEvent, Organisation, User
 from fairrecruit.core.permissions import Scope, scope_for
 from fairrecruit.grievances import conf
@@ -390,12 +390,8 @@ def public_statistics(corridor: tuple[str, str] | None = None) -> dict[str, Any]
 
 
 def _corridor_label(key: str) -> str:
-    def name(cc: str) -> str:
-        c = pycountry.countries.get(alpha_2=cc)
-        return str(getattr(c, "common_name", None) or c.name) if c else cc
-
     a, b = key.split("-")
-    return f"{name(a)} → {name(b)}"
+    return f"{country_name(a)} → {country_name(b)}"
 
 
 def statistics_json(stats: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ import jsonschema
 import pycountry
 
 from fairrecruit.core import fx
+from fairrecruit.core.countries import country_name
 from fairrecruit.standards.classify import UNCLASSIFIED, Classifier, normalise
 from fairrecruit.standards.loader import CountryLaw, Rule, RuleSet, RuleVersion, get_rules
 
@@ -550,11 +551,13 @@ class Assessor:
         owed_pairs: list[tuple[_Payment, float]] = []
         capped: list[_Payment] = []
         problems: list[str] = []
+        gaps: list[dict[str, Any]] = []  # the same, as codes, for pages to word in the reader's language
         for p in payments:
             v: dict[str, Any] = {"index": p.index, "item": p.item, "owed": 0.0, "currency": p.currency}
             if p.item == UNCLASSIFIED:
                 v["verdict"] = "unclassified"
                 problems.append(f"payment {p.index + 1} could not be classified; a person must review it")
+                gaps.append({"code": "unclassified", "payment": p.index})
             elif version.payees is not None and (p.paid_to or "other") not in version.payees:
                 v["verdict"] = "out_of_scope"
             elif p.item in version.prohibited:
@@ -582,7 +585,8 @@ class Assessor:
         if capped:
             cap_out, cap_owed, cap_problem = self._apply_cap(version, capped, j, day, sid, rule.id, trace)
             if cap_problem:
-                problems.append(cap_problem)
+                problems.append(cap_problem[0])
+                gaps.append({"code": cap_problem[1]})
             for p, over in cap_owed:
                 if over > 0:
                     verdicts[p.index].update(verdict="over_cap", owed=over)
@@ -590,12 +594,14 @@ class Assessor:
         amount, usd = self._totals(owed_pairs, currency)
         if amount is None:
             problems.append("an exchange rate needed to add up the amounts is not known")
+            gaps.append({"code": "rate_unknown"})
         status = "incomplete" if problems else "assessed"
         message = rule.summary if not problems else "Assessed in part: " + "; ".join(problems) + "."
         return {
             **base,
             "status": status,
             "message": message,
+            "gaps": gaps,
             "cap": cap_out,
             "payments": [verdicts[p.index] for p in sorted(payments, key=lambda p: p.index)],
             "owed": _money(amount, currency, usd, status=status),
@@ -610,19 +616,22 @@ class Assessor:
         sid: str,
         rule_id: str,
         trace: list[dict[str, Any]],
-    ) -> tuple[dict[str, Any] | None, list[tuple[_Payment, float]], str | None]:
+    ) -> tuple[dict[str, Any] | None, list[tuple[_Payment, float]], tuple[str, str] | None]:
+        """The cap's figures, the part of each capped payment owed back, and what stopped the assessment (text,
+        code) if anything did."""
         cap = version.cap
         assert cap is not None
         if cap.kind == "unknown":
             return (
                 {"kind": "unknown"},
                 [],
-                "the law caps these charges but the amount of the cap is not known",
+                ("the law caps these charges but the amount of the cap is not known", "cap_unknown"),
             )
         if cap.kind == "zero":
             trace.append({"step": "cap", "standard": sid, "rule": rule_id, "kind": "zero", "value": 0})
             return ({"kind": "zero", "amount": 0}, [(p, p.amount) for p in capped], None)
         wage = j["promised_wage"]
+        months_of_wage: float | None = None  # the limit in months of the promised wage, unless a maximum applies
         if cap.kind == "fixed":
             assert cap.amount is not None and cap.currency is not None
             limit, cur, basis = cap.amount, cap.currency, f"{cap.amount:g} {cap.currency}"
@@ -635,19 +644,21 @@ class Assessor:
             cur = wage["currency"]
             limit = float(wage["amount"]) * months
             basis = f"{months:g} month(s) of the promised wage {wage['amount']:g} {cur}"
+            months_of_wage = months
             if cap.max_amount is not None and cap.currency:
                 max_in = fx.convert(cap.max_amount, cap.currency, cur, day)
                 if max_in is None:
-                    return ({"kind": cap.kind}, [], f"no exchange rate known for {cap.currency} on {day}")
+                    return ({"kind": cap.kind}, [], (f"no exchange rate known for {cap.currency} on {day}", "rate_unknown"))
                 if max_in < limit:
                     limit, basis = max_in, f"maximum {cap.max_amount:g} {cap.currency}"
+                    months_of_wage = None
         # Add capped payments in date order; whatever passes the cap is owed, later payments first.
         used = 0.0
         out: list[tuple[_Payment, float]] = []
         for p in capped:
             a = fx.convert(p.amount, p.currency, cur, p.day)
             if a is None:
-                return ({"kind": cap.kind}, [], f"no exchange rate known for {p.currency} on {p.day}")
+                return ({"kind": cap.kind}, [], (f"no exchange rate known for {p.currency} on {p.day}", "rate_unknown"))
             room = max(0.0, limit - used)
             over = max(0.0, a - room)
             used += a
@@ -673,6 +684,7 @@ class Assessor:
                 "amount": round(limit, 2),
                 "currency": cur,
                 "basis": basis,
+                "months_of_wage": months_of_wage,
                 "charged": round(used, 2),
             },
             out,
@@ -719,16 +731,11 @@ class Assessor:
                 continue
             seen.add(t)
             msg = EVENT_TEXT[t]
+            finding: dict[str, Any] = {"type": t, "source": "reported"}
             if t == "debt" and e.get("interest_rate_percent_per_month") is not None:
                 msg += f" Interest: {e['interest_rate_percent_per_month']:g}% a month."
-            found.append(
-                {
-                    "type": t,
-                    "source": "reported",
-                    "message": msg,
-                    "principles": self._principles(EVENT_TOPICS[t]),
-                }
-            )
+                finding["interest_rate_percent_per_month"] = e["interest_rate_percent_per_month"]
+            found.append({**finding, "message": msg, "principles": self._principles(EVENT_TOPICS[t])})
         if "wage_lower_than_promised" not in seen:
             w, e = j["promised_wage"], j["first_month_earnings"]
             day = _parse_day(j.get("departure_date")) or dt.date.fromisoformat(j["recruitment_date"])
@@ -740,6 +747,8 @@ class Assessor:
                         "source": "detected",
                         "message": EVENT_TEXT["wage_lower_than_promised"]
                         + f" Promised {w['amount']:g} {w['currency']}, first month {e['amount']:g} {e['currency']}.",
+                        "promised": {"amount": w["amount"], "currency": w["currency"]},
+                        "first_month": {"amount": e["amount"], "currency": e["currency"]},
                         "principles": self._principles("wages"),
                     }
                 )
@@ -792,8 +801,8 @@ class Assessor:
 
 
 def _country_name(cc: str) -> str:
-    c = pycountry.countries.get(alpha_2=cc)
-    return str(getattr(c, "common_name", None) or c.name) if c else cc
+    """In English: the engine's messages (API, CLI) are English; pages name countries in the reader's language."""
+    return country_name(cc, "en")
 
 
 @lru_cache(maxsize=1)

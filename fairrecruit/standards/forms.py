@@ -6,10 +6,12 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-import pycountry
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from fairrecruit.core.countries import countries
 from fairrecruit.standards.loader import ROLES, get_rules
 
 # A currency code field offering fx.COMMON_CURRENCIES (the page renders the datalist "currencies").
@@ -31,12 +33,16 @@ EVENT_LABELS = {
 }
 
 
-@lru_cache(maxsize=1)
 def country_choices() -> list[Any]:
+    """Every country, named and sorted in the reader's language, those with known rules first (a callable:
+    choice fields call it on every form, in the request's language)."""
+    return _country_choices(get_language() or settings.LANGUAGE_CODE)
+
+
+@lru_cache(maxsize=32)
+def _country_choices(language: str) -> list[Any]:
     known = set(get_rules().laws)
-    allc = sorted(
-        ((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries), key=lambda x: x[1]
-    )
+    allc = countries(language)
     first = [c for c in allc if c[0] in known]
     return [("", "—"), (_("Countries with known rules"), first), (_("Other countries"), [c for c in allc if c[0] not in known])]
 

@@ -203,6 +203,16 @@ def test_engine_alone_is_plain_python() -> None:
     assert fields["anonymous"] and fields["consent_share"] and not fields["consent_identity"]
 
 
+def test_countries_may_be_named_in_the_workers_own_script_or_as_workers_say_them() -> None:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    out = conversation.handle(None, "hi", now=now)
+    for text in ("1", "2", "1", "X Agency", "नेपाल", "Dubai", "0", "0", "0", "2"):
+        out = conversation.handle(out.state, text, now=now)
+    assert out.complete is not None
+    fields = conversation.complaint_fields(out.complete, today=now.date())
+    assert (fields["origin"], fields["destination"]) == ("NP", "AE")
+
+
 def test_digits_int_cannot_read_are_asked_again_not_a_server_error(world: World, client: Client) -> None:
     """'²' and '①' pass str.isdigit but not int(): at the country question they were a server error."""
     phone = Twilio(client, "+9779841000009")

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+from fairrecruit.core.countries import country_name
+from fairrecruit.standards.engine import ZERO_FEE_ID
 
 register = template.Library()
 
@@ -38,3 +44,69 @@ def verdict_label(code: str) -> str:
 @register.filter
 def item_label(code: str) -> str:
     return str(ITEMS.get(code, code.replace("_", " ")))
+
+
+FINDINGS = {
+    "documents_retained": _("Your passport or other documents were kept by someone else."),
+    "contract_substituted": _("The contract was changed or replaced with worse terms than you were promised."),
+    "wage_lower_than_promised": _("You were paid less than the wage you were promised."),
+    "debt": _("You borrowed money to pay for your recruitment."),
+    "deception": _("You were deceived about the job."),
+    "fees_charged": _("You were charged recruitment fees or costs that the employer should pay."),
+}
+
+
+@register.filter
+def standard_title(s: dict[str, Any]) -> str:
+    """A standard of the engine's result, named in the reader's language (the engine's own titles are English)."""
+    if s.get("id") == ZERO_FEE_ID:
+        return str(_("Employer pays: no recruitment fees or costs for workers"))
+    if s.get("country"):
+        return str(_("Law of %(country)s") % {"country": country_name(s["country"])})
+    return str(s.get("title", ""))
+
+
+@register.filter
+def no_rule_text(s: dict[str, Any]) -> str:
+    if s.get("country"):
+        return str(
+            _("FairRecruit knows no rule of %(country)s for what recruiters may charge on this journey.")
+            % {"country": country_name(s["country"])}
+        )
+    return str(_("No international zero-fee standard was published yet on that date."))
+
+
+@register.filter
+def finding_text(f: dict[str, Any]) -> str:
+    """A finding of the engine's result in the reader's language, with its figures."""
+    text = str(FINDINGS.get(f.get("type", ""), f.get("message", "")))
+    if f.get("interest_rate_percent_per_month") is not None:
+        text += " " + str(
+            _("Interest: %(rate)s%% a month.")
+            % {"rate": number_format(f["interest_rate_percent_per_month"])}
+        )
+    if f.get("promised") and f.get("first_month"):
+        p, m = f["promised"], f["first_month"]
+        text += " " + str(
+            _("Promised %(promised)s, first month %(paid)s.")
+            % {
+                "promised": f"{number_format(p['amount'])} {p['currency']}",
+                "paid": f"{number_format(m['amount'])} {m['currency']}",
+            }
+        )
+    return text
+
+
+@register.filter
+def gap_texts(s: dict[str, Any]) -> list[str]:
+    """Why a standard was assessed only in part, in the reader's language."""
+    out = []
+    for g in s.get("gaps") or ():
+        if g["code"] == "unclassified":
+            out.append(str(_("payment %(n)s: we could not tell what it was for; a person must check it")
+                           % {"n": g["payment"] + 1}))
+        elif g["code"] == "cap_unknown":
+            out.append(str(_("the law limits these charges, but the amount of the limit is not known")))
+        else:
+            out.append(str(_("an exchange rate needed to add up the amounts is not known")))
+    return out

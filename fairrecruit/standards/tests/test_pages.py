@@ -87,3 +87,36 @@ def test_demo_journeys_are_visible_without_an_account(client: Client) -> None:
     assert page.status_code == 200
     assert 'id="std-law-bd"' in page.content.decode()
     assert client.get("/check/examples/nope/").status_code == 404
+
+
+def test_check_my_fees_answers_in_the_readers_language_with_its_country_names(client: Client) -> None:
+    """The engine's own words are English (API, CLI); the worker's page names the standards, countries, findings
+    and what could not be checked in the reader's language."""
+    form = dict(FORM, events=["documents_retained", "wage_lower_than_promised"], **{
+        "p-2-amount": "500", "p-2-currency": "NPR", "p-2-date": "2019-03-05", "p-2-purpose": "xyzzy"})
+    html = client.post("/check/", form, headers={"Accept-Language": "ne"}).content.decode()
+    assert 'id="result"' in html
+    assert "नेपालको कानून" in html and "कतारको कानून" in html and "Law of Nepal" not in html
+    assert "रोजगारदाताले तिर्छ" in html and "Employer pays" not in html
+    assert "तपाईंको राहदानी वा अन्य कागजात अरू कसैले राखे।" in html
+    assert "भुक्तानी 3: यो केका लागि थियो हामीले बुझ्न सकेनौं" in html and "Assessed in part" not in html
+    english = client.post("/check/", form).content.decode()
+    assert "Law of Nepal" in english and "Your passport or other documents were kept by someone else." in english
+    assert "payment 3: we could not tell what it was for" in english
+    # The country list is in the reader's language, sorted in it, with the countries that have rules first.
+    page = client.get("/check/", headers={"Accept-Language": "ar"}).content.decode()
+    assert '<option value="QA">قطر</option>' in page and '<option value="NP">نيبال</option>' in page
+    assert page.index('value="NP"') < page.index('value="AF"')  # a country with rules, then the others
+
+
+def test_a_wage_multiple_cap_is_worded_in_the_readers_language(client: Client) -> None:
+    """The Philippines caps placement fees at one month of the promised wage."""
+    form = dict(FORM, origin="PH", destination="SA", promised_wage_amount="1500", promised_wage_currency="SAR",
+                earnings_amount="1500", earnings_currency="SAR", **{
+                    "p-0-currency": "PHP", "p-0-amount": "50000", "p-0-purpose": "placement fee",
+                    "p-1-amount": "", "p-1-currency": "", "p-1-date": "", "p-1-purpose": ""})
+    english = client.post("/check/", form).content.decode()
+    assert 'id="result"' in english, english[:3000]
+    assert "1 month(s) of the promised wage" in english
+    spanish = client.post("/check/", form, headers={"Accept-Language": "es"}).content.decode()
+    assert "1 mes(es) del salario prometido" in spanish and "Ley de Filipinas" in spanish
