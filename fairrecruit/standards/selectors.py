@@ -17,16 +17,23 @@ from fairrecruit.standards.loader import RuleSet, RuleVersion, get_rules
 from fairrecruit.standards.models import Assessment
 
 
-def _names(rs: RuleSet, items: frozenset[str]) -> list[str]:
-    """Item names grouped back into whole categories where a version names all of a category."""
-    out: list[str] = []
+def _grouped(rs: RuleSet, items: frozenset[str]) -> list[tuple[str, str]]:
+    """Cost items grouped back into whole categories where a version names all of a category, as ("category",
+    id) and ("item", id) pairs (pages name them in the reader's language: ``fees.cost_label``)."""
+    out: list[tuple[str, str]] = []
     left = set(items)
-    for cat in rs.categories.values():
+    for cid, cat in rs.categories.items():
         if set(cat.items) <= left:
-            out.append(cat.label)
+            out.append(("category", cid))
             left -= set(cat.items)
-    out += sorted(i.replace("_", " ") for i in left)
+    out += [("item", i) for i in sorted(left)]
     return out
+
+
+def _names(rs: RuleSet, items: frozenset[str]) -> list[str]:
+    """The same in English (the API)."""
+    return [rs.categories[code].label if kind == "category" else code.replace("_", " ")
+            for kind, code in _grouped(rs, items)]
 
 
 def _version_view(rs: RuleSet, v: RuleVersion) -> dict[str, Any]:
@@ -54,6 +61,11 @@ def _version_view(rs: RuleSet, v: RuleVersion) -> dict[str, Any]:
         "capped": _names(rs, v.capped),
         "allowed": _names(rs, v.allowed),
         "prohibited": _names(rs, v.prohibited),
+        # for pages, which word them in the reader's language
+        "cap_spec": v.cap,
+        "capped_codes": _grouped(rs, v.capped),
+        "allowed_codes": _grouped(rs, v.allowed),
+        "prohibited_codes": _grouped(rs, v.prohibited),
         "payees": sorted(v.payees) if v.payees else None,
         "source": v.source,
         "note": v.note,

@@ -7,9 +7,12 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from fairrecruit.core.countries import country_name
 from fairrecruit.standards.engine import ZERO_FEE_ID
+from fairrecruit.standards.forms import PAYEE_LABELS
+from fairrecruit.standards.loader import Cap
 
 register = template.Library()
 
@@ -110,3 +113,59 @@ def gap_texts(s: dict[str, Any]) -> list[str]:
         else:
             out.append(str(_("an exchange rate needed to add up the amounts is not known")))
     return out
+
+
+CATEGORIES = {
+    "recruitment_fee": _("Recruitment fee"), "medical": _("Medical costs"), "insurance": _("Insurance costs"),
+    "skills_tests": _("Skills and qualification tests"), "training_orientation": _("Training and orientation"),
+    "equipment": _("Equipment"), "travel_lodging": _("Travel and lodging"),
+    "administrative": _("Administrative costs"), "illegitimate": _("Illegitimate costs"),
+}
+
+
+def _listed(names: list[str]) -> str:
+    return str(pgettext("separator of a list", ", ")).join(names)
+
+
+@register.filter
+def cost_labels(codes: list[tuple[str, str]]) -> str:
+    """Cost categories and items of a rule (``selectors._grouped``) in the reader's language."""
+    return _listed([str(CATEGORIES.get(code, code) if kind == "category" else item_label(code)) for kind, code in codes])
+
+
+@register.filter
+def payee_labels(codes: list[str]) -> str:
+    return _listed([str(PAYEE_LABELS.get(c, c.replace("_", " "))) for c in codes])
+
+
+def _count(value: float) -> str:
+    """A number of months as people write it: 1, 1.5 (localised), never 1.0."""
+    return number_format(int(value) if float(value).is_integer() else value)
+
+
+def _amount(value: float, currency: str | None) -> str:
+    return f"{number_format(value, decimal_pos=0, force_grouping=True)} {currency or ''}".strip()
+
+
+@register.filter
+def cap_text(cap: Cap | None) -> str:
+    """A rule's limit in plain words in the reader's language ("at most 10,000 NPR")."""
+    if cap is None:
+        return ""
+    if cap.kind == "zero":
+        return str(_("nothing (zero)"))
+    if cap.kind == "fixed" and cap.amount is not None:
+        return str(_("at most %(amount)s") % {"amount": _amount(cap.amount, cap.currency)})
+    if cap.kind == "wage_multiple":
+        months = _count(cap.months or 0)
+        if cap.per_contract_months:
+            parts = [str(_("at most %(months)s month(s) of the basic wage for every %(contract)s months of contract")
+                         % {"months": months, "contract": _count(cap.per_contract_months)})]
+        else:
+            parts = [str(_("at most %(months)s month(s) of the basic wage") % {"months": months})]
+        if cap.max_months:
+            parts.append(str(_("never more than %(months)s months") % {"months": _count(cap.max_months)}))
+        if cap.max_amount:
+            parts.append(str(_("never more than %(amount)s") % {"amount": _amount(cap.max_amount, cap.currency)}))
+        return _listed(parts)
+    return str(_("a limit exists, but FairRecruit does not know the amount"))

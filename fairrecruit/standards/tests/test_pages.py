@@ -120,3 +120,26 @@ def test_a_wage_multiple_cap_is_worded_in_the_readers_language(client: Client) -
     assert "1 month(s) of the promised wage" in english
     spanish = client.post("/check/", form, headers={"Accept-Language": "es"}).content.decode()
     assert "1 mes(es) del salario prometido" in spanish and "Ley de Filipinas" in spanish
+
+
+def test_what_may_they_charge_words_each_rule_in_the_readers_language(client: Client) -> None:
+    """What a rule forbids, caps and allows comes from its data, so it is worded in every language; the rule's
+    own title and summary are English and say so (lang="en")."""
+    nepali = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2019-01-01"},
+                        headers={"Accept-Language": "ne"}).content.decode()
+    assert "बढीमा 10000 NPR: भर्ती शुल्क" in nepali  # at most 10,000 NPR: recruitment fee
+    assert "अवैध खर्च (घूस, धरौटी, जमानत), हवाई टिकट, भिसा" in nepali  # illegitimate costs, air ticket, visa
+    assert "Illegitimate costs" not in nepali and "Recruitment fee" not in nepali
+    assert '<p lang="en">If you go to work in Bahrain' in nepali
+    arabic = client.get("/charges/", {"origin": "VN", "destination": "JP", "date": "2024-01-01"},
+                        headers={"Accept-Language": "ar"}).content.decode()
+    assert "بحد أقصى أجر 1 شهر أساسي عن كل 12 شهراً من العقد" in arabic  # not "1,0" months
+    english = client.get("/charges/", {"origin": "VN", "destination": "JP", "date": "2024-01-01"}).content.decode()
+    assert "at most 1 month(s) of the basic wage for every 12 months of contract: Recruitment fee" in english
+
+
+def test_law_pages_name_the_country_in_the_readers_language(client: Client) -> None:
+    law = client.get("/standards/law/BD/", headers={"Accept-Language": "ne"}).content.decode()
+    assert "<h1>बंगलादेश:" in law and "<h1>Bangladesh" not in law
+    listing = client.get("/standards/", headers={"Accept-Language": "ru"}).content.decode()
+    assert ">Непал</a>" in listing and ">Катар</a>" in listing
