@@ -84,7 +84,7 @@ def check_fees(request: HttpRequest) -> HttpResponse:
         payments = PaymentFormSet(prefix="p")
     ctx.update(form=form, payments=payments)
     if "result" in ctx:
-        ctx["rule_texts"] = _rates_note(ctx["result"])
+        ctx["rates_used"] = _rates_used(ctx["result"])
     failed = request.method == "POST" and "result" not in ctx
     return render(request, "standards/check.html", ctx, status=400 if failed else 200)
 
@@ -105,13 +105,14 @@ def example(request: HttpRequest, journey_id: str) -> HttpResponse:
         raise Http404("No such example")
     result = services.assessment_compute(journey=j)
     return render(request, "standards/example.html",
-                  {"journey": j, "result": result, "example": True, "rule_texts": _rates_note(result)})
+                  {"journey": j, "result": result, "example": True, "rates_used": _rates_used(result)})
 
 
-def _rates_note(result: dict[str, Any]) -> list[str]:
-    notes = []
-    for p in result["payments"]:
-        r = p.get("rate")
-        if r and p["currency"] != "USD":
-            notes.append(f"{p['currency']}: {r['per_usd']:g} per USD on {r['date']} ({r['source']})")
-    return sorted(set(notes))
+def _rates_used(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The exchange rates the result used, once each (the page words them in the reader's language)."""
+    seen = {
+        (p["currency"], r["per_usd"], r["date"], r["source"])
+        for p in result["payments"]
+        if (r := p.get("rate")) and p["currency"] != "USD"
+    }
+    return [{"currency": c, "per_usd": f"{rate:g}", "date": d, "source": s} for c, rate, d, s in sorted(seen)]

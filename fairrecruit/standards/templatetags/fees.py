@@ -134,8 +134,13 @@ def cost_labels(codes: list[tuple[str, str]]) -> str:
 
 
 @register.filter
+def payee_label(code: str | None) -> str:
+    return str(PAYEE_LABELS.get(code or "other", (code or "").replace("_", " ")))
+
+
+@register.filter
 def payee_labels(codes: list[str]) -> str:
-    return _listed([str(PAYEE_LABELS.get(c, c.replace("_", " "))) for c in codes])
+    return _listed([payee_label(c) for c in codes])
 
 
 def _count(value: float) -> str:

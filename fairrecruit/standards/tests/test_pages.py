@@ -100,6 +100,7 @@ def test_check_my_fees_answers_in_the_readers_language_with_its_country_names(cl
     assert "रोजगारदाताले तिर्छ" in html and "Employer pays" not in html
     assert "तपाईंको राहदानी वा अन्य कागजात अरू कसैले राखे।" in html
     assert "भुक्तानी 3: यो केका लागि थियो हामीले बुझ्न सकेनौं" in html and "Assessed in part" not in html
+    assert "मा १ अमेरिकी डलर बराबर" in html and "per US dollar" not in html  # the exchange rates used
     english = client.post("/check/", form).content.decode()
     assert "Law of Nepal" in english and "Your passport or other documents were kept by someone else." in english
     assert "payment 3: we could not tell what it was for" in english
@@ -143,3 +144,11 @@ def test_law_pages_name_the_country_in_the_readers_language(client: Client) -> N
     assert "<h1>बंगलादेश:" in law and "<h1>Bangladesh" not in law
     listing = client.get("/standards/", headers={"Accept-Language": "ru"}).content.decode()
     assert ">Непал</a>" in listing and ">Катар</a>" in listing
+
+
+def test_example_journeys_name_countries_and_payees_in_the_readers_language(client: Client) -> None:
+    listing = client.get("/check/examples/", headers={"Accept-Language": "bn"}).content.decode()
+    assert "নেপাল → কাতার" in listing and "NP → QA" not in listing
+    page = client.get("/check/examples/np-qa-2014-mason/", headers={"Accept-Language": "bn"}).content.decode()
+    assert "“service charge” → রিক্রুটিং এজেন্সি" in page and "“commission to agent” → সাব-এজেন্ট / গ্রামের দালাল" in page
+    assert "licensed_agency" not in page
