@@ -4,35 +4,36 @@ relate to each other, job orders, and where every fact came from."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.core.models import User
 
 
 class ActorKind(models.TextChoices):
-    LICENSED_AGENCY = "licensed_agency", "Licensed recruitment agency"
-    BRANCH = "branch", "Branch office"
-    SUB_AGENT = "sub_agent", "Sub-agent / broker"
-    INDIVIDUAL_BROKER = "individual_broker", "Individual broker"
-    REPORTED = "reported", "Reported or unlicensed actor"
-    DESTINATION_AGENCY = "destination_agency", "Agency in the destination country"
-    EMPLOYER = "employer", "Employer"
-    REGULATOR = "regulator", "Regulator"
+    LICENSED_AGENCY = "licensed_agency", _("Licensed recruitment agency")
+    BRANCH = "branch", _("Branch office")
+    SUB_AGENT = "sub_agent", _("Sub-agent / broker")
+    INDIVIDUAL_BROKER = "individual_broker", _("Individual broker")
+    REPORTED = "reported", _("Reported or unlicensed actor")
+    DESTINATION_AGENCY = "destination_agency", _("Agency in the destination country")
+    EMPLOYER = "employer", _("Employer")
+    REGULATOR = "regulator", _("Regulator")
 
 
 class LicenceStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    CANCELLED = "cancelled", "Cancelled"
-    REVOKED = "revoked", "Revoked"
-    EXPIRED = "expired", "Expired"
-    BANNED = "banned", "Banned"
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    BANNED = "banned", _("Banned")
 
 
 class RelationshipKind(models.TextChoices):
-    WORKS_FOR = "works_for", "works for (sub-agent of)"
-    BRANCH_OF = "branch_of", "is a branch of"
-    PARTNERS_WITH = "partners_with", "partners with (destination agency)"
-    RECRUITS_THROUGH = "recruits_through", "recruits through (employer uses agency)"
+    WORKS_FOR = "works_for", _("works for (sub-agent of)")
+    BRANCH_OF = "branch_of", _("is a branch of")
+    PARTNERS_WITH = "partners_with", _("partners with (destination agency)")
+    RECRUITS_THROUGH = "recruits_through", _("recruits through (employer uses agency)")
 
 
 class ImportFile(models.Model):

@@ -47,11 +47,14 @@ def test_anything_else_is_no_country(typed: str) -> None:
 
 
 @pytest.mark.django_db
-def test_a_recruiters_country_is_named_in_the_readers_language(client: Client) -> None:
+def test_a_recruiters_country_and_kind_are_named_in_the_readers_language(client: Client) -> None:
     from fairrecruit.registry.services import actor_create
 
     actor = actor_create(actor_user=None, name="Rara Lakeview Overseas", kind="licensed_agency", country="NP",
                          city="Kathmandu")
     url = f"/verify/{actor.identifier}/"
-    assert "· नेपाल</p>" in client.get(url, headers={"Accept-Language": "ne"}).content.decode()
-    assert "· Nepal</p>" in client.get(url).content.decode()
+    nepali = client.get(url, headers={"Accept-Language": "ne"}).content.decode()
+    assert "· नेपाल</p>" in nepali
+    assert "इजाजतपत्रप्राप्त म्यानपावर कम्पनी ·" in nepali and "Licensed recruitment agency" not in nepali  # its kind
+    english = client.get(url).content.decode()
+    assert "· Nepal</p>" in english and "Licensed recruitment agency ·" in english
