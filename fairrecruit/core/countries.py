@@ -1,14 +1,12 @@
-"""Country names in the reader's language.
+"""Country names in the reader's language, and countries named in any language.
 
-The names are ISO 3166-1's and their translations, as shipped by pycountry (the Debian iso-codes project's
-catalogues: every language FairRecruit offers has one). Where ISO's name differs from the everyday one ("Viet Nam",
-"Korea, Republic of"), the everyday ``common_name`` is used when the language translates it, else the translated
-ISO name.
+Names come from the Unicode CLDR through Babel, the names phones and browsers show (modern, everyday names:
+"Hàn Quốc", "दक्षिण कोरिया", "Vietnam" rather than ISO's "Viet Nam"); the list of countries is ISO 3166-1's
+(pycountry). A language Babel does not know falls back to English.
 
-``_OURS`` corrects a few of those catalogues with the names workers use today: the Vietnamese catalogue holds old
-transcriptions ("Ca-tă", "Nam Dương", "Cộng hoà Nam Hàn"), so Vietnamese readers get our names for the countries
-they most often work in and the English name for the rest (as Vietnamese writes most of them); South Korea, where
-many Nepali and Burmese workers go, is named as they say it; one Burmese name holds stray Latin letters.
+``country_code`` reads a country typed in any language: the CLDR names of the site's languages, the ISO names and
+their translations in every language of pycountry's catalogues (the Debian iso-codes project, over 100 languages,
+so a Tamil or Urdu speaker is understood too), and a few short names workers use ("UAE", "Dubai", "साउदी").
 """
 
 from __future__ import annotations
@@ -19,21 +17,10 @@ import unicodedata
 from functools import lru_cache
 
 import pycountry
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.utils.translation import get_language
 
-_OURS: dict[str, dict[str, str]] = {
-    "vi": {
-        "VN": "Việt Nam", "JP": "Nhật Bản", "KR": "Hàn Quốc", "KP": "Triều Tiên", "TW": "Đài Loan",
-        "CN": "Trung Quốc", "SA": "Ả Rập Xê Út", "AE": "Các Tiểu vương quốc Ả Rập Thống nhất", "IN": "Ấn Độ",
-        "TH": "Thái Lan", "LA": "Lào", "KH": "Campuchia", "RU": "Nga", "US": "Hoa Kỳ", "GB": "Anh", "FR": "Pháp",
-        "DE": "Đức", "IT": "Ý", "ES": "Tây Ban Nha", "AU": "Úc", "PL": "Ba Lan", "CZ": "Séc",
-    },
-    "ne": {"KR": "दक्षिण कोरिया"},
-    "ar": {"KR": "كوريا الجنوبية"},
-    "my": {"KR": "တောင်ကိုရီးယားနိုင်ငံ", "BD": "ဘင်္ဂလားဒေ့ရှ်နိုင်ငံ"},
-}
-_OWN_CATALOGUE_ONLY = {"vi"}  # languages whose pycountry catalogue is not used (see above)
 # Short names workers type for a country ("I work in Dubai", "Saudi"), in the scripts of the site's languages.
 _SAID = {
     "AE": ("UAE", "Dubai", "Emirates", "दुबई", "युएई", "দুবাই", "ইউএই", "دبي", "الإمارات"),
@@ -41,36 +28,30 @@ _SAID = {
     "KR": ("Korea", "कोरिया", "কোরিয়া", "ကိုရီးယား"),
     "GB": ("UK", "Britain", "England"),
     "US": ("USA", "America"),
-}  # languages whose pycountry catalogue is not used (see above)
+}
 
 
-@lru_cache(maxsize=32)
-def _catalogue(language: str) -> gettext.NullTranslations:
-    code = language.replace("-", "_")
-    if code in _OWN_CATALOGUE_ONLY:
-        return gettext.NullTranslations()
+@lru_cache(maxsize=64)
+def _territories(language: str) -> dict[str, str]:
     try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code])
-    except OSError:
-        return gettext.NullTranslations()
+        return dict(Locale.parse(language.replace("-", "_")).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+@lru_cache(maxsize=1)
+def _codes() -> tuple[str, ...]:
+    return tuple(c.alpha_2 for c in pycountry.countries)
 
 
 def country_name(code: str | None, language: str | None = None) -> str:
     """The name of the country with this ISO 3166-1 alpha-2 code in ``language`` (default: the active one); the
     code itself when no country has it."""
-    c = pycountry.countries.get(alpha_2=code) if code and len(code) == 2 else None
-    if c is None:
-        return code or ""
+    code = (code or "").upper()
+    if len(code) != 2 or code not in _codes():
+        return code
     language = language or get_language() or settings.LANGUAGE_CODE
-    ours = _OURS.get(language, {}).get(c.alpha_2)
-    if ours:
-        return ours
-    t = _catalogue(language)
-    common = getattr(c, "common_name", None)
-    if common and t.gettext(common) != common:
-        return t.gettext(common)
-    name = t.gettext(c.name)
-    return name if name != c.name else (common or c.name)
+    return _territories(language).get(code) or _territories("en").get(code) or code
 
 
 def sort_key(name: str) -> str:
@@ -82,22 +63,32 @@ def sort_key(name: str) -> str:
 @lru_cache(maxsize=32)
 def countries(language: str) -> list[tuple[str, str]]:
     """Every country as (code, name in ``language``), sorted by that name."""
-    named = [(c.alpha_2, country_name(c.alpha_2, language)) for c in pycountry.countries]
-    return sorted(named, key=lambda x: sort_key(x[1]))
+    return sorted(((c, country_name(c, language)) for c in _codes()), key=lambda x: sort_key(x[1]))
+
+
+@lru_cache(maxsize=64)
+def _catalogue(language: str) -> gettext.NullTranslations:
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return gettext.NullTranslations()
 
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    """Every name of every country in every catalogue, the site's languages first (where two countries share a
-    name in different languages, the site's languages win). Plain Python when Django is not set up (the SMS
-    conversation engine)."""
+    """Every name of every country: short names, then the CLDR names of the site's languages, then ISO's names in
+    every catalogue (where two countries share a name in different languages, the first wins). Plain Python when
+    Django is not set up (the SMS conversation engine): then English and every catalogue."""
     out: dict[str, str] = {sort_key(said): cc for cc, names in _SAID.items() for said in names}
     site = [code for code, _label in settings.LANGUAGES] if settings.configured else []
+    codes = set(_codes())
+    for language in ["en", *site]:
+        for cc, name in _territories(language).items():
+            if cc in codes:
+                out.setdefault(sort_key(name), cc)
     others = sorted(d for d in os.listdir(pycountry.LOCALES_DIR) if d not in site)
     for language in ["en", *site, *others]:
         t = _catalogue(language)
-        for cc, name in _OURS.get(language, {}).items():
-            out.setdefault(sort_key(name), cc)
         for c in pycountry.countries:
             for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
                 if n:
@@ -107,6 +98,6 @@ def _names() -> dict[str, str]:
 
 
 def country_code(text: str) -> str | None:
-    """The alpha-2 code of a country named in any language pycountry has a catalogue for ("Nepal", "नेपाल",
-    "قطر", "Катар", Tamil "நேபாளம்"), or by a short name workers use ("UAE", "Dubai", "साउदी"), or None."""
+    """The alpha-2 code of a country named in any language ("Nepal", "नेपाल", "قطر", "Катар", "Hàn Quốc", Tamil
+    "நேபாளம்"), or by a short name workers use ("UAE", "Dubai", "साउदी"), or None."""
     return _names().get(sort_key(" ".join(text.split())))

@@ -5,8 +5,11 @@ sender) and the text of one incoming message; it returns the new state, the repl
 last question was answered, the complaint to store. The channel adapters (Twilio, RapidPro) and the storage
 of the state live in ``services.conversation_handle``.
 
-* Languages: English, Nepali and Bengali (``MESSAGES``); others can be added as one more dict. Numbers may be
-  typed in Devanagari or Bengali digits.
+* Languages: English, Nepali, Bengali, Hindi, Filipino, Indonesian and Vietnamese (``MESSAGES``); others can be
+  added as one more dict. A first message in Devanagari, Bengali or Vietnamese picks its language (Hindi or
+  Nepali by their common words); others get the language menu. Numbers may be typed in Devanagari or Bengali
+  digits. A country may be answered by its number or its name in any language (``core.countries``); amounts
+  without a currency are taken in the country's own currency (the CLDR's, through Babel).
 * Resumable: the state holds the step and the answers. A worker silent for longer than ``resume_after`` is
   greeted back and asked the same question again (the message that woke the conversation is not taken as an
   answer). ``NEW`` starts again; ``STATUS`` asks for the case status once a complaint was made; after that,
@@ -22,10 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pycountry
+from babel.numbers import get_territory_currencies
 
 from fairrecruit.core.countries import country_code
 
-LANGUAGES = ("en", "ne", "bn")
+LANGUAGES = ("en", "ne", "bn", "hi", "fil", "id", "vi")
 DONE = "done"
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -39,9 +43,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "respondent": "Who is the complaint about? Send the name of the agency, agent or employer "
         "(0 if you do not know).",
         "origin": "Which country are you from? 1 Nepal, 2 Bangladesh, 3 India, 4 Philippines, 5 Indonesia, "
-        "6 Sri Lanka, 7 Pakistan, 8 other",
+        "6 Sri Lanka, 7 Pakistan, 8 other (or send the country's name)",
         "destination": "Which country is the job in? 1 Qatar, 2 Saudi Arabia, 3 UAE, 4 Kuwait, 5 Oman, "
-        "6 Bahrain, 7 Malaysia, 8 other",
+        "6 Bahrain, 7 Malaysia, 8 other (or send the country's name)",
         "paid": "How much did you pay in total to get the job? E.g. 150000 NPR (0 if nothing).",
         "wage": "What monthly wage were you promised? E.g. 1200 QAR (0 if you do not know).",
         "year": "Which year were you recruited? E.g. 2023",
@@ -106,8 +110,119 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "আপনার কেস {code}-এ যোগ করা হয়েছে। ধন্যবাদ।",
         "status": "কেস {code}: {status}।",
     },
+    "hi": {
+        "danger": "क्या आप अभी खतरे में हैं? जवाब दें 1 हाँ, 2 नहीं।",
+        "danger_ack": "हम आपकी शिकायत को ज़रूरी मानेंगे। अगर आपकी जान को खतरा है, तो अभी पुलिस या अपने दूतावास को "
+        "फ़ोन करें।",
+        "categories": "क्या हुआ? एक या ज़्यादा नंबर भेजें, जैसे 1 4: 1 फ़ीस दी, 2 काम के बारे में झूठ बोला गया, "
+        "3 अनुबंध बदला गया, 4 पासपोर्ट रख लिया गया, 5 वेतन नहीं मिला, 6 नौकरी छोड़ने या घर लौटने नहीं दिया, "
+        "7 ज़बरदस्ती काम, 8 उत्पीड़न या हिंसा, 9 अन्य",
+        "respondent": "शिकायत किसके बारे में है? एजेंसी, एजेंट या नियोक्ता का नाम भेजें (पता न हो तो 0)।",
+        "origin": "आप किस देश से हैं? 1 नेपाल, 2 बांग्लादेश, 3 भारत, 4 फ़िलीपींस, 5 इंडोनेशिया, 6 श्रीलंका, "
+        "7 पाकिस्तान, 8 अन्य (या देश का नाम भेजें)",
+        "destination": "नौकरी किस देश में है? 1 क़तर, 2 सऊदी अरब, 3 यूएई, 4 कुवैत, 5 ओमान, 6 बहरीन, 7 मलेशिया, "
+        "8 अन्य (या देश का नाम भेजें)",
+        "paid": "नौकरी पाने के लिए आपने कुल कितना दिया? जैसे 150000 INR (कुछ नहीं दिया तो 0)।",
+        "wage": "आपसे हर महीने कितने वेतन का वादा किया गया था? जैसे 1200 QAR (पता न हो तो 0)।",
+        "year": "आपकी भर्ती किस साल हुई? जैसे 2023",
+        "description": "संक्षेप में बताएँ क्या हुआ (छोड़ने के लिए 0)।",
+        "name": "आपका नाम? गुमनाम रहने के लिए 0 भेजें। हम आपका नाम कभी भर्ती एजेंसी को नहीं देते।",
+        "consent": "क्या हम आपकी शिकायत उस संस्था को भेज सकते हैं जो कार्रवाई कर सकती है? 1 हाँ, मेरे नाम के साथ, "
+        "2 हाँ, नाम के बिना, 3 नहीं",
+        "done": "शिकायत मिल गई। केस कोड {code}, पिन {pin}। इन्हें गुप्त रखें। अपने केस की जानकारी के लिए STATUS "
+        "भेजें, या और जानकारी जोड़ने के लिए लिखें।",
+        "not_understood": "माफ़ कीजिए, मैं समझ नहीं पाया।",
+        "welcome_back": "फिर से स्वागत है। हम वहीं से आगे बढ़ते हैं जहाँ आपने छोड़ा था (फिर से शुरू करने के लिए NEW भेजें)।",
+        "added": "आपके केस {code} में जोड़ दिया गया। धन्यवाद।",
+        "status": "केस {code}: {status}।",
+    },
+    "fil": {
+        "danger": "Nasa panganib ka ba ngayon? Sumagot ng 1 Oo, 2 Hindi.",
+        "danger_ack": "Ituturing naming madalian ang reklamo mo. Kung nanganganib ang buhay mo, tumawag ngayon sa "
+        "pulis o sa inyong embahada.",
+        "categories": "Ano ang nangyari? Magpadala ng isa o higit pang numero, hal. 1 4: 1 nagbayad ng fee, "
+        "2 nilinlang tungkol sa trabaho, 3 pinalitan ang kontrata, 4 kinuha ang pasaporte, 5 hindi binayaran ang "
+        "sahod, 6 hindi makaalis o makauwi, 7 sapilitang trabaho, 8 panliligalig o karahasan, 9 iba pa",
+        "respondent": "Sino ang inirereklamo mo? Ipadala ang pangalan ng agency, ahente o employer (0 kung hindi "
+        "mo alam).",
+        "origin": "Saang bansa ka galing? 1 Nepal, 2 Bangladesh, 3 India, 4 Pilipinas, 5 Indonesia, 6 Sri Lanka, "
+        "7 Pakistan, 8 iba pa (o ipadala ang pangalan ng bansa)",
+        "destination": "Saang bansa ang trabaho? 1 Qatar, 2 Saudi Arabia, 3 UAE, 4 Kuwait, 5 Oman, 6 Bahrain, "
+        "7 Malaysia, 8 iba pa (o ipadala ang pangalan ng bansa, hal. Hong Kong)",
+        "paid": "Magkano ang kabuuang ibinayad mo para makuha ang trabaho? Hal. 50000 PHP (0 kung wala).",
+        "wage": "Magkano ang buwanang sahod na ipinangako sa iyo? Hal. 1500 SAR (0 kung hindi mo alam).",
+        "year": "Anong taon ka na-recruit? Hal. 2023",
+        "description": "Ikuwento nang maikli ang nangyari (0 para laktawan).",
+        "name": "Ang pangalan mo? Ipadala ang 0 para hindi magpakilala. Hindi namin kailanman ibibigay ang pangalan "
+        "mo sa recruiter.",
+        "consent": "Maaari ba naming ipadala ang reklamo mo sa ahensiyang makakakilos? 1 Oo, kasama ang pangalan "
+        "ko, 2 Oo, walang pangalan, 3 Hindi",
+        "done": "Natanggap ang reklamo. Case code {code}, PIN {pin}. Ilihim ang mga ito. Ipadala ang STATUS para "
+        "masubaybayan ang kaso, o sumulat pa para magdagdag ng impormasyon.",
+        "not_understood": "Paumanhin, hindi ko naintindihan.",
+        "welcome_back": "Maligayang pagbabalik. Itutuloy natin kung saan ka huminto (ipadala ang NEW para "
+        "magsimula ulit).",
+        "added": "Naidagdag sa kaso mo {code}. Salamat.",
+        "status": "Kaso {code}: {status}.",
+    },
+    "id": {
+        "danger": "Apakah Anda dalam bahaya sekarang? Balas 1 Ya, 2 Tidak.",
+        "danger_ack": "Kami akan menangani pengaduan Anda sebagai hal mendesak. Jika nyawa Anda terancam, hubungi "
+        "polisi atau kedutaan Anda sekarang.",
+        "categories": "Apa yang terjadi? Kirim satu angka atau lebih, mis. 1 4: 1 membayar biaya, 2 dibohongi soal "
+        "pekerjaan, 3 kontrak diganti, 4 paspor ditahan, 5 gaji tidak dibayar, 6 tidak boleh berhenti atau "
+        "pulang, 7 kerja paksa, 8 pelecehan atau kekerasan, 9 lainnya",
+        "respondent": "Pengaduan ini tentang siapa? Kirim nama agen, calo, atau pemberi kerja (0 jika tidak tahu).",
+        "origin": "Anda berasal dari negara mana? 1 Nepal, 2 Bangladesh, 3 India, 4 Filipina, 5 Indonesia, "
+        "6 Sri Lanka, 7 Pakistan, 8 lainnya (atau kirim nama negara)",
+        "destination": "Di negara mana pekerjaannya? 1 Qatar, 2 Arab Saudi, 3 UEA, 4 Kuwait, 5 Oman, 6 Bahrain, "
+        "7 Malaysia, 8 lainnya (atau kirim nama negara, mis. Taiwan)",
+        "paid": "Berapa total yang Anda bayar untuk mendapat pekerjaan ini? Mis. 15000000 IDR (0 jika tidak ada).",
+        "wage": "Berapa gaji bulanan yang dijanjikan kepada Anda? Mis. 1500 MYR (0 jika tidak tahu).",
+        "year": "Tahun berapa Anda direkrut? Mis. 2023",
+        "description": "Ceritakan singkat apa yang terjadi (0 untuk melewati).",
+        "name": "Nama Anda? Kirim 0 untuk tetap anonim. Kami tidak pernah memberikan nama Anda kepada perekrut.",
+        "consent": "Bolehkah kami mengirim pengaduan Anda ke instansi yang dapat bertindak? 1 Ya, dengan nama saya, "
+        "2 Ya, tanpa nama saya, 3 Tidak",
+        "done": "Pengaduan diterima. Kode kasus {code}, PIN {pin}. Rahasiakan keduanya. Kirim STATUS untuk mengikuti "
+        "kasus Anda, atau tulis lagi untuk menambah informasi.",
+        "not_understood": "Maaf, saya tidak mengerti.",
+        "welcome_back": "Selamat datang kembali. Kita lanjutkan dari tempat Anda berhenti (kirim NEW untuk mulai "
+        "lagi).",
+        "added": "Ditambahkan ke kasus Anda {code}. Terima kasih.",
+        "status": "Kasus {code}: {status}.",
+    },
+    "vi": {
+        "danger": "Bạn có đang gặp nguy hiểm không? Trả lời 1 Có, 2 Không.",
+        "danger_ack": "Chúng tôi sẽ xử lý khiếu nại của bạn như việc khẩn cấp. Nếu tính mạng bạn bị đe dọa, hãy gọi "
+        "ngay cảnh sát hoặc đại sứ quán.",
+        "categories": "Chuyện gì đã xảy ra? Gửi một hoặc nhiều số, vd. 1 4: 1 đã trả phí, 2 bị lừa về công việc, "
+        "3 hợp đồng bị thay đổi, 4 bị giữ hộ chiếu, 5 không được trả lương, 6 không được nghỉ việc hoặc về nước, "
+        "7 bị cưỡng bức lao động, 8 bị quấy rối hoặc bạo lực, 9 khác",
+        "respondent": "Khiếu nại về ai? Gửi tên công ty, môi giới hoặc chủ sử dụng lao động (0 nếu không biết).",
+        "origin": "Bạn đến từ nước nào? 1 Nepal, 2 Bangladesh, 3 Ấn Độ, 4 Philippines, 5 Indonesia, 6 Sri Lanka, "
+        "7 Pakistan, 8 khác (hoặc gửi tên nước, vd. Việt Nam)",
+        "destination": "Bạn làm việc ở nước nào? 1 Qatar, 2 Ả Rập Xê-út, 3 UAE, 4 Kuwait, 5 Oman, 6 Bahrain, "
+        "7 Malaysia, 8 khác (hoặc gửi tên nước, vd. Nhật Bản, Đài Loan)",
+        "paid": "Tổng cộng bạn đã trả bao nhiêu để có việc? Vd. 120000000 VND (0 nếu không trả gì).",
+        "wage": "Bạn được hứa lương tháng bao nhiêu? Vd. 1500 SAR (0 nếu không biết).",
+        "year": "Bạn được tuyển năm nào? Vd. 2023",
+        "description": "Kể ngắn gọn chuyện đã xảy ra (0 để bỏ qua).",
+        "name": "Tên bạn? Gửi 0 để giấu tên. Chúng tôi không bao giờ đưa tên bạn cho bên tuyển dụng.",
+        "consent": "Chúng tôi có thể gửi khiếu nại của bạn đến cơ quan có thể xử lý không? 1 Có, kèm tên tôi, "
+        "2 Có, không kèm tên, 3 Không",
+        "done": "Đã nhận khiếu nại. Mã hồ sơ {code}, PIN {pin}. Hãy giữ bí mật. Gửi STATUS để theo dõi hồ sơ, hoặc "
+        "viết thêm để bổ sung thông tin.",
+        "not_understood": "Xin lỗi, tôi không hiểu.",
+        "welcome_back": "Chào mừng bạn trở lại. Chúng ta tiếp tục từ chỗ bạn dừng (gửi NEW để bắt đầu lại).",
+        "added": "Đã thêm vào hồ sơ {code} của bạn. Cảm ơn.",
+        "status": "Hồ sơ {code}: {status}.",
+    },
 }
-LANGUAGE_MENU = "FairRecruit: complaints / उजुरी / অভিযোগ. Reply 1 English, 2 नेपाली, 3 বাংলা"
+LANGUAGE_MENU = (
+    "FairRecruit: complaints / उजुरी / অভিযোগ / शिकायत / reklamo / pengaduan / khiếu nại. Reply 1 English, "
+    "2 नेपाली, 3 বাংলা, 4 हिन्दी, 5 Filipino, 6 Bahasa Indonesia, 7 Tiếng Việt"
+)
 STATUS_LABELS: dict[str, dict[str, str]] = {
     "en": {
         "received": "received",
@@ -133,6 +248,38 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
         "remediation": "ক্ষতিপূরণ দেওয়া হচ্ছে",
         "closed": "বন্ধ",
     },
+    "hi": {
+        "received": "मिल गई",
+        "triaged": "जाँच हो रही है",
+        "referred": "कार्रवाई करने वाली संस्था को भेजी गई",
+        "investigating": "जाँच-पड़ताल चल रही है",
+        "remediation": "मुआवज़ा दिया जा रहा है",
+        "closed": "बंद",
+    },
+    "fil": {
+        "received": "natanggap",
+        "triaged": "sinusuri",
+        "referred": "ipinadala sa ahensiyang makakakilos",
+        "investigating": "iniimbestigahan",
+        "remediation": "binabayaran ang danyos",
+        "closed": "sarado",
+    },
+    "id": {
+        "received": "diterima",
+        "triaged": "sedang dinilai",
+        "referred": "dikirim ke instansi yang dapat bertindak",
+        "investigating": "sedang diselidiki",
+        "remediation": "ganti rugi sedang dibayar",
+        "closed": "ditutup",
+    },
+    "vi": {
+        "received": "đã nhận",
+        "triaged": "đang xem xét",
+        "referred": "đã chuyển đến cơ quan có thể xử lý",
+        "investigating": "đang điều tra",
+        "remediation": "đang bồi thường",
+        "closed": "đã đóng",
+    },
 }
 
 CATEGORY_MENU = (
@@ -148,28 +295,16 @@ CATEGORY_MENU = (
 )
 ORIGIN_MENU = ("NP", "BD", "IN", "PH", "ID", "LK", "PK", "")
 DESTINATION_MENU = ("QA", "SA", "AE", "KW", "OM", "BH", "MY", "")
-LOCAL_CURRENCY = {
-    "NP": "NPR",
-    "BD": "BDT",
-    "IN": "INR",
-    "PH": "PHP",
-    "ID": "IDR",
-    "LK": "LKR",
-    "PK": "PKR",
-    "QA": "QAR",
-    "SA": "SAR",
-    "AE": "AED",
-    "KW": "KWD",
-    "OM": "OMR",
-    "BH": "BHD",
-    "MY": "MYR",
-}
-NEW_WORDS = {"new", "restart", "नयाँ", "নতুন"}
-STATUS_WORDS = {"status", "स्थिति", "অবস্থা"}
+def _local_currency(country: str) -> str:
+    """The currency of a country today (the CLDR's, through Babel): an amount typed without one is taken in it."""
+    found = get_territory_currencies(country, tender=True) if country else []
+    return found[0] if found else ""
+NEW_WORDS = {"new", "restart", "नयाँ", "নতুন", "नया", "bago", "baru", "mới"}
+STATUS_WORDS = {"status", "स्थिति", "অবস্থা", "katayuan", "trạng thái"}
 HELP_WORDS = {"help", "?"}
 _DIGITS = str.maketrans("०१२३४५६७८९০১২৩৪৫৬৭৮৯", "01234567890123456789")
-_YES = {"1", "yes", "y", "हो", "हजुर", "হ্যাঁ", "হা"}
-_NO = {"2", "no", "n", "होइन", "छैन", "না"}
+_YES = {"1", "yes", "y", "हो", "हजुर", "হ্যাঁ", "হা", "हाँ", "हां", "oo", "opo", "ya", "iya", "có"}
+_NO = {"2", "no", "n", "होइन", "छैन", "না", "नहीं", "hindi", "tidak", "không"}
 
 
 def normalise(text: str) -> str:
@@ -199,6 +334,25 @@ def _parse_language(text: str) -> str:
         "বাংলা": "bn",
         "bangla": "bn",
         "bengali": "bn",
+        "4": "hi",
+        "hi": "hi",
+        "हिन्दी": "hi",
+        "हिंदी": "hi",
+        "hindi": "hi",
+        "5": "fil",
+        "fil": "fil",
+        "filipino": "fil",
+        "tagalog": "fil",
+        "6": "id",
+        "id": "id",
+        "bahasa indonesia": "id",
+        "bahasa": "id",
+        "indonesia": "id",
+        "7": "vi",
+        "vi": "vi",
+        "tiếng việt": "vi",
+        "tieng viet": "vi",
+        "vietnamese": "vi",
     }
     if t in options:
         return options[t]
@@ -286,10 +440,10 @@ STEPS: tuple[Step, ...] = (
     Step("destination", lambda t, a, d: _country(t, DESTINATION_MENU)),
     Step(
         "paid",
-        lambda t, a, d: _money(t, LOCAL_CURRENCY.get(a.get("origin") or "", "")),
+        lambda t, a, d: _money(t, _local_currency(a.get("origin") or "")),
         when=lambda a: "fees" in (a.get("categories") or []),
     ),
-    Step("wage", lambda t, a, d: _money(t, LOCAL_CURRENCY.get(a.get("destination") or "", "")), when=_paid),
+    Step("wage", lambda t, a, d: _money(t, _local_currency(a.get("destination") or "")), when=_paid),
     Step("year", lambda t, a, d: _parse_year(t, d), when=_paid),
     Step("description", lambda t, a, d: _parse_text(t)),
     Step("name", lambda t, a, d: _parse_text(t, limit=200)),
@@ -408,11 +562,22 @@ def handle(
     return Outcome(state, replies)
 
 
+_HINDI_WORDS = {"है", "हैं", "नहीं", "मैं", "मुझे", "मेरा", "मेरी", "क्या", "हूँ", "हूं", "था", "थी", "गया", "किया"}
+_NEPALI_WORDS = {"छ", "छैन", "हो", "म", "मलाई", "मेरो", "गर्नु", "भयो", "हुनुहुन्छ", "थियो", "गरे"}
+_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
 def _script_language(text: str) -> str | None:
-    if re.search(r"[\u0900-\u097F]", text or ""):
-        return "ne"
-    if re.search(r"[\u0980-\u09FF]", text or ""):
+    """The language a first message is plainly written in, by its script (Devanagari: Hindi when it has more
+    Hindi than Nepali words, else Nepali; Bengali; Latin with Vietnamese letters), else None (the menu)."""
+    text = text or ""
+    if re.search(r"[\u0900-\u097F]", text):
+        words = set(re.findall(r"[\u0900-\u097F]+", text))
+        return "hi" if len(words & _HINDI_WORDS) > len(words & _NEPALI_WORDS) else "ne"
+    if re.search(r"[\u0980-\u09FF]", text):
         return "bn"
+    if _VIETNAMESE.search(text):
+        return "vi"
     return None
 
 

@@ -13,8 +13,9 @@ def test_names_follow_the_language_asked_or_the_active_one() -> None:
     assert country_name("NP", "en") == "Nepal" and country_name("NP", "ne") == "नेपाल"
     assert country_name("QA", "ar") == "قطر" and country_name("QA", "ru") == "Катар"
     assert country_name("VN", "en") == "Vietnam"  # the everyday name, not ISO's "Viet Nam"
-    assert country_name("KR", "ne") == "दक्षिण कोरिया"  # ours, not the catalogue's "Republic of Korea"
-    assert country_name("QA", "vi") == "Qatar" and country_name("KR", "vi") == "Hàn Quốc"  # not "Ca-tă"
+    assert country_name("KR", "ne") == "दक्षिण कोरिया"  # CLDR's everyday name, not ISO's "Republic of Korea"
+    assert country_name("QA", "vi") == "Qatar" and country_name("KR", "vi") == "Hàn Quốc"  # not ISO's "Ca-tă"
+    assert country_name("np", "en") == "Nepal" and country_name("NP", "xx") == "Nepal"  # unknown language: English
     with translation.override("bn"):
         assert country_name("BD") == "বাংলাদেশ"
     assert country_name("ZZ", "en") == "ZZ" and country_name("", "en") == "" and country_name(None, "en") == ""
@@ -26,7 +27,7 @@ def test_every_country_once_sorted_in_its_language_whatever_its_accents() -> Non
     assert len(codes) == len(set(codes)) >= 249
     names = [n for _c, n in english]
     assert names.index("Åland Islands") < names.index("Albania")  # Å sorts with the A's, not after Z
-    assert names.index("Côte d'Ivoire") < names.index("Croatia")
+    assert names.index("Côte d’Ivoire") < names.index("Croatia") and names.index("Réunion") < names.index("Romania")
     spanish = [n for _c, n in countries("es")]
     assert spanish.index("Afganistán") < spanish.index("Alemania")
 

@@ -240,3 +240,40 @@ def test_a_bad_answer_at_every_step_gets_a_reply_never_a_server_error(world: Wor
     for step in STEPS:
         assert phone.send(bad), bad[:10]
         assert phone.send(step), step
+
+
+@pytest.mark.parametrize(
+    ("first", "lang", "answers", "origin", "destination", "paid"),
+    [
+        # Vietnamese letters pick Vietnamese; countries by name; an amount without currency is the origin's (VND).
+        ("xin chào, tôi cần giúp đỡ", "vi", ("có", "1", "Công ty ABC", "Việt Nam", "Đài Loan", "120000000"),
+         "VN", "TW", {"amount": 120000000.0, "currency": "VND"}),
+        # Devanagari with Hindi words picks Hindi, not Nepali.
+        ("मुझे मदद चाहिए, मेरा पासपोर्ट नहीं है", "hi", ("नहीं", "1", "X", "3", "सऊदी अरब", "80000"),
+         "IN", "SA", {"amount": 80000.0, "currency": "INR"}),
+    ],
+)
+def test_more_languages_by_their_script_with_countries_and_currencies_of_their_own(
+    first: str, lang: str, answers: tuple[str, ...], origin: str, destination: str, paid: dict[str, Any]
+) -> None:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    out = conversation.handle(None, first, now=now)
+    assert out.state["lang"] == lang and out.replies == [conversation.message(lang, "danger")]
+    for text in answers:
+        out = conversation.handle(out.state, text, now=now)
+        assert not out.replies[-1].startswith(conversation.message(lang, "not_understood")), (text, out.replies)
+    assert out.state["answers"]["origin"] == origin and out.state["answers"]["destination"] == destination
+    assert out.state["answers"]["paid"] == paid
+    assert out.replies[-1] == conversation.message(lang, "wage")
+
+
+def test_the_language_menu_offers_every_language_of_the_conversation() -> None:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for number, lang in enumerate(conversation.LANGUAGES, start=1):
+        out = conversation.handle(None, "hello", now=now)
+        assert f"{number} " in out.replies[0]
+        out = conversation.handle(out.state, str(number), now=now)
+        assert out.state["lang"] == lang and out.replies == [conversation.message(lang, "danger")]
+        assert set(conversation.MESSAGES[lang]) == set(conversation.MESSAGES["en"])  # nothing left in English
+        assert set(conversation.STATUS_LABELS[lang]) == set(conversation.STATUS_LABELS["en"])
+    assert conversation.handle(None, "Hola", now=now).state["lang"] == "en"  # not a script we can tell: the menu
