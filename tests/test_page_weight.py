@@ -1,5 +1,5 @@
-"""Every worker-facing page, in a real Chromium on a phone, weighs under 60 KB (HTML and CSS, no images) and
-loads no script; and its main content is readable with JavaScript disabled.
+"""Every worker-facing page, in a real Chromium on a phone, is sent gzip-compressed and weighs under 20 KB on the
+wire (HTML and CSS, no images) and loads no script; and its main content is readable with JavaScript disabled.
 
 The pages are visited in English, in Burmese (the script that takes the most bytes per letter in UTF-8) and in
 Arabic (right to left). Real server (pytest-django's live_server), Debian's chromium driven by Playwright, no
@@ -59,7 +59,7 @@ def _registry() -> None:
                           reason="complaints of over-charging", source_note="DoFE notice")
 
 
-def _weigh(page: Any, path: str) -> tuple[int, set[str], int, int]:
+def _weigh(page: Any, path: str) -> tuple[int, set[str], int, int, str]:
     responses: list[Any] = []
 
     def seen(response: Any) -> None:
@@ -71,12 +71,14 @@ def _weigh(page: Any, path: str) -> tuple[int, set[str], int, int]:
     kinds = {r.request.resource_type for r in responses}
     total = 0
     status = 0
+    encoding = ""
     for r in responses:
         sizes = r.request.sizes()
         total += sizes["responseHeadersSize"] + sizes["responseBodySize"]
         if r.request.resource_type == "document":
             status = r.status
-    return total, kinds, page.locator("script").count(), status
+            encoding = r.all_headers().get("content-encoding", "")
+    return total, kinds, page.locator("script").count(), status, encoding
 
 
 def test_every_worker_page_is_light_and_loads_no_script(live_server: Any) -> None:
@@ -89,8 +91,10 @@ def test_every_worker_page_is_light_and_loads_no_script(live_server: Any) -> Non
             context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
             page = context.new_page()
             for path, text in WORKER_PAGES:
-                total, kinds, scripts, status = _weigh(page, path)
-                report.append(f"{lang} {path} {total} bytes")
+                total, kinds, scripts, status, encoding = _weigh(page, path)
+                report.append(f"{lang} {path} {total} bytes ({encoding or 'not compressed'})")
+                if encoding != "gzip":
+                    problems.append(f"{lang} {path}: sent without compression ({encoding!r}) to a browser that asks for it")
                 if status != 200:
                     problems.append(f"{lang} {path}: answered {status}")
                 if not 0 < total < PAGE_BUDGET:
