@@ -108,6 +108,10 @@ def test_check_my_fees_answers_in_the_readers_language_with_its_country_names(cl
     page = client.get("/check/", headers={"Accept-Language": "ar"}).content.decode()
     assert '<option value="QA">قطر</option>' in page and '<option value="NP">نيبال</option>' in page
     assert page.index('value="NP"') < page.index('value="AF"')  # a country with rules, then the others
+    # The currencies suggested as they are typed carry their names in the reader's language.
+    assert '<option value="QAR" label="ريال قطري">' in page
+    nepali = client.get("/check/", headers={"Accept-Language": "ne"}).content.decode()
+    assert '<option value="NPR" label="नेपाली रूपैयाँ">' in nepali
 
 
 def test_a_wage_multiple_cap_is_worded_in_the_readers_language(client: Client) -> None:
