@@ -41,6 +41,7 @@ from fairrecruit.reviews.models import (
 from fairrecruit.reviews.selectors import actor_canonical, actor_family, can_moderate, reviews_in_scope
 from fairrecruit.standards.engine import FieldError, validate_journey
 from fairrecruit.standards.services import assessment_compute
+from fairrecruit.standards.wording import field_error_text
 
 TOKEN_RE = idempotency.TOKEN_RE
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to copy by hand
@@ -183,7 +184,7 @@ def review_input_errors(data: ReviewInput, *, editing: bool = False) -> list[Fie
     journey = journey_from_input(data)
     if journey is not None:
         errors += [
-            FieldError(_JOURNEY_FIELDS.get(e.field, e.field), e.message) for e in validate_journey(journey)
+            FieldError(_JOURNEY_FIELDS.get(e.field, e.field), field_error_text(e)) for e in validate_journey(journey)
         ]
     return errors
 

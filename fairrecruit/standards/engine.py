@@ -12,6 +12,7 @@ recruited). Payments are converted with the rate of their own date.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -60,7 +61,9 @@ CITED_STANDARDS = ("ilo-fr", "iris", "dhaka", "employer-pays")  # principles; th
 @dataclass(frozen=True)
 class FieldError:
     field: str
-    message: str
+    message: str  # English, for the API and the CLI
+    code: str = ""  # what is wrong, for pages to word it in the reader's language (``standards.wording``)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)  # the values the wording quotes
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "message": self.message}
@@ -89,20 +92,22 @@ def _path(parts: Any) -> str:
     return out or "(journey)"
 
 
-def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
+def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str, str, dict[str, Any]]:
+    """(field, English message, code, params) of a JSON Schema error."""
     field = _path(err.absolute_path)
     v = err.validator
+    shown = json.dumps(err.instance, ensure_ascii=False)[:40]
     if v == "required":
         missing = err.message.split("'")[1] if "'" in err.message else "a field"
-        return (_path([*err.absolute_path, missing]), "is required")
+        return (_path([*err.absolute_path, missing]), "is required", "required", {})
     if v == "additionalProperties":  # one error per unknown key: see _unknown_fields
-        return field, "has an unknown field"
-    if v in ("exclusiveMinimum", "minimum"):
-        return field, f"must be more than {err.validator_value}" if v == "exclusiveMinimum" else (
-            f"must be at least {err.validator_value}"
-        )
+        return field, "has an unknown field", "", {}
+    if v == "exclusiveMinimum":
+        return field, f"must be more than {err.validator_value}", "more_than", {"limit": err.validator_value}
+    if v == "minimum":
+        return field, f"must be at least {err.validator_value}", "at_least", {"limit": err.validator_value}
     if v == "maximum":
-        return field, f"must be at most {err.validator_value}"
+        return field, f"must be at most {err.validator_value}", "at_most", {"limit": err.validator_value}
     if v == "type":
         want = {
             "number": "a number",
@@ -112,22 +117,23 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
             "object": "an object",
             "boolean": "true or false",
         }.get(str(err.validator_value), err.validator_value)
-        return field, f"must be {want}, not {json.dumps(err.instance, ensure_ascii=False)[:40]}"
+        code = {"number": "not_number", "integer": "not_whole"}.get(str(err.validator_value), "")
+        return field, f"must be {want}, not {shown}", code, {"value": shown}
     if v == "pattern":
-        hint = {
-            "^[A-Z]{2}$": "a two-letter country code such as NP",
-            "^[A-Z]{3}$": "a three-letter currency code such as NPR",
-            "^[0-9]{1,4}$": "an ISCO-08 code of 1 to 4 digits",
-        }.get(str(err.validator_value), "in the right format")
-        return field, f"must be {hint}, not {json.dumps(err.instance, ensure_ascii=False)[:40]}"
+        hint, code = {
+            "^[A-Z]{2}$": ("a two-letter country code such as NP", "country_form"),
+            "^[A-Z]{3}$": ("a three-letter currency code such as NPR", "currency_form"),
+            "^[0-9]{1,4}$": ("an ISCO-08 code of 1 to 4 digits", ""),
+        }.get(str(err.validator_value), ("in the right format", ""))
+        return field, f"must be {hint}, not {shown}", code, {"value": shown}
     if v == "enum":
         options: Any = err.validator_value
-        return field, f"must be one of {', '.join(str(x) for x in options)}"
+        return field, f"must be one of {', '.join(str(x) for x in options)}", "", {}
     if v == "anyOf" and field.startswith("payments"):
-        return f"{field}.purpose", "is required: say what the payment was for (or give a category)"
+        return f"{field}.purpose", "is required: say what the payment was for (or give a category)", "purpose", {}
     if v in ("maxItems", "maxLength"):
-        return field, "is too long"
-    return field, err.message
+        return field, "is too long", "too_long", {}
+    return field, err.message, "", {}
 
 
 def _unknown_fields(err: jsonschema.ValidationError) -> list[tuple[str, str]]:
@@ -171,12 +177,22 @@ def validate_journey(
     """Every problem with ``data`` as a field error; empty when the journey can be assessed."""
     if not isinstance(data, dict):
         return [FieldError("(journey)", "must be a JSON object")]
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
+
+    def add(at: str, message: str, code: str = "", **params: Any) -> None:
+        errors.setdefault(at, FieldError(at, message, code, params))
+
     for err in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        for f, m in _unknown_fields(err) if err.validator == "additionalProperties" else [_schema_message(err)]:
-            errors.setdefault(f, m)
+        if err.validator == "additionalProperties":
+            for f, m in _unknown_fields(err):
+                add(f, m)
+        else:
+            f, m, kind, params = _schema_message(err)
+            add(f, m, kind, **params)
     for parts, value in _non_finite(data, []):  # JSON Schema lets NaN and Infinity through (1e400 reads as inf)
-        errors[_path(parts)] = f"must be a number, not {json.dumps(value)}"
+        at = _path(parts)
+        errors[at] = FieldError(at, f"must be a number, not {json.dumps(value)}", "not_number",
+                                {"value": json.dumps(value)})
     today = today or dt.date.today()
     for key in ("origin", "destination"):
         code = data.get(key)
@@ -186,30 +202,34 @@ def validate_journey(
             and code.isupper()
             and not pycountry.countries.get(alpha_2=code)
         ):
-            errors.setdefault(key, f"unknown country code {code!r}: use ISO 3166 alpha-2, e.g. NP, QA")
+            add(key, f"unknown country code {code!r}: use ISO 3166 alpha-2, e.g. NP, QA", "unknown_country",
+                value=code)
 
     def check_day(field: str, value: Any) -> dt.date | None:
         if value is None:
             return None
         day = _parse_day(value)
         if day is None and isinstance(value, str) and not _DAY.match(value):
-            errors.setdefault(field, f"must be a date written {DATE_FORM}, not {json.dumps(value, ensure_ascii=False)[:40]}")
+            shown = json.dumps(value, ensure_ascii=False)[:40]
+            add(field, f"must be a date written {DATE_FORM}, not {shown}", "date_form", value=shown)
         elif day is None:
-            errors.setdefault(field, f"impossible date {value!r}: write {DATE_FORM}")
+            add(field, f"impossible date {value!r}: write {DATE_FORM}", "impossible_date", value=value)
         elif day > today:
-            errors.setdefault(field, f"{day} is in the future")
+            add(field, f"{day} is in the future", "future", day=day.isoformat())
         elif day.year < 1980:
-            errors.setdefault(field, f"{day} is too long ago (before 1980)")
+            add(field, f"{day} is too long ago (before 1980)", "too_old", day=day.isoformat())
         return day
 
     rec = check_day("recruitment_date", data.get("recruitment_date"))
     dep = check_day("departure_date", data.get("departure_date"))
     if rec and dep and dep < rec:
-        errors.setdefault("departure_date", f"{dep} is before the recruitment date {rec}")
+        add("departure_date", f"{dep} is before the recruitment date {rec}", "before_recruitment",
+            day=dep.isoformat(), recruited=rec.isoformat())
 
     def check_cur(field: str, code: Any) -> None:
         if isinstance(code, str) and len(code) == 3 and code.isupper() and not fx.is_currency(code):
-            errors.setdefault(field, f"unknown currency {code!r}: use an ISO 4217 code such as NPR, QAR, USD")
+            add(field, f"unknown currency {code!r}: use an ISO 4217 code such as NPR, QAR, USD", "unknown_currency",
+                value=code)
 
     for key in ("promised_wage", "first_month_earnings"):
         if isinstance(data.get(key), dict):
@@ -221,14 +241,12 @@ def validate_journey(
             check_day(f"payments[{i}].date", p.get("date"))
             cat = p.get("category")
             if isinstance(cat, str) and cat not in rs.item_category and cat not in rs.categories:
-                errors.setdefault(
-                    f"payments[{i}].category", f"unknown category {cat!r}: see the cost categories list"
-                )
+                add(f"payments[{i}].category", f"unknown category {cat!r}: see the cost categories list")
     for i, e in enumerate(data.get("events") or []):
         if isinstance(e, dict):
             check_day(f"events[{i}].date", e.get("date"))
             check_cur(f"events[{i}].currency", e.get("currency"))
-    return [FieldError(f, m) for f, m in errors.items()]
+    return list(errors.values())
 
 
 # --- assessment ------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.core.countries import countries
 from fairrecruit.standards.loader import ROLES, get_rules
+from fairrecruit.standards.wording import field_error_text
 
 # A currency code field offering fx.COMMON_CURRENCIES (the page renders the datalist "currencies").
 CURRENCY_INPUT = forms.TextInput(attrs={"list": "currencies", "size": 4, "autocapitalize": "characters"})
@@ -205,10 +206,10 @@ def attach_errors(form: JourneyForm, payments: Any, journey: dict[str, Any], err
             sub = field[field.index("]") + 2 :] if "." in field else "amount"
             idx = journey["payments"][k]["_form_index"] if k < len(journey["payments"]) else 0
             pf = payments.forms[idx]
-            pf.add_error(sub if sub in pf.fields else None, e.message)
+            pf.add_error(sub if sub in pf.fields else None, field_error_text(e))
             continue
         name = _FIELD_MAP.get(field, field)
         form.add_error(
             name if name in form.fields else None,
-            f"{field}: {e.message}" if name not in form.fields else e.message,
+            f"{field}: {field_error_text(e)}" if name not in form.fields else field_error_text(e),
         )

@@ -156,3 +156,17 @@ def test_example_journeys_name_countries_and_payees_in_the_readers_language(clie
     page = client.get("/check/examples/np-qa-2014-mason/", headers={"Accept-Language": "bn"}).content.decode()
     assert "“service charge” → রিক্রুটিং এজেন্সি" in page and "“commission to agent” → সাব-এজেন্ট / গ্রামের দালাল" in page
     assert "licensed_agency" not in page
+
+
+def test_check_my_fees_names_the_bad_field_in_the_readers_language(client: Client) -> None:
+    """The engine's own messages are English (API, CLI); the page words them from their codes."""
+    bad = dict(FORM, **{"p-0-amount": "-5", "earnings_currency": "XYZ", "recruitment_date": "2019-02-30",
+                        "contract_months": "\u00b2"})
+    html = client.post("/check/", bad, headers={"Accept-Language": "ne"}).content.decode()
+    assert "0 भन्दा बढी हुनुपर्छ" in html  # must be more than 0
+    assert "मुद्रा &#x27;XYZ&#x27; थाहा भएन" in html  # unknown currency
+    assert "&#x27;2019-02-30&#x27; हुन नसक्ने मिति हो: YYYY-MM-DD, जस्तै 2024-03-15 मा लेख्नुहोस्" in html
+    assert "must be" not in html and "unknown currency" not in html and "impossible date" not in html
+    future = dict(FORM, recruitment_date="2099-01-01")
+    html = client.post("/check/", future, headers={"Accept-Language": "es"}).content.decode()
+    assert "2099-01-01 está en el futuro" in html
