@@ -89,6 +89,9 @@ class RuleVersion:
         return self.start <= day and (self.until is None or day <= self.until)
 
 
+# The languages a rule's summary may be written in besides English (the site's languages: settings.LANGUAGES).
+SUMMARY_LANGUAGES = ("ne", "bn", "hi", "fil", "id", "vi", "my", "ar", "ru", "es")
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -97,6 +100,12 @@ class Rule:
     summary: str
     applies_to: dict[str, Any]
     versions: tuple[RuleVersion, ...]
+    # The summary in other languages, written by FairRecruit (not official texts): (language, text) pairs.
+    summaries: tuple[tuple[str, str], ...] = ()
+
+    def summary_in(self, language: str) -> tuple[str, str]:
+        """(text, language) of the summary in ``language`` if written, else in English."""
+        return next(((t, lang) for lang, t in self.summaries if lang == language), (self.summary, "en"))
 
     def version_on(self, day: dt.date) -> RuleVersion | None:
         return next((v for v in self.versions if v.in_force(day)), None)
@@ -466,7 +475,7 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
     rules = []
     for i, r in enumerate(_req(d, "rules", path, "", list)):
         where = f"rules[{i}]"
-        _only(r, {"id", "title", "summary", "applies_to", "versions", "note"}, path, where)
+        _only(r, {"id", "title", "summary", "summaries", "applies_to", "versions", "note"}, path, where)
         rid = _req(r, "id", path, where)
         where = f"rules.{rid}"
         if not _RULE_ID.match(rid) or not rid.startswith(cc.lower() + "."):
@@ -537,8 +546,19 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
                     f"{where}.versions",
                     f"overlapping periods: version from {a.start} overlaps {b.start}",
                 )
+        summaries = r.get("summaries") or {}
+        if not isinstance(summaries, dict):
+            raise RuleFileError(path, f"{where}.summaries", "must map a language code to the summary in it")
+        for lang, text in summaries.items():
+            if lang not in SUMMARY_LANGUAGES:
+                raise RuleFileError(
+                    path, f"{where}.summaries.{lang}", f"unknown language: use one of {', '.join(SUMMARY_LANGUAGES)}"
+                )
+            if not isinstance(text, str) or not text.strip():
+                raise RuleFileError(path, f"{where}.summaries.{lang}", "must be the summary's text")
         rules.append(
-            Rule(rid, cc, _req(r, "title", path, where), str(r.get("summary", "")), applies, tuple(versions))
+            Rule(rid, cc, _req(r, "title", path, where), str(r.get("summary", "")), applies, tuple(versions),
+                 tuple(sorted((str(k), str(v).strip()) for k, v in summaries.items())))
         )
     return CountryLaw(
         cc, _req(d, "name", path, ""), role, str(d.get("authority", "")), tuple(rules), str(path)

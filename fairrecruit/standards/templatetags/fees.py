@@ -6,13 +6,13 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from fairrecruit.core.countries import country_name
 from fairrecruit.standards.engine import ZERO_FEE_ID
 from fairrecruit.standards.forms import PAYEE_LABELS
-from fairrecruit.standards.loader import Cap
+from fairrecruit.standards.loader import Cap, Rule, get_rules
 
 register = template.Library()
 
@@ -174,3 +174,16 @@ def cap_text(cap: Cap | None) -> str:
             parts.append(str(_("never more than %(amount)s") % {"amount": _amount(cap.max_amount, cap.currency)}))
         return _listed(parts)
     return str(_("a limit exists, but FairRecruit does not know the amount"))
+
+
+@register.inclusion_tag("standards/_summary.html")
+def rule_summary(rule: Rule | dict[str, Any]) -> dict[str, Any]:
+    """A rule's plain-words summary in the reader's language when FairRecruit has written one (``summaries`` in
+    the rule file), else in English; ``rule`` is a loaded rule or the engine's ``rule`` block of a result."""
+    if isinstance(rule, dict):
+        found = next((r for law in get_rules().laws.values() for r in law.rules if r.id == rule.get("id")), None)
+        if found is None:
+            return {"text": rule.get("summary", ""), "lang": "en", "translated": False}
+        rule = found
+    text, lang = rule.summary_in(get_language() or "en")
+    return {"text": text, "lang": lang, "translated": lang != "en"}

@@ -27,6 +27,7 @@ def _rules_with(tmp_path: Path, fixture: str) -> Path:
         ("overlapping", "rules.zz.fee-cap.versions", "overlapping periods"),
         ("unknown_category", "rules.zz.fee-cap.versions[0].capped", "unknown category 'happiness_tax'"),
         ("unknown_key", "rules.zz.fee-cap.versions[0].maximum", "unknown key"),
+        ("unknown_summary_language", "rules.zz.fee-cap.summaries.xx", "unknown language: use one of ne, bn"),
     ],
 )
 def test_malformed_rule_file_is_refused(tmp_path: Path, fixture: str, key: str, problem: str) -> None:
@@ -66,3 +67,11 @@ def test_norway_is_not_false(tmp_path: Path) -> None:
     )
     rule = load_rules(dst).laws["ZZ"].rules[0]
     assert rule.applies_to["destinations"] == ["NO"]
+
+
+def test_summary_languages_are_the_sites() -> None:
+    from django.conf import settings
+
+    from fairrecruit.standards.loader import SUMMARY_LANGUAGES
+
+    assert set(SUMMARY_LANGUAGES) == {code for code, _name in settings.LANGUAGES} - {"en"}

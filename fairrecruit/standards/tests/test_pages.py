@@ -135,7 +135,13 @@ def test_what_may_they_charge_words_each_rule_in_the_readers_language(client: Cl
     assert "बढीमा 10000 NPR: भर्ती शुल्क" in nepali  # at most 10,000 NPR: recruitment fee
     assert "अवैध खर्च (घूस, धरौटी, जमानत), हवाई टिकट, भिसा" in nepali  # illegitimate costs, air ticket, visa
     assert "Illegitimate costs" not in nepali and "Recruitment fee" not in nepali
-    assert '<p lang="en">If you go to work in Bahrain' in nepali
+    # The rule's summary in Nepali where FairRecruit wrote one, saying that the law's own text is what counts.
+    assert '<p lang="ne">तपाईं बहराइन, कुवेत, ओमान, कतार, साउदी अरब वा युएईमा काम गर्न' in nepali
+    assert "FairRecruit ले अनुवाद गरेको" in nepali and "If you go to work in Bahrain" not in nepali
+    bengali = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2019-01-01"},
+                         headers={"Accept-Language": "bn"}).content.decode()
+    assert '<p lang="en">If you go to work in Bahrain' in bengali  # no Bengali summary of a Nepal rule: English
+    assert '<p lang="bn">কাতারে লাইসেন্সপ্রাপ্ত রিক্রুটাররা' in bengali  # Qatar's rule, written in Bengali
     arabic = client.get("/charges/", {"origin": "VN", "destination": "JP", "date": "2024-01-01"},
                         headers={"Accept-Language": "ar"}).content.decode()
     assert "بحد أقصى أجر 1 شهر أساسي عن كل 12 شهراً من العقد" in arabic  # not "1,0" months
