@@ -226,6 +226,12 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
             expect(r is not None and r.ok, "/check/ in Arabic did not load")
             expect(page.get_attribute("html", "dir") == "rtl", "/check/ in Arabic is not right-to-left")
             save(page, "check-ar")
+
+            page = phone(language="ne")
+            r = page.goto("/charges/?origin=NP&destination=QA&date=2019-01-01")
+            expect(r is not None and r.ok, "/charges/ in Nepali did not load")
+            expect("नेपालको कानून" in page.content(), "/charges/ in Nepali does not name Nepal's law in Nepali")
+            save(page, "charges-ne")
         finally:
             browser.close()
     return shots
