@@ -89,8 +89,13 @@ class RuleVersion:
         return self.start <= day and (self.until is None or day <= self.until)
 
 
-# The languages a rule's summary may be written in besides English (the site's languages: settings.LANGUAGES).
+# The languages a rule's summary or a principle's label and plain words may be written in besides English (the
+# site's languages: settings.LANGUAGES).
 SUMMARY_LANGUAGES = ("ne", "bn", "hi", "fil", "id", "vi", "my", "ar", "ru", "es")
+
+
+def _in(texts: tuple[tuple[str, str], ...], language: str, english: str) -> tuple[str, str]:
+    return next(((t, lang) for lang, t in texts if lang == language), (english, "en"))
 
 @dataclass(frozen=True)
 class Rule:
@@ -105,7 +110,7 @@ class Rule:
 
     def summary_in(self, language: str) -> tuple[str, str]:
         """(text, language) of the summary in ``language`` if written, else in English."""
-        return next(((t, lang) for lang, t in self.summaries if lang == language), (self.summary, "en"))
+        return _in(self.summaries, language, self.summary)
 
     def version_on(self, day: dt.date) -> RuleVersion | None:
         return next((v for v in self.versions if v.in_force(day)), None)
@@ -137,6 +142,16 @@ class Principle:
     standard_id: str
     children: tuple[Principle, ...] = ()
     category: str | None = None
+    # The label and the plain words in other languages, written by FairRecruit: (language, text) pairs.
+    labels: tuple[tuple[str, str], ...] = ()
+    plains: tuple[tuple[str, str], ...] = ()
+
+    def label_in(self, language: str) -> tuple[str, str]:
+        """(text, language) of the label in ``language`` if written, else in English."""
+        return _in(self.labels, language, self.label)
+
+    def plain_in(self, language: str) -> tuple[str, str]:
+        return _in(self.plains, language, self.plain)
 
 
 @dataclass(frozen=True)
@@ -332,12 +347,28 @@ def parse_lexicon(path: Path, item_category: dict[str, str]) -> dict[str, dict[s
     return out
 
 
+def _translations(d: dict[str, Any], key: str, path: Path, where: str) -> tuple[tuple[str, str], ...]:
+    """``key``: a mapping of language code to a text in it (a rule's ``summaries``, a principle's ``labels`` and
+    ``plains``), as sorted (language, text) pairs."""
+    given = d.get(key) or {}
+    if not isinstance(given, dict):
+        raise RuleFileError(path, f"{where}.{key}", "must map a language code to the text in it")
+    for lang, text in given.items():
+        if lang not in SUMMARY_LANGUAGES:
+            raise RuleFileError(
+                path, f"{where}.{key}.{lang}", f"unknown language: use one of {', '.join(SUMMARY_LANGUAGES)}"
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise RuleFileError(path, f"{where}.{key}.{lang}", "must be the text in that language")
+    return tuple(sorted((str(k), " ".join(str(v).split())) for k, v in given.items()))
+
+
 def _parse_principle(d: Any, path: Path, where: str, standard_id: str, seen: set[str]) -> Principle:
     if not isinstance(d, dict):
         raise RuleFileError(path, where, "must be a mapping")
     _only(
         d,
-        {"id", "number", "label", "text", "plain", "topics", "source", "items", "category", "note"},
+        {"id", "number", "label", "labels", "text", "plain", "plains", "topics", "source", "items", "category", "note"},
         path,
         where,
     )
@@ -364,6 +395,8 @@ def _parse_principle(d: Any, path: Path, where: str, standard_id: str, seen: set
         standard_id=standard_id,
         children=children,
         category=d.get("category"),
+        labels=_translations(d, "labels", path, where),
+        plains=_translations(d, "plains", path, where),
     )
 
 
@@ -546,19 +579,9 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
                     f"{where}.versions",
                     f"overlapping periods: version from {a.start} overlaps {b.start}",
                 )
-        summaries = r.get("summaries") or {}
-        if not isinstance(summaries, dict):
-            raise RuleFileError(path, f"{where}.summaries", "must map a language code to the summary in it")
-        for lang, text in summaries.items():
-            if lang not in SUMMARY_LANGUAGES:
-                raise RuleFileError(
-                    path, f"{where}.summaries.{lang}", f"unknown language: use one of {', '.join(SUMMARY_LANGUAGES)}"
-                )
-            if not isinstance(text, str) or not text.strip():
-                raise RuleFileError(path, f"{where}.summaries.{lang}", "must be the summary's text")
         rules.append(
             Rule(rid, cc, _req(r, "title", path, where), str(r.get("summary", "")), applies, tuple(versions),
-                 tuple(sorted((str(k), str(v).strip()) for k, v in summaries.items())))
+                 _translations(r, "summaries", path, where))
         )
     return CountryLaw(
         cc, _req(d, "name", path, ""), role, str(d.get("authority", "")), tuple(rules), str(path)

@@ -6,13 +6,14 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.core.countries import country_name
 from fairrecruit.standards.engine import ZERO_FEE_ID
 from fairrecruit.standards.forms import PAYEE_LABELS
-from fairrecruit.standards.loader import Cap, Rule, get_rules
+from fairrecruit.standards.loader import Cap, Principle, Rule, get_rules
 
 register = template.Library()
 
@@ -187,3 +188,22 @@ def rule_summary(rule: Rule | dict[str, Any]) -> dict[str, Any]:
         rule = found
     text, lang = rule.summary_in(get_language() or "en")
     return {"text": text, "lang": lang, "translated": lang != "en"}
+
+
+@register.simple_tag
+def principle_text(principle: Principle | dict[str, Any], part: str) -> str:
+    """A principle's ``label`` or ``plain`` words in the reader's language where FairRecruit wrote them, else
+    English, as a span that says its language; ``principle`` is a loaded principle or the engine's citation."""
+    if isinstance(principle, dict):
+        found = _principles().get(principle.get("id", ""))
+        if found is None:
+            return format_html('<span lang="en">{}</span>', principle.get(part, ""))
+        principle = found
+    language = get_language() or "en"
+    text, lang = principle.label_in(language) if part == "label" else principle.plain_in(language)
+    return format_html('<span lang="{}">{}</span>', lang, text)
+
+
+def _principles() -> dict[str, Principle]:
+    rs = get_rules()
+    return {p.id: p for st in rs.standards.values() for p in st.walk()}

@@ -101,6 +101,9 @@ def test_check_my_fees_answers_in_the_readers_language_with_its_country_names(cl
     assert "तपाईंको राहदानी वा अन्य कागजात अरू कसैले राखे।" in html
     assert "भुक्तानी 3: यो केका लागि थियो हामीले बुझ्न सकेनौं" in html and "Assessed in part" not in html
     assert "मा १ अमेरिकी डलर बराबर" in html and "per US dollar" not in html  # the exchange rates used
+    # The principles cited, in Nepali where FairRecruit wrote them (ILO GP 7 here), saying their language.
+    assert '<span lang="ne">कामदारबाट कुनै शुल्क नलिने</span>' in html and "No fees to workers" not in html
+    assert '<span lang="ne">राहदानी वा परिचयपत्र राख्न नपाइने</span>' in html  # Dhaka 4, for the passport kept
     english = client.post("/check/", form).content.decode()
     assert "Law of Nepal" in english and "Your passport or other documents were kept by someone else." in english
     assert "payment 3: we could not tell what it was for" in english
@@ -176,3 +179,9 @@ def test_check_my_fees_names_the_bad_field_in_the_readers_language(client: Clien
     future = dict(FORM, recruitment_date="2099-01-01")
     html = client.post("/check/", future, headers={"Accept-Language": "es"}).content.decode()
     assert "2099-01-01 está en el futuro" in html
+
+
+def test_a_standards_page_shows_principles_in_the_readers_language_where_written(client: Client) -> None:
+    html = client.get("/standards/ilo-fr/", headers={"Accept-Language": "bn"}).content.decode()
+    assert '7. <span lang="bn">কর্মীদের কাছ থেকে কোনো ফি নয়</span>' in html
+    assert '1. <span lang="en">Human rights and fundamental principles and rights at work</span>' in html  # not written
