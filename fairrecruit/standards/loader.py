@@ -107,6 +107,10 @@ class Rule:
     versions: tuple[RuleVersion, ...]
     # The summary in other languages, written by FairRecruit (not official texts): (language, text) pairs.
     summaries: tuple[tuple[str, str], ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()
+
+    def title_in(self, language: str) -> tuple[str, str]:
+        return _in(self.titles, language, self.title)
 
     def summary_in(self, language: str) -> tuple[str, str]:
         """(text, language) of the summary in ``language`` if written, else in English."""
@@ -508,7 +512,7 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
     rules = []
     for i, r in enumerate(_req(d, "rules", path, "", list)):
         where = f"rules[{i}]"
-        _only(r, {"id", "title", "summary", "summaries", "applies_to", "versions", "note"}, path, where)
+        _only(r, {"id", "title", "titles", "summary", "summaries", "applies_to", "versions", "note"}, path, where)
         rid = _req(r, "id", path, where)
         where = f"rules.{rid}"
         if not _RULE_ID.match(rid) or not rid.startswith(cc.lower() + "."):
@@ -581,7 +585,7 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
                 )
         rules.append(
             Rule(rid, cc, _req(r, "title", path, where), str(r.get("summary", "")), applies, tuple(versions),
-                 _translations(r, "summaries", path, where))
+                 _translations(r, "summaries", path, where), _translations(r, "titles", path, where))
         )
     return CountryLaw(
         cc, _req(d, "name", path, ""), role, str(d.get("authority", "")), tuple(rules), str(path)

@@ -207,3 +207,10 @@ def principle_text(principle: Principle | dict[str, Any], part: str) -> str:
 def _principles() -> dict[str, Principle]:
     rs = get_rules()
     return {p.id: p for st in rs.standards.values() for p in st.walk()}
+
+
+@register.simple_tag
+def rule_title(rule: Rule) -> str:
+    """A rule's title in the reader's language where FairRecruit wrote one, else English, saying its language."""
+    text, lang = rule.title_in(get_language() or "en")
+    return format_html('<span lang="{}">{}</span>', lang, text)

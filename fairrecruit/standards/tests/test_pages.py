@@ -141,6 +141,7 @@ def test_what_may_they_charge_words_each_rule_in_the_readers_language(client: Cl
     # The rule's summary in Nepali where FairRecruit wrote one, saying that the law's own text is what counts.
     assert '<p lang="ne">तपाईं बहराइन, कुवेत, ओमान, कतार, साउदी अरब वा युएईमा काम गर्न' in nepali
     assert "FairRecruit ले अनुवाद गरेको" in nepali and "If you go to work in Bahrain" not in nepali
+    assert '<span lang="ne">खाडीका लागि सेवा शुल्कको सीमा;' in nepali and "Service charge ceiling" not in nepali
     bengali = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2019-01-01"},
                          headers={"Accept-Language": "bn"}).content.decode()
     assert '<p lang="en">If you go to work in Bahrain' in bengali  # no Bengali summary of a Nepal rule: English
