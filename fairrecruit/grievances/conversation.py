@@ -5,10 +5,11 @@ sender) and the text of one incoming message; it returns the new state, the repl
 last question was answered, the complaint to store. The channel adapters (Twilio, RapidPro) and the storage
 of the state live in ``services.conversation_handle``.
 
-* Languages: English, Nepali, Bengali, Hindi, Filipino, Indonesian and Vietnamese (``MESSAGES``); others can be
-  added as one more dict. A first message in Devanagari, Bengali or Vietnamese picks its language (Hindi or
-  Nepali by their common words); others get the language menu. Numbers may be typed in Devanagari or Bengali
-  digits. A country may be answered by its number or its name in any language (``core.countries``); amounts
+* Languages: the site's eleven (English, Nepali, Bengali, Hindi, Filipino, Indonesian, Vietnamese, Arabic,
+  Russian, Spanish, Burmese; ``MESSAGES``); others can be added as one more dict. A first message in Devanagari,
+  Bengali, Arabic, Cyrillic or Myanmar script, or with Vietnamese letters, picks its language (Hindi or Nepali by
+  their common words; Urdu is not taken for Arabic); others get the language menu. Numbers may be typed in
+  Devanagari, Bengali, Myanmar, Arabic-Indic or Persian digits. A country may be answered by its number or its name in any language (``core.countries``); amounts
   without a currency are taken in the country's own currency (the CLDR's, through Babel).
 * Resumable: the state holds the step and the answers. A worker silent for longer than ``resume_after`` is
   greeted back and asked the same question again (the message that woke the conversation is not taken as an
@@ -29,7 +30,7 @@ from babel.numbers import get_territory_currencies
 
 from fairrecruit.core.countries import country_code
 
-LANGUAGES = ("en", "ne", "bn", "hi", "fil", "id", "vi")
+LANGUAGES = ("en", "ne", "bn", "hi", "fil", "id", "vi", "ar", "ru", "es", "my")
 DONE = "done"
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -218,10 +219,87 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "Đã thêm vào hồ sơ {code} của bạn. Cảm ơn.",
         "status": "Hồ sơ {code}: {status}.",
     },
+    "ar": {
+        "danger": "هل أنت في خطر الآن؟ أرسل 1 نعم، 2 لا.",
+        "danger_ack": "سنتعامل مع شكواك على أنها عاجلة. إذا كانت حياتك في خطر، اتصل بالشرطة أو بسفارتك الآن.",
+        "categories": "ماذا حدث؟ أرسل رقماً أو أكثر، مثلاً 1 4: 1 دفعت رسوماً، 2 كذبوا عليّ بشأن العمل، 3 تغيّر العقد، 4 احتجزوا جوازي، 5 لم أتقاضَ أجري، 6 لا يُسمح لي بالمغادرة أو العودة، 7 عمل قسري، 8 تحرش أو عنف، 9 غير ذلك",
+        "respondent": "ضد من الشكوى؟ أرسل اسم الوكالة أو الوسيط أو صاحب العمل (0 إن كنت لا تعرف).",
+        "origin": "من أي بلد أنت؟ 1 نيبال، 2 بنغلاديش، 3 الهند، 4 الفلبين، 5 إندونيسيا، 6 سريلانكا، 7 باكستان، 8 غير ذلك (أو أرسل اسم البلد، مثلاً مصر)",
+        "destination": "في أي بلد العمل؟ 1 قطر، 2 السعودية، 3 الإمارات، 4 الكويت، 5 عُمان، 6 البحرين، 7 ماليزيا، 8 غير ذلك (أو أرسل اسم البلد، مثلاً الأردن)",
+        "paid": "كم دفعت في المجموع للحصول على العمل؟ مثلاً 20000 EGP (0 إن لم تدفع شيئاً).",
+        "wage": "كم الأجر الشهري الذي وُعدت به؟ مثلاً 1500 SAR (0 إن كنت لا تعرف).",
+        "year": "في أي سنة جرى توظيفك؟ مثلاً 2023",
+        "description": "اكتب باختصار ما حدث (0 للتخطي).",
+        "name": "ما اسمك؟ أرسل 0 لتبقى مجهول الهوية. لا نعطي اسمك أبداً لجهة التوظيف.",
+        "consent": "هل نرسل شكواك إلى الجهة التي يمكنها التصرف؟ 1 نعم، باسمي، 2 نعم، دون اسمي، 3 لا",
+        "done": "وصلت الشكوى. رمز القضية {code}، الرقم السري {pin}. احتفظ بهما سرّاً. أرسل STATUS لمتابعة قضيتك، أو اكتب المزيد لإضافة معلومات.",
+        "not_understood": "عذراً، لم أفهم.",
+        "welcome_back": "مرحباً بعودتك. نتابع من حيث توقفت (أرسل NEW للبدء من جديد).",
+        "added": "أُضيف إلى قضيتك {code}. شكراً.",
+        "status": "القضية {code}: {status}.",
+    },
+    "ru": {
+        "danger": "Вы сейчас в опасности? Ответьте 1 Да, 2 Нет.",
+        "danger_ack": "Мы рассмотрим вашу жалобу как срочную. Если вашей жизни угрожает опасность, позвоните сейчас в полицию или в посольство.",
+        "categories": "Что случилось? Отправьте один или несколько номеров, например 1 4: 1 платил сборы, 2 обманули насчёт работы, 3 изменили договор, 4 забрали паспорт, 5 не платят зарплату, 6 не дают уйти или вернуться домой, 7 принудительный труд, 8 домогательства или насилие, 9 другое",
+        "respondent": "На кого жалоба? Отправьте название агентства, имя посредника или работодателя (0, если не знаете).",
+        "origin": "Из какой вы страны? 1 Непал, 2 Бангладеш, 3 Индия, 4 Филиппины, 5 Индонезия, 6 Шри-Ланка, 7 Пакистан, 8 другая (или отправьте название страны, например Узбекистан)",
+        "destination": "В какой стране работа? 1 Катар, 2 Саудовская Аравия, 3 ОАЭ, 4 Кувейт, 5 Оман, 6 Бахрейн, 7 Малайзия, 8 другая (или отправьте название страны, например Россия)",
+        "paid": "Сколько всего вы заплатили, чтобы получить работу? Например 5000000 UZS (0, если ничего).",
+        "wage": "Какую месячную зарплату вам обещали? Например 60000 RUB (0, если не знаете).",
+        "year": "В каком году вас наняли? Например 2023",
+        "description": "Кратко опишите, что случилось (0 — пропустить).",
+        "name": "Ваше имя? Отправьте 0, чтобы остаться анонимным. Мы никогда не сообщаем ваше имя нанимателю.",
+        "consent": "Можно отправить вашу жалобу в орган, который может принять меры? 1 Да, с моим именем, 2 Да, без имени, 3 Нет",
+        "done": "Жалоба получена. Код дела {code}, PIN {pin}. Храните их в тайне. Отправьте STATUS, чтобы узнать о деле, или напишите ещё, чтобы добавить сведения.",
+        "not_understood": "Извините, я не понял.",
+        "welcome_back": "С возвращением. Продолжим с того места, где вы остановились (отправьте NEW, чтобы начать заново).",
+        "added": "Добавлено в ваше дело {code}. Спасибо.",
+        "status": "Дело {code}: {status}.",
+    },
+    "es": {
+        "danger": "¿Estás en peligro ahora? Responde 1 Sí, 2 No.",
+        "danger_ack": "Trataremos tu queja como urgente. Si tu vida corre peligro, llama ahora a la policía o a tu embajada.",
+        "categories": "¿Qué pasó? Envía uno o más números, p. ej. 1 4: 1 pagué comisiones, 2 me mintieron sobre el trabajo, 3 me cambiaron el contrato, 4 me quitaron el pasaporte, 5 no me pagan, 6 no me dejan irme ni volver a casa, 7 trabajo forzoso, 8 acoso o violencia, 9 otro",
+        "respondent": "¿Contra quién es la queja? Envía el nombre de la agencia, el intermediario o el empleador (0 si no lo sabes).",
+        "origin": "¿De qué país eres? 1 Nepal, 2 Bangladés, 3 India, 4 Filipinas, 5 Indonesia, 6 Sri Lanka, 7 Pakistán, 8 otro (o envía el nombre del país, p. ej. Guatemala)",
+        "destination": "¿En qué país es el trabajo? 1 Catar, 2 Arabia Saudí, 3 Emiratos, 4 Kuwait, 5 Omán, 6 Baréin, 7 Malasia, 8 otro (o envía el nombre del país, p. ej. España)",
+        "paid": "¿Cuánto pagaste en total para conseguir el trabajo? P. ej. 15000 GTQ (0 si nada).",
+        "wage": "¿Qué salario mensual te prometieron? P. ej. 1200 EUR (0 si no lo sabes).",
+        "year": "¿En qué año te contrataron? P. ej. 2023",
+        "description": "Cuéntanos brevemente qué pasó (0 para omitir).",
+        "name": "¿Tu nombre? Envía 0 para seguir en el anonimato. Nunca damos tu nombre al reclutador.",
+        "consent": "¿Podemos enviar tu queja a la autoridad que puede actuar? 1 Sí, con mi nombre, 2 Sí, sin mi nombre, 3 No",
+        "done": "Queja recibida. Código del caso {code}, PIN {pin}. Guárdalos en secreto. Envía STATUS para seguir tu caso, o escribe más para añadir información.",
+        "not_understood": "Perdón, no entendí.",
+        "welcome_back": "Bienvenido de nuevo. Seguimos donde lo dejaste (envía NEW para empezar de nuevo).",
+        "added": "Añadido a tu caso {code}. Gracias.",
+        "status": "Caso {code}: {status}.",
+    },
+    "my": {
+        "danger": "ယခု သင် အန္တရာယ်ရှိနေပါသလား။ ၁ ဟုတ်၊ ၂ မဟုတ် ဟု ပြန်ပို့ပါ။",
+        "danger_ack": "သင့်တိုင်ကြားချက်ကို အရေးပေါ်အဖြစ် ကိုင်တွယ်ပါမည်။ အသက်အန္တရာယ်ရှိလျှင် ရဲ သို့မဟုတ် သံရုံးကို ယခုပင် ဖုန်းဆက်ပါ။",
+        "categories": "ဘာဖြစ်ခဲ့သလဲ။ နံပါတ်တစ်ခု သို့မဟုတ် တစ်ခုထက်ပို ပို့ပါ၊ ဥပမာ ၁ ၄- ၁ အခကြေးငွေ ပေးခဲ့ရ၊ ၂ အလုပ်အကြောင်း လိမ်ခဲ့၊ ၃ စာချုပ် ပြောင်းခဲ့၊ ၄ ပတ်စ်ပို့ သိမ်းထား၊ ၅ လစာ မရ၊ ၆ ထွက်ခွာခွင့် သို့မဟုတ် အိမ်ပြန်ခွင့် မရ၊ ၇ အတင်းအဓမ္မ အလုပ်ခိုင်း၊ ၈ နှောင့်ယှက်ခြင်း သို့မဟုတ် အကြမ်းဖက်ခြင်း၊ ၉ အခြား",
+        "respondent": "မည်သူ့ကို တိုင်ကြားသလဲ။ အေဂျင်စီ၊ ပွဲစား သို့မဟုတ် အလုပ်ရှင်၏ အမည်ကို ပို့ပါ (မသိလျှင် ၀)။",
+        "origin": "သင် မည်သည့်နိုင်ငံမှလဲ။ ၁ နီပေါ၊ ၂ ဘင်္ဂလားဒေ့ရှ်၊ ၃ အိန္ဒိယ၊ ၄ ဖိလစ်ပိုင်၊ ၅ အင်ဒိုနီးရှား၊ ၆ သီရိလင်္ကာ၊ ၇ ပါကစ္စတန်၊ ၈ အခြား (သို့မဟုတ် နိုင်ငံအမည် ပို့ပါ၊ ဥပမာ မြန်မာ)",
+        "destination": "အလုပ်က မည်သည့်နိုင်ငံတွင်လဲ။ ၁ ကာတာ၊ ၂ ဆော်ဒီအာရေးဘီးယား၊ ၃ ယူအေအီး၊ ၄ ကူဝိတ်၊ ၅ အိုမန်၊ ၆ ဘာရိန်း၊ ၇ မလေးရှား၊ ၈ အခြား (သို့မဟုတ် နိုင်ငံအမည် ပို့ပါ၊ ဥပမာ ထိုင်း)",
+        "paid": "အလုပ်ရဖို့ စုစုပေါင်း ဘယ်လောက် ပေးခဲ့ရသလဲ။ ဥပမာ 2000000 MMK (ဘာမှမပေးရလျှင် ၀)။",
+        "wage": "လစဉ် လစာ ဘယ်လောက် ပေးမည်ဟု ကတိပေးခဲ့သလဲ။ ဥပမာ 1500 MYR (မသိလျှင် ၀)။",
+        "year": "မည်သည့်နှစ်တွင် အလုပ်ခန့်ခံခဲ့ရသလဲ။ ဥပမာ 2023",
+        "description": "ဘာဖြစ်ခဲ့သလဲ အတိုချုပ် ရေးပါ (ကျော်ရန် ၀)။",
+        "name": "သင့်အမည်။ အမည်မဖော်လိုလျှင် ၀ ပို့ပါ။ သင့်အမည်ကို အလုပ်ရှာဖွေရေးအေဂျင်စီသို့ ဘယ်တော့မှ မပေးပါ။",
+        "consent": "သင့်တိုင်ကြားချက်ကို အရေးယူနိုင်သော အဖွဲ့ထံ ပို့ခွင့်ရှိပါသလား။ ၁ ဟုတ်၊ ကျွန်ုပ်အမည်နှင့်၊ ၂ ဟုတ်၊ အမည်မပါဘဲ၊ ၃ မဟုတ်",
+        "done": "တိုင်ကြားချက် ရရှိပါပြီ။ အမှုကုဒ် {code}၊ PIN {pin}။ လျှို့ဝှက်ထားပါ။ အမှုအခြေအနေ သိရန် STATUS ပို့ပါ၊ သို့မဟုတ် အချက်အလက် ထပ်ထည့်ရန် ထပ်ရေးပါ။",
+        "not_understood": "တောင်းပန်ပါတယ်၊ နားမလည်ပါ။",
+        "welcome_back": "ပြန်လာတာ ကြိုဆိုပါတယ်။ ရပ်ခဲ့သည့်နေရာမှ ဆက်ပါမည် (အစမှ ပြန်စရန် NEW ပို့ပါ)။",
+        "added": "သင့်အမှု {code} တွင် ထည့်ပြီးပါပြီ။ ကျေးဇူးတင်ပါတယ်။",
+        "status": "အမှု {code}- {status}။",
+    },
 }
 LANGUAGE_MENU = (
-    "FairRecruit: complaints / उजुरी / অভিযোগ / शिकायत / reklamo / pengaduan / khiếu nại. Reply 1 English, "
-    "2 नेपाली, 3 বাংলা, 4 हिन्दी, 5 Filipino, 6 Bahasa Indonesia, 7 Tiếng Việt"
+    "FairRecruit: complaints / उजुरी / অভিযোগ / शिकायत / reklamo / pengaduan / khiếu nại / شكوى / жалоба / queja / "
+    "တိုင်ကြားချက်. Reply 1 English, 2 नेपाली, 3 বাংলা, 4 हिन्दी, 5 Filipino, 6 Bahasa Indonesia, 7 Tiếng Việt, "
+    "8 العربية, 9 Русский, 10 Español, 11 မြန်မာ"
 )
 STATUS_LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -280,6 +358,38 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
         "remediation": "đang bồi thường",
         "closed": "đã đóng",
     },
+    "ar": {
+        "received": "وصلت",
+        "triaged": "قيد التقييم",
+        "referred": "أُرسلت إلى الجهة التي يمكنها التصرف",
+        "investigating": "قيد التحقيق",
+        "remediation": "يجري دفع التعويض",
+        "closed": "أُغلقت",
+    },
+    "ru": {
+        "received": "получено",
+        "triaged": "рассматривается",
+        "referred": "передано в орган, который может принять меры",
+        "investigating": "расследуется",
+        "remediation": "выплачивается возмещение",
+        "closed": "закрыто",
+    },
+    "es": {
+        "received": "recibida",
+        "triaged": "en evaluación",
+        "referred": "enviada a la autoridad que puede actuar",
+        "investigating": "en investigación",
+        "remediation": "se está pagando la reparación",
+        "closed": "cerrada",
+    },
+    "my": {
+        "received": "ရရှိပြီ",
+        "triaged": "စိစစ်နေသည်",
+        "referred": "အရေးယူနိုင်သော အဖွဲ့ထံ ပို့ပြီး",
+        "investigating": "စုံစမ်းစစ်ဆေးနေသည်",
+        "remediation": "လျော်ကြေးပေးနေသည်",
+        "closed": "ပိတ်ပြီး",
+    },
 }
 
 CATEGORY_MENU = (
@@ -299,16 +409,19 @@ def _local_currency(country: str) -> str:
     """The currency of a country today (the CLDR's, through Babel): an amount typed without one is taken in it."""
     found = get_territory_currencies(country, tender=True) if country else []
     return found[0] if found else ""
-NEW_WORDS = {"new", "restart", "नयाँ", "নতুন", "नया", "bago", "baru", "mới"}
-STATUS_WORDS = {"status", "स्थिति", "অবস্থা", "katayuan", "trạng thái"}
+NEW_WORDS = {"new", "restart", "नयाँ", "নতুন", "नया", "bago", "baru", "mới", "جديد", "заново", "nuevo", "အသစ်"}
+STATUS_WORDS = {"status", "स्थिति", "অবস্থা", "katayuan", "trạng thái", "حالة", "статус", "estado", "အခြေအနေ"}
 HELP_WORDS = {"help", "?"}
-_DIGITS = str.maketrans("०१२३४५६७८९০১২৩৪৫৬৭৮৯", "01234567890123456789")
-_YES = {"1", "yes", "y", "हो", "हजुर", "হ্যাঁ", "হা", "हाँ", "हां", "oo", "opo", "ya", "iya", "có"}
-_NO = {"2", "no", "n", "होइन", "छैन", "না", "नहीं", "hindi", "tidak", "không"}
+# Devanagari, Bengali, Myanmar, Arabic-Indic and Persian digits (and Myanmar's letter wa, typed for zero).
+_DIGITS = str.maketrans("०१२३४५६७८९০১২৩৪৫৬৭৮৯၀၁၂၃၄၅၆၇၈၉٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 5)
+_YES = {"1", "yes", "y", "हो", "हजुर", "হ্যাঁ", "হা", "हाँ", "हां", "oo", "opo", "ya", "iya", "có", "نعم", "да", "sí", "si",
+        "ဟုတ်"}
+_NO = {"2", "no", "n", "होइन", "छैन", "না", "नहीं", "hindi", "tidak", "không", "لا", "нет", "မဟုတ်"}
 
 
 def normalise(text: str) -> str:
-    return " ".join((text or "").translate(_DIGITS).split())
+    t = " ".join((text or "").translate(_DIGITS).split())
+    return "0" if t == "\u101d" else t  # Myanmar's letter wa, which looks like its zero and is often typed for it
 
 
 class _Invalid(ValueError):
@@ -353,6 +466,24 @@ def _parse_language(text: str) -> str:
         "tiếng việt": "vi",
         "tieng viet": "vi",
         "vietnamese": "vi",
+        "8": "ar",
+        "ar": "ar",
+        "العربية": "ar",
+        "arabic": "ar",
+        "9": "ru",
+        "ru": "ru",
+        "русский": "ru",
+        "russian": "ru",
+        "10": "es",
+        "es": "es",
+        "español": "es",
+        "espanol": "es",
+        "spanish": "es",
+        "11": "my",
+        "my": "my",
+        "မြန်မာ": "my",
+        "burmese": "my",
+        "myanmar": "my",
     }
     if t in options:
         return options[t]
@@ -564,18 +695,26 @@ def handle(
 
 _HINDI_WORDS = {"है", "हैं", "नहीं", "मैं", "मुझे", "मेरा", "मेरी", "क्या", "हूँ", "हूं", "था", "थी", "गया", "किया"}
 _NEPALI_WORDS = {"छ", "छैन", "हो", "म", "मलाई", "मेरो", "गर्नु", "भयो", "हुनुहुन्छ", "थियो", "गरे"}
+_URDU = re.compile(r"[\u0679\u0688\u0691\u06BA\u06BE\u06C1\u06D2\u06D3]")  # letters of Urdu, not of Arabic
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
 def _script_language(text: str) -> str | None:
     """The language a first message is plainly written in, by its script (Devanagari: Hindi when it has more
-    Hindi than Nepali words, else Nepali; Bengali; Latin with Vietnamese letters), else None (the menu)."""
+    Hindi than Nepali words, else Nepali; Bengali; Arabic script without Urdu's own letters; Cyrillic; Myanmar;
+    Latin with Vietnamese letters), else None (the menu: Urdu, Spanish, Filipino, Indonesian, English)."""
     text = text or ""
     if re.search(r"[\u0900-\u097F]", text):
         words = set(re.findall(r"[\u0900-\u097F]+", text))
         return "hi" if len(words & _HINDI_WORDS) > len(words & _NEPALI_WORDS) else "ne"
     if re.search(r"[\u0980-\u09FF]", text):
         return "bn"
+    if re.search(r"[\u0600-\u06FF]", text) and not _URDU.search(text):
+        return "ar"
+    if re.search(r"[\u0400-\u04FF]", text):
+        return "ru"
+    if re.search(r"[\u1000-\u109F]", text):
+        return "my"
     if _VIETNAMESE.search(text):
         return "vi"
     return None

@@ -251,6 +251,14 @@ def test_a_bad_answer_at_every_step_gets_a_reply_never_a_server_error(world: Wor
         # Devanagari with Hindi words picks Hindi, not Nepali.
         ("मुझे मदद चाहिए, मेरा पासपोर्ट नहीं है", "hi", ("नहीं", "1", "X", "3", "सऊदी अरब", "80000"),
          "IN", "SA", {"amount": 80000.0, "currency": "INR"}),
+        # Arabic script picks Arabic; Arabic-Indic digits; Egypt and Jordan by their Arabic names.
+        ("أريد تقديم شكوى", "ar", ("لا", "١ ٤", "مكتب النور", "مصر", "الأردن", "٢٠٠٠٠"),
+         "EG", "JO", {"amount": 20000.0, "currency": "EGP"}),
+        ("Здравствуйте, мне нужна помощь", "ru", ("нет", "1", "X", "Узбекистан", "Россия", "5000000"),
+         "UZ", "RU", {"amount": 5000000.0, "currency": "UZS"}),
+        # Myanmar script picks Burmese; Myanmar digits.
+        ("မင်္ဂလာပါ", "my", ("မဟုတ်", "၁", "X", "မြန်မာ", "ထိုင်း", "၂၀၀၀၀၀၀"),
+         "MM", "TH", {"amount": 2000000.0, "currency": "MMK"}),
     ],
 )
 def test_more_languages_by_their_script_with_countries_and_currencies_of_their_own(
@@ -277,3 +285,4 @@ def test_the_language_menu_offers_every_language_of_the_conversation() -> None:
         assert set(conversation.MESSAGES[lang]) == set(conversation.MESSAGES["en"])  # nothing left in English
         assert set(conversation.STATUS_LABELS[lang]) == set(conversation.STATUS_LABELS["en"])
     assert conversation.handle(None, "Hola", now=now).state["lang"] == "en"  # not a script we can tell: the menu
+    assert conversation.handle(None, "مجھے مدد چاہیے", now=now).state["step"] == "language"  # Urdu is not Arabic
