@@ -28,7 +28,7 @@ from typing import Any
 import pycountry
 from babel.numbers import get_territory_currencies
 
-from fairrecruit.core.countries import country_code
+from fairrecruit.core.countries import country_code, country_name
 
 LANGUAGES = ("en", "ne", "bn", "hi", "fil", "id", "vi", "ar", "ru", "es", "my")
 DONE = "done"
@@ -60,6 +60,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "welcome_back": "Welcome back. We continue where you stopped (send NEW to start again).",
         "added": "Added to your case {code}. Thank you.",
         "status": "Case {code}: {status}.",
+        "owed": "What should come back to you: {amount} under the rule that the employer pays.",
+        "owed_law": "Under the law of {country}: {amount}.",
     },
     "ne": {
         "danger": "के तपाईं अहिले खतरामा हुनुहुन्छ? १ हो, २ होइन लेखेर पठाउनुहोस्।",
@@ -85,6 +87,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "welcome_back": "फेरि स्वागत छ। तपाईंले छोडेको ठाउँबाट जारी राख्छौं (नयाँ सुरु गर्न NEW पठाउनुहोस्)।",
         "added": "तपाईंको मुद्दा {code} मा थपियो। धन्यवाद।",
         "status": "मुद्दा {code}: {status}।",
+        "owed": "तपाईंले फिर्ता पाउनुपर्ने: रोजगारदाताले तिर्ने नियमअनुसार {amount}।",
+        "owed_law": "{country}को कानूनअनुसार: {amount}।",
     },
     "bn": {
         "danger": "আপনি কি এখন বিপদে আছেন? উত্তর দিন ১ হ্যাঁ, ২ না।",
@@ -110,6 +114,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "welcome_back": "আবার স্বাগতম। আপনি যেখানে থেমেছিলেন সেখান থেকে চালিয়ে যাচ্ছি (নতুন করে শুরু করতে NEW পাঠান)।",
         "added": "আপনার কেস {code}-এ যোগ করা হয়েছে। ধন্যবাদ।",
         "status": "কেস {code}: {status}।",
+        "owed": "আপনার যা ফেরত পাওয়া উচিত: নিয়োগকর্তা দেবেন এই নিয়ম অনুযায়ী {amount}।",
+        "owed_law": "{country}-এর আইন অনুযায়ী: {amount}।",
     },
     "hi": {
         "danger": "क्या आप अभी खतरे में हैं? जवाब दें 1 हाँ, 2 नहीं।",
@@ -136,6 +142,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "welcome_back": "फिर से स्वागत है। हम वहीं से आगे बढ़ते हैं जहाँ आपने छोड़ा था (फिर से शुरू करने के लिए NEW भेजें)।",
         "added": "आपके केस {code} में जोड़ दिया गया। धन्यवाद।",
         "status": "केस {code}: {status}।",
+        "owed": "आपको जो वापस मिलना चाहिए: नियोक्ता भुगतान करे, इस नियम के अनुसार {amount}।",
+        "owed_law": "{country} के क़ानून के अनुसार: {amount}।",
     },
     "fil": {
         "danger": "Nasa panganib ka ba ngayon? Sumagot ng 1 Oo, 2 Hindi.",
@@ -165,6 +173,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "magsimula ulit).",
         "added": "Naidagdag sa kaso mo {code}. Salamat.",
         "status": "Kaso {code}: {status}.",
+        "owed": "Ang dapat ibalik sa iyo: {amount} ayon sa tuntuning employer ang magbabayad.",
+        "owed_law": "Ayon sa batas ng {country}: {amount}.",
     },
     "id": {
         "danger": "Apakah Anda dalam bahaya sekarang? Balas 1 Ya, 2 Tidak.",
@@ -192,6 +202,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lagi).",
         "added": "Ditambahkan ke kasus Anda {code}. Terima kasih.",
         "status": "Kasus {code}: {status}.",
+        "owed": "Yang seharusnya dikembalikan kepada Anda: {amount} menurut aturan bahwa pemberi kerja yang membayar.",
+        "owed_law": "Menurut hukum {country}: {amount}.",
     },
     "vi": {
         "danger": "Bạn có đang gặp nguy hiểm không? Trả lời 1 Có, 2 Không.",
@@ -218,6 +230,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "welcome_back": "Chào mừng bạn trở lại. Chúng ta tiếp tục từ chỗ bạn dừng (gửi NEW để bắt đầu lại).",
         "added": "Đã thêm vào hồ sơ {code} của bạn. Cảm ơn.",
         "status": "Hồ sơ {code}: {status}.",
+        "owed": "Số tiền bạn cần được hoàn lại: {amount} theo nguyên tắc chủ sử dụng lao động trả.",
+        "owed_law": "Theo luật của {country}: {amount}.",
     },
     "ar": {
         "danger": "هل أنت في خطر الآن؟ أرسل 1 نعم، 2 لا.",
@@ -237,6 +251,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "welcome_back": "مرحباً بعودتك. نتابع من حيث توقفت (أرسل NEW للبدء من جديد).",
         "added": "أُضيف إلى قضيتك {code}. شكراً.",
         "status": "القضية {code}: {status}.",
+        "owed": "ما يجب أن يُردّ إليك: {amount} وفق قاعدة أن صاحب العمل هو من يدفع.",
+        "owed_law": "وفق قانون {country}: {amount}.",
     },
     "ru": {
         "danger": "Вы сейчас в опасности? Ответьте 1 Да, 2 Нет.",
@@ -256,6 +272,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "welcome_back": "С возвращением. Продолжим с того места, где вы остановились (отправьте NEW, чтобы начать заново).",
         "added": "Добавлено в ваше дело {code}. Спасибо.",
         "status": "Дело {code}: {status}.",
+        "owed": "Вам должны вернуть: {amount} по правилу «платит работодатель».",
+        "owed_law": "По закону страны {country}: {amount}.",
     },
     "es": {
         "danger": "¿Estás en peligro ahora? Responde 1 Sí, 2 No.",
@@ -275,6 +293,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "welcome_back": "Bienvenido de nuevo. Seguimos donde lo dejaste (envía NEW para empezar de nuevo).",
         "added": "Añadido a tu caso {code}. Gracias.",
         "status": "Caso {code}: {status}.",
+        "owed": "Lo que te deben devolver: {amount} según la regla de que paga el empleador.",
+        "owed_law": "Según la ley de {country}: {amount}.",
     },
     "my": {
         "danger": "ယခု သင် အန္တရာယ်ရှိနေပါသလား။ ၁ ဟုတ်၊ ၂ မဟုတ် ဟု ပြန်ပို့ပါ။",
@@ -294,6 +314,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "welcome_back": "ပြန်လာတာ ကြိုဆိုပါတယ်။ ရပ်ခဲ့သည့်နေရာမှ ဆက်ပါမည် (အစမှ ပြန်စရန် NEW ပို့ပါ)။",
         "added": "သင့်အမှု {code} တွင် ထည့်ပြီးပါပြီ။ ကျေးဇူးတင်ပါတယ်။",
         "status": "အမှု {code}- {status}။",
+        "owed": "သင့်ထံ ပြန်ပေးရမည့်ငွေ- အလုပ်ရှင်က ပေးရမည်ဟူသော စည်းမျဉ်းအရ {amount}။",
+        "owed_law": "{country} ဥပဒေအရ- {amount}။",
     },
 }
 LANGUAGE_MENU = (
@@ -603,6 +625,22 @@ class Outcome:
 def message(lang: str, key: str, **kw: str) -> str:
     table = MESSAGES.get(lang) or MESSAGES["en"]
     return (table.get(key) or MESSAGES["en"][key]).format(**kw)
+
+
+def owed_messages(lang: str, result: dict[str, Any]) -> list[str]:
+    """What the fee assessment of a new complaint says should come back to the worker, for the reply: the amount
+    under the zero-fee standard, then under each national law that was fully assessed and owes something."""
+    out = []
+    for s in result.get("standards") or []:
+        owed = s.get("owed") or {}
+        if not owed.get("amount") or s.get("status") == "no_rule":
+            continue
+        amount = f"{owed['amount']:,.0f} {owed.get('currency', '')}".strip()
+        if not s.get("country"):
+            out.append(message(lang, "owed", amount=amount))
+        elif s.get("status") == "assessed":
+            out.append(message(lang, "owed_law", country=country_name(s["country"], lang), amount=amount))
+    return out
 
 
 def status_label(lang: str, status: str) -> str:

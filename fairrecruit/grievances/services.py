@@ -1741,6 +1741,9 @@ def conversation_handle(
             convo.rounds += 1
             outcome.state["case_code"] = case.code
             replies.append(conversation.message(lang, "done", code=done.code, pin=done.pin))
+            assessment = case.assessments.first()  # the newest: what the payments say should come back
+            if assessment is not None:
+                replies += conversation.owed_messages(lang, assessment.result)
         elif outcome.add_info is not None and case is not None:
             Note.objects.create(case=case, from_worker=True, text=outcome.add_info, created_at=now)
             audit_record(

@@ -90,6 +90,8 @@ def test_a_full_sms_conversation_in_english_makes_a_case(world: World, client: C
     code, pin = _code_pin(done)
     case = case_by_code_pin(code, pin)
     assert case is not None
+    # The reply says what should come back: all 150,000 NPR under the zero-fee standard (the fee assessment).
+    assert "What should come back to you: 150,000 NPR under the rule that the employer pays." in done
     assert case.channel == "sms" and case.categories == ["fees", "documents_retained"]
     assert (case.origin, case.destination) == ("NP", "QA")
     assert case.facts["payments"][0] == {"amount": 150000.0, "currency": "NPR", "purpose": "total paid"}
@@ -286,3 +288,23 @@ def test_the_language_menu_offers_every_language_of_the_conversation() -> None:
         assert set(conversation.STATUS_LABELS[lang]) == set(conversation.STATUS_LABELS["en"])
     assert conversation.handle(None, "Hola", now=now).state["lang"] == "en"  # not a script we can tell: the menu
     assert conversation.handle(None, "مجھے مدد چاہیے", now=now).state["step"] == "language"  # Urdu is not Arabic
+
+
+def test_the_reply_to_a_complaint_says_what_should_come_back_under_each_standard_in_the_workers_language() -> None:
+    from fairrecruit.standards.engine import Assessor
+
+    result = Assessor().assess({
+        "origin": "BD", "destination": "QA", "sex": "M", "recruitment_date": "2020-02-01", "contract_months": 24,
+        "promised_wage": {"amount": 1200, "currency": "QAR"},
+        "first_month_earnings": {"amount": 1200, "currency": "QAR"},
+        "payments": [{"amount": 200000, "currency": "BDT", "date": "2020-02-03", "purpose": "service charge",
+                      "paid_to": "licensed_agency"}],
+    })
+    owed = {s["id"]: s["owed"]["amount"] for s in result["standards"]}
+    assert owed["ilo-zero-fee"] == 200000 and 0 < owed["law-bd"] < 200000  # the Bangladesh cap lets some stand
+    replies = conversation.owed_messages("bn", result)
+    assert replies[0] == conversation.message("bn", "owed", amount="200,000 BDT")
+    assert f"বাংলাদেশ-এর আইন অনুযায়ী: {owed['law-bd']:,.0f} BDT।" in replies
+    assert "কাতার-এর আইন অনুযায়ী: 200,000 BDT।" in replies
+    assert conversation.owed_messages("bn", {"standards": [{"id": "law-np", "country": "NP", "status": "no_rule",
+                                                            "owed": {"amount": None}}]}) == []
