@@ -1,11 +1,14 @@
 """Shared test fixtures. Tests run on SQLite by default and on PostgreSQL when FAIRRECRUIT_DATABASE_URL
 points at one (as `make test` does in CI)."""
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +22,16 @@ def _jobs_external(settings: Any, _jobs_dir: Path) -> None:
     input files go to a temporary folder. A test of the web process's worker thread sets ``thread`` again."""
     settings.FAIRRECRUIT_JOBS_WORKER = "external"
     settings.FAIRRECRUIT_JOBS_DIR = str(_jobs_dir)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """Each test starts, and leaves, in the default language: a request in another language activates it for the
+    thread (Django's LocaleMiddleware does not switch back), and a service called directly afterwards would
+    answer in it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

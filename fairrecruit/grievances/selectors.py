@@ -214,6 +214,7 @@ def _assessment_out(result: dict[str, Any]) -> dict[str, Any]:
             {
                 "id": s["id"],
                 "title": s["title"],
+                "country": s.get("country"),  # a law's, for pages to name it in the reader's language
                 "status": s["status"],
                 "owed": s["owed"],
                 "message": s.get("message"),

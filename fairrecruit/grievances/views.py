@@ -71,7 +71,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 return render(
                     request,
                     "grievances/received.html",
-                    {"case": done.case, "code": done.code, "pin": done.pin, "again": not done.created},
+                    {"case": done.case, "code": done.code, "pin": done.pin, "again": not done.created,
+                     "assessment": selectors.assessment_view(done.case)},
                 )
         status = 400
     else:

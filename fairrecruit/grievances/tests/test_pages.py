@@ -161,3 +161,20 @@ def test_complain_about_a_registry_actor(world: World, client: Client) -> None:
     r = client.post("/complain/", form_data(respondent="NP-DOFE-1234", respondent_name=""))
     assert r.status_code == 200
     assert Case.objects.get().respondent == world.agency
+
+
+def test_the_receipt_and_the_follow_page_say_what_is_owed_in_the_workers_language(world: World, client: Client) -> None:
+    """The page that gives the code and PIN shows the fee assessment too; laws are named in the reader's language
+    there and on the follow page (the case's stored assessment keeps each law's country)."""
+    r = client.post("/complain/", form_data(language="ne"), headers={"Accept-Language": "ne"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "नेपालको कानून" in html and "कतारको कानून" in html
+    assert "रोजगारदाताले तिर्छ" in html  # the zero-fee standard, named in Nepali
+    assert re.search(r"<strong>120,?000(\.00)? NPR</strong>", html), html[html.find("<table"):][:1500]
+    assert "Law of Nepal" not in html
+    code = re.search(r'id="case-code"[^>]*>([^<]+)<', html)
+    pin = re.search(r'id="case-pin"[^>]*>([^<]+)<', html)
+    assert code and pin
+    follow = client.post("/complain/follow/", {"code": code.group(1), "pin": pin.group(1)},
+                         headers={"Accept-Language": "bn"}).content.decode()
+    assert "নেপাল-এর আইন" in follow and "Law of Nepal" not in follow
