@@ -1,4 +1,5 @@
-"""Plain words for the codes the engine returns (cost items, verdicts, statuses)."""
+"""The engine's results, the rules and the principles in the reader's language: plain words for the codes the engine
+returns (cost items, verdicts, standards, findings, gaps, caps, payees) and the texts the rule files hold per language."""
 
 from __future__ import annotations
 
