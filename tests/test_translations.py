@@ -367,8 +367,16 @@ WORKER_PAGES = [
     "/",
     "/check/",
     "/charges/",
+    "/charges/?origin=NP&destination=QA&date=2019-01-01",  # rules shown: their wording comes from the catalogue
+    "/charges/?origin=VN&destination=JP&date=2024-01-01",  # a cap in months of wage
     "/standards/",
+    "/standards/law/BD/",
     "/check/examples/",
+    "/check/examples/np-qa-2014-mason/",  # a whole assessment result
+    "/verify/",
+    "/verify/job-offer/",
+    "/complain/",
+    "/complain/follow/",
     "/reviews/new/",
     "/reviews/my/",
     "/no-such-page/",
@@ -376,31 +384,44 @@ WORKER_PAGES = [
 
 
 class _Text(HTMLParser):
-    """Text a reader sees: text nodes and the attributes a browser shows or reads aloud."""
+    """Text a reader sees: text nodes and the attributes a browser shows or reads aloud, except what a page marks
+    as written in English on purpose (``lang="en"``: a rule's own text, a source's title) when the page is not."""
 
     SHOWN = {"placeholder", "title", "aria-label", "alt"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self):
         super().__init__()
         self.chunks: list[str] = []
         self._skip = 0
+        self._open: list[tuple[str, bool]] = []  # open elements, and whether each is marked English
         self.html_attrs: dict[str, str | None] = {}
 
+    def _english(self) -> bool:
+        return any(english for _tag, english in self._open)
+
     def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
         if tag == "html":
-            self.html_attrs = dict(attrs)
+            self.html_attrs = attributes
         if tag in ("script", "style"):
             self._skip += 1
-        for name, value in attrs:
-            if name in self.SHOWN and value:
-                self.chunks.append(value.strip())
+        if tag not in self.VOID and tag != "html":
+            self._open.append((tag, attributes.get("lang") == "en"))
+        if not self._english():
+            for name, value in attrs:
+                if name in self.SHOWN and value:
+                    self.chunks.append(value.strip())
 
     def handle_endtag(self, tag):
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
+        if any(t == tag for t, _e in self._open):
+            while self._open and self._open.pop()[0] != tag:
+                pass
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
+        if not self._skip and data.strip() and not self._english():
             self.chunks.append(" ".join(data.split()))
 
 
@@ -430,7 +451,9 @@ def _leaks(lang: str, chunks: list[str]) -> list[str]:
     for chunk in chunks:
         parts = {chunk, chunk.rstrip(":").strip()}
         for msgid in english:
-            if msgid in parts or (len(msgid) >= 20 and msgid in chunk):
+            if msgid in parts or (
+                len(msgid) >= 12 and msgid in chunk and re.search(rf"(?<!\w){re.escape(msgid)}(?!\w)", chunk)
+            ):
                 found.append(f"{msgid!r} in {chunk[:80]!r}")
     return found
 
