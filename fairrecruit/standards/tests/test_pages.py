@@ -186,3 +186,5 @@ def test_a_standards_page_shows_principles_in_the_readers_language_where_written
     html = client.get("/standards/ilo-fr/", headers={"Accept-Language": "bn"}).content.decode()
     assert '7. <span lang="bn">কর্মীদের কাছ থেকে কোনো ফি নয়</span>' in html
     assert '1. <span lang="en">Human rights and fundamental principles and rights at work</span>' in html  # not written
+    iris = client.get("/standards/iris/", headers={"Accept-Language": "ne"}).content.decode()
+    assert '<span lang="ne">एजेन्सीले तपाईंसँग धरौटी वा जमानत माग्न पाउँदैन।</span>' in iris  # IRIS 2.2's plain words
