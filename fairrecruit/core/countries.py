@@ -40,8 +40,8 @@ def _territories(language: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _codes() -> tuple[str, ...]:
-    return tuple(c.alpha_2 for c in pycountry.countries)
+def _codes() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
 def country_name(code: str | None, language: str | None = None) -> str:
@@ -81,10 +81,9 @@ def _names() -> dict[str, str]:
     Django is not set up (the SMS conversation engine): then English and every catalogue."""
     out: dict[str, str] = {sort_key(said): cc for cc, names in _SAID.items() for said in names}
     site = [code for code, _label in settings.LANGUAGES] if settings.configured else []
-    codes = set(_codes())
     for language in ["en", *site]:
         for cc, name in _territories(language).items():
-            if cc in codes:
+            if cc in _codes():
                 out.setdefault(sort_key(name), cc)
     others = sorted(d for d in os.listdir(pycountry.LOCALES_DIR) if d not in site)
     for language in ["en", *site, *others]:

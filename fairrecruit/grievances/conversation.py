@@ -454,61 +454,25 @@ def _numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", normalise(text))]
 
 
+# A language's name as workers may type it, besides its menu number and its code (``LANGUAGES``).
+_LANGUAGE_NAMES = {
+    "english": "en", "नेपाली": "ne", "nepali": "ne", "বাংলা": "bn", "bangla": "bn", "bengali": "bn",
+    "हिन्दी": "hi", "हिंदी": "hi", "hindi": "hi", "filipino": "fil", "tagalog": "fil", "bahasa indonesia": "id",
+    "bahasa": "id", "indonesia": "id", "tiếng việt": "vi", "tieng viet": "vi", "vietnamese": "vi",
+    "العربية": "ar", "arabic": "ar", "русский": "ru", "russian": "ru", "español": "es", "espanol": "es",
+    "spanish": "es", "မြန်မာ": "my", "burmese": "my", "myanmar": "my",
+}
+
+
 def _parse_language(text: str) -> str:
+    """The menu's number (``LANGUAGE_MENU`` lists ``LANGUAGES`` in order), a language code or a language's name."""
     t = normalise(text).casefold()
-    options = {
-        "1": "en",
-        "en": "en",
-        "english": "en",
-        "2": "ne",
-        "ne": "ne",
-        "नेपाली": "ne",
-        "nepali": "ne",
-        "3": "bn",
-        "bn": "bn",
-        "বাংলা": "bn",
-        "bangla": "bn",
-        "bengali": "bn",
-        "4": "hi",
-        "hi": "hi",
-        "हिन्दी": "hi",
-        "हिंदी": "hi",
-        "hindi": "hi",
-        "5": "fil",
-        "fil": "fil",
-        "filipino": "fil",
-        "tagalog": "fil",
-        "6": "id",
-        "id": "id",
-        "bahasa indonesia": "id",
-        "bahasa": "id",
-        "indonesia": "id",
-        "7": "vi",
-        "vi": "vi",
-        "tiếng việt": "vi",
-        "tieng viet": "vi",
-        "vietnamese": "vi",
-        "8": "ar",
-        "ar": "ar",
-        "العربية": "ar",
-        "arabic": "ar",
-        "9": "ru",
-        "ru": "ru",
-        "русский": "ru",
-        "russian": "ru",
-        "10": "es",
-        "es": "es",
-        "español": "es",
-        "espanol": "es",
-        "spanish": "es",
-        "11": "my",
-        "my": "my",
-        "မြန်မာ": "my",
-        "burmese": "my",
-        "myanmar": "my",
-    }
-    if t in options:
-        return options[t]
+    if t.isdecimal() and 1 <= int(t) <= len(LANGUAGES):
+        return LANGUAGES[int(t) - 1]
+    if t in LANGUAGES:
+        return t
+    if t in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[t]
     raise _Invalid
 
 

@@ -196,18 +196,13 @@ def principle_text(principle: Principle | dict[str, Any], part: str) -> str:
     """A principle's ``label`` or ``plain`` words in the reader's language where FairRecruit wrote them, else
     English, as a span that says its language; ``principle`` is a loaded principle or the engine's citation."""
     if isinstance(principle, dict):
-        found = _principles().get(principle.get("id", ""))
+        found = get_rules().principles.get(principle.get("id", ""))
         if found is None:
             return format_html('<span lang="en">{}</span>', principle.get(part, ""))
         principle = found
     language = get_language() or "en"
     text, lang = principle.label_in(language) if part == "label" else principle.plain_in(language)
     return format_html('<span lang="{}">{}</span>', lang, text)
-
-
-def _principles() -> dict[str, Principle]:
-    rs = get_rules()
-    return {p.id: p for st in rs.standards.values() for p in st.walk()}
 
 
 @register.simple_tag
