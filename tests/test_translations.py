@@ -379,6 +379,9 @@ WORKER_PAGES = [
     "/complain/follow/",
     "/reviews/new/",
     "/reviews/my/",
+    "/corridors/",  # with a survey stored (see the test): charts, tables of groups, rules, recruiters
+    "/corridors/NP-QA/",
+    "/open-data/",
     "/no-such-page/",
 ]
 
@@ -458,9 +461,20 @@ def _leaks(lang: str, chunks: list[str]) -> list[str]:
     return found
 
 
+@pytest.fixture
+def corridor_survey(db, tmp_path):
+    """A small synthetic survey, so that the corridor pages show their charts and tables of groups."""
+    from fairrecruit.evidence import generate, services
+
+    path = generate.write_csv(tmp_path / "survey.csv", generate.survey_rows(300, seed=5))
+    survey = services.survey_import(actor=None, path=path, title="Test survey (synthetic)", synthetic=True)
+    assert survey.status == "imported", survey.report
+    return survey
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", LANGS)
-def test_worker_pages_show_no_english_catalogue_string(client, lang):
+def test_worker_pages_show_no_english_catalogue_string(client, lang, corridor_survey):
     problems = []
     for path in WORKER_PAGES:
         page = _render(client, path, lang)

@@ -1,7 +1,8 @@
 """Charts as inline SVG, drawn on the server: readable at a glance, no JavaScript, scale to a phone's width.
 
 Each chart is a horizontal bar chart (labels on the left, the value written at the end of every bar), with a
-``<title>`` and ``<desc>`` for screen readers. Plain Python; the caller marks the string safe.
+``<title>`` and ``<desc>`` for screen readers. Plain Python; the caller marks the string safe. Titles and labels
+come from the caller in the reader's language; the series names and "not shown" are translated here.
 """
 
 from __future__ import annotations
@@ -9,9 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 SERIES_COLOURS = {"F": "#8e3b8e", "M": "#0b4f6c", "X": "#6b4e00", "(unknown)": "#777777"}
 DEFAULT_COLOUR = "#0b4f6c"
-SERIES_NAMES = {"F": "women", "M": "men", "X": "other", "(unknown)": "not known"}
+SERIES_NAMES = {
+    "F": gettext_lazy("Women"),
+    "M": gettext_lazy("Men"),
+    "X": gettext_lazy("Other"),
+    "(unknown)": gettext_lazy("Not known"),
+}
+
+
+def series_name(code: str) -> str:
+    return str(SERIES_NAMES.get(code, code))
 
 _W = 420  # user units, about a phone's width in CSS pixels: text stays legible when the SVG scales
 _LABEL_W = 104
@@ -84,10 +97,11 @@ def grouped_bar_chart(
             parts.append(
                 f'<rect x="{x}" y="6" width="12" height="12" fill="{colours.get(n, DEFAULT_COLOUR)}"/>'
             )
-            label = SERIES_NAMES.get(n, n)
+            label = series_name(n)
             parts.append(f'<text x="{x + 16}" y="16" font-size="14">{escape(label)}</text>')
             x += 34 + 9 * len(label)
     y = legend_h
+    not_shown = _("not shown")
     for i, cat in enumerate(categories):
         mid = y + group_h / 2
         parts.append(
@@ -99,18 +113,18 @@ def grouped_bar_chart(
             colour = bar_colours[i] if bar_colours else colours.get(n, DEFAULT_COLOUR)
             if v is None:
                 parts.append(
-                    f'<text x="{_LABEL_W + 4}" y="{by + 13}" font-size="13" fill="#555">not shown</text>'
+                    f'<text x="{_LABEL_W + 4}" y="{by + 13}" font-size="13" fill="#555">{escape(not_shown)}</text>'
                 )
-                desc.append(f"{cat}{' ' + SERIES_NAMES.get(n, n) if n else ''}: not shown")
+                desc.append(f"{cat}{' ' + series_name(n) if n else ''}: {not_shown}")
             else:
                 w = max(0.0, min(1.0, v / top)) * span
                 text = _fmt(v, unit)
                 parts.append(
                     f'<rect x="{_LABEL_W}" y="{by}" width="{w:.1f}" height="{_BAR_H}" fill="{colour}">'
-                    f"<title>{escape(cat)}{' — ' + escape(SERIES_NAMES.get(n, n)) if n else ''}: {text}</title></rect>"
+                    f"<title>{escape(cat)}{' — ' + escape(series_name(n)) if n else ''}: {text}</title></rect>"
                 )
                 parts.append(f'<text x="{_LABEL_W + w + 4:.1f}" y="{by + 13}" font-size="13">{text}</text>')
-                desc.append(f"{cat}{' ' + SERIES_NAMES.get(n, n) if n else ''}: {text}")
+                desc.append(f"{cat}{' ' + series_name(n) if n else ''}: {text}")
             by += _BAR_H + 2
         y += group_h
         if i < len(categories) - 1:

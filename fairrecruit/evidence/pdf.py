@@ -1,14 +1,18 @@
 """The corridor profile as a PDF report (fpdf2, pure Python). Text is transliterated to Latin (anyascii) so the
-built-in PDF fonts can show every rule title and source, in any script, without shipping font files."""
+built-in PDF fonts can show every rule title and source, in any script, without shipping font files. The report
+is written in English whatever the reader's language (the pages are translated; a Latin-only font could not show
+most of the workers' scripts)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from anyascii import anyascii
+from django.utils import translation
 from fpdf import FPDF
 
 from fairrecruit.evidence import sdg
+from fairrecruit.registry.models import ActorKind, LicenceStatus
 
 _BLUE = (11, 79, 108)
 _SERIES = {"F": (142, 59, 142), "M": (11, 79, 108), "X": (107, 78, 0)}
@@ -31,6 +35,11 @@ class _Report(FPDF):
 
 
 def corridor_pdf(profile: dict[str, Any], *, ratio_labels: list[str], cost_labels: list[str]) -> bytes:
+    with translation.override("en"):
+        return _corridor_pdf(profile, ratio_labels=ratio_labels, cost_labels=cost_labels)
+
+
+def _corridor_pdf(profile: dict[str, Any], *, ratio_labels: list[str], cost_labels: list[str]) -> bytes:
     pdf = _Report(format="A4")
     pdf.set_title(_t(f"Recruitment costs {profile['origin_name']} to {profile['destination_name']}"))
     pdf.set_author("FairRecruit")
@@ -108,7 +117,7 @@ def corridor_pdf(profile: dict[str, Any], *, ratio_labels: list[str], cost_label
     pdf.multi_cell(
         0,
         5,
-        _t(f"{rec['total']} recruiters known. " + "; ".join(f"{k}: {n}" for k, n in rec["by_kind"])),
+        _t(f"{rec['total']} recruiters known. " + "; ".join(f"{ActorKind(k).label}: {n}" for k, n in rec["by_kind"])),
         new_x="LMARGIN",
         new_y="NEXT",
         align="L",
@@ -117,7 +126,7 @@ def corridor_pdf(profile: dict[str, Any], *, ratio_labels: list[str], cost_label
         pdf.multi_cell(
             0,
             5,
-            _t("Licences: " + "; ".join(f"{k}: {n}" for k, n in rec["licences"])),
+            _t("Licences: " + "; ".join(f"{LicenceStatus(k).label}: {n}" for k, n in rec["licences"])),
             new_x="LMARGIN",
             new_y="NEXT",
             align="L",
@@ -273,8 +282,10 @@ def _certification_lines(cert: dict[str, Any] | None) -> list[str]:
         return ["Certification is not run on this installation."]
     if not cert["certificates"]:
         return ["No certified recruiter of this country in the register yet."]
+    from fairrecruit.certification.models import CertificateStatus  # installed, or cert would be None
+
     return [
-        f"- {c['holder']} ({c['identifier']}): certificate {c['number']}, {c['status_label'].lower()}, valid "
+        f"- {c['holder']} ({c['identifier']}): certificate {c['number']}, {str(CertificateStatus(c['status']).label).lower()}, valid "
         f"until {c['valid_until']:%Y-%m-%d}; corridors: {', '.join(c['scope']) or 'all'}"
         for c in cert["certificates"]
     ]

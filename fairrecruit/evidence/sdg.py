@@ -555,15 +555,29 @@ def distribution(
     return out
 
 
-def bin_labels(edges: Sequence[float], unit: str = "") -> list[str]:
-    """Labels of the bins of :func:`distribution`: '0', 'up to e0', 'e0–e1', ..., 'over eN'."""
+def edge_text(x: float) -> str:
+    """A bin edge as people write it: 1,000 / 2 / 0.5."""
+    return f"{x:,.0f}" if x >= 10 or float(x).is_integer() else f"{x:g}"
+
+
+def bin_labels(
+    edges: Sequence[float],
+    unit: str = "",
+    *,
+    nothing: str = "nothing",
+    up_to: str = "up to %(n)s",
+    over: str = "over %(n)s",
+    prefix: str = "",
+) -> list[str]:
+    """Labels of the bins of :func:`distribution`: '0', 'up to e0', 'e0–e1', ..., 'over eN' (the words can be
+    given in another language; ``prefix`` goes before every number, e.g. '$')."""
 
     def f(x: float) -> str:
-        return f"{x:,.0f}" if x >= 10 or float(x).is_integer() else f"{x:g}"
+        return f"{prefix}{edge_text(x)}{unit}"
 
-    labels = ["nothing", f"up to {f(edges[0])}{unit}"]
-    labels += [f"{f(a)}–{f(b)}{unit}" for a, b in itertools.pairwise(edges)]
-    labels.append(f"over {f(edges[-1])}{unit}")
+    labels = [nothing, up_to % {"n": f(edges[0])}]
+    labels += [f"{f(a)}–{f(b)}" for a, b in itertools.pairwise(edges)]
+    labels.append(over % {"n": f(edges[-1])})
     return labels
 
 

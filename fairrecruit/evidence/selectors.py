@@ -418,8 +418,9 @@ def _small_cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def recruiters(origin: str) -> dict[str, Any]:
-    """Recruiters of the origin country in the registry, by kind, and their licences by status."""
-    from fairrecruit.registry.models import Actor, ActorKind, Licence, LicenceStatus
+    """Recruiters of the origin country in the registry, by kind, and their licences by status (as codes: pages
+    label them in the reader's language)."""
+    from fairrecruit.registry.models import Actor, Licence, LicenceStatus
 
     actors = Actor.objects.filter(country=origin, kind__in=RECRUITER_KINDS, merged_into__isnull=True)
     kinds = dict(actors.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
@@ -431,8 +432,8 @@ def recruiters(origin: str) -> dict[str, Any]:
     )
     return {
         "total": sum(kinds.values()),
-        "by_kind": [(ActorKind(k).label, kinds[k]) for k in RECRUITER_KINDS if kinds.get(k)],
-        "licences": [(LicenceStatus(s).label, statuses[s]) for s in LicenceStatus.values if statuses.get(s)],
+        "by_kind": [(k, kinds[k]) for k in RECRUITER_KINDS if kinds.get(k)],
+        "licences": [(s, statuses[s]) for s in LicenceStatus.values if statuses.get(s)],
         "certification_available": apps.is_installed("fairrecruit.certification"),
     }
 
@@ -455,7 +456,6 @@ def certification_in(origin: str, destination: str) -> dict[str, Any] | None:
                 "holder": c.holder_name,
                 "identifier": c.actor.identifier,
                 "status": c.status,
-                "status_label": c.get_status_display(),
                 "valid_until": c.valid_until,
                 "scope": c.scope_corridors,
                 "covers": not c.scope_corridors or code in c.scope_corridors,

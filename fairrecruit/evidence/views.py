@@ -16,7 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fairrecruit.core.models import User
@@ -34,12 +36,20 @@ from fairrecruit.evidence.models import KnowledgeProduct, Partner, Release, Surv
 from fairrecruit.evidence.permissions import can, reviewer_kind
 from fairrecruit.jobs.views import see_job
 
-RATIO_LABELS = sdg.bin_labels(selectors.RATIO_EDGES)
-COST_LABELS = [
-    "nothing",
-    *[label.replace("up to ", "up to $") for label in sdg.bin_labels(selectors.COST_EDGES)[1:]],
-]
 SEX_LEVELS = ("F", "M", "X")
+
+
+def _bin_labels(edges: tuple[float, ...], *, prefix: str = "") -> list[str]:
+    """The bins of a distribution chart in the reader's language: 'nothing', 'up to 0.5', '0.5–1', ..."""
+    return sdg.bin_labels(edges, nothing=_("nothing"), up_to=_("up to %(n)s"), over=_("over %(n)s"), prefix=prefix)
+
+
+def ratio_labels() -> list[str]:
+    return _bin_labels(selectors.RATIO_EDGES)
+
+
+def cost_labels() -> list[str]:
+    return _bin_labels(selectors.COST_EDGES, prefix="$")
 
 
 # --- corridors --------------------------------------------------------------------------------------------
@@ -56,8 +66,7 @@ def corridors(request: HttpRequest) -> HttpResponse:
         chart = mark_safe(  # noqa: S308 - built from escaped parts in charts.py
             charts.bar_chart(
                 [(r["code"], r["median"]) for r in shown],
-                unit=" mo",
-                title="Median months of earnings paid for the job, by corridor (survey data)",
+                title=_("Median months of earnings paid for the job, by corridor (survey data)"),
             )
         )
     return render(
@@ -81,15 +90,11 @@ def corridor(request: HttpRequest, code: str) -> HttpResponse:
     ctx: dict[str, Any] = {
         "p": p,
         "charts": _charts(p),
-        "ratio_labels": RATIO_LABELS,
         "sdg_url": sdg.METADATA_URL,
     }
     ctx["overall"] = [r for r in p["stats"] if r["by"] == "all"]
     ctx["tables"] = [
-        (
-            "By " + sdg.DIMENSION_LABELS[d][0].lower() + sdg.DIMENSION_LABELS[d][1:],
-            [r for r in p["stats"] if r["by"] == d and r["zero_costs"] == "include"],
-        )
+        (d, [r for r in p["stats"] if r["by"] == d and r["zero_costs"] == "include"])
         for d in selectors.PROFILE_DIMENSIONS
     ]
     ctx["platform"] = [r for r in p["platform_stats"] if r["zero_costs"] == "include"]
@@ -101,37 +106,37 @@ def _charts(p: dict[str, Any]) -> dict[str, str]:
     if not dist:
         return {}
     out = {}
+    ratio, cost = ratio_labels(), cost_labels()
 
     def shares(rows: list[dict[str, Any]], level: str, n_bins: int) -> list[float | None]:
         s = {d["bin"]: d["share"] for d in rows if d["level"] == level}
         return [s.get(i, 0.0) for i in range(n_bins)]
 
     out["ratio"] = charts.bar_chart(
-        list(zip(RATIO_LABELS, shares(dist["ratio"], sdg.ALL, len(RATIO_LABELS)), strict=True)),
+        list(zip(ratio, shares(dist["ratio"], sdg.ALL, len(ratio)), strict=True)),
         unit="%",
-        title="Share of workers by months of earnings paid for the job",
+        title=_("Share of workers by months of earnings paid for the job"),
     )
     out["cost"] = charts.bar_chart(
-        list(zip(COST_LABELS, shares(dist["cost"], sdg.ALL, len(COST_LABELS)), strict=True)),
+        list(zip(cost, shares(dist["cost"], sdg.ALL, len(cost)), strict=True)),
         unit="%",
-        title="Share of workers by recruitment costs paid (US dollars)",
+        title=_("Share of workers by recruitment costs paid (US dollars)"),
     )
     sexes = [s for s in SEX_LEVELS if _sex_n(p, s) >= p["min_cell"]]
     if sexes:
         out["ratio_by_sex"] = charts.grouped_bar_chart(
-            RATIO_LABELS,
-            {s: shares(dist["ratio_by_sex"], s, len(RATIO_LABELS)) for s in sexes},
+            ratio,
+            {s: shares(dist["ratio_by_sex"], s, len(ratio)) for s in sexes},
             unit="%",
-            title="Months of earnings paid for the job, women and men",
+            title=_("Months of earnings paid for the job, women and men"),
         )
     medians = [
         (r["group"], r["median"]) for r in p["stats"] if r["by"] == "sex" and r["zero_costs"] == "include"
     ]
     if medians:
         out["median_by_sex"] = charts.bar_chart(
-            [(charts.SERIES_NAMES.get(g, g), m) for g, m in medians],
-            unit=" mo",
-            title="Median months of earnings paid, by sex",
+            [(charts.series_name(g), m) for g, m in medians],
+            title=_("Median months of earnings paid, by sex"),
             bar_colours=[charts.SERIES_COLOURS.get(g, charts.DEFAULT_COLOUR) for g, _ in medians],
         )
     return {k: mark_safe(v) for k, v in out.items()}  # noqa: S308 - built from escaped parts in charts.py
@@ -184,7 +189,8 @@ def corridor_pdf(request: HttpRequest, code: str) -> HttpResponse:
     from fairrecruit.evidence.pdf import corridor_pdf as build
 
     p = _profile(code)
-    data = build(p, ratio_labels=RATIO_LABELS, cost_labels=COST_LABELS)
+    with translation.override("en"):  # the report is in English (see pdf.py)
+        data = build(p, ratio_labels=ratio_labels(), cost_labels=cost_labels())
     resp = HttpResponse(data, content_type="application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="fairrecruit-{p["code"]}-profile.pdf"'
     return resp

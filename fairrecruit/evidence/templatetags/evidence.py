@@ -1,27 +1,52 @@
-"""Filters for the evidence pages."""
+"""Filters for the evidence pages: numbers, and the labels of groups, recruiters' kinds, licence and certificate
+statuses in the reader's language (the cached corridor profile holds codes, so that one cached profile serves
+every language)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fairrecruit.evidence import sdg
+from fairrecruit.evidence import charts, sdg
 
 register = template.Library()
 
-SEX = {"F": "Women", "M": "Men", "X": "Other"}
+SEX = {k: v for k, v in charts.SERIES_NAMES.items() if k in ("F", "M", "X")}
 ISCO_MAJOR = {
-    "0": "Armed forces",
-    "1": "Managers",
-    "2": "Professionals",
-    "3": "Technicians and associate professionals",
-    "4": "Clerical support workers",
-    "5": "Service and sales workers",
-    "6": "Skilled agricultural workers",
-    "7": "Craft and related trades workers",
-    "8": "Plant and machine operators, and assemblers",
-    "9": "Elementary occupations",
+    "0": gettext_lazy("Armed forces"),
+    "1": gettext_lazy("Managers"),
+    "2": gettext_lazy("Professionals"),
+    "3": gettext_lazy("Technicians and associate professionals"),
+    "4": gettext_lazy("Clerical support workers"),
+    "5": gettext_lazy("Service and sales workers"),
+    "6": gettext_lazy("Skilled agricultural workers"),
+    "7": gettext_lazy("Craft and related trades workers"),
+    "8": gettext_lazy("Plant and machine operators, and assemblers"),
+    "9": gettext_lazy("Elementary occupations"),
+}
+EDUCATION = {
+    "none": gettext_lazy("No schooling"),
+    "primary": gettext_lazy("Primary school"),
+    "lower_secondary": gettext_lazy("Lower secondary school"),
+    "upper_secondary": gettext_lazy("Upper secondary school"),
+    "post_secondary": gettext_lazy("Post-secondary (not university)"),
+    "tertiary": gettext_lazy("University or college"),
+}
+DOCUMENTED = {
+    "documented": gettext_lazy("Regular (documented) migration"),
+    "undocumented": gettext_lazy("Irregular (undocumented) migration"),
+}
+# "By ..." headings of the corridor page's tables, one per dimension of selectors.PROFILE_DIMENSIONS
+BY = {
+    "sex": gettext_lazy("By sex"),
+    "documented": gettext_lazy("By migration process"),
+    "occupation": gettext_lazy("By occupation (ISCO-08 major group)"),
+    "age_group": gettext_lazy("By age group"),
+    "education": gettext_lazy("By education"),
+    "destination": gettext_lazy("By destination"),
 }
 
 
@@ -40,9 +65,40 @@ def level(v: Any) -> str:
     """A group's label for people: 'F' -> 'Women', '7' -> 'Craft and related trades workers (7)'."""
     s = str(v)
     if s in SEX:
-        return SEX[s]
+        return str(SEX[s])
     if s in ISCO_MAJOR:
         return f"{ISCO_MAJOR[s]} ({s})"
+    if s in EDUCATION:
+        return str(EDUCATION[s])
+    if s in DOCUMENTED:
+        return str(DOCUMENTED[s])
     if s == sdg.UNKNOWN:
-        return "Not known"
+        return _("Not known")
     return s.replace("_", " ")
+
+
+@register.filter
+def by_label(dimension: str) -> str:
+    """The heading of a table of groups: 'sex' -> 'By sex'."""
+    return str(BY.get(dimension, dimension))
+
+
+@register.filter
+def actor_kind(code: str) -> str:
+    from fairrecruit.registry.models import ActorKind
+
+    return str(ActorKind(code).label)
+
+
+@register.filter
+def licence_status(code: str) -> str:
+    from fairrecruit.registry.models import LicenceStatus
+
+    return str(LicenceStatus(code).label)
+
+
+@register.filter
+def certificate_status(code: str) -> str:
+    from fairrecruit.certification.models import CertificateStatus
+
+    return str(CertificateStatus(code).label)

@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -98,3 +99,56 @@ def test_pdf_report(client: Client, stored_survey: Survey, tmp_path: Path) -> No
         )
         png = next(tmp_path.glob("page*.png"))
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000
+
+
+def _nepal_agency() -> None:
+    from fairrecruit.registry.models import Licence
+    from fairrecruit.registry.services import actor_create, licence_number_std
+
+    regulator = actor_create(actor_user=None, name="Department of Foreign Employment", kind="regulator",
+                             identifier="NP-DOFE", country="NP")
+    agency = actor_create(actor_user=None, name="Himal Sathi Manpower", kind="licensed_agency",
+                          identifier="NP-DOFE-4242", country="NP")
+    Licence.objects.create(actor=agency, regulator=regulator, number="4242/069/70",
+                           number_std=licence_number_std("4242/069/70"), status="suspended")
+
+
+def _page(client: Client, path: str, lang: str) -> str:
+    client.cookies["django_language"] = lang
+    r = client.get(path)
+    assert r.status_code == 200
+    return r.content.decode()
+
+
+def test_corridor_page_in_the_readers_language(client: Client, stored_survey: Survey, settings: Any) -> None:
+    """Country names, group labels, chart titles, recruiters' kinds and licence statuses follow the reader's
+    language, and one cached profile serves every language (it holds codes, not words): Nepali first, then
+    English from the same cache entry, then Nepali again."""
+    settings.FAIRRECRUIT_CORRIDOR_CACHE_SECONDS = 300
+    _nepal_agency()
+    ne = _page(client, "/corridors/NP-QA/", "ne")
+    assert '<html lang="ne"' in ne
+    assert "<h1>नेपाल → कतार</h1>" in ne
+    assert "इजाजतपत्रप्राप्त म्यानपावर कम्पनी: 1" in ne  # ActorKind.LICENSED_AGENCY in Nepali
+    assert "Licensed recruitment agency" not in ne and "Suspended" not in ne
+    assert "Months of earnings paid for the job" not in ne and "Women" not in ne
+    assert 'id="rule-law-np"' in ne
+    en = _page(client, "/corridors/NP-QA/", "en")
+    assert "<h1>Nepal → Qatar</h1>" in en
+    assert "Licensed recruitment agency: 1" in en and "Suspended: 1" in en
+    assert "<title>Months of earnings paid for the job, women and men</title>" in en
+    assert "Women" in en and "Craft and related trades workers (7)" in en
+    assert "नेपाल →" not in en and "कतार" not in en
+    assert "<h1>नेपाल → कतार</h1>" in _page(client, "/corridors/NP-QA/", "ne")
+    listing = _page(client, "/corridors/", "ar")
+    assert 'dir="rtl"' in listing and "نيبال" in listing and "Recruitment costs by corridor" not in listing
+
+
+def test_pdf_report_is_english_whatever_the_page_language(client: Client, stored_survey: Survey) -> None:
+    _nepal_agency()
+    client.cookies["django_language"] = "ne"
+    r = client.get("/corridors/NP-QA/profile.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    assert "Recruitment costs: Nepal to Qatar" in text
+    assert "Licensed recruitment agency: 1" in text and "Suspended: 1" in text
+    assert "up to 0.5" in text
