@@ -75,3 +75,6 @@ def test_summary_languages_are_the_sites() -> None:
     from fairrecruit.standards.loader import SUMMARY_LANGUAGES
 
     assert set(SUMMARY_LANGUAGES) == {code for code, _name in settings.LANGUAGES} - {"en"}
+    from fairrecruit.standards.tests.test_standards_data import WORKER_LANGUAGES
+
+    assert set(WORKER_LANGUAGES) == set(SUMMARY_LANGUAGES)

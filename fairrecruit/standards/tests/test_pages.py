@@ -185,6 +185,21 @@ def test_check_my_fees_names_the_bad_field_in_the_readers_language(client: Clien
 def test_a_standards_page_shows_principles_in_the_readers_language_where_written(client: Client) -> None:
     html = client.get("/standards/ilo-fr/", headers={"Accept-Language": "bn"}).content.decode()
     assert '7. <span lang="bn">কর্মীদের কাছ থেকে কোনো ফি নয়</span>' in html
-    assert '1. <span lang="en">Human rights and fundamental principles and rights at work</span>' in html  # not written
+    assert '1. <span lang="bn">মানবাধিকার এবং কাজের ক্ষেত্রে মৌলিক নীতি ও অধিকার</span>' in html
+    assert "Human rights and fundamental principles and rights at work" not in html
     iris = client.get("/standards/iris/", headers={"Accept-Language": "ne"}).content.decode()
     assert '<span lang="ne">एजेन्सीले तपाईंसँग धरौटी वा जमानत माग्न पाउँदैन।</span>' in iris  # IRIS 2.2's plain words
+
+
+def test_a_principle_not_written_in_the_readers_language_is_shown_in_english_and_says_so() -> None:
+    """Every shipped principle is written in every site language (test_standards_data), so the fallback is
+    checked on a copy of one with its translations taken away."""
+    import dataclasses
+
+    from fairrecruit.standards.loader import get_rules
+
+    gp01 = get_rules().principles["ILO-FR/GP01"]
+    assert gp01.label_in("bn") == ("মানবাধিকার এবং কাজের ক্ষেত্রে মৌলিক নীতি ও অধিকার", "bn")
+    bare = dataclasses.replace(gp01, labels=(), plains=())
+    assert bare.label_in("bn") == ("Human rights and fundamental principles and rights at work", "en")
+    assert bare.plain_in("ne") == (gp01.plain, "en")

@@ -133,6 +133,31 @@ def test_every_item_complete_and_cited():
     assert not problems, "\n".join(problems)
 
 
+WORKER_LANGUAGES = ("ne", "bn", "hi", "fil", "id", "vi", "my", "ar", "ru", "es")  # = settings.LANGUAGES - en
+
+
+def test_every_item_is_worded_for_workers_in_every_language():
+    """Pages show a principle's label and plain words in the reader's language: every item has both in every
+    site language (test_loader checks this list against settings.LANGUAGES), in that language's script, and a
+    Latin-script text that is not the English left untranslated."""
+    problems = []
+    for name, it, _depth in _all_items():
+        for key, english in (("labels", it.get("label")), ("plains", it.get("plain"))):
+            texts = it.get(key) or {}
+            where = f"{name}: {it.get('id', '?')}: {key}"
+            missing = [lang for lang in WORKER_LANGUAGES if not str(texts.get(lang) or "").strip()]
+            if missing:
+                problems.append(f"{where}: no {', '.join(missing)}")
+            for lang, text in texts.items():
+                letters = [ch for ch in str(text) if unicodedata.category(ch)[0] == "L"]
+                foreign = [ch for ch in letters if not unicodedata.name(ch, "").startswith(SCRIPT[lang])]
+                if len(foreign) > len(letters) // 4:
+                    problems.append(f"{where}.{lang}: mostly not {SCRIPT[lang]} script")
+                if SCRIPT[lang] == "LATIN" and str(text).strip().lower() == str(english).strip().lower():
+                    problems.append(f"{where}.{lang}: the English text, not a translation")
+    assert not problems, "\n".join(problems)
+
+
 def test_ids_unique_across_files():
     seen: dict[str, str] = {}
     dups = []
