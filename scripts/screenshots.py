@@ -232,6 +232,12 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
             expect(r is not None and r.ok, "/charges/ in Nepali did not load")
             expect("नेपालको कानून" in page.content(), "/charges/ in Nepali does not name Nepal's law in Nepali")
             save(page, "charges-ne")
+
+            page = phone(language="ne")
+            r = page.goto("/corridors/NP-QA/")
+            expect(r is not None and r.ok, "/corridors/NP-QA/ in Nepali did not load")
+            expect("नेपाल → कतार" in page.content(), "/corridors/NP-QA/ in Nepali does not name the corridor in Nepali")
+            save(page, "corridor-ne", full_page=False)
         finally:
             browser.close()
     return shots
