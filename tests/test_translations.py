@@ -382,6 +382,7 @@ WORKER_PAGES = [
     "/corridors/",  # with a survey stored (see the test): charts, tables of groups, rules, recruiters
     "/corridors/NP-QA/",
     "/open-data/",
+    "/knowledge/",  # the search form lists the 23 GCM objectives
     "/no-such-page/",
 ]
 

@@ -6,25 +6,35 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.core import forms as core_forms
 from fairrecruit.evidence import gcm, sdg
 from fairrecruit.evidence.models import EarningsRule, KnowledgeProduct, ProductReview, Release
 from fairrecruit.evidence.services import PartnerRole, parse_partner_lines
 
-GCM_CHOICES = [
-    (str(o.number), o.label + ("" if o.verified else " (wording recalled)")) for o in gcm.OBJECTIVES
-]
+
+def gcm_choices() -> list[tuple[str, str]]:
+    """The 23 GCM objectives in the reader's language (called for every form, not once at import)."""
+    recalled = " (" + gettext("wording recalled") + ")"
+    return [(str(o.number), o.label_translated() + ("" if o.verified else recalled)) for o in gcm.OBJECTIVES]
+
+
+def _gcm_search_choices() -> list[tuple[str, str]]:
+    return [("", gettext("Any")), *gcm_choices()]
+
+
+def _kind_search_choices() -> list[tuple[str, str]]:
+    return [("", gettext("Any")), *((value, str(label)) for value, label in KnowledgeProduct.Kind.choices)]
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    kind = forms.ChoiceField(
-        label="Kind", required=False, choices=[("", "Any"), *KnowledgeProduct.Kind.choices]
-    )
-    gcm = forms.ChoiceField(label="GCM objective", required=False, choices=[("", "Any"), *GCM_CHOICES])
-    corridor = forms.CharField(label="Corridor (e.g. NP-QA)", required=False, max_length=5)
-    theme = forms.CharField(label="Theme", required=False, max_length=60)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_kind_search_choices)
+    gcm = forms.ChoiceField(label=_("GCM objective"), required=False, choices=_gcm_search_choices)
+    corridor = forms.CharField(label=_("Corridor (e.g. NP-QA)"), required=False, max_length=5)
+    theme = forms.CharField(label=_("Theme"), required=False, max_length=60)
 
 
 class SubmitForm(forms.Form):
@@ -43,7 +53,7 @@ class SubmitForm(forms.Form):
     )
     data_url = forms.URLField(label="…or a link to the data used", required=False, assume_scheme="https")
     gcm = forms.MultipleChoiceField(
-        label="GCM objectives", choices=GCM_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label="GCM objectives", choices=gcm_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     corridors = forms.CharField(label="Corridors (e.g. NP-QA, BD-SA)", required=False, max_length=300)
     themes = forms.CharField(label="Themes (comma-separated)", required=False, max_length=300)

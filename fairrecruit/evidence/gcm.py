@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
+
 SOURCE_URL = "https://adattar.minorityforum.info/en/entity/raaui6nu5a?file=1587370301487dgy07rb4bk.pdf&page=7"
 SOURCE_TITLE = (
     "A/RES/73/195 Global Compact for Safe, Orderly and Regular Migration, para. 16 (list of objectives)"
@@ -25,87 +27,140 @@ class Objective:
 
     @property
     def label(self) -> str:
+        """English, as stored in tags and given by the API."""
         return f"Objective {self.number}: {self.text}"
+
+    def label_translated(self) -> str:
+        """The label in the reader's language (the texts are marked for the catalogues with ``gettext_noop``)."""
+        return gettext("Objective %(n)s: %(text)s") % {"n": self.number, "text": gettext(self.text)}
 
 
 OBJECTIVES: tuple[Objective, ...] = (
     Objective(
-        1, "Collect and utilize accurate and disaggregated data as a basis for evidence-based policies", True
+        1,
+        gettext_noop(
+            "Collect and utilize accurate and disaggregated data as a basis for evidence-based policies"
+        ),
+        True,
     ),
     Objective(
         2,
-        "Minimize the adverse drivers and structural factors that compel people to leave their country of "
-        "origin",
+        gettext_noop(
+            "Minimize the adverse drivers and structural factors that compel people to leave their country of "
+            "origin"
+        ),
         True,
     ),
-    Objective(3, "Provide accurate and timely information at all stages of migration", False),
-    Objective(4, "Ensure that all migrants have proof of legal identity and adequate documentation", False),
-    Objective(5, "Enhance availability and flexibility of pathways for regular migration", False),
+    Objective(3, gettext_noop("Provide accurate and timely information at all stages of migration"), False),
     Objective(
-        6, "Facilitate fair and ethical recruitment and safeguard conditions that ensure decent work", True
-    ),
-    Objective(7, "Address and reduce vulnerabilities in migration", True),
-    Objective(8, "Save lives and establish coordinated international efforts on missing migrants", False),
-    Objective(9, "Strengthen the transnational response to smuggling of migrants", False),
-    Objective(
-        10,
-        "Prevent, combat and eradicate trafficking in persons in the context of international migration",
+        4,
+        gettext_noop("Ensure that all migrants have proof of legal identity and adequate documentation"),
         False,
     ),
-    Objective(11, "Manage borders in an integrated, secure and coordinated manner", False),
+    Objective(
+        5, gettext_noop("Enhance availability and flexibility of pathways for regular migration"), False
+    ),
+    Objective(
+        6,
+        gettext_noop(
+            "Facilitate fair and ethical recruitment and safeguard conditions that ensure decent work"
+        ),
+        True,
+    ),
+    Objective(7, gettext_noop("Address and reduce vulnerabilities in migration"), True),
+    Objective(
+        8,
+        gettext_noop("Save lives and establish coordinated international efforts on missing migrants"),
+        False,
+    ),
+    Objective(9, gettext_noop("Strengthen the transnational response to smuggling of migrants"), False),
+    Objective(
+        10,
+        gettext_noop(
+            "Prevent, combat and eradicate trafficking in persons in the context of international migration"
+        ),
+        False,
+    ),
+    Objective(11, gettext_noop("Manage borders in an integrated, secure and coordinated manner"), False),
     Objective(
         12,
-        "Strengthen certainty and predictability in migration procedures for appropriate screening, "
-        "assessment and referral",
+        gettext_noop(
+            "Strengthen certainty and predictability in migration procedures for appropriate screening, "
+            "assessment and referral"
+        ),
         True,
     ),
     Objective(
-        13, "Use migration detention only as a measure of last resort and work towards alternatives", True
+        13,
+        gettext_noop(
+            "Use migration detention only as a measure of last resort and work towards alternatives"
+        ),
+        True,
     ),
     Objective(
-        14, "Enhance consular protection, assistance and cooperation throughout the migration cycle", True
+        14,
+        gettext_noop(
+            "Enhance consular protection, assistance and cooperation throughout the migration cycle"
+        ),
+        True,
     ),
-    Objective(15, "Provide access to basic services for migrants", True),
-    Objective(16, "Empower migrants and societies to realize full inclusion and social cohesion", True),
+    Objective(15, gettext_noop("Provide access to basic services for migrants"), True),
+    Objective(
+        16, gettext_noop("Empower migrants and societies to realize full inclusion and social cohesion"), True
+    ),
     Objective(
         17,
-        "Eliminate all forms of discrimination and promote evidence-based public discourse to shape "
-        "perceptions of migration",
+        gettext_noop(
+            "Eliminate all forms of discrimination and promote evidence-based public discourse to shape "
+            "perceptions of migration"
+        ),
         True,
     ),
     Objective(
         18,
-        "Invest in skills development and facilitate mutual recognition of skills, qualifications and "
-        "competences",
+        gettext_noop(
+            "Invest in skills development and facilitate mutual recognition of skills, qualifications and "
+            "competences"
+        ),
         True,
     ),
     Objective(
         19,
-        "Create conditions for migrants and diasporas to fully contribute to sustainable development in "
-        "all countries",
+        gettext_noop(
+            "Create conditions for migrants and diasporas to fully contribute to sustainable development in "
+            "all countries"
+        ),
         True,
     ),
     Objective(
         20,
-        "Promote faster, safer and cheaper transfer of remittances and foster financial inclusion of "
-        "migrants",
+        gettext_noop(
+            "Promote faster, safer and cheaper transfer of remittances and foster financial inclusion of "
+            "migrants"
+        ),
         True,
     ),
     Objective(
         21,
-        "Cooperate in facilitating safe and dignified return and readmission, as well as sustainable "
-        "reintegration",
+        gettext_noop(
+            "Cooperate in facilitating safe and dignified return and readmission, as well as sustainable "
+            "reintegration"
+        ),
         True,
     ),
     Objective(
         22,
-        "Establish mechanisms for the portability of social security entitlements and earned benefits",
+        gettext_noop(
+            "Establish mechanisms for the portability of social security entitlements and earned benefits"
+        ),
         True,
     ),
     Objective(
         23,
-        "Strengthen international cooperation and global partnerships for safe, orderly and regular "
-        "migration",
+        gettext_noop(
+            "Strengthen international cooperation and global partnerships for safe, orderly and regular "
+            "migration"
+        ),
         True,
     ),
 )

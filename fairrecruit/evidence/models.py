@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.core.models import Organisation, User
 
@@ -117,12 +118,12 @@ class Partner(models.Model):
     """An organisation that produced, funded or supplied data for knowledge products."""
 
     class Kind(models.TextChoices):
-        INTERNATIONAL = "international", "International organisation"
-        GOVERNMENT = "government", "Government / statistics office"
-        CSO = "cso", "Civil society / union"
-        ACADEMIC = "academic", "University / research institute"
-        PRIVATE = "private", "Private sector"
-        OTHER = "other", "Other"
+        INTERNATIONAL = "international", _("International organisation")
+        GOVERNMENT = "government", _("Government / statistics office")
+        CSO = "cso", _("Civil society / union")
+        ACADEMIC = "academic", _("University / research institute")
+        PRIVATE = "private", _("Private sector")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=300, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
@@ -148,9 +149,9 @@ class Tag(models.Model):
     """A tag of a knowledge product: a GCM objective (code = its number), a corridor (``NP-QA``) or a theme."""
 
     class Kind(models.TextChoices):
-        GCM = "gcm", "GCM objective"
-        CORRIDOR = "corridor", "Corridor"
-        THEME = "theme", "Theme"
+        GCM = "gcm", _("GCM objective")
+        CORRIDOR = "corridor", _("Corridor")
+        THEME = "theme", _("Theme")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     code = models.CharField(max_length=60)
@@ -168,15 +169,15 @@ class KnowledgeProduct(models.Model):
     """A study, dataset or practice; submitted, reviewed (1 internal + 2 external approvals) and published."""
 
     class Kind(models.TextChoices):
-        STUDY = "study", "Study"
-        DATASET = "dataset", "Dataset"
-        PRACTICE = "practice", "Practice"
+        STUDY = "study", _("Study")
+        DATASET = "dataset", _("Dataset")
+        PRACTICE = "practice", _("Practice")
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted, waiting for review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
+        SUBMITTED = "submitted", _("Submitted, waiting for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=300)
@@ -216,11 +217,11 @@ class KnowledgeProduct(models.Model):
 
 class ProductPartner(models.Model):
     class Role(models.TextChoices):
-        INTERNATIONAL_CO_PRODUCER = "international_co_producer", "International co-producer"
-        LOCAL_CO_PRODUCER = "local_co_producer", "Local co-producer"
-        FUNDER = "funder", "Funder"
-        DATA_PROVIDER = "data_provider", "Data provider"
-        IMPLEMENTER = "implementer", "Implementing partner"
+        INTERNATIONAL_CO_PRODUCER = "international_co_producer", _("International co-producer")
+        LOCAL_CO_PRODUCER = "local_co_producer", _("Local co-producer")
+        FUNDER = "funder", _("Funder")
+        DATA_PROVIDER = "data_provider", _("Data provider")
+        IMPLEMENTER = "implementer", _("Implementing partner")
 
     product = models.ForeignKey(KnowledgeProduct, on_delete=models.CASCADE, related_name="partners")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="roles")

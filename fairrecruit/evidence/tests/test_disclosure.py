@@ -131,6 +131,15 @@ def test_release_files_datapackage_and_download(client: Client, releases_root: P
     assert "Test release" in client.get("/open-data/").content.decode()
     page = client.get(f"/open-data/{r.slug}/").content.decode()
     assert "k = 5" in page and "First test release." in page
+    from django.utils import translation
+
+    client.cookies["django_language"] = "ar"
+    with translation.override("ar"):
+        heading = translation.gettext("Disclosure control")
+    assert heading != "Disclosure control"
+    page_ar = client.get(f"/open-data/{r.slug}/").content.decode()
+    assert f"<h2>{heading}</h2>" in page_ar and "Disclosure control" not in page_ar and "k = 5" in page_ar
+    client.cookies["django_language"] = "en"
     dl = client.get(f"/open-data/{r.slug}/assessments.csv")
     body = b"".join(getattr(dl, "streaming_content", [])).decode()
     assert dl.status_code == 200 and body.startswith("corridor,year,sex,occupation")

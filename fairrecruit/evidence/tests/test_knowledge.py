@@ -169,3 +169,29 @@ def test_gcm_objectives_are_23_and_numbered() -> None:
     assert [o.number for o in gcm.OBJECTIVES] == list(range(1, 24))
     assert gcm.BY_NUMBER[6].text.startswith("Facilitate fair and ethical recruitment")
     assert {o.number for o in gcm.OBJECTIVES if not o.verified} == {3, 4, 5, 8, 9, 10, 11}
+
+
+def test_public_knowledge_pages_in_the_readers_language(client: Client, people: dict[str, Any]) -> None:
+    """The list, a product and a partner page speak the reader's language (objectives, kinds, roles); what a
+    partner wrote (title, summary) is shown as written and marked English."""
+    from django.utils import translation
+
+    p = submit(people["author"])
+    for who in ("res1", "res2", "staff"):
+        services.product_review(actor=people[who], product=p, decision="approve")
+    services.product_publish(actor=people["staff"], product=p)
+    client.cookies["django_language"] = "ne"
+    with translation.override("ne"):
+        gcm6 = translation.gettext(gcm.BY_NUMBER[6].text)
+        local = str(KnowledgeProduct.Kind.STUDY.label), translation.gettext("Local co-producer")
+    assert gcm6 != gcm.BY_NUMBER[6].text and local[1] != "Local co-producer"  # translated in the catalogue
+    page = client.get(f"/knowledge/{p.pk}/").content.decode()
+    assert gcm6 in page and gcm.BY_NUMBER[6].text not in page
+    assert local[0] in page and local[1] in page and "Local co-producer" not in page
+    assert '<h1 lang="en">Recruitment fees paid by Nepali workers in Qatar</h1>' in page
+    listing = client.get("/knowledge/").content.decode()
+    assert gcm6 in listing and "Facilitate fair and ethical recruitment" not in listing  # the GCM filter
+    partner = p.partners.get(role="local_co_producer").partner
+    assert local[1] in client.get(f"/knowledge/partners/{partner.pk}/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert gcm.BY_NUMBER[6].text in client.get(f"/knowledge/{p.pk}/").content.decode()
