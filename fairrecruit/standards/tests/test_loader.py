@@ -78,3 +78,19 @@ def test_summary_languages_are_the_sites() -> None:
     from fairrecruit.standards.tests.test_standards_data import WORKER_LANGUAGES
 
     assert set(WORKER_LANGUAGES) == set(SUMMARY_LANGUAGES)
+
+
+def test_every_rule_has_its_title_and_summary_in_every_site_language() -> None:
+    """A worker, or a destination's labour inspector, reads any country's rule in their language: every shipped
+    rule carries a title and a summary in each language of the site (the loader refuses empty ones)."""
+    from fairrecruit.standards.loader import SUMMARY_LANGUAGES, get_rules
+
+    missing = [
+        f"{rule.id}: {part} in {lang}"
+        for law in get_rules().laws.values()
+        for rule in law.rules
+        for part, texts in (("title", dict(rule.titles)), ("summary", dict(rule.summaries)))
+        for lang in SUMMARY_LANGUAGES
+        if lang not in texts
+    ]
+    assert not missing, "\n".join(missing)

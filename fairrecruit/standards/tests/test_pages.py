@@ -132,7 +132,7 @@ def test_a_wage_multiple_cap_is_worded_in_the_readers_language(client: Client) -
 
 def test_what_may_they_charge_words_each_rule_in_the_readers_language(client: Client) -> None:
     """What a rule forbids, caps and allows comes from its data, so it is worded in every language; the rule's
-    own title and summary are English and say so (lang="en")."""
+    own title and summary are in the reader's language as FairRecruit wrote them, marked with their language."""
     nepali = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2019-01-01"},
                         headers={"Accept-Language": "ne"}).content.decode()
     assert "बढीमा 10000 NPR: भर्ती शुल्क" in nepali  # at most 10,000 NPR: recruitment fee
@@ -144,7 +144,8 @@ def test_what_may_they_charge_words_each_rule_in_the_readers_language(client: Cl
     assert '<span lang="ne">खाडीका लागि सेवा शुल्कको सीमा;' in nepali and "Service charge ceiling" not in nepali
     bengali = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2019-01-01"},
                          headers={"Accept-Language": "bn"}).content.decode()
-    assert '<p lang="en">If you go to work in Bahrain' in bengali  # no Bengali summary of a Nepal rule: English
+    assert '<p lang="bn">আপনি যদি বাহরাইন, কুয়েত, ওমান' in bengali  # a Nepal rule in Bengali
+    assert "If you go to work in Bahrain" not in bengali
     assert '<p lang="bn">কাতারে লাইসেন্সপ্রাপ্ত রিক্রুটাররা' in bengali  # Qatar's rule, written in Bengali
     arabic = client.get("/charges/", {"origin": "VN", "destination": "JP", "date": "2024-01-01"},
                         headers={"Accept-Language": "ar"}).content.decode()
@@ -203,3 +204,16 @@ def test_a_principle_not_written_in_the_readers_language_is_shown_in_english_and
     bare = dataclasses.replace(gp01, labels=(), plains=())
     assert bare.label_in("bn") == ("Human rights and fundamental principles and rights at work", "en")
     assert bare.plain_in("ne") == (gp01.plain, "en")
+
+
+def test_a_rule_not_written_in_the_readers_language_is_shown_in_english_and_says_so() -> None:
+    """Every shipped rule is written in every site language (test_loader), so the fallback is checked on a copy
+    of one with its translations taken away."""
+    import dataclasses
+
+    from fairrecruit.standards.loader import get_rules
+
+    rule = next(r for r in get_rules().laws["NP"].rules if r.id == "np.gulf-service-charge")
+    assert rule.summary_in("bn")[1] == "bn"
+    bare = dataclasses.replace(rule, titles=(), summaries=())
+    assert bare.title_in("bn") == (rule.title, "en") and bare.summary_in("ar") == (rule.summary, "en")
