@@ -318,10 +318,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed_law": "{country} ဥပဒေအရ- {amount}။",
     },
 }
-LANGUAGE_MENU = (
-    "FairRecruit: complaints / उजुरी / অভিযোগ / शिकायत / reklamo / pengaduan / khiếu nại / شكوى / жалоба / queja / "
-    "တိုင်ကြားချက်. Reply 1 English, 2 नेपाली, 3 বাংলা, 4 हिन्दी, 5 Filipino, 6 Bahasa Indonesia, 7 Tiếng Việt, "
-    "8 العربية, 9 Русский, 10 Español, 11 မြန်မာ"
+# Each language's own name, as the menu shows it (in LANGUAGES order: the menu's numbers).
+NATIVE_NAMES = {
+    "en": "English", "ne": "नेपाली", "bn": "বাংলা", "hi": "हिन्दी", "fil": "Filipino", "id": "Bahasa Indonesia",
+    "vi": "Tiếng Việt", "ar": "العربية", "ru": "Русский", "es": "Español", "my": "မြန်မာ",
+}
+# Sent when the first message does not show its language: three SMS segments (the scripts make it UCS-2).
+LANGUAGE_MENU = "FairRecruit complaints. Reply " + ", ".join(
+    f"{n} {NATIVE_NAMES[lang]}" for n, lang in enumerate(LANGUAGES, start=1)
 )
 STATUS_LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -455,12 +459,10 @@ def _numbers(text: str) -> list[int]:
 
 
 # A language's name as workers may type it, besides its menu number and its code (``LANGUAGES``).
-_LANGUAGE_NAMES = {
-    "english": "en", "नेपाली": "ne", "nepali": "ne", "বাংলা": "bn", "bangla": "bn", "bengali": "bn",
-    "हिन्दी": "hi", "हिंदी": "hi", "hindi": "hi", "filipino": "fil", "tagalog": "fil", "bahasa indonesia": "id",
-    "bahasa": "id", "indonesia": "id", "tiếng việt": "vi", "tieng viet": "vi", "vietnamese": "vi",
-    "العربية": "ar", "arabic": "ar", "русский": "ru", "russian": "ru", "español": "es", "espanol": "es",
-    "spanish": "es", "မြန်မာ": "my", "burmese": "my", "myanmar": "my",
+_LANGUAGE_NAMES = {name.casefold(): code for code, name in NATIVE_NAMES.items()} | {
+    "nepali": "ne", "bangla": "bn", "bengali": "bn", "हिंदी": "hi", "hindi": "hi", "tagalog": "fil",
+    "bahasa": "id", "indonesia": "id", "tieng viet": "vi", "vietnamese": "vi", "arabic": "ar", "russian": "ru",
+    "espanol": "es", "spanish": "es", "burmese": "my", "myanmar": "my",
 }
 
 
@@ -618,6 +620,24 @@ def _next_step(after: str | None, answers: dict[str, Any]) -> str:
         if s.when(answers):
             return s.key
     return DONE
+
+
+# GSM 03.38: the 7-bit default alphabet and the characters of its extension table (each sent as two).
+_GSM7 = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENSION = frozenset("^{}\\[~]|€")
+
+
+def sms_segments(text: str) -> int:
+    """How many SMS a gateway sends for ``text``: 160 characters in one (153 per part when joined) in the GSM
+    7-bit alphabet, else UCS-2: 70 UTF-16 units in one (67 per part). Every part is paid for."""
+    if all(ch in _GSM7 or ch in _GSM7_EXTENSION for ch in text):
+        units, single, part = sum(2 if ch in _GSM7_EXTENSION else 1 for ch in text), 160, 153
+    else:
+        units, single, part = len(text.encode("utf-16-le")) // 2, 70, 67
+    return 1 if units <= single else -(-units // part)
 
 
 def _prompt(lang: str, step: str) -> str:

@@ -308,3 +308,26 @@ def test_the_reply_to_a_complaint_says_what_should_come_back_under_each_standard
     assert "কাতার-এর আইন অনুযায়ী: 200,000 BDT।" in replies
     assert conversation.owed_messages("bn", {"standards": [{"id": "law-np", "country": "NP", "status": "no_rule",
                                                             "owed": {"amount": None}}]}) == []
+
+
+def test_sms_segments_are_counted_as_gateways_bill_them() -> None:
+    assert conversation.sms_segments("a" * 160) == 1 and conversation.sms_segments("a" * 161) == 2
+    assert conversation.sms_segments("a" * 306) == 2 and conversation.sms_segments("a" * 307) == 3  # 153 a part
+    assert conversation.sms_segments("€" * 80) == 1 and conversation.sms_segments("€" * 81) == 2  # two each
+    assert conversation.sms_segments("न" * 70) == 1 and conversation.sms_segments("न" * 71) == 2  # UCS-2
+    assert conversation.sms_segments("a" * 159 + "न") == 3  # one letter outside GSM 7-bit makes it all UCS-2
+    assert conversation.sms_segments("😀" * 35) == 1 and conversation.sms_segments("😀" * 36) == 2  # 2 units
+
+
+def test_replies_stay_within_their_sms_budget() -> None:
+    """Every part of a reply is paid for (often by the partner running the number): the language menu, sent
+    to every new sender whose script does not tell their language, fits in three segments, and no question or
+    answer in any language takes more than five."""
+    assert conversation.sms_segments(conversation.LANGUAGE_MENU) <= 3
+    too_long = [
+        f"{lang}.{key}: {conversation.sms_segments(text)} segments"
+        for lang, messages in conversation.MESSAGES.items()
+        for key, text in messages.items()
+        if conversation.sms_segments(text) > 5
+    ]
+    assert not too_long, too_long
