@@ -104,7 +104,7 @@ def test_sub_agent_warning_names_the_agency_it_works_for(client: Client, reg: di
 
 def test_sub_agent_found_by_phone_number(client: Client, reg: dict[str, Any]) -> None:
     text = page(client, "/verify/", {"q": "+977-9841234567"})
-    assert "राम बहादुर थापा" in text and "Found by phone number 9841234567" in text
+    assert "राम बहादुर थापा" in text and 'Found by phone number <bdi dir="ltr">9841234567</bdi>' in text
 
 
 def test_reported_actor_and_branch(client: Client, reg: dict[str, Any]) -> None:
