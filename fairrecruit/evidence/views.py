@@ -137,7 +137,7 @@ def _charts(p: dict[str, Any]) -> dict[str, str]:
         out["median_by_sex"] = charts.bar_chart(
             [(charts.series_name(g), m) for g, m in medians],
             title=_("Median months of earnings paid, by sex"),
-            bar_colours=[charts.SERIES_COLOURS.get(g, charts.DEFAULT_COLOUR) for g, _ in medians],
+            bar_colours=[charts.SERIES_COLOURS.get(g, charts.DEFAULT_COLOUR) for g, _median in medians],
         )
     return {k: mark_safe(v) for k, v in out.items()}  # noqa: S308 - built from escaped parts in charts.py
 
