@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fairrecruit.core.countries import country_name, sort_key
 from fairrecruit.core.models import User
 from fairrecruit.evidence import charts, gcm, sdg, selectors, services
 from fairrecruit.evidence.forms import (
@@ -56,7 +57,11 @@ def cost_labels() -> list[str]:
 
 
 def corridors(request: HttpRequest) -> HttpResponse:
-    rows = selectors.corridors()
+    # by origin, then destination, as named in the reader's language
+    rows = sorted(
+        selectors.corridors(),
+        key=lambda r: (sort_key(country_name(r["origin"])), sort_key(country_name(r["destination"]))),
+    )
     top = max((r["median"] or 0 for r in rows), default=0) or 1
     for r in rows:
         r["bar"] = None if r["median"] is None else round(100 * r["median"] / top)

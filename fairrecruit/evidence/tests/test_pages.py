@@ -152,3 +152,14 @@ def test_pdf_report_is_english_whatever_the_page_language(client: Client, stored
     assert "Recruitment costs: Nepal to Qatar" in text
     assert "Licensed recruitment agency: 1" in text and "Suspended: 1" in text
     assert "up to 0.5" in text
+
+
+def test_corridor_list_is_sorted_by_country_names_in_the_readers_language(
+    client: Client, stored_survey: Survey
+) -> None:
+    """English puts Nepal before the Philippines; Spanish puts Filipinas before Nepal."""
+    english = _page(client, "/corridors/", "en")
+    assert english.index('href="/corridors/NP-QA/"') < english.index('href="/corridors/PH-SA/"')
+    assert english.index('href="/corridors/NP-MY/"') < english.index('href="/corridors/NP-QA/"')  # Malaysia, Qatar
+    spanish = _page(client, "/corridors/", "es")
+    assert spanish.index('href="/corridors/PH-SA/"') < spanish.index('href="/corridors/NP-QA/"')
