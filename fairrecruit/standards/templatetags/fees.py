@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.core.countries import country_name
@@ -210,3 +210,40 @@ def rule_title(rule: Rule) -> str:
     """A rule's title in the reader's language where FairRecruit wrote one, else English, saying its language."""
     text, lang = rule.title_in(get_language() or "en")
     return format_html('<span lang="{}">{}</span>', lang, text)
+
+
+# The occupations of the example journeys (standards/examples/), marked for the catalogues so that the examples
+# name them in the reader's language; a title not listed (two Indonesian examples keep the worker's own words)
+# is shown as written. A test keeps every example's occupation listed or in Indonesian.
+EXAMPLE_OCCUPATIONS = frozenset(
+    (
+        gettext_noop("caregiver"),
+        gettext_noop("carpenter"),
+        gettext_noop("civil engineer"),
+        gettext_noop("cleaner"),
+        gettext_noop("construction labourer"),
+        gettext_noop("construction worker"),
+        gettext_noop("driver"),
+        gettext_noop("electrician"),
+        gettext_noop("factory worker"),
+        gettext_noop("farm worker"),
+        gettext_noop("food processing trainee"),
+        gettext_noop("heavy vehicle driver"),
+        gettext_noop("household service worker"),
+        gettext_noop("housemaid"),
+        gettext_noop("mason"),
+        gettext_noop("mechanic"),
+        gettext_noop("nurse"),
+        gettext_noop("plantation worker"),
+        gettext_noop("plumber"),
+        gettext_noop("security guard"),
+        gettext_noop("shipyard welder"),
+        gettext_noop("waiter"),
+    )
+)
+
+
+@register.filter
+def occupation_label(title: str) -> str:
+    """An example journey's occupation in the reader's language, where the catalogue has it."""
+    return gettext(title) if title in EXAMPLE_OCCUPATIONS else title

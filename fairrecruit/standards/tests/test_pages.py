@@ -217,3 +217,28 @@ def test_a_rule_not_written_in_the_readers_language_is_shown_in_english_and_says
     assert rule.summary_in("bn")[1] == "bn"
     bare = dataclasses.replace(rule, titles=(), summaries=())
     assert bare.title_in("bn") == (rule.title, "en") and bare.summary_in("ar") == (rule.summary, "en")
+
+
+def test_example_journeys_name_their_occupation_in_the_readers_language(client: Client) -> None:
+    """Every example's occupation is in the catalogues (or is an Indonesian worker's own words, shown as
+    written), so the examples page has no English occupation in another language."""
+    import json
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from fairrecruit.standards.templatetags.fees import EXAMPLE_OCCUPATIONS
+
+    folder = Path(__file__).resolve().parent.parent / "examples"
+    journeys = [json.loads(line) for line in (folder / "demo_journeys.jsonl").read_text().splitlines() if line]
+    journeys += [json.loads(p.read_text()) for p in folder.glob("*.json")]
+    titles = {j["occupation"]["title"] for j in journeys}
+    assert titles - EXAMPLE_OCCUPATIONS == {"pekerja perkebunan", "pembantu rumah tangga"}
+    with translation.override("ne"):
+        mason = translation.gettext("mason")
+    assert mason != "mason"
+    page = client.get("/check/examples/", headers={"Accept-Language": "ne"}).content.decode()
+    assert f": {mason}</a>" in page and ": mason</a>" not in page
+    one = client.get("/check/examples/np-qa-2014-mason/", headers={"Accept-Language": "ne"}).content.decode()
+    assert f": {mason}</h1>" in one
+    assert ": mason</a>" in client.get("/check/examples/").content.decode()
