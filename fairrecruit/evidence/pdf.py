@@ -12,6 +12,7 @@ from django.utils import translation
 from fpdf import FPDF
 
 from fairrecruit.evidence import sdg
+from fairrecruit.evidence.selectors import COST_EDGES, RATIO_EDGES
 from fairrecruit.registry.models import ActorKind, LicenceStatus
 
 _BLUE = (11, 79, 108)
@@ -34,12 +35,14 @@ class _Report(FPDF):
         self.cell(0, 6, _t(f"FairRecruit corridor profile - page {self.page_no()}"), align="C")
 
 
-def corridor_pdf(profile: dict[str, Any], *, ratio_labels: list[str], cost_labels: list[str]) -> bytes:
+def corridor_pdf(profile: dict[str, Any]) -> bytes:
     with translation.override("en"):
-        return _corridor_pdf(profile, ratio_labels=ratio_labels, cost_labels=cost_labels)
+        return _corridor_pdf(profile)
 
 
-def _corridor_pdf(profile: dict[str, Any], *, ratio_labels: list[str], cost_labels: list[str]) -> bytes:
+def _corridor_pdf(profile: dict[str, Any]) -> bytes:
+    ratio_labels = sdg.bin_labels(RATIO_EDGES)
+    cost_labels = sdg.bin_labels(COST_EDGES, prefix="$")
     pdf = _Report(format="A4")
     pdf.set_title(_t(f"Recruitment costs {profile['origin_name']} to {profile['destination_name']}"))
     pdf.set_author("FairRecruit")

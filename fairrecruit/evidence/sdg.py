@@ -555,14 +555,8 @@ def distribution(
     return out
 
 
-def edge_text(x: float) -> str:
-    """A bin edge as people write it: 1,000 / 2 / 0.5."""
-    return f"{x:,.0f}" if x >= 10 or float(x).is_integer() else f"{x:g}"
-
-
 def bin_labels(
     edges: Sequence[float],
-    unit: str = "",
     *,
     nothing: str = "nothing",
     up_to: str = "up to %(n)s",
@@ -573,7 +567,7 @@ def bin_labels(
     given in another language; ``prefix`` goes before every number, e.g. '$')."""
 
     def f(x: float) -> str:
-        return f"{prefix}{edge_text(x)}{unit}"
+        return prefix + (f"{x:,.0f}" if x >= 10 or float(x).is_integer() else f"{x:g}")
 
     labels = [nothing, up_to % {"n": f(edges[0])}]
     labels += [f"{f(a)}–{f(b)}" for a, b in itertools.pairwise(edges)]

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -194,8 +193,7 @@ def corridor_pdf(request: HttpRequest, code: str) -> HttpResponse:
     from fairrecruit.evidence.pdf import corridor_pdf as build
 
     p = _profile(code)
-    with translation.override("en"):  # the report is in English (see pdf.py)
-        data = build(p, ratio_labels=ratio_labels(), cost_labels=cost_labels())
+    data = build(p)  # in English whatever the page's language (see pdf.py)
     resp = HttpResponse(data, content_type="application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="fairrecruit-{p["code"]}-profile.pdf"'
     return resp

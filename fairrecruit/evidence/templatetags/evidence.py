@@ -7,14 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fairrecruit.evidence import charts, sdg
+from fairrecruit.evidence import charts
 
 register = template.Library()
 
-SEX = {k: v for k, v in charts.SERIES_NAMES.items() if k in ("F", "M", "X")}
 ISCO_MAJOR = {
     "0": gettext_lazy("Armed forces"),
     "1": gettext_lazy("Managers"),
@@ -27,15 +25,14 @@ ISCO_MAJOR = {
     "8": gettext_lazy("Plant and machine operators, and assemblers"),
     "9": gettext_lazy("Elementary occupations"),
 }
-EDUCATION = {
+# Education levels and migration process, as the survey stores them
+GROUPS = {
     "none": gettext_lazy("No schooling"),
     "primary": gettext_lazy("Primary school"),
     "lower_secondary": gettext_lazy("Lower secondary school"),
     "upper_secondary": gettext_lazy("Upper secondary school"),
     "post_secondary": gettext_lazy("Post-secondary (not university)"),
     "tertiary": gettext_lazy("University or college"),
-}
-DOCUMENTED = {
     "documented": gettext_lazy("Regular (documented) migration"),
     "undocumented": gettext_lazy("Irregular (undocumented) migration"),
 }
@@ -64,16 +61,12 @@ def pct(v: Any) -> str:
 def level(v: Any) -> str:
     """A group's label for people: 'F' -> 'Women', '7' -> 'Craft and related trades workers (7)'."""
     s = str(v)
-    if s in SEX:
-        return str(SEX[s])
+    if s in charts.SERIES_NAMES:  # F, M, X and sdg.UNKNOWN
+        return charts.series_name(s)
     if s in ISCO_MAJOR:
         return f"{ISCO_MAJOR[s]} ({s})"
-    if s in EDUCATION:
-        return str(EDUCATION[s])
-    if s in DOCUMENTED:
-        return str(DOCUMENTED[s])
-    if s == sdg.UNKNOWN:
-        return _("Not known")
+    if s in GROUPS:
+        return str(GROUPS[s])
     return s.replace("_", " ")
 
 
