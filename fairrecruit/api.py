@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from fairrecruit.certification.api import router as certification_router
+from fairrecruit.enforcement.api import router as enforcement_router
 from fairrecruit.evidence.api import router as evidence_router
 from fairrecruit.grievances.api import router as grievances_router
 from fairrecruit.jobs.api import router as jobs_router
@@ -20,4 +21,5 @@ api.add_router("/", reviews_router)
 api.add_router("/", evidence_router)
 api.add_router("/", grievances_router)
 api.add_router("/", certification_router)
+api.add_router("/", enforcement_router)
 api.add_router("/", jobs_router)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "fairrecruit.evidence",
     "fairrecruit.grievances",
     "fairrecruit.certification",
+    "fairrecruit.enforcement",
     "fairrecruit.jobs",
 ]
 

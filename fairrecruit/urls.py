@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("fairrecruit.evidence.urls")),
     path("", include("fairrecruit.grievances.urls")),
     path("", include("fairrecruit.certification.urls")),
+    path("", include("fairrecruit.enforcement.urls")),
     path("", include("fairrecruit.jobs.urls")),
 ]

@@ -238,6 +238,12 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
             expect(r is not None and r.ok, "/corridors/NP-QA/ in Nepali did not load")
             expect("नेपाल → कतार" in page.content(), "/corridors/NP-QA/ in Nepali does not name the corridor in Nepali")
             save(page, "corridor-ne", full_page=False)
+
+            page = phone(language="ne")
+            r = page.goto("/sanctions/?country=NP")
+            expect(r is not None and r.ok, "/sanctions/ in Nepali did not load")
+            expect("लाइसेन्स खारेज" in page.content(), "/sanctions/ in Nepali does not show a revoked licence in Nepali")
+            save(page, "sanctions-ne", full_page=False)
         finally:
             browser.close()
     return shots

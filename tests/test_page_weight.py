@@ -40,6 +40,7 @@ WORKER_PAGES: list[tuple[str, str]] = [
     ("/certification/verify/", "ertificate"),
     ("/knowledge/", "nowledge"),
     ("/open-data/", "pen data"),
+    ("/sanctions/", "Himal Sathi"),
 ]
 LANGUAGES = ["en", "my", "ar"]
 
@@ -57,6 +58,14 @@ def _registry() -> None:
                                      number_std=licence_number_std("4242/069/70"), status="active")
     licence_status_record(actor_user=None, licence=licence, status="suspended", effective_date=dt.date(2024, 5, 1),
                           reason="complaints of over-charging", source_note="DoFE notice")
+    from decimal import Decimal
+
+    from fairrecruit.enforcement.services import SanctionInput, sanction_impose
+
+    sanction_impose(user=None, organisation=None, data=SanctionInput(
+        regulator=regulator, subject=agency, kind="fine", breaches=["overcharging", "document_retention"],
+        legal_basis="Foreign Employment Act 2007", decided_on=dt.date(2024, 5, 1), effective_from=dt.date(2024, 5, 1),
+        amount=Decimal("500000"), currency="NPR", summary="Fined for charging workers more than the cap."))
 
 
 def _weigh(page: Any, path: str) -> tuple[int, set[str], int, int, str]:

@@ -383,6 +383,9 @@ WORKER_PAGES = [
     "/corridors/NP-QA/",
     "/open-data/",
     "/knowledge/",  # the search form lists the 23 GCM objectives
+    "/sanctions/",  # with sanctions of every kind and state stored (see the test)
+    "/verify/NP-DOFE-4242/",  # a profile with its sanctions
+    "/verify/?q=Himal+Sathi",  # a search result with its sanctions
     "/no-such-page/",
 ]
 
@@ -473,9 +476,38 @@ def corridor_survey(db, tmp_path):
     return survey
 
 
+@pytest.fixture
+def sanctions():
+    """Sanctions of every kind and state: an order to repay (with an amount), a suspension in force, a revocation
+    lifted on appeal, a ban of an unlicensed broker, one still to come."""
+    import datetime as dt
+
+    from fairrecruit.enforcement.services import sanction_impose, sanction_lift
+    from fairrecruit.enforcement.tests.helpers import build, sanction_input
+
+    r = build()
+    day = dt.timedelta(days=1)
+    impose = [
+        sanction_input(r, kind="compensation", breaches=["overcharging", "records"]),
+        sanction_input(r, kind="suspension", amount=None, currency="", effective_until=r["today"] + 30 * day,
+                       breaches=["contract_substitution", "document_retention", "misleading_advertising"]),
+        sanction_input(r, subject=r["twin"], kind="revocation", amount=None, currency="", licence=r["twin_a"],
+                       breaches=["other"]),
+        sanction_input(r, subject=r["broker"], kind="ban", amount=None, currency="", breaches=["unlicensed"]),
+        sanction_input(r, kind="warning", amount=None, currency="", decided_on=r["today"],
+                       effective_from=r["today"] + 3 * day),
+        sanction_input(r, subject=r["twin"], kind="suspension", amount=None, currency="", licence=r["twin_b"],
+                       decided_on=r["today"] - 60 * day, effective_from=r["today"] - 60 * day,
+                       effective_until=r["today"] - 10 * day),
+    ]
+    made = [sanction_impose(user=None, organisation=None, data=d)[0] for d in impose]
+    sanction_lift(user=None, organisation=None, sanction=made[2], lifted_on=r["today"], reason="appeal upheld")
+    return r
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", LANGS)
-def test_worker_pages_show_no_english_catalogue_string(client, lang, corridor_survey):
+def test_worker_pages_show_no_english_catalogue_string(client, lang, corridor_survey, sanctions):
     problems = []
     for path in WORKER_PAGES:
         page = _render(client, path, lang)

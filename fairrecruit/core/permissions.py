@@ -36,6 +36,9 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # Running record linkage over the whole registry (it merges across countries): staff only.
     "linkage.run": {Role.STAFF: Scope.ALL},
     "registry.import": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
+    # Enforcement: record inspections and sanctions, and read inspections' findings. Organisation scope means:
+    # in the name of the registry's regulators of the organisation's country (``enforcement.selectors``).
+    "enforcement.record": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
     # Background jobs (imports...): everyone sees the jobs they queued; this is for seeing everyone's.
     "job.view": {Role.STAFF: Scope.ALL},
     # Reviews. Organisation scope for moderation, contact reads and translation: reviews whose actor is in the

@@ -32,6 +32,8 @@ TOOLS: tuple[Tool, ...] = (
          ("review.moderate",)),
     Tool("registry:imports", _("Registry imports"), _("upload a regulator's licence list (CSV or XLSX)"),
          ("registry.import",)),
+    Tool("enforcement:home", _("Inspections and sanctions"),
+         _("record inspections of recruiters and the sanctions that follow"), ("enforcement.record",)),
     Tool("linkage:queue", _("Record linkage review"), _("pairs of registry records that may be the same actor"),
          ("linkage.review",)),
     Tool("certification:home", _("Certification"),

@@ -312,6 +312,7 @@ class Result:
     matched_alias: str  # the alias (in its own script) that matched, when not the main name
     via: Actor | None
     works_for: list[tuple[Actor, Status]] = field(default_factory=list)
+    sanctions: list[Any] = field(default_factory=list)  # set by the page: enforcement.selectors.current_by_actor
 
 
 def verify_search(

@@ -18,6 +18,11 @@ def verify(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_bound and form.is_valid():
         results = selectors.verify_search(form.cleaned_data["q"])
+        from fairrecruit.enforcement.selectors import current_by_actor
+
+        current = current_by_actor([r.actor for r in results])
+        for r in results:
+            r.sanctions = current.get(r.actor.pk, [])
     failed = form.is_bound and not form.is_valid()
     return render(
         request,
@@ -48,6 +53,9 @@ def profile(request: HttpRequest, identifier: str) -> HttpResponse:
     from fairrecruit.certification.selectors import profile_section
 
     ctx["certification_certificates"] = profile_section(actor)
+    from fairrecruit.enforcement.selectors import for_actor
+
+    ctx["sanctions"] = for_actor(actor)
     ctx["merged_from"] = request.GET.get("from", "")[:80]
     return render(request, "registry/profile.html", ctx)
 

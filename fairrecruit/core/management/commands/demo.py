@@ -37,6 +37,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         n = self.load()
         call_command("registry_demo", verbosity=0)
+        call_command("enforcement_demo", verbosity=0)
         call_command("reviews_demo", verbosity=0)
         call_command("certification_demo", verbosity=0)
         call_command("grievances_demo", verbosity=0)
