@@ -139,6 +139,7 @@ _METRIC_LABELS = {
     "documents_taken": _("Reviews reporting documents taken"),
     "substantiated_cases": _("Substantiated complaints"),
     "fees_owed_usd": _("Fees owed back (USD)"),
+    "regulator_sanctions": _("Sanctions by regulators"),
 }
 
 

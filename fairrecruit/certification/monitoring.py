@@ -11,6 +11,8 @@ record merged into it):
                         closed as remedied or resolved (``grievances``; skipped when that app is absent).
 ``fees_owed_usd``       US dollars owed back under the zero-fee standard: the latest fee assessment of each
                         grievance case, plus what published reviews reporting fees said was paid (``paid_usd``).
+``regulator_sanctions`` sanctions a regulator imposed on the recruiter (``enforcement``; not lifted): those that
+                        took effect in the window, and suspensions, revocations and bans still in force.
 
 A metric crosses its threshold when its value is at least the threshold (``null`` switches a metric off).
 Crossing raises one open :class:`Alert` per certificate and metric for the certification body, with the
@@ -42,7 +44,7 @@ from fairrecruit.certification.models import (
 from fairrecruit.core.models import User
 from fairrecruit.core.services import audit_record
 
-METRICS = ("fees_reported", "documents_taken", "substantiated_cases", "fees_owed_usd")
+METRICS = ("fees_reported", "documents_taken", "substantiated_cases", "fees_owed_usd", "regulator_sanctions")
 
 DEFAULT_THRESHOLDS: dict[str, Any] = {
     "window_days": 365,
@@ -51,11 +53,13 @@ DEFAULT_THRESHOLDS: dict[str, Any] = {
     "documents_taken": 2,
     "substantiated_cases": 1,
     "fees_owed_usd": 1000,
+    "regulator_sanctions": 1,
     "actions": {
         "fees_reported": AlertAction.SPECIAL_AUDIT.value,
         "documents_taken": AlertAction.SPECIAL_AUDIT.value,
         "substantiated_cases": AlertAction.SUSPENSION_REVIEW.value,
         "fees_owed_usd": AlertAction.SUSPENSION_REVIEW.value,
+        "regulator_sanctions": AlertAction.SUSPENSION_REVIEW.value,
     },
 }
 
@@ -136,6 +140,24 @@ def _grievance_evidence(actor_ids: list[int], since: dt.datetime) -> tuple[list[
     return substantiated, owed
 
 
+def _sanctions(actor_ids: list[int], since: dt.date, day: dt.date) -> list[str] | None:
+    """Codes and kinds of the regulators' sanctions on the recruiter that count (see the module's docstring);
+    None when the enforcement app is absent."""
+    if not apps.is_installed("fairrecruit.enforcement"):
+        return None
+    from django.db.models import Q
+
+    from fairrecruit.enforcement.models import LICENCE_STATUS_OF, Sanction
+
+    qs = Sanction.objects.filter(subject_id__in=actor_ids, effective_from__lte=day).filter(
+        Q(lifted_on__isnull=True) | Q(lifted_on__gt=day)
+    ).filter(
+        Q(effective_from__gte=since)
+        | Q(kind__in=list(LICENCE_STATUS_OF)) & (Q(effective_until__isnull=True) | Q(effective_until__gte=day))
+    )
+    return [f"{s.code} {s.kind}" for s in qs.order_by("effective_from", "id")]
+
+
 def readings(cert: Certificate, day: dt.date | None = None) -> list[Reading]:
     from fairrecruit.reviews.models import Review, ReviewStatus
 
@@ -173,6 +195,9 @@ def readings(cert: Certificate, day: dt.date | None = None) -> list[Reading]:
         owed = paid + case_owed
         detail = {"reviews_paid_usd": float(paid), "cases_owed_usd": float(case_owed)}
     out.append(Reading("fees_owed_usd", float(owed), t["fees_owed_usd"], detail))
+    sanctions = _sanctions(ids, since.date(), day)
+    out.append(Reading("regulator_sanctions", float(len(sanctions or [])), t["regulator_sanctions"],
+                       {"sanctions": sanctions} if sanctions is not None else {"enforcement": "unavailable"}))
     return out
 
 

@@ -144,6 +144,8 @@ def test_scheme_owner_edits_thresholds_evidence_and_fees(world: World, client: C
         "action_documents_taken": "special_audit",
         "action_substantiated_cases": "suspension_review",
         "action_fees_owed_usd": "suspension_review",
+        "regulator_sanctions": "1",
+        "action_regulator_sanctions": "special_audit",
     }
     r = client.post(url, {**t, "fees_reported": "1.5"})
     assert r.status_code == 400 and "fees_reported" in r.context["thresholds_form"].errors
@@ -156,6 +158,7 @@ def test_scheme_owner_edits_thresholds_evidence_and_fees(world: World, client: C
     s = Scheme.objects.get(pk=world.scheme.pk)
     assert s.thresholds["window_days"] == 180 and s.thresholds["documents_taken"] is None
     assert s.thresholds["actions"]["fees_reported"] == "notify" and s.thresholds["substantiated_cases"] == 2
+    assert s.thresholds["actions"]["regulator_sanctions"] == "special_audit"
     assert _events("certification.scheme.thresholds") == 1
 
     first, second = s.criteria[0], s.criteria[1]

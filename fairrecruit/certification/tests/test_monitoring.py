@@ -90,3 +90,29 @@ def test_suspended_certificates_are_not_alerted_again(world: World) -> None:
     for _i in range(3):
         _review(world.actor, paid_fees="yes")
     assert monitoring.monitor_run().alerts == []
+
+
+def test_a_regulators_sanction_raises_a_suspension_review(world: World) -> None:
+    from fairrecruit.enforcement.services import SanctionInput, sanction_impose, sanction_lift
+    from fairrecruit.registry.services import actor_create
+
+    cert = world.certified()
+    regulator = actor_create(actor_user=None, name="Department of Foreign Employment", kind="regulator",
+                             identifier="NP-DOFE-REG", country="NP")
+    today = timezone.localdate()
+
+    def sanction(kind: str, start: dt.date, **kw: Any) -> Any:
+        return sanction_impose(user=None, organisation=None, data=SanctionInput(
+            regulator=regulator, subject=world.actor, kind=kind, breaches=["overcharging"], legal_basis="Act",
+            decided_on=start, effective_from=start, **kw))[0]
+
+    old = sanction("warning", today - dt.timedelta(days=400))  # before the window, without a period: not counted
+    assert {x.metric: x for x in monitoring.readings(cert)}["regulator_sanctions"].value == 0
+    ban = sanction("ban", today - dt.timedelta(days=500))  # before the window but still in force: counted
+    r = {x.metric: x for x in monitoring.readings(cert)}["regulator_sanctions"]
+    assert r.value == 1 and r.crossed and r.evidence == {"sanctions": [f"{ban.code} ban"]}
+    alerts = monitoring.monitor_run().alerts
+    assert [(a.metric, a.action) for a in alerts] == [("regulator_sanctions", "suspension_review")]
+    sanction_lift(user=None, organisation=None, sanction=ban, lifted_on=today, reason="appeal upheld")
+    assert {x.metric: x for x in monitoring.readings(cert)}["regulator_sanctions"].value == 0
+    assert old.pk is not None
