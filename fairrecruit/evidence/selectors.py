@@ -273,7 +273,8 @@ def complaint_units() -> list[dict[str, Any]]:
 
 # Corridor pages read every survey row of the corridor and the platform's assessments: their figures are kept in the
 # cache for this many seconds (0: computed at every view). Importing, showing or hiding a survey makes the next view
-# compute them afresh (corridor_data_changed); other sources (complaints, reviews, licences) show with this delay.
+# compute them afresh (corridor_data_changed); other sources (complaints, reviews, licences, sanctions) show with
+# this delay.
 CACHE_DEFAULTS: dict[str, Any] = {"FAIRRECRUIT_CORRIDOR_CACHE_SECONDS": 300}
 _VERSION_KEY = "evidence:corridors:version"
 
@@ -435,7 +436,24 @@ def recruiters(origin: str) -> dict[str, Any]:
         "by_kind": [(k, kinds[k]) for k in RECRUITER_KINDS if kinds.get(k)],
         "licences": [(s, statuses[s]) for s in LicenceStatus.values if statuses.get(s)],
         "certification_available": apps.is_installed("fairrecruit.certification"),
+        "sanctions": sanctions_in(origin),
     }
+
+
+def sanctions_in(country: str) -> list[tuple[str, int]] | None:
+    """Sanctions imposed by the country's regulators and not lifted, by kind (codes), or None when the
+    enforcement app is not installed."""
+    if not apps.is_installed("fairrecruit.enforcement"):
+        return None
+    from fairrecruit.enforcement.models import Sanction, SanctionKind
+
+    counts = dict(
+        Sanction.objects.filter(regulator__country=country, lifted_on__isnull=True)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return [(k, counts[k]) for k in SanctionKind.values if counts.get(k)]
 
 
 def certification_in(origin: str, destination: str) -> dict[str, Any] | None:

@@ -91,6 +91,13 @@ def licence_status(code: str) -> str:
 
 
 @register.filter
+def sanction_kind(code: str) -> str:
+    from fairrecruit.enforcement.models import SanctionKind
+
+    return str(SanctionKind(code).label)
+
+
+@register.filter
 def certificate_status(code: str) -> str:
     from fairrecruit.certification.models import CertificateStatus
 

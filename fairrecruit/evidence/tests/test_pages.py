@@ -163,3 +163,21 @@ def test_corridor_list_is_sorted_by_country_names_in_the_readers_language(
     assert english.index('href="/corridors/NP-MY/"') < english.index('href="/corridors/NP-QA/"')  # Malaysia, Qatar
     spanish = _page(client, "/corridors/", "es")
     assert spanish.index('href="/corridors/PH-SA/"') < spanish.index('href="/corridors/NP-QA/"')
+
+
+def test_corridor_page_counts_sanctions_by_the_origin_regulators(client: Client, stored_survey: Survey) -> None:
+    from fairrecruit.enforcement.services import sanction_impose, sanction_lift
+    from fairrecruit.enforcement.tests.helpers import build, sanction_input
+
+    r = build()
+    sanction_impose(user=None, organisation=None, data=sanction_input(r))
+    sanction_impose(user=None, organisation=None, data=sanction_input(r, summary="a second fine"))
+    ban, _ = sanction_impose(user=None, organisation=None, data=sanction_input(
+        r, subject=r["broker"], kind="ban", amount=None, currency="", breaches=["unlicensed"]))
+    sanction_lift(user=None, organisation=None, sanction=ban, lifted_on=r["today"], reason="appeal upheld")
+    html = client.get("/corridors/NP-QA/").content.decode()
+    section = html[html.index('id="recruiters"'):html.index("</section>", html.index('id="recruiters"'))]
+    assert "<li>Fine: 2</li>" in section and "Banned" not in section  # the lifted ban is not counted
+    assert 'href="/sanctions/?country=NP"' in section
+    ne = client.get("/corridors/NP-QA/", HTTP_ACCEPT_LANGUAGE="ne").content.decode()
+    assert "<li>जरिवाना: 2</li>" in ne
