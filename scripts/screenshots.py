@@ -243,6 +243,7 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
             r = page.goto("/sanctions/?country=NP")
             expect(r is not None and r.ok, "/sanctions/ in Nepali did not load")
             expect("लाइसेन्स खारेज" in page.content(), "/sanctions/ in Nepali does not show a revoked licence in Nepali")
+            page.evaluate("document.getElementById('count').scrollIntoView()")  # the sanctions, not the filters
             save(page, "sanctions-ne", full_page=False)
         finally:
             browser.close()
