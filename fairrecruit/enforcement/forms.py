@@ -169,3 +169,27 @@ class LiftForm(forms.Form):
     def add_service_errors(self, errors: list[dict[str, str]]) -> None:
         for e in errors:
             self.add_error(e["field"] if e["field"] in self.fields else None, e["message"])
+
+
+class ImportForm(forms.Form):
+    """A regulator's list of sanctions to import (small files: read while the page waits)."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    regulator = forms.ModelChoiceField(queryset=Actor.objects.none(), label="Regulator",
+                                       error_messages={"required": "choose the regulator whose list it is",
+                                                       "invalid_choice": "choose one of the regulators you act for"})
+    file = forms.FileField(label="List of sanctions (CSV UTF-8 or XLSX)",
+                           error_messages={"required": "choose the file", "empty": "the file is empty"})
+    dry_run = forms.BooleanField(label="Check only: store nothing", required=False)
+
+    def __init__(self, *args: Any, regulators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regulator"].queryset = regulators  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > self.MAX_BYTES:
+            raise forms.ValidationError("the file is larger than 5 MB: split it, or use `fairrecruit "
+                                        "import_sanctions` on the server")
+        return f

@@ -178,7 +178,7 @@ class SanctionInput:
     source_note: str = ""
 
 
-def _check_sanction(s: SanctionInput) -> tuple[list[dict[str, str]], Licence | None]:
+def check_sanction(s: SanctionInput) -> tuple[list[dict[str, str]], Licence | None]:
     errors: list[dict[str, str]] = []
     _check_parties(errors, s.regulator, s.subject)
     if s.kind not in SanctionKind.values:
@@ -252,7 +252,7 @@ def sanction_impose(
     retried submission with the same ``token`` returns the first. Raises EnforcementError."""
     data = SanctionInput(**{**data.__dict__, "subject": canonical_actor(data.subject),
                             "currency": data.currency.strip().upper(), "legal_basis": data.legal_basis.strip()})
-    errors, licence = _check_sanction(data)
+    errors, licence = check_sanction(data)
     if errors:
         raise EnforcementError(errors)
     assert data.regulator is not None and data.subject is not None

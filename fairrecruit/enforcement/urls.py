@@ -10,4 +10,5 @@ urlpatterns = [
     path("enforcement/inspections/<id:pk>/", views.inspection_detail, name="inspection"),
     path("enforcement/sanctions/new/", views.sanction_new, name="sanction_new"),
     path("enforcement/sanctions/<id:pk>/", views.sanction_detail, name="sanction"),
+    path("enforcement/import/", views.import_list, name="import"),
 ]

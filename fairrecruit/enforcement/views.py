@@ -16,7 +16,8 @@ from fairrecruit.core.countries import country_name
 from fairrecruit.core.models import User
 from fairrecruit.core.permissions import can
 from fairrecruit.enforcement import selectors, services
-from fairrecruit.enforcement.forms import InspectionForm, LiftForm, SanctionForm
+from fairrecruit.enforcement.forms import ImportForm, InspectionForm, LiftForm, SanctionForm
+from fairrecruit.enforcement.imports import COLUMNS, import_sanctions
 from fairrecruit.enforcement.models import SanctionKind
 from fairrecruit.registry.forms import errors_named
 
@@ -119,3 +120,21 @@ def sanction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors_named(form) if form.is_bound else [],
     }, status=status)
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    """Upload a regulator's published list of sanctions: all or nothing, every bad row listed."""
+    user = _user(request)
+    form = ImportForm(request.POST or None, request.FILES or None, regulators=selectors.regulators_for(user))
+    result = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        result = import_sanctions(d["file"].read(), filename=d["file"].name, regulator=d["regulator"], user=user,
+                                  organisation=selectors.organisation_for(user, d["regulator"]),
+                                  dry_run=d["dry_run"])
+    status = 400 if (form.is_bound and form.errors) or (result and result.problems) else 200
+    return render(request, "enforcement/import.html", {
+        "form": form, "errors": errors_named(form) if form.is_bound else [], "result": result,
+        "columns": COLUMNS}, status=status)

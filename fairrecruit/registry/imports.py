@@ -483,6 +483,34 @@ def read_table(data: bytes, m: Mapping) -> Table:
     return _without_nul(_read_csv(_decode(data, m), m))
 
 
+class FileError(ValueError):
+    """A file that cannot be read as a table: ``problems`` say why (with the row where known)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(str(problems[0]))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """How to read a file that has no shipped mapping: UTF-8 (or a byte-order mark's encoding), the delimiter
+    guessed, the first sheet."""
+
+    name: str = "plain"
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+def read_spreadsheet(data: bytes) -> Table:
+    """Rows of any CSV or XLSX file (other importers' files, e.g. a regulator's list of sanctions), read as the
+    licence lists are: the same checks and messages. Raises FileError."""
+    try:
+        return read_table(data, _Plain())  # type: ignore[arg-type]
+    except _Rejected as exc:
+        raise FileError(exc.problems) from None
+
+
 def _without_nul(table: Table) -> Table:
     """The table, unless a cell holds a NUL character (``core.forms.nul_cells``): every such cell is reported with
     its row and column number."""
