@@ -92,14 +92,16 @@ def sanction_list(request: HttpRequest, country: str = "", kind: str = "", curre
         out = io.StringIO()
         w = csv.DictWriter(out, fieldnames=FIELDS)
         w.writeheader()
-        for v in rows:
+        for v in selectors.views(rows.iterator(chunk_size=2000)):
             d = sanction_json(v)
             w.writerow(d | {"breaches": " | ".join(d["breaches"])})
         resp = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = 'attachment; filename="fairrecruit-sanctions.csv"'
         return resp
-    chunk = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return JsonResponse({"count": len(rows), "page": page, "has_next": page * PAGE_SIZE < len(rows),
+    page = min(page, 100_000)
+    count = rows.count()
+    chunk = selectors.views(rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    return JsonResponse({"count": count, "page": page, "has_next": page * PAGE_SIZE < count,
                          "sanctions": [sanction_json(v) for v in chunk]}, json_dumps_params={"ensure_ascii": False})
 
 

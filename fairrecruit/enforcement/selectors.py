@@ -90,19 +90,28 @@ def current_by_actor(actors: Iterable[Actor], day: dt.date | None = None) -> dic
 
 
 def register(*, country: str = "", kind: str = "", current_only: bool = False,
-             day: dt.date | None = None) -> list[SanctionView]:
+             day: dt.date | None = None) -> QuerySet[Sanction]:
     """The public register of sanctions (newest first), optionally of one country's regulators, one kind, and
-    only those in force or to come."""
+    only those in force or to come (the states of :func:`sanction_state`, as a query). Show them with
+    :func:`views`."""
     day = day or timezone.localdate()
     qs = _public()
     if country:
         qs = qs.filter(regulator__country=country)
     if kind:
         qs = qs.filter(kind=kind)
-    rows = [view(s, day) for s in qs]
     if current_only:
-        rows = [v for v in rows if v.state in ("in_force", "upcoming")]
-    return rows
+        not_lifted = Q(lifted_on__isnull=True) | Q(lifted_on__gt=day)
+        upcoming = Q(effective_from__gt=day)
+        in_force = Q(kind__in=[k for k in SanctionKind.values if k not in (SanctionKind.WARNING, *WITH_AMOUNT)]) & (
+            Q(effective_until__isnull=True) | Q(effective_until__gte=day))
+        qs = qs.filter(not_lifted & (upcoming | in_force))
+    return qs
+
+
+def views(sanctions: Iterable[Sanction], day: dt.date | None = None) -> list[SanctionView]:
+    day = day or timezone.localdate()
+    return [view(s, day) for s in sanctions]
 
 
 def register_countries() -> list[str]:

@@ -32,8 +32,8 @@ def register(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     countries = sorted(((c, country_name(c)) for c in selectors.register_countries()), key=lambda t: t[1])
     return render(request, "enforcement/register.html", {
-        "page": page, "country": country, "kind": kind, "current": current, "countries": countries,
-        "kinds": SanctionKind.choices, "total": len(rows),
+        "page": page, "rows": selectors.views(page.object_list), "country": country, "kind": kind, "current": current, "countries": countries,
+        "kinds": SanctionKind.choices, "total": page.paginator.count,
     })
 
 

@@ -230,3 +230,24 @@ def test_the_tick_command_reports_and_refuses_a_bad_day(r: dict[str, Any], capsy
     assert "1 licence(s) reinstated" in capsys.readouterr().out
     with pytest.raises(CommandError, match="--day: use the form YYYY-MM-DD"):
         call_command("enforcement_tick", "--day", "26/11/2026")
+
+
+def test_the_register_query_agrees_with_each_sanctions_state(r: dict[str, Any]) -> None:
+    """``register(current_only=True)`` filters in the database; it must keep exactly the sanctions whose state
+    (computed one by one) is in force or to come, on several days."""
+    day = r["today"]
+    made = [sanction_impose(user=None, organisation=None, data=d)[0] for d in (
+        sanction_input(r),  # a fine: recorded
+        sanction_input(r, kind="warning", amount=None, currency="", decided_on=day, effective_from=day + 5 * DAY),
+        sanction_input(r, subject=r["broker"], kind="ban", amount=None, currency="", breaches=["unlicensed"]),
+        sanction_input(r, subject=r["twin"], kind="suspension", amount=None, currency="", licence=r["twin_a"],
+                       decided_on=day - 20 * DAY, effective_from=day - 20 * DAY, effective_until=day + 2 * DAY),
+        sanction_input(r, subject=r["twin"], kind="revocation", amount=None, currency="", licence=r["twin_b"]),
+    )]
+    sanction_lift(user=None, organisation=None, sanction=made[4], lifted_on=day, reason="appeal upheld")
+    for on in (day - 15 * DAY, day, day + 3 * DAY, day + 6 * DAY):
+        expected = {s.pk for s in made if selectors.sanction_state(Sanction.objects.get(pk=s.pk), on)
+                    in ("in_force", "upcoming")}
+        assert set(selectors.register(current_only=True, day=on).values_list("pk", flat=True)) == expected, on
+    assert {v.state for v in selectors.views(selectors.register(day=day), day)} == {
+        "recorded", "upcoming", "in_force", "lifted"}
