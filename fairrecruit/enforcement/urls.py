@@ -11,4 +11,5 @@ urlpatterns = [
     path("enforcement/sanctions/new/", views.sanction_new, name="sanction_new"),
     path("enforcement/sanctions/<id:pk>/", views.sanction_detail, name="sanction"),
     path("enforcement/import/", views.import_list, name="import"),
+    path("enforcement/targets/", views.targets, name="targets"),
 ]

@@ -3,6 +3,8 @@ country's regulators): record inspections and sanctions, lift a sanction. Thin: 
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +21,7 @@ from fairrecruit.enforcement import selectors, services
 from fairrecruit.enforcement.forms import ImportForm, InspectionForm, LiftForm, SanctionForm
 from fairrecruit.enforcement.imports import COLUMNS, import_sanctions
 from fairrecruit.enforcement.models import SanctionKind
+from fairrecruit.enforcement.targeting import inspection_targets
 from fairrecruit.registry.forms import errors_named
 
 
@@ -138,3 +141,29 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "enforcement/import.html", {
         "form": form, "errors": errors_named(form) if form.is_bound else [], "result": result,
         "columns": COLUMNS}, status=status)
+
+
+TARGET_COLUMNS = ["identifier", "name", "kind", "country", "complaints", "substantiated", "reviews", "fee_reports",
+                  "documents_taken", "sanctions_5y", "last_inspection"]
+
+
+@login_required
+def targets(request: HttpRequest) -> HttpResponse:
+    """Which recruiters to inspect first: the worker evidence per recruiter (see ``targeting.py``)."""
+    user = _user(request)
+    choices = sorted(set(selectors.regulators_for(user).values_list("country", flat=True)) - {""})
+    country = request.GET.get("country", "").upper()[:2]
+    rows = inspection_targets(user, country=country)
+    if request.GET.get("format") == "csv":
+        out = io.StringIO()
+        w = csv.writer(out)
+        w.writerow(TARGET_COLUMNS)
+        for t in rows:
+            w.writerow([t.actor.identifier, t.actor.name, t.actor.kind, t.actor.country, t.complaints,
+                        t.substantiated, t.reviews, t.fee_reports, t.documents_taken, t.sanctions,
+                        t.last_inspection.isoformat() if t.last_inspection else ""])
+        resp = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = 'attachment; filename="fairrecruit-inspection-targets.csv"'
+        return resp
+    return render(request, "enforcement/targets.html", {
+        "rows": rows, "country": country, "countries": [(c, country_name(c)) for c in choices]})
