@@ -660,7 +660,7 @@ def handle(
     if state is None:
         state = new_state(now)
         # A first message in a known language's script picks that language and skips the menu.
-        script = _script_language(text)
+        script = script_language(text)
         if script:
             state["lang"], state["step"] = script, "danger"
         state["updated"] = now.isoformat()
@@ -721,7 +721,7 @@ _URDU = re.compile(r"[\u0679\u0688\u0691\u06BA\u06BE\u06C1\u06D2\u06D3]")  # let
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
-def _script_language(text: str) -> str | None:
+def script_language(text: str) -> str | None:
     """The language a first message is plainly written in, by its script (Devanagari: Hindi when it has more
     Hindi than Nepali words, else Nepali; Bengali; Arabic script without Urdu's own letters; Cyrillic; Myanmar;
     Latin with Vietnamese letters), else None (the menu: Urdu, Spanish, Filipino, Indonesian, English)."""

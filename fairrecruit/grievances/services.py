@@ -63,6 +63,7 @@ from fairrecruit.grievances.models import (
     TargetKind,
 )
 from fairrecruit.grievances.selectors import acting_organisation, can_act_on, evidence_visible
+from fairrecruit.registry import sms as sms_check
 from fairrecruit.registry.models import Actor
 from fairrecruit.registry.services import canonical_actor, reported_actor
 from fairrecruit.standards.engine import ZERO_FEE_ID, FieldError, JourneyError, validate_journey
@@ -1672,6 +1673,13 @@ class ConversationReply:
     duplicate: bool = False
 
 
+def _complaint_in_progress(channel: str, sender: str) -> bool:
+    """Whether the sender is answering the complaint questions (past the language menu, not yet a case)."""
+    return Conversation.objects.filter(
+        sender_hash__in=_sender_hashes(channel, sender), case__isnull=True
+    ).exclude(step__in=["", "language", conversation.DONE]).exists()
+
+
 def _sender_hashes(channel: str, sender: str) -> list[str]:
     return crypto.lookup_hashes(f"{channel}:{sender.strip()}", purpose="grievance.sender")
 
@@ -1692,6 +1700,13 @@ def conversation_handle(
     sender = (sender or "").strip()
     if not sender:
         raise _fail("From", "is required")
+    check = sms_check.parse(text)
+    if check is not None and not _complaint_in_progress(channel, sender):
+        # "CHECK <agency>": answered from the registry, nothing stored. Not in the middle of a complaint, where
+        # it may be an answer (an agency called "Check Point Manpower").
+        lang, query = check
+        return ConversationReply(sms_check.replies(query, lang, base_url=notifications.public_base(),
+                                                   script_language=conversation.script_language))
     now = _now(clock)
     resume = dt.timedelta(minutes=int(conf.get("FAIRRECRUIT_GRIEVANCE_RESUME_MINUTES")))
     msg_key = crypto.lookup_hash(f"{channel}:{message_id}", purpose="grievance.message") if message_id else ""
