@@ -71,3 +71,30 @@ def test_the_schema_covers_the_grievance_endpoints(grievance_api: Any) -> None:
         "/cases/{code}/access-log",
         "/grievance-statistics",
     } <= {p.removeprefix("/api/v1") for p in paths}
+
+
+@pytest.fixture
+def regulator_auth(db: Any) -> dict[str, str]:
+    """A regulator's token, with a regulator of its country in the registry (the enforcement API's writers)."""
+    from fairrecruit.core.models import Role, User
+    from fairrecruit.core.services import api_token_create, membership_grant, organisation_create
+    from fairrecruit.registry.services import actor_create
+
+    actor_create(actor_user=None, name="Department of Foreign Employment", kind="regulator", identifier="NP-DOFE",
+                 country="NP")
+    org = organisation_create(actor=None, name="DoFE", kind="regulator", country="NP")
+    user = User.objects.create_user("inspector")
+    membership_grant(actor=None, user=user, organisation=org, role=Role.REGULATOR)
+    _t, key = api_token_create(actor=None, user=user, name="fuzz", organisation=org)
+    return {"Authorization": f"Bearer {key}"}
+
+
+enforcement_schema = schemathesis.pytest.from_fixture("grievance_api").include(tag="enforcement")
+
+
+@pytest.mark.django_db
+@enforcement_schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_enforcement_api_has_no_server_errors(case: Any, regulator_auth: dict[str, str]) -> None:
+    case.call_and_validate(checks=[not_a_server_error])
+    case.call_and_validate(headers=regulator_auth, checks=[not_a_server_error])

@@ -133,6 +133,8 @@ def _recorder(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
 def _form_data(request: HttpRequest, user: Any) -> tuple[dict[str, Any] | None, JsonResponse | None]:
     """The JSON body as form data: the regulator by its registry identifier, lists kept, the Idempotency-Key as
     the form's token."""
+    if request.content_type != "application/json":  # also before reading the body: a form was read already
+        return None, _errors(415, [{"field": "Content-Type", "message": "send the body as application/json"}])
     key, bad_key = idempotency.header_key(request)
     if bad_key is not None:
         return None, _errors(400, [bad_key])
@@ -174,10 +176,12 @@ def _record(request: HttpRequest, form_class: Any, as_json: Any) -> HttpResponse
     return JsonResponse(as_json(obj), status=201 if created else 200, json_dumps_params={"ensure_ascii": False})
 
 
+_JSON_BODY = {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
 _POST_RESPONSES = {"201": json_response({"type": "object"}, "Recorded"),
                    "200": json_response({"type": "object"}, "Already recorded with this Idempotency-Key"),
                    "400": json_response(ERROR_SCHEMA, "Bad input"), "401": _UNAUTH, "403": _FORBIDDEN,
-                   "409": json_response(ERROR_SCHEMA, "Idempotency-Key used before with another body")}
+                   "409": json_response(ERROR_SCHEMA, "Idempotency-Key used before with another body"),
+                   "415": json_response(ERROR_SCHEMA, "The body is not application/json")}
 
 
 def _conflict(form: Any) -> JsonResponse | None:
@@ -193,7 +197,7 @@ def _conflict(form: Any) -> JsonResponse | None:
     description="Body: `regulator` (its registry identifier; one you act for), `subject` (registry identifier), "
     "`kind` (routine, complaint, follow_up), `inspected_on` (YYYY-MM-DD), `outcome` (no_breach, breaches), "
     "`breaches` (list of codes), `findings` (text, never published). Send an `Idempotency-Key` header.",
-    openapi_extra={"responses": _POST_RESPONSES},
+    openapi_extra={"requestBody": _JSON_BODY, "responses": _POST_RESPONSES},
 )
 def inspection_create(request: HttpRequest) -> HttpResponse:
     return _record(request, InspectionForm, inspection_json)
@@ -227,7 +231,7 @@ def inspection_list(request: HttpRequest, subject: str = "", page: int = 1) -> H
     "`effective_until` (suspensions), `amount` and `currency` (fines, compensation), `licence` (number, when the "
     "recruiter holds several from the regulator), `inspection` (INS-…), `summary`, `source_note`. A suspension, "
     "revocation or ban also changes the licence's status on its first day. Send an `Idempotency-Key` header.",
-    openapi_extra={"responses": _POST_RESPONSES},
+    openapi_extra={"requestBody": _JSON_BODY, "responses": _POST_RESPONSES},
 )
 def sanction_create(request: HttpRequest) -> HttpResponse:
     def as_json(s: Sanction) -> dict[str, Any]:
@@ -242,9 +246,10 @@ def sanction_create(request: HttpRequest) -> HttpResponse:
     summary="Lift a sanction on appeal or review (regulator or staff token)",
     description="Body: `lifted_on` (YYYY-MM-DD), `reason`. The record stays; a licence it changed gets its "
     "earlier status back.",
-    openapi_extra={"responses": {"200": json_response({"type": "object"}, "Lifted"),
+    openapi_extra={"requestBody": _JSON_BODY, "responses": {"200": json_response({"type": "object"}, "Lifted"),
                                  "400": json_response(ERROR_SCHEMA, "Bad input"), "401": _UNAUTH,
-                                 "403": _FORBIDDEN, "404": json_response(ERROR_SCHEMA, "No such sanction of yours")}},
+                                 "403": _FORBIDDEN, "404": json_response(ERROR_SCHEMA, "No such sanction of yours"),
+                                 "415": json_response(ERROR_SCHEMA, "The body is not application/json")}},
 )
 def sanction_lift(request: HttpRequest, code: str) -> HttpResponse:
     user, denied = _recorder(request)

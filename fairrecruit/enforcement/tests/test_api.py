@@ -97,6 +97,8 @@ def test_bad_input_names_the_fields(client: Client, r: dict[str, Any]) -> None:
     assert resp.status_code == 400 and "JSON object" in errors(resp)["(body)"]
     resp = post(client, "/api/v1/sanctions", body(r), key="short", user_token=tok)
     assert resp.status_code == 400 and "Idempotency-Key" in errors(resp)
+    resp = client.post("/api/v1/sanctions", body(r), headers={"Authorization": f"Bearer {tok}"})  # a form
+    assert resp.status_code == 415 and "application/json" in errors(resp)["Content-Type"]
     assert Sanction.objects.count() == 0
 
 
