@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +15,7 @@ from ninja import Router
 
 from fairrecruit.core import idempotency
 from fairrecruit.core.auth import api_user
-from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
+from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
 from fairrecruit.core.permissions import can
 from fairrecruit.enforcement import selectors, services
 from fairrecruit.enforcement.forms import InspectionForm, LiftForm, SanctionForm
@@ -133,15 +132,16 @@ def _recorder(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
 def _form_data(request: HttpRequest, user: Any) -> tuple[dict[str, Any] | None, JsonResponse | None]:
     """The JSON body as form data: the regulator by its registry identifier, lists kept, the Idempotency-Key as
     the form's token."""
-    if request.content_type != "application/json":  # also before reading the body: a form was read already
-        return None, _errors(415, [{"field": "Content-Type", "message": "send the body as application/json"}])
+    if request.content_type == "application/x-www-form-urlencoded":
+        return None, _errors(415, [{"field": "Content-Type", "message": "send the body as application/json, "
+                                    "not as a form"}])
     key, bad_key = idempotency.header_key(request)
     if bad_key is not None:
         return None, _errors(400, [bad_key])
     try:
-        body = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return None, _errors(400, [{"field": "(body)", "message": f"is not valid JSON: {exc}"}])
+        body = json_body(request)
+    except BodyError as exc:
+        return None, _errors(exc.status, exc.errors)
     if not isinstance(body, dict):
         return None, _errors(400, [{"field": "(body)", "message": "send a JSON object"}])
     data = {k: v for k, v in body.items() if v is not None}

@@ -4,7 +4,6 @@ follow-up with code and PIN, scoped case reads for organisations (logged), and p
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,7 @@ from ninja import Router
 from fairrecruit.core import idempotency
 from fairrecruit.core.auth import api_user, submission_limited
 from fairrecruit.core.forms import row_id
-from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
+from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
 from fairrecruit.grievances import conf, selectors, services, taxonomy
 from fairrecruit.grievances.forms import new_token, uploads
 from fairrecruit.grievances.models import Channel, Status
@@ -144,9 +143,9 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
 
 def _body(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
     try:
-        return json.loads(request.body or b"null"), None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return None, _errors(400, [{"field": "(body)", "message": f"is not valid JSON: {exc}"}])
+        return json_body(request), None
+    except BodyError as exc:
+        return None, _errors(exc.status, exc.errors)
 
 
 def _source(group: str, request: HttpRequest) -> str:

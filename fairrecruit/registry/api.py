@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.urls import reverse
 from ninja import Router, Schema
 
+from fairrecruit.core.openapi import BodyError, json_body
 from fairrecruit.registry import search, selectors
 from fairrecruit.registry.forms import QUERY_MAX, JobOfferForm, errors_named
 from fairrecruit.registry.models import Actor, ActorKind, JobOrder
@@ -476,9 +477,9 @@ def job_orders(request: HttpRequest, number: str = "", employer: str = "", desti
 )
 def job_offer_check(request: HttpRequest) -> Any:
     try:
-        body = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _errors(400, [{"field": "(body)", "message": f"is not valid JSON: {exc}"}])
+        body = json_body(request)
+    except BodyError as exc:
+        return _errors(exc.status, exc.errors)
     if not isinstance(body, dict):
         return _errors(400, [{"field": "(body)", "message": "must be a JSON object"}])
     unknown = sorted(set(body) - set(JobOfferForm.base_fields))

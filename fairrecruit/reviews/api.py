@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,7 +9,7 @@ from ninja import Router
 
 from fairrecruit.core import idempotency
 from fairrecruit.core.auth import api_user, submission_limited
-from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
+from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
 from fairrecruit.reviews import conf, selectors, services
 from fairrecruit.reviews.forms import api_input, new_token
 from fairrecruit.reviews.models import Answer
@@ -201,9 +200,9 @@ def review_submit(request: HttpRequest) -> HttpResponse:
     if bad_key is not None:
         return _errors(400, [bad_key])
     try:
-        body = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _errors(400, [{"field": "(body)", "message": f"is not valid JSON: {exc}"}])
+        body = json_body(request)
+    except BodyError as exc:
+        return _errors(exc.status, exc.errors)
     data, errors = api_input(body)
     if data is None:
         return _errors(400, [e.as_dict() for e in errors])

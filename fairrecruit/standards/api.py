@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
 from fairrecruit.core.auth import api_user
-from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
+from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
 from fairrecruit.standards import selectors, services
 from fairrecruit.standards.engine import journey_schema, validate_journey
 from fairrecruit.standards.loader import get_rules
@@ -74,9 +73,9 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
 )
 def assessment_create(request: HttpRequest) -> HttpResponse:
     try:
-        journey = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _errors(400, [{"field": "(body)", "message": f"is not valid JSON: {exc}"}])
+        journey = json_body(request)
+    except BodyError as exc:
+        return _errors(exc.status, exc.errors)
     errors = validate_journey(journey)
     if errors:
         return _errors(400, [e.as_dict() for e in errors])
