@@ -1,4 +1,5 @@
-"""Schemathesis against the OpenAPI schema of the grievance endpoints, through the WSGI app (no network):
+"""Schemathesis against the OpenAPI schema (the grievance and enforcement endpoints, then the rest with fewer
+examples), through the WSGI app (no network):
 generated requests, valid and invalid, must never get a server error (5xx). Bounded examples (< 60 s)."""
 
 from __future__ import annotations
@@ -96,5 +97,17 @@ enforcement_schema = schemathesis.pytest.from_fixture("grievance_api").include(t
 @enforcement_schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_enforcement_api_has_no_server_errors(case: Any, regulator_auth: dict[str, str]) -> None:
+    case.call_and_validate(checks=[not_a_server_error])
+    case.call_and_validate(headers=regulator_auth, checks=[not_a_server_error])
+
+
+# Every other endpoint too (standards, registry, reviews, evidence, certification, jobs): fewer examples each.
+rest_schema = schemathesis.pytest.from_fixture("grievance_api").exclude(tag="grievances").exclude(tag="enforcement")
+
+
+@pytest.mark.django_db
+@rest_schema.parametrize()
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_the_rest_of_the_api_has_no_server_errors(case: Any, regulator_auth: dict[str, str]) -> None:
     case.call_and_validate(checks=[not_a_server_error])
     case.call_and_validate(headers=regulator_auth, checks=[not_a_server_error])
