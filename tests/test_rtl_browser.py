@@ -43,3 +43,29 @@ def test_a_phone_number_reads_in_order_on_an_arabic_page(live_server: Any) -> No
             assert drawn is not None, f"{lang}: the phone number is not on the page"
             assert drawn["first"] < drawn["last"], f"{lang}: '+' drawn right of the last digit: {drawn}"
             context.close()
+
+
+def test_a_sanctions_amount_and_licence_number_read_in_order_on_an_arabic_page(live_server: Any) -> None:
+    """The register of sanctions in Arabic: the fine's amount (as the Arabic locale formats it, "500000 NPR") and the
+    licence "4242/069/70" keep their order."""
+    from fairrecruit.enforcement.services import sanction_impose
+    from fairrecruit.enforcement.tests.helpers import build, sanction_input
+
+    r = build()
+    sanction_impose(user=None, organisation=None, data=sanction_input(r))
+    sanction_impose(user=None, organisation=None, data=sanction_input(
+        r, kind="revocation", amount=None, currency=""))
+    with chromium() as browser:
+        context = browser.new_context(base_url=live_server.url, **PHONE)
+        context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+        page = context.new_page()
+        page.goto("/sanctions/")
+        assert page.get_attribute("html", "dir") == "rtl"
+        amount = page.locator(".sanction bdi", has_text="NPR").first.inner_text()
+        assert amount.endswith(" NPR") and "".join(c for c in amount if c.isdigit()) == "500000", amount
+        for text in (amount, "4242/069/70"):
+            drawn = page.evaluate(POSITIONS, text)
+            assert drawn is not None, f"{text!r} is not on the page"
+            assert drawn["first"] < drawn["last"], f"{text!r} drawn right to left: {drawn}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+        context.close()
