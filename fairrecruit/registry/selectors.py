@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -552,6 +553,25 @@ def find_employers(name: str, *, limit: int = 5) -> list[tuple[Actor, float]]:
     return out[:limit]
 
 
+def _sanction_warnings(actors: list[Actor], day: dt.date) -> list[str]:
+    """A warning for each suspension, revocation or ban in force (or to come) on the employer or the agency of a
+    job order: a regulator's ban of an employer (a blacklisted foreign employer) is not on any licence."""
+    if not apps.is_installed("fairrecruit.enforcement"):
+        return []
+    from fairrecruit.enforcement.selectors import current_by_actor
+
+    out = []
+    current = current_by_actor(actors, day)
+    for a in actors:
+        for v in current.get(a.pk, []):
+            if v.state in ("in_force", "upcoming"):
+                s = v.sanction
+                out.append(_("%(name)s is under a sanction by %(regulator)s: %(sanction)s, from %(d)s.") % {
+                    "name": a.name, "regulator": s.regulator.name, "sanction": s.get_kind_display(),
+                    "d": s.effective_from.isoformat()})
+    return out
+
+
 def check_job_offer(
     *,
     job_order_number: str = "",
@@ -709,6 +729,7 @@ def check_job_offer(
                 _("The recruitment agency on this job order, %(name)s, has no active licence: %(status)s")
                 % {"name": jo.agency.name, "status": ast.message}
             )
+    res.warnings += _sanction_warnings([a for a in (jo.employer, jo.agency) if a is not None], day)
     res.verdict = "warning" if res.warnings else "ok"
     if res.warnings:
         res.next_steps = [

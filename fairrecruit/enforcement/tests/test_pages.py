@@ -158,3 +158,27 @@ def test_the_register_pages_and_filters(client: Client, r: dict[str, Any]) -> No
     assert second.count('class="box sanction"') == 5
     assert "55 sanctions" in text_of(client.get("/sanctions/", {"kind": "fine", "country": "np"}))
     assert "0 sanctions" in text_of(client.get("/sanctions/", {"current": "1"}))  # fines have no period
+
+
+def test_a_job_offer_from_a_banned_employer_is_a_warning(client: Client, r: dict[str, Any]) -> None:
+    from decimal import Decimal
+
+    from fairrecruit.registry.models import JobOrder
+    from fairrecruit.registry.services import actor_create
+
+    employer = actor_create(actor_user=None, name="Gulf Star Contracting W.L.L.", kind="employer",
+                            identifier="QA-MOL-88", country="QA")
+    JobOrder.objects.create(number="JO-2026-088", employer=employer, agency=r["himal"], approved_by=r["dofe"],
+                            destination="QA", occupation="Mason", positions=20, wage_amount=Decimal("1200"),
+                            wage_currency="QAR", valid_from=r["today"] - dt.timedelta(days=30),
+                            valid_until=r["today"] + dt.timedelta(days=300))
+    query = {"job_order_number": "JO-2026-088", "check": "1"}
+    before = text_of(client.get("/verify/job-offer/", query))
+    assert "under a sanction" not in before
+    sanction_impose(user=None, organisation=None, data=sanction_input(
+        r, subject=employer, kind="ban", amount=None, currency="", breaches=["contract_substitution"]))
+    after = text_of(client.get("/verify/job-offer/", query))
+    assert ("Gulf Star Contracting W.L.L. is under a sanction by Department of Foreign Employment: Banned from "
+            "recruiting (blacklisted), from") in after
+    ne = text_of(client.get("/verify/job-offer/", query, HTTP_ACCEPT_LANGUAGE="ne"))
+    assert "Gulf Star Contracting W.L.L." in ne and "under a sanction" not in ne
