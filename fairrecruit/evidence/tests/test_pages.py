@@ -181,3 +181,11 @@ def test_corridor_page_counts_sanctions_by_the_origin_regulators(client: Client,
     assert 'href="/sanctions/?country=NP"' in section
     ne = client.get("/corridors/NP-QA/", HTTP_ACCEPT_LANGUAGE="ne").content.decode()
     assert "<li>जरिवाना: 2</li>" in ne
+
+
+def test_the_open_data_page_links_the_public_registers(client: Client) -> None:
+    html = client.get("/open-data/").content.decode()
+    box = html[html.index('id="public-records"'):]
+    assert 'href="/sanctions/"' in box and 'href="/api/v1/sanctions?format=csv"' in box
+    assert 'href="/api/v1/register.csv"' in box
+    assert client.get("/api/v1/sanctions?format=csv").status_code == 200
