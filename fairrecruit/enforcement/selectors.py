@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import Scope, scope_for
+from fairrecruit.enforcement import conf
 from fairrecruit.enforcement.models import WITH_AMOUNT, Breach, Inspection, Sanction, SanctionKind
 from fairrecruit.registry.models import Actor, ActorKind
 from fairrecruit.registry.selectors import members_of
@@ -61,15 +62,33 @@ def view(s: Sanction, day: dt.date) -> SanctionView:
     return SanctionView(s, state, LEVEL[state], breach_labels(s.breaches))
 
 
-def _public() -> QuerySet[Sanction]:
+def _all() -> QuerySet[Sanction]:
     return Sanction.objects.select_related("regulator", "subject", "licence").order_by("-effective_from", "-id")
+
+
+def _public(day: dt.date | None = None) -> QuerySet[Sanction]:
+    """What the public may see: every sanction, except those that ended more than
+    ``FAIRRECRUIT_SANCTIONS_PUBLIC_YEARS`` ago (0: none is hidden)."""
+    qs = _all()
+    years = int(conf.get("FAIRRECRUIT_SANCTIONS_PUBLIC_YEARS") or 0)
+    if years <= 0:
+        return qs
+    day = day or timezone.localdate()
+    try:
+        cutoff = day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        cutoff = day.replace(year=day.year - years, day=28)
+    no_period = [SanctionKind.WARNING, *WITH_AMOUNT]
+    return qs.exclude(
+        Q(lifted_on__lt=cutoff) | Q(effective_until__lt=cutoff) | Q(kind__in=no_period, effective_from__lt=cutoff)
+    )
 
 
 def for_actor(actor: Actor, day: dt.date | None = None) -> list[SanctionView]:
     """The sanctions of an actor and of the records merged into it, newest first."""
     day = day or timezone.localdate()
     ids = members_of([actor.pk])[actor.pk]
-    return [view(s, day) for s in _public().filter(subject_id__in=ids)]
+    return [view(s, day) for s in _public(day).filter(subject_id__in=ids)]
 
 
 def current_by_actor(actors: Iterable[Actor], day: dt.date | None = None) -> dict[int, list[SanctionView]]:
@@ -80,7 +99,7 @@ def current_by_actor(actors: Iterable[Actor], day: dt.date | None = None) -> dic
     owner = {m: a for a, ms in members.items() for m in ms}
     out: dict[int, list[SanctionView]] = defaultdict(list)
     recent = day - dt.timedelta(days=5 * 365)
-    for s in _public().filter(subject_id__in=owner, lifted_on__isnull=True).filter(
+    for s in _public(day).filter(subject_id__in=owner, lifted_on__isnull=True).filter(
         Q(effective_until__isnull=True) | Q(effective_until__gte=day)
     ):
         v = view(s, day)
@@ -95,7 +114,7 @@ def register(*, country: str = "", kind: str = "", current_only: bool = False,
     only those in force or to come (the states of :func:`sanction_state`, as a query). Show them with
     :func:`views`."""
     day = day or timezone.localdate()
-    qs = _public()
+    qs = _public(day)
     if country:
         qs = qs.filter(regulator__country=country)
     if kind:
@@ -149,7 +168,7 @@ def inspections_for(user: User | None) -> QuerySet[Inspection]:
 
 
 def sanctions_for(user: User | None) -> QuerySet[Sanction]:
-    return _public().select_related("recorded_by").filter(regulator__in=regulators_for(user))
+    return _all().select_related("recorded_by").filter(regulator__in=regulators_for(user))
 
 
 def counts(user: User | None, day: dt.date | None = None) -> dict[str, Any]:

@@ -251,3 +251,23 @@ def test_the_register_query_agrees_with_each_sanctions_state(r: dict[str, Any]) 
         assert set(selectors.register(current_only=True, day=on).values_list("pk", flat=True)) == expected, on
     assert {v.state for v in selectors.views(selectors.register(day=day), day)} == {
         "recorded", "upcoming", "in_force", "lifted"}
+
+
+def test_a_sanction_that_ended_long_ago_leaves_the_public_pages_when_configured(
+    r: dict[str, Any], settings: Any,
+) -> None:
+    day = r["today"]
+    old = dt.date(day.year - 4, 1, 10)
+    fine, _ = sanction_impose(user=None, organisation=None, data=sanction_input(r, decided_on=old, effective_from=old))
+    ban, _ = sanction_impose(user=None, organisation=None, data=sanction_input(
+        r, subject=r["broker"], kind="ban", amount=None, currency="", breaches=["unlicensed"], decided_on=old,
+        effective_from=old))
+    recent, _ = sanction_impose(user=None, organisation=None, data=sanction_input(r))
+    everything = {fine.pk, ban.pk, recent.pk}
+    assert set(selectors.register().values_list("pk", flat=True)) == everything  # default 0: shown for ever
+    settings.FAIRRECRUIT_SANCTIONS_PUBLIC_YEARS = 3
+    assert set(selectors.register().values_list("pk", flat=True)) == {ban.pk, recent.pk}  # a ban in force stays
+    assert [v.sanction.pk for v in selectors.for_actor(r["himal"])] == [recent.pk]
+    assert set(selectors.sanctions_for(r["np_reg"]).values_list("pk", flat=True)) == everything  # the regulator's
+    settings.FAIRRECRUIT_SANCTIONS_PUBLIC_YEARS = 5
+    assert set(selectors.register().values_list("pk", flat=True)) == everything
