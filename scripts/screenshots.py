@@ -194,6 +194,14 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
                 expect(r is not None and r.ok and text in page.content(), f"{url} as {user} did not load")
                 save(page, name, full_page=False)
 
+            # The regulator's list of recruiters to inspect first, from its first recruiter on.
+            page = signed_in("regulator")
+            r = page.goto("/enforcement/targets/")
+            expect(r is not None and r.ok and page.locator(".target").count() > 0,
+                   "/enforcement/targets/ as regulator shows no recruiter")
+            page.evaluate("document.getElementById('targets').scrollIntoView()")
+            save(page, "enforcement-targets", full_page=False)
+
             # A background job: staff run record linkage from the review queue; the job's page refreshes itself
             # (no JavaScript) until the run, done by the server's jobs thread, has ended.
             page = signed_in("staff")
