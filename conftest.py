@@ -64,3 +64,13 @@ def _empty_cache(_test_database: bool, django_db_blocker: Any) -> None:
         return
     with django_db_blocker.unblock():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _search_caches_empty() -> None:
+    """Each test checks the SQLite search index afresh: the process remembers for a minute that the index and its
+    triggers were there, and an earlier test (a migration test, a flush) may have dropped them since, so that the
+    actors a test makes would not be found by name."""
+    from fairrecruit.registry import search
+
+    search.clear_caches()
