@@ -300,13 +300,15 @@ def clear_caches() -> None:
 
 def _trigram_counts(cur, using: str, trigrams: Sequence[str]) -> dict[str, int]:
     """How many actors hold each trigram (fts5vocab), cached for DF_TTL_SECONDS: the counts only decide which
-    trigrams are read first, so a stale count costs time, never a result."""
+    trigrams are read first, so a stale count costs time, never a result. A count of 0 is not taken from the
+    cache: a trigram counted as absent is left out of the search, and an actor added since (an import, a worker's
+    complaint naming a new broker) would not be found until the count expired."""
     now = time.monotonic()
     out: dict[str, int] = {}
     missing = []
     for t in trigrams:
         hit = _df_cache.get((using, t))
-        if hit is not None and now - hit[1] < DF_TTL_SECONDS:
+        if hit is not None and hit[0] > 0 and now - hit[1] < DF_TTL_SECONDS:
             out[t] = hit[0]
         else:
             missing.append(t)

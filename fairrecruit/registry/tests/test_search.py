@@ -398,6 +398,18 @@ def test_index_follows_inserts_renames_and_deletes() -> None:
     assert search.search("Himalyan Oversees")[0].actor_id == r["himalayan"].pk
 
 
+def test_an_actor_added_after_a_search_that_found_nothing_is_found_at_once() -> None:
+    """A worker checks a broker no register knows; another names him in a complaint (a reported actor is made);
+    a third checks again a minute later and must find him. (SQLite caches trigram counts for ten minutes: a count
+    of 0 cached by the first search used to leave the name's trigrams out of the second.)"""
+    build_registry()
+    assert search.search("Zhangmu Kodari Placement") == []
+    late = actor_create(actor_user=None, name="Zhangmu Kodari Placement", kind=ActorKind.REPORTED,
+                        identifier="FR-R-7001", city="Butwal")
+    assert ids(search.search("Zhangmu Kodari Placement"))[:1] == [late.pk]
+    assert ids(search.search("Zangmu Kodari"))[:1] == [late.pk]  # typo-tolerant too
+
+
 @pytest.mark.sqlite_only
 def test_sqlite_index_is_rebuilt_when_a_migration_dropped_its_triggers() -> None:
     build_registry()
