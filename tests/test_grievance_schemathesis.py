@@ -36,16 +36,21 @@ def grievance_api(db: Any, settings: Any, tmp_path: Any) -> Iterator[Any]:
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def auth(db: Any) -> dict[str, str]:
-    from fairrecruit.core.models import Role, User
+def _bearer(username: str, kind: str, role: str) -> dict[str, str]:
+    """The Authorization header of a new user with ``role`` in a new Nepali organisation of ``kind``."""
+    from fairrecruit.core.models import User
     from fairrecruit.core.services import api_token_create, membership_grant, organisation_create
 
-    org = organisation_create(actor=None, name="Hotline", kind="union_cso", country="NP")
-    user = User.objects.create_user("hotline")
-    membership_grant(actor=None, user=user, organisation=org, role=Role.UNION_CSO)
+    org = organisation_create(actor=None, name=f"{username} org", kind=kind, country="NP")
+    user = User.objects.create_user(username)
+    membership_grant(actor=None, user=user, organisation=org, role=role)
     _t, key = api_token_create(actor=None, user=user, name="fuzz", organisation=org)
     return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def auth(db: Any) -> dict[str, str]:
+    return _bearer("hotline", "union_cso", "union_cso")
 
 
 schema = schemathesis.pytest.from_fixture("grievance_api").include(tag="grievances")
@@ -77,17 +82,11 @@ def test_the_schema_covers_the_grievance_endpoints(grievance_api: Any) -> None:
 @pytest.fixture
 def regulator_auth(db: Any) -> dict[str, str]:
     """A regulator's token, with a regulator of its country in the registry (the enforcement API's writers)."""
-    from fairrecruit.core.models import Role, User
-    from fairrecruit.core.services import api_token_create, membership_grant, organisation_create
     from fairrecruit.registry.services import actor_create
 
     actor_create(actor_user=None, name="Department of Foreign Employment", kind="regulator", identifier="NP-DOFE",
                  country="NP")
-    org = organisation_create(actor=None, name="DoFE", kind="regulator", country="NP")
-    user = User.objects.create_user("inspector")
-    membership_grant(actor=None, user=user, organisation=org, role=Role.REGULATOR)
-    _t, key = api_token_create(actor=None, user=user, name="fuzz", organisation=org)
-    return {"Authorization": f"Bearer {key}"}
+    return _bearer("inspector", "regulator", "regulator")
 
 
 enforcement_schema = schemathesis.pytest.from_fixture("grievance_api").include(tag="enforcement")

@@ -41,17 +41,24 @@ class SubjectField(forms.CharField):
         return actor
 
 
-class _TokenForm(forms.Form):
+class _ServiceErrors:
+    """Put a service's ``EnforcementError`` back on the fields it names (form-wide when the form has no such
+    field)."""
+
+    fields: Any
+
+    def add_service_errors(self, errors: list[dict[str, str]]) -> None:
+        for e in errors:
+            self.add_error(e["field"] if e["field"] in self.fields else None, e["message"])  # type: ignore[attr-defined]
+
+
+class _TokenForm(_ServiceErrors, forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4().hex)
-
-    def add_service_errors(self, errors: list[dict[str, str]]) -> None:
-        for e in errors:
-            self.add_error(e["field"] if e["field"] in self.fields else None, e["message"])
 
     def _call(self, call: Any) -> tuple[Any, bool] | None:
         """Run the service; its errors go back on the fields (None is returned then)."""
@@ -160,15 +167,11 @@ class SanctionForm(_RecordForm):
             user=user, organisation=selectors.organisation_for(user, d["regulator"]), data=data, token=d["token"]))
 
 
-class LiftForm(forms.Form):
+class LiftForm(_ServiceErrors, forms.Form):
     lifted_on = forms.DateField(label="Lifted on", error_messages=DATE_ERRORS,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="Why (e.g. appeal upheld)", max_length=500,
                              error_messages={"required": "say why it is lifted"})
-
-    def add_service_errors(self, errors: list[dict[str, str]]) -> None:
-        for e in errors:
-            self.add_error(e["field"] if e["field"] in self.fields else None, e["message"])
 
 
 class ImportForm(forms.Form):

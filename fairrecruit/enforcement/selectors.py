@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import Scope, scope_for
 from fairrecruit.enforcement import conf
 from fairrecruit.enforcement.models import WITH_AMOUNT, Breach, Inspection, Sanction, SanctionKind
 from fairrecruit.registry.models import Actor, ActorKind
-from fairrecruit.registry.selectors import members_of
+from fairrecruit.registry.selectors import members_of, today
 
 PERMISSION = "enforcement.record"
 
@@ -48,10 +47,6 @@ class SanctionView:
     breaches: list[str]  # labels, in the reader's language
 
 
-def today() -> dt.date:
-    return timezone.localdate()
-
-
 def breach_labels(codes: Iterable[str]) -> list[str]:
     """The breaches' labels, in the reader's language."""
     return [str(Breach(b).label) for b in codes if b in Breach.values]
@@ -73,7 +68,7 @@ def _public(day: dt.date | None = None) -> QuerySet[Sanction]:
     years = int(conf.get("FAIRRECRUIT_SANCTIONS_PUBLIC_YEARS") or 0)
     if years <= 0:
         return qs
-    day = day or timezone.localdate()
+    day = day or today()
     try:
         cutoff = day.replace(year=day.year - years)
     except ValueError:  # 29 February
@@ -86,7 +81,7 @@ def _public(day: dt.date | None = None) -> QuerySet[Sanction]:
 
 def for_actor(actor: Actor, day: dt.date | None = None) -> list[SanctionView]:
     """The sanctions of an actor and of the records merged into it, newest first."""
-    day = day or timezone.localdate()
+    day = day or today()
     ids = members_of([actor.pk])[actor.pk]
     return [view(s, day) for s in _public(day).filter(subject_id__in=ids)]
 
@@ -94,7 +89,7 @@ def for_actor(actor: Actor, day: dt.date | None = None) -> list[SanctionView]:
 def current_by_actor(actors: Iterable[Actor], day: dt.date | None = None) -> dict[int, list[SanctionView]]:
     """For search results: each actor's sanctions in force or still to come (suspensions, revocations, bans),
     and fines, warnings and orders of the last five years."""
-    day = day or timezone.localdate()
+    day = day or today()
     members = members_of(a.pk for a in actors)
     owner = {m: a for a, ms in members.items() for m in ms}
     out: dict[int, list[SanctionView]] = defaultdict(list)
@@ -113,7 +108,7 @@ def register(*, country: str = "", kind: str = "", current_only: bool = False,
     """The public register of sanctions (newest first), optionally of one country's regulators, one kind, and
     only those in force or to come (the states of :func:`sanction_state`, as a query). Show them with
     :func:`views`."""
-    day = day or timezone.localdate()
+    day = day or today()
     qs = _public(day)
     if country:
         qs = qs.filter(regulator__country=country)
@@ -129,7 +124,7 @@ def register(*, country: str = "", kind: str = "", current_only: bool = False,
 
 
 def views(sanctions: Iterable[Sanction], day: dt.date | None = None) -> list[SanctionView]:
-    day = day or timezone.localdate()
+    day = day or today()
     return [view(s, day) for s in sanctions]
 
 
@@ -172,7 +167,7 @@ def sanctions_for(user: User | None) -> QuerySet[Sanction]:
 
 
 def counts(user: User | None, day: dt.date | None = None) -> dict[str, Any]:
-    day = day or timezone.localdate()
+    day = day or today()
     sanctions = [view(s, day) for s in sanctions_for(user)]
     return {
         "inspections": inspections_for(user).count(),

@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from fairrecruit.core import idempotency
 from fairrecruit.core.fx import is_currency
@@ -35,7 +34,7 @@ from fairrecruit.enforcement.models import (
     SanctionKind,
 )
 from fairrecruit.registry.models import Actor, ActorKind, Licence, LicenceStatus
-from fairrecruit.registry.selectors import member_ids
+from fairrecruit.registry.selectors import member_ids, today
 from fairrecruit.registry.services import canonical_actor, licence_status_record
 
 EARLIEST = dt.date(1980, 1, 1)
@@ -47,10 +46,6 @@ class EnforcementError(ValueError):
     def __init__(self, errors: list[dict[str, str]]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _fingerprint(data: dict[str, Any]) -> str:
@@ -75,8 +70,8 @@ def _check_day(errors: list[dict[str, str]], field: str, day: dt.date | None, *,
         return
     if day < EARLIEST:
         errors.append({"field": field, "message": f"must not be before {EARLIEST.isoformat()}"})
-    if not_after_today and day > _today():
-        errors.append({"field": field, "message": f"must not be in the future (today is {_today().isoformat()})"})
+    if not_after_today and day > today():
+        errors.append({"field": field, "message": f"must not be in the future (today is {today().isoformat()})"})
 
 
 def _check_breaches(errors: list[dict[str, str]], breaches: list[str], *, required: bool) -> list[str]:
@@ -271,7 +266,7 @@ def sanction_impose(
                 "amount": f"{s.amount:.2f}" if s.amount is not None else None, "currency": s.currency,
                 "licence": licence.number if licence else None,
             })
-            if s.effective_from <= _today():
+            if s.effective_from <= today():
                 _apply(s, user)
             return s
 
@@ -344,7 +339,7 @@ def sanction_lift(*, user: User | None, organisation: Organisation | None, sanct
 def sanctions_tick(day: dt.date | None = None) -> dict[str, int]:
     """The daily round: licence statuses of sanctions whose first day has come, and reinstatement of licences
     whose suspension has ended. Safe to run any number of times."""
-    day = day or _today()
+    day = day or today()
     applied = ended = 0
     due = Sanction.objects.filter(kind__in=list(LICENCE_STATUS_OF), licence__isnull=False,
                                   licence_change__isnull=True, lifted_on__isnull=True, effective_from__lte=day)
