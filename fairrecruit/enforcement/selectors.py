@@ -115,12 +115,19 @@ def register(*, country: str = "", kind: str = "", current_only: bool = False,
     if kind:
         qs = qs.filter(kind=kind)
     if current_only:
-        not_lifted = Q(lifted_on__isnull=True) | Q(lifted_on__gt=day)
-        upcoming = Q(effective_from__gt=day)
-        in_force = Q(kind__in=[k for k in SanctionKind.values if k not in (SanctionKind.WARNING, *WITH_AMOUNT)]) & (
-            Q(effective_until__isnull=True) | Q(effective_until__gte=day))
+        not_lifted, upcoming, in_force = _state_q(day)
         qs = qs.filter(not_lifted & (upcoming | in_force))
     return qs
+
+
+def _state_q(day: dt.date) -> tuple[Q, Q, Q]:
+    """:func:`sanction_state` as query conditions on ``day``: not lifted, upcoming, and (with the first two
+    excluded) in force."""
+    not_lifted = Q(lifted_on__isnull=True) | Q(lifted_on__gt=day)
+    upcoming = Q(effective_from__gt=day)
+    in_force = Q(kind__in=[k for k in SanctionKind.values if k not in (SanctionKind.WARNING, *WITH_AMOUNT)]) & (
+        Q(effective_until__isnull=True) | Q(effective_until__gte=day))
+    return not_lifted, upcoming, in_force
 
 
 def views(sanctions: Iterable[Sanction], day: dt.date | None = None) -> list[SanctionView]:
@@ -168,9 +175,10 @@ def sanctions_for(user: User | None) -> QuerySet[Sanction]:
 
 def counts(user: User | None, day: dt.date | None = None) -> dict[str, Any]:
     day = day or today()
-    sanctions = [view(s, day) for s in sanctions_for(user)]
+    sanctions = sanctions_for(user)
+    not_lifted, upcoming, in_force = _state_q(day)
     return {
         "inspections": inspections_for(user).count(),
-        "sanctions": len(sanctions),
-        "in_force": sum(v.state == "in_force" for v in sanctions),
+        "sanctions": sanctions.count(),
+        "in_force": sanctions.filter(not_lifted & in_force).exclude(upcoming).count(),
     }

@@ -249,6 +249,8 @@ def test_the_register_query_agrees_with_each_sanctions_state(r: dict[str, Any]) 
         expected = {s.pk for s in made if selectors.sanction_state(Sanction.objects.get(pk=s.pk), on)
                     in ("in_force", "upcoming")}
         assert set(selectors.register(current_only=True, day=on).values_list("pk", flat=True)) == expected, on
+    assert selectors.counts(r["np_reg"], day)["in_force"] == sum(
+        selectors.sanction_state(s, day) == "in_force" for s in Sanction.objects.all())
     assert {v.state for v in selectors.views(selectors.register(day=day), day)} == {
         "recorded", "upcoming", "in_force", "lifted"}
 
