@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from fairrecruit.certification.api import router as certification_router
+from fairrecruit.contracts.api import router as contracts_router
 from fairrecruit.enforcement.api import router as enforcement_router
 from fairrecruit.evidence.api import router as evidence_router
 from fairrecruit.grievances.api import router as grievances_router
@@ -22,4 +23,5 @@ api.add_router("/", evidence_router)
 api.add_router("/", grievances_router)
 api.add_router("/", certification_router)
 api.add_router("/", enforcement_router)
+api.add_router("/", contracts_router)
 api.add_router("/", jobs_router)

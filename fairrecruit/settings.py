@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "fairrecruit.grievances",
     "fairrecruit.certification",
     "fairrecruit.enforcement",
+    "fairrecruit.contracts",
     "fairrecruit.jobs",
 ]
 

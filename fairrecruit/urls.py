@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("fairrecruit.grievances.urls")),
     path("", include("fairrecruit.certification.urls")),
     path("", include("fairrecruit.enforcement.urls")),
+    path("", include("fairrecruit.contracts.urls")),
     path("", include("fairrecruit.jobs.urls")),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser import PAGE_BUDGET, phone
+from tests.browser import PAGE_BUDGET, PHONE, chromium, phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -138,3 +138,35 @@ def test_arabic_from_the_header_is_right_to_left(live_server: Any) -> None:
         assert page.get_attribute("html", "lang") == "ar"
         assert page.get_attribute("html", "dir") == "rtl"
         assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+
+
+def test_worker_compares_a_changed_contract_on_a_slow_phone(live_server: Any) -> None:
+    """Compare my contract: typed on a phone, with JavaScript off (a basic browser), the answer fits the screen
+    and opens a complaint with the right boxes ticked."""
+    with chromium() as browser:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", java_script_enabled=False, **PHONE)
+        page = context.new_page()
+        page.goto("/contract/")
+        page.locator("#term-wage").get_by_label("As promised").fill("1,400")
+        page.locator("#id_promised_wage_currency").fill("QAR")
+        page.locator("#term-wage").get_by_label("Now").fill("1000")
+        page.locator("#id_actual_wage_currency").fill("QAR")
+        page.locator("#term-rest_days_per_week").get_by_label("As promised").fill("1")
+        page.locator("#term-rest_days_per_week").get_by_label("Now").fill("0")
+        page.select_option("#id_promised_food", "yes")
+        page.select_option("#id_actual_food", "no")
+        page.fill("#id_months_worked", "3")
+        page.select_option("#id_received", "after_arrival")
+        with page.expect_navigation() as nav:
+            page.get_by_role("button", name="Compare", exact=True).click()
+        assert nav.value is not None and nav.value.status == 200
+        assert "contract substitution" in page.locator("#result h2").inner_text()
+        assert page.locator("#terms tr.term-wage td").nth(3).inner_text() == "worse"
+        assert page.locator("#terms tr.term-rest_days_per_week td").nth(3).inner_text() == "worse"
+        assert "400.00 QAR" in page.locator("#wage-gap").inner_text()
+        assert "1,200.00 QAR" in page.locator("#wage-gap").inner_text()  # over the 3 months worked
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+        with page.expect_navigation():
+            page.get_by_role("link", name="Make a complaint").click()
+        assert page.locator("input[value='contract_substitution']").is_checked()
+        assert page.locator("input[value='wages']").is_checked()

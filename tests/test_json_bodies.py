@@ -18,6 +18,7 @@ JSON_POSTS = [
     "/api/v1/complaints/information",
     "/api/v1/sanctions",
     "/api/v1/inspections",
+    "/api/v1/contracts/compare",
 ]
 
 
@@ -32,7 +33,7 @@ def test_a_form_body_is_refused_with_415(client: Client, url: str) -> None:
     assert r.json()["errors"][0]["field"] == "Content-Type"
 
 
-@pytest.mark.parametrize("url", JSON_POSTS[:6])
+@pytest.mark.parametrize("url", [*JSON_POSTS[:6], "/api/v1/contracts/compare"])
 def test_bad_json_is_still_400(client: Client, url: str) -> None:
     r = client.generic("POST", url, b"{not json", content_type="application/json")
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "(body)"

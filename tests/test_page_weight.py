@@ -28,6 +28,7 @@ WORKER_PAGES: list[tuple[str, str]] = [
     ("/verify/?q=Himal+Sathi", "Himal Sathi"),
     ("/verify/NP-DOFE-4242/", "Himal Sathi"),
     ("/verify/job-offer/", "job offer"),
+    ("/contract/", "contract"),
     ("/reviews/new/", "review"),
     ("/reviews/my/", "code"),
     ("/reviews/actor/NP-DOFE-4242/", "Himal Sathi"),

@@ -375,6 +375,7 @@ WORKER_PAGES = [
     "/check/examples/np-qa-2014-mason/",  # a whole assessment result
     "/verify/",
     "/verify/job-offer/",
+    "/contract/",
     "/complain/",
     "/complain/follow/",
     "/reviews/new/",
@@ -517,6 +518,25 @@ def test_worker_pages_show_no_english_catalogue_string(client, lang, corridor_su
         )
         problems += [f"{path}: {leak}" for leak in _leaks(lang, page.chunks)]
     assert not problems, f"{lang}: English shown on a translated page:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGS)
+def test_contract_comparison_result_is_translated(client, lang):
+    """The answer of Compare my contract (a POST): verdict, terms, wage gap, findings, next steps."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    response = client.post("/contract/", {
+        "promised_wage_amount": "1400", "promised_wage_currency": "QAR", "actual_wage_amount": "1000",
+        "actual_wage_currency": "QAR", "promised_contract_months": "24", "months_worked": "1",
+        "promised_hours_per_day": "8", "actual_hours_per_day": "10", "promised_food": "yes", "actual_food": "no",
+        "promised_rest_days_per_week": "1", "actual_rest_days_per_week": "1",
+        "received": "after_arrival", "language_understood": "no"})
+    assert response.status_code == 200
+    page = _Text()
+    page.feed(response.content.decode())
+    assert page.html_attrs.get("lang") == lang
+    leaks = _leaks(lang, page.chunks)
+    assert not leaks, f"{lang}: English shown on the comparison:\n  " + "\n  ".join(leaks)
 
 
 @pytest.mark.django_db

@@ -28,6 +28,7 @@ from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.models import User
 from fairrecruit.grievances import conf, forms, programmes, selectors, services
 from fairrecruit.grievances.models import Attachment, Case, Channel, RoutingRule
+from fairrecruit.grievances.taxonomy import CATEGORY_CODES
 from fairrecruit.registry.models import Actor
 
 
@@ -79,6 +80,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         form = forms.ComplaintForm(
             initial={
                 "respondent": request.GET.get("actor", "")[:80],
+                # pages that send the worker here say what the complaint is about (e.g. Compare my contract)
+                "categories": [c for c in request.GET.getlist("category") if c in CATEGORY_CODES],
                 "token": forms.new_token(),
                 "language": (get_language() or "en").split("-")[0],
                 "in_danger": "no",

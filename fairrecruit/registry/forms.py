@@ -47,7 +47,7 @@ class VerifySearchForm(forms.Form):
         return q
 
 
-def _currency_known(code: str) -> bool:
+def currency_known(code: str) -> bool:
     return pycountry.currencies.get(alpha_3=code) is not None
 
 
@@ -99,7 +99,7 @@ class JobOfferForm(forms.Form):
 
     def clean_wage_currency(self) -> str:
         c = (self.cleaned_data.get("wage_currency") or "").strip().upper()
-        if c and not (len(c) == 3 and c.isalpha() and _currency_known(c)):
+        if c and not (len(c) == 3 and c.isalpha() and currency_known(c)):
             raise forms.ValidationError(
                 _("unknown currency '%(code)s': use the 3-letter code, like QAR or USD"), params={"code": c}
             )

@@ -823,6 +823,12 @@ def _country_name(cc: str) -> str:
     return country_name(cc, "en")
 
 
+def principles_for(topic: str) -> list[dict[str, Any]]:
+    """The principles (ILO GP, IRIS, Dhaka, Employer Pays) about ``topic`` ("contract", "wages", "documents"...),
+    cited as the engine cites them in its findings, with their ``verified`` flags."""
+    return default_assessor()._principles(topic)
+
+
 @lru_cache(maxsize=1)
 def default_assessor() -> Assessor:
     return Assessor()

@@ -1,0 +1,101 @@
+"""Compare a contract: the approved job order (when the worker gives its number) fills the promised terms the
+worker left blank, then ``compare.compare`` judges each term. Nothing is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fairrecruit.contracts.compare import Comparison, Money, Terms, compare, text_verdict
+from fairrecruit.contracts.forms import ContractForm
+from fairrecruit.registry.models import JobOrder
+from fairrecruit.registry.selectors import job_order_view, job_orders_find, today
+from fairrecruit.standards.engine import principles_for
+from fairrecruit.standards.templatetags.fees import FINDINGS
+
+# What each finding breaks: the topic of the principles the engine cites for it (standards/rules/standards/).
+FINDING_TOPICS = {
+    "contract_substituted": "contract",
+    "wage_lower_than_promised": "wages",
+    "contract_not_before_departure": "contract",
+    "contract_language": "contract",
+}
+
+FINDING_TEXT: dict[str, Any] = {
+    "contract_substituted": FINDINGS["contract_substituted"],
+    "wage_lower_than_promised": FINDINGS["wage_lower_than_promised"],
+    "contract_not_before_departure": gettext_lazy(
+        "You did not get your contract before you left your country: a worker should have it in writing, in "
+        "time to read it, before departure."),
+    "contract_language": gettext_lazy("Your contract is not in a language you understand."),
+}
+
+
+@dataclass
+class ContractCheck:
+    comparison: Comparison
+    job_order: JobOrder | None = None
+    job_order_state: str = ""
+    job_order_notes: list[str] = field(default_factory=list)
+    principles: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # finding -> principles
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        """Each finding with its words (in the reader's language) and the principles it breaks."""
+        return [{"type": f, "text": str(FINDING_TEXT[f]), "principles": self.principles[f]}
+                for f in self.comparison.findings]
+
+
+class JobOrderNotFound(LookupError):
+    pass
+
+
+def _fill_from_job_order(promised: Terms, jo: JobOrder) -> tuple[dict[str, str], list[str]]:
+    """Fill the blanks of ``promised`` from the approved job order; say where the worker's words differ from it."""
+    src: dict[str, str] = {}
+    notes: list[str] = []
+    if not promised.employer:
+        promised.employer, src["employer"] = jo.employer.name, "job_order"
+    elif text_verdict("employer", jo.employer.name, promised.employer) != "same":
+        notes.append(_("The approved job order names %(name)s as the employer, not the employer you were told.")
+                     % {"name": jo.employer.name})
+    if not promised.occupation:
+        promised.occupation, src["occupation"] = jo.occupation, "job_order"
+    approved = Money(jo.wage_amount, jo.wage_currency)
+    if promised.wage is None:
+        promised.wage, src["wage"] = approved, "job_order"
+    elif promised.wage.currency == approved.currency and promised.wage.amount < approved.amount:
+        notes.append(_("The approved job order's wage, %(a)s, is higher than the wage you were told, %(p)s: you "
+                       "should be paid at least the approved wage.")
+                     % {"a": f"{approved.amount:,.2f} {approved.currency}",
+                        "p": f"{promised.wage.amount:,.2f} {promised.wage.currency}"})
+    return src, notes
+
+
+def compare_contract(form: ContractForm, day: dt.date | None = None) -> ContractCheck:
+    """``form`` is valid. Raises ``JobOrderNotFound`` when a job order number matches no approved job order."""
+    promised, actual = form.terms("promised"), form.terms("actual")
+    circumstances = form.circumstances()
+    circumstances.day = circumstances.day or day or today()
+    number = form.cleaned_data.get("job_order_number", "")
+    jo: JobOrder | None = None
+    src: dict[str, str] = {}
+    notes: list[str] = []
+    if number:
+        found = job_orders_find(number=number, destination=form.cleaned_data.get("destination", ""), limit=2)
+        if not found:
+            raise JobOrderNotFound(number)
+        jo = found[0]
+        src, notes = _fill_from_job_order(promised, jo)
+    result = compare(promised, actual, circumstances, promised_from=src)
+    return ContractCheck(
+        comparison=result,
+        job_order=jo,
+        job_order_state=job_order_view(jo, circumstances.day)["state"] if jo else "",
+        job_order_notes=notes,
+        principles={f: principles_for(FINDING_TOPICS[f]) for f in result.findings},
+    )

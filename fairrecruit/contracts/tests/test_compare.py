@@ -1,0 +1,116 @@
+"""The comparison itself (plain Python, no database): each kind of term, wages in two currencies at real
+reference rates, the wage gap, and the overall verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fairrecruit.contracts.compare import Circumstances, Money, Terms, compare
+from fairrecruit.core import fx
+
+DAY = dt.date(2025, 3, 3)
+
+
+def verdicts(result):
+    return {t.term: t.verdict for t in result.terms}
+
+
+def test_each_kind_of_term_is_judged_in_the_workers_favour_or_against_it():
+    promised = Terms(hours_per_day=Decimal(8), rest_days_per_week=1, annual_leave_days=30, food=True,
+                     accommodation=False, return_ticket=True, contract_months=24)
+    actual = Terms(hours_per_day=Decimal(10), rest_days_per_week=2, annual_leave_days=21, food=False,
+                   accommodation=True, return_ticket=True, contract_months=36)
+    v = verdicts(compare(promised, actual, Circumstances(day=DAY)))
+    assert v["hours_per_day"] == "worse"  # longer days
+    assert v["rest_days_per_week"] == "better"  # more days off
+    assert v["annual_leave_days"] == "worse"
+    assert v["food"] == "worse"  # a benefit taken away
+    assert v["accommodation"] == "better"
+    assert v["return_ticket"] == "same"
+    assert v["contract_months"] == "different"  # longer binds longer, but pays longer: not judged
+    assert v["wage"] == v["employer"] == v["occupation"] == "not_compared"
+
+
+def test_names_are_compared_as_people_type_them():
+    same = compare(Terms(employer="Al Noor Facilities Management W.L.L.", occupation="Cleaner"),
+                   Terms(employer="AL-NOOR facilities management", occupation="cleaner"))
+    assert verdicts(same)["employer"] == verdicts(same)["occupation"] == "same"
+    assert same.verdict == "same"
+    other = compare(Terms(employer="Al Noor Facilities Management", occupation="Cleaner"),
+                    Terms(employer="Gulf Poultry Farms", occupation="Poultry farm labourer"))
+    assert verdicts(other)["employer"] == verdicts(other)["occupation"] == "different"
+    assert other.verdict == "substituted"
+
+
+def test_lower_wage_gives_the_gap_per_month_so_far_and_over_the_contract():
+    r = compare(Terms(wage=Money(Decimal("1400"), "QAR"), contract_months=24),
+                Terms(wage=Money(Decimal("1000.50"), "QAR")), Circumstances(months_worked=4, day=DAY))
+    assert r.verdict == "substituted"
+    assert r.findings == ["contract_substituted", "wage_lower_than_promised"]
+    g = r.wage_gap
+    assert g is not None
+    assert (g.per_month, g.currency, g.so_far, g.over_contract) == (
+        Decimal("399.50"), "QAR", Decimal("1598.00"), Decimal("9588.00"))
+    assert g.rate is None  # nothing converted
+
+
+def test_wages_in_two_currencies_are_converted_at_the_reference_rate_of_the_day():
+    qar, usd = fx.usd_rate("QAR", DAY), fx.usd_rate("USD", DAY)
+    assert qar is not None and usd is not None
+    promised_usd = Decimal("400")
+    # paid the promised wage in QAR at the day's rate: about the same
+    paid = Money((promised_usd * Decimal(str(qar.per_usd))).quantize(Decimal("0.01")), "QAR")
+    r = compare(Terms(wage=Money(promised_usd, "USD")), Terms(wage=paid), Circumstances(day=DAY))
+    assert verdicts(r)["wage"] == "same" and r.wage_gap is None
+    # a quarter less: worse, and the gap is in the promised currency, with the rates recorded
+    paid = Money((paid.amount * Decimal("0.75")).quantize(Decimal("0.01")), "QAR")
+    r = compare(Terms(wage=Money(promised_usd, "USD")), Terms(wage=paid), Circumstances(day=DAY))
+    assert verdicts(r)["wage"] == "worse"
+    g = r.wage_gap
+    assert g is not None and g.rate is not None
+    assert g.currency == "USD"
+    assert abs(g.per_month - Decimal(100)) <= Decimal("0.02")
+    assert {x["currency"] for x in g.rate["rates"]} == {"QAR", "USD"}
+
+
+def test_unknown_currency_rate_is_not_compared_rather_than_guessed():
+    r = compare(Terms(wage=Money(Decimal(100), "USD")), Terms(wage=Money(Decimal(100), "XAU")),
+                Circumstances(day=DAY))
+    assert verdicts(r)["wage"] == "not_compared"
+    assert r.verdict == "not_enough"
+
+
+def test_circumstances_alone_are_findings():
+    r = compare(Terms(), Terms(), Circumstances(received="after_arrival", language_understood=False))
+    assert r.verdict == "not_enough"  # nothing compared, and no new contract signed
+    assert r.findings == ["contract_not_before_departure", "contract_language"]
+    r = compare(Terms(), Terms(), Circumstances(signed_again=True))
+    assert r.verdict == "substituted" and r.findings == ["contract_substituted"]
+
+
+def test_better_terms_only_are_not_substitution():
+    r = compare(Terms(wage=Money(Decimal(1000), "QAR"), hours_per_day=Decimal(9)),
+                Terms(wage=Money(Decimal(1100), "QAR"), hours_per_day=Decimal(8)))
+    assert r.verdict == "better_only" and r.findings == [] and r.wage_gap is None
+
+
+numbers = st.integers(min_value=0, max_value=30)
+
+
+@given(a=numbers, b=numbers, c=numbers, d=numbers, w1=st.integers(1, 10**6), w2=st.integers(1, 10**6))
+def test_swapping_sides_swaps_worse_and_better(a, b, c, d, w1, w2):
+    p = Terms(hours_per_day=Decimal(a + 1), rest_days_per_week=min(b, 7), wage=Money(Decimal(w1), "NPR"))
+    q = Terms(hours_per_day=Decimal(c + 1), rest_days_per_week=min(d, 7), wage=Money(Decimal(w2), "NPR"))
+    there, back = verdicts(compare(p, q, Circumstances(day=DAY))), verdicts(compare(q, p, Circumstances(day=DAY)))
+    swap = {"worse": "better", "better": "worse"}
+    for term, v in there.items():
+        assert back[term] == swap.get(v, v)
+    # the gap exists exactly when the wage is worse, and is the difference
+    r = compare(p, q, Circumstances(day=DAY))
+    assert (r.wage_gap is not None) == (w2 < w1)
+    if r.wage_gap:
+        assert r.wage_gap.per_month == w1 - w2

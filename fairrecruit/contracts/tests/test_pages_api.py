@@ -1,0 +1,186 @@
+"""Compare my contract through real HTTP (Django's test client on the real database): the page, the API and
+the command line answer the same input the same way; an approved job order fills the promised terms; bad input
+names its field; nothing is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from fairrecruit.core.models import AuditEvent
+from fairrecruit.registry import search
+from fairrecruit.registry.models import ActorKind, JobOrder
+from fairrecruit.registry.services import actor_create
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "np-qa-substituted.json"
+
+
+@pytest.fixture
+def job_order():
+    regulator = actor_create(actor_user=None, name="Department of Foreign Employment", kind=ActorKind.REGULATOR,
+                             identifier="NP-DOFE", country="NP")
+    employer = actor_create(actor_user=None, name="Qatar Building Company W.L.L.", kind=ActorKind.EMPLOYER,
+                            identifier="QA-MOL-E-501", country="QA")
+    today = dt.date.today()
+    jo = JobOrder.objects.create(
+        number="JO-2025-001", employer=employer, approved_by=regulator, destination="QA",
+        occupation="Construction labourer", positions=40, wage_amount=Decimal("1200"), wage_currency="QAR",
+        valid_from=today - dt.timedelta(days=30), valid_until=today + dt.timedelta(days=100))
+    search.clear_caches()
+    return jo
+
+
+def post(client: Client, data: dict) -> tuple[int, str]:
+    r = client.post("/contract/", data)
+    return r.status_code, r.content.decode()
+
+
+def test_page_opens_without_an_account(client):
+    r = client.get("/contract/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'name="promised_wage_amount"' in html and 'name="actual_wage_amount"' in html
+    assert 'method="post"' in html  # wages and employers never end up in addresses or logs
+
+
+def test_substitution_is_shown_with_the_wage_gap_and_the_principles(client):
+    events = AuditEvent.objects.count()
+    status, html = post(client, {
+        "promised_wage_amount": "1400", "promised_wage_currency": "QAR", "actual_wage_amount": "1000",
+        "actual_wage_currency": "qar", "promised_contract_months": "24", "months_worked": "4",
+        "promised_hours_per_day": "8", "actual_hours_per_day": "10", "promised_food": "yes", "actual_food": "no",
+        "received": "after_arrival"})
+    assert status == 200, html
+    assert "contract substitution" in html
+    assert "400.00 QAR" in html and "1,600.00 QAR" in html and "9,600.00 QAR" in html
+    assert "ILO-FR/GP08" in html and "DHAKA/5" in html
+    assert 'class="unverified"' in html  # GP8's wording is recalled: shown as such
+    # the complaint link says what it is about, and the complaint form arrives with those boxes ticked
+    assert "/complain/?category=contract_substitution&amp;category=wages" in html
+    complain = client.get("/complain/?category=contract_substitution&category=wages&category=nonsense").content
+    assert _checked(complain, "contract_substitution") and _checked(complain, "wages")
+    assert not _checked(complain, "fees")
+    assert AuditEvent.objects.count() == events  # nothing stored
+
+
+def _checked(html: bytes, value: str) -> bool:
+    tags = re.findall(rb"<input[^>]*>", html)
+    return any(b'value="' + value.encode() + b'"' in t and b"checked" in t for t in tags)
+
+
+def test_job_order_fills_the_promised_terms_and_warns_where_the_worker_was_told_less(client, job_order):
+    status, html = post(client, {"job_order_number": "jo 2025-001", "promised_wage_amount": "1000",
+                                 "promised_wage_currency": "QAR", "actual_wage_amount": "900",
+                                 "actual_wage_currency": "QAR", "actual_employer": "Qatar Building Co WLL"})
+    assert status == 200, html
+    assert "Qatar Building Company W.L.L." in html and "(job order)" in html  # the employer came from it
+    assert "1,200.00 QAR, is higher than the wage you were told" in html
+    assert "100.00 QAR" in html  # compared with what the worker typed: 1000 - 900
+
+
+def test_unknown_job_order_number_is_named(client, job_order):
+    status, html = post(client, {"job_order_number": "JO-1999-999", "actual_wage_amount": "900",
+                                 "actual_wage_currency": "QAR"})
+    assert status == 400
+    assert "Job order or demand letter number: No approved job order has the number JO-1999-999." in html
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ({"promised_wage_amount": "abc", "actual_wage_amount": "1", "actual_wage_currency": "QAR",
+      "promised_wage_currency": "QAR"}, "Monthly basic wage (as promised): must be a number, not abc"),
+    ({"promised_hours_per_day": "8", "actual_hours_per_day": "30"}, "Working hours a day (now): must be at most 24"),
+    ({"promised_rest_days_per_week": "1", "actual_rest_days_per_week": "1.5"},
+     "Days off a week (now): must be a whole number, not 1.5"),
+    ({"promised_wage_amount": "100", "actual_wage_amount": "90", "actual_wage_currency": "QAR"},
+     "Currency of the wage (as promised): use the 3-letter code, like QAR or USD"),
+    ({"promised_wage_amount": "100", "promised_wage_currency": "ZZZ", "actual_wage_amount": "90",
+      "actual_wage_currency": "QAR"}, "unknown currency &#x27;ZZZ&#x27;"),
+    ({"start": "2025-02-30", "received": "never"}, "Date your job started (optional): must be a date written"),
+    ({"promised_employer": "Al Noor"}, "Fill in at least one term both as you were promised it"),
+])
+def test_bad_input_names_the_field(client, data, expected):
+    status, html = post(client, data)
+    assert status == 400
+    assert expected in html
+
+
+# ---------------------------------------------------------------------------------------------- API and CLI
+def test_api_answers_like_the_command_line(client):
+    body = json.loads(EXAMPLE.read_text())
+    r = client.post("/api/v1/contracts/compare", body, content_type="application/json")
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert out["verdict"] == "substituted"
+    terms = {t["term"]: t for t in out["terms"]}
+    assert terms["wage"]["verdict"] == "worse" and terms["employer"]["verdict"] == "same"
+    assert terms["rest_days_per_week"] == {"term": "rest_days_per_week", "promised": 1, "actual": 0,
+                                           "verdict": "worse", "promised_from": "worker"}
+    assert out["wage_gap"]["per_month"] == 400 and out["wage_gap"]["so_far"] == 1600
+    assert [f["type"] for f in out["findings"]] == [
+        "contract_substituted", "wage_lower_than_promised", "contract_not_before_departure", "contract_language"]
+    assert all(p["id"] and "verified" in p for f in out["findings"] for p in f["principles"])
+    buf = io.StringIO()
+    call_command("compare_contract", str(EXAMPLE), stdout=buf)
+    assert json.loads(buf.getvalue()) == out
+
+
+def test_api_bad_input_names_json_fields(client):
+    r = client.post("/api/v1/contracts/compare", {"promised": {"wage_amount": "-1", "wage_currency": "QAR",
+                                                               "colour": "red"}, "actual": {"food": 1}},
+                    content_type="application/json")
+    assert r.status_code == 400
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert fields == {"promised.colour"}  # the shape first: an unknown term
+    r = client.post("/api/v1/contracts/compare", {"promised": {"wage_amount": "-1", "wage_currency": "QAR"},
+                                                  "actual": {"wage_amount": 5, "wage_currency": "QAR",
+                                                             "hours_per_day": 25}},
+                    content_type="application/json")
+    assert r.status_code == 400
+    assert {(e["field"], e["message"]) for e in r.json()["errors"]} == {
+        ("promised.wage_amount", "must be more than 0"), ("actual.hours_per_day", "must be at most 24")}
+    r = client.post("/api/v1/contracts/compare", {"job_order_number": "NOPE-1", "actual": {"wage_amount": 5,
+                    "wage_currency": "QAR"}}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "job_order_number"
+
+
+def test_api_with_job_order(client, job_order):
+    r = client.post("/api/v1/contracts/compare", {"job_order_number": "JO-2025-001",
+                    "actual": {"wage_amount": 1200, "wage_currency": "QAR", "occupation": "construction labourer"}},
+                    content_type="application/json")
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert out["verdict"] == "same" and out["job_order"]["number"] == "JO-2025-001"
+    assert out["job_order"]["state"] == "valid"
+    terms = {t["term"]: t for t in out["terms"]}
+    assert terms["wage"]["promised_from"] == "job_order" and terms["wage"]["verdict"] == "same"
+
+
+def test_cli_bad_input_fails_naming_the_fields(tmp_path):
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps({"actual": {"rest_days_per_week": 9}, "promised": {"rest_days_per_week": 1}}))
+    with pytest.raises(CommandError, match=r"actual\.rest_days_per_week: must be at most 7"):
+        call_command("compare_contract", str(f))
+    f.write_text("{nope")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("compare_contract", str(f))
+    buf = io.StringIO()
+    call_command("compare_contract", str(EXAMPLE), "--format", "table", stdout=buf)
+    assert "paid 400.00 QAR a month less than promised" in buf.getvalue()
+    assert "ILO-FR/GP08 (recalled)" in buf.getvalue()
+
+
+def test_openapi_documents_the_endpoint(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    op = spec["paths"]["/api/v1/contracts/compare"]["post"]
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    assert "promised" in json.dumps(schema) and set(op["responses"]) >= {"200", "400", "415"}
