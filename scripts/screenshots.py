@@ -4,7 +4,8 @@
 
 Sets up the demo data (`fairrecruit demo --no-serve`) in a throw-away SQLite file, starts
 `fairrecruit runserver 127.0.0.1:PORT --noreload` on it, photographs the pages with Playwright driving
-Debian's chromium (`sh scripts/system-deps.sh` installs it; no browser is downloaded), then stops the
+Debian's chromium (`sh scripts/system-deps.sh` installs it; no browser is downloaded; the pages in Nepali and
+Arabic need Debian's `fonts-noto-core`, or their letters come out as boxes), then stops the
 server and deletes the file. The environment is passed on to `fairrecruit`, so DJANGO_SETTINGS_MODULE or
 FAIRRECRUIT_* settings apply. Exits non-zero, naming the page, if a page does not show what it should.
 """
@@ -253,6 +254,23 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
             expect("लाइसेन्स खारेज" in page.content(), "/sanctions/ in Nepali does not show a revoked licence in Nepali")
             page.evaluate("document.getElementById('count').scrollIntoView()")  # the sanctions, not the filters
             save(page, "sanctions-ne", full_page=False)
+
+            page = phone(language="ne")
+            r = page.goto("/contract/")
+            expect(r is not None and r.ok, "/contract/ in Nepali did not load")
+            for field, value in [("promised_wage_amount", "1400"), ("promised_wage_currency", "QAR"),
+                                 ("actual_wage_amount", "1000"), ("actual_wage_currency", "QAR"),
+                                 ("promised_hours_per_day", "8"), ("actual_hours_per_day", "11"),
+                                 ("promised_rest_days_per_week", "1"), ("actual_rest_days_per_week", "0"),
+                                 ("promised_contract_months", "24"), ("months_worked", "4")]:
+                page.fill(f"#id_{field}", value)
+            page.select_option("#id_promised_food", "yes")
+            page.select_option("#id_actual_food", "no")
+            page.select_option("#id_received", "after_arrival")
+            with page.expect_navigation() as nav:
+                page.locator("main button[type=submit]").click()
+            expect(nav.value is not None and nav.value.status == 200, "/contract/ in Nepali did not compare")
+            save(page, "contract-ne")
         finally:
             browser.close()
     return shots
