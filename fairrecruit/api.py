@@ -9,6 +9,7 @@ from fairrecruit.jobs.api import router as jobs_router
 from fairrecruit.registry.api import router as registry_router
 from fairrecruit.reviews.api import router as reviews_router
 from fairrecruit.standards.api import router as standards_router
+from fairrecruit.supplychain.api import router as supplychain_router
 
 api = NinjaAPI(
     title="FairRecruit API",
@@ -24,4 +25,5 @@ api.add_router("/", grievances_router)
 api.add_router("/", certification_router)
 api.add_router("/", enforcement_router)
 api.add_router("/", contracts_router)
+api.add_router("/", supplychain_router)
 api.add_router("/", jobs_router)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "fairrecruit.certification",
     "fairrecruit.enforcement",
     "fairrecruit.contracts",
+    "fairrecruit.supplychain",
     "fairrecruit.jobs",
 ]
 

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("fairrecruit.certification.urls")),
     path("", include("fairrecruit.enforcement.urls")),
     path("", include("fairrecruit.contracts.urls")),
+    path("", include("fairrecruit.supplychain.urls")),
     path("", include("fairrecruit.jobs.urls")),
 ]

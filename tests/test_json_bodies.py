@@ -19,6 +19,7 @@ JSON_POSTS = [
     "/api/v1/sanctions",
     "/api/v1/inspections",
     "/api/v1/contracts/compare",
+    "/api/v1/supply-chain",
 ]
 
 

@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # Enforcement: record inspections and sanctions, and read inspections' findings. Organisation scope means:
     # in the name of the registry's regulators of the organisation's country (``enforcement.selectors``).
     "enforcement.record": {Role.STAFF: Scope.ALL, Role.REGULATOR: Scope.ORGANISATION},
+    # Brands' and employers' due diligence: the list of recruiters they use (supplychain app).
+    "supplychain.manage": {Role.STAFF: Scope.ALL, Role.EMPLOYER: Scope.ORGANISATION},
     # Background jobs (imports...): everyone sees the jobs they queued; this is for seeing everyone's.
     "job.view": {Role.STAFF: Scope.ALL},
     # Reviews. Organisation scope for moderation, contact reads and translation: reviews whose actor is in the

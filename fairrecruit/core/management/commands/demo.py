@@ -40,6 +40,7 @@ class Command(BaseCommand):
         call_command("enforcement_demo", verbosity=0)
         call_command("reviews_demo", verbosity=0)
         call_command("certification_demo", verbosity=0)
+        call_command("supplychain_demo", verbosity=0)
         call_command("grievances_demo", verbosity=0)
         call_command("evidence_demo", verbosity=0)  # last: its release draws on reviews and complaints
         if connection.vendor == "postgresql":

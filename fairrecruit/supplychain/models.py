@@ -1,0 +1,40 @@
+"""The recruiters a brand or employer uses (its recruitment supply chain). A supplier taken off the list keeps its
+row with the day and the user (``removed_at``): the list's history is never lost."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from fairrecruit.core.models import Organisation, User
+from fairrecruit.registry.models import Actor
+
+
+class Relation(models.TextChoices):
+    RECRUITMENT_AGENCY = "recruitment_agency", "Recruitment agency (origin)"
+    SUB_AGENT = "sub_agent", "Sub-agent or broker"
+    DESTINATION_AGENCY = "destination_agency", "Agency in the country of work"
+    LABOUR_SUPPLIER = "labour_supplier", "Labour supplier or contractor"
+    OTHER = "other", "Other"
+
+
+class Supplier(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="suppliers")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField(max_length=30, choices=Relation.choices)
+    since = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    added_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["actor__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "actor"], condition=Q(removed_at__isnull=True),
+                                    name="uniq_current_supplier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} for {self.organisation}"
