@@ -38,3 +38,20 @@ class Supplier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} for {self.organisation}"
+
+
+class Digest(models.Model):
+    """One e-mail round of an organisation's changes (``services.digest_send``): it covers what FairRecruit recorded
+    after the previous round's ``until`` and up to its own. Kept also when there was nothing to send."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+    until = models.DateTimeField()
+    changes = models.PositiveIntegerField(default=0)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-until", "-id"]
+
+    def __str__(self) -> str:
+        return f"digest of {self.organisation} until {self.until:%Y-%m-%d %H:%M}"

@@ -78,6 +78,44 @@ def _review_flags(agg: dict[str, Any]) -> list[str]:
     return out
 
 
+def changes_for(owner: dict[int, int], since: dt.date | dt.datetime, until: dt.date | dt.datetime,
+                by: str = "effective") -> dict[int, list[Change]]:
+    """Changes of licence status, sanctions and certificates of the actors in ``owner`` (record id -> the listed
+    actor it counts for): those that took effect from day ``since`` to day ``until`` (``by="effective"``, for the
+    page), or those FairRecruit recorded after the moment ``since`` and up to the moment ``until``
+    (``by="recorded"``, for the digest: a change recorded late, with an earlier effective day, is still sent, once)."""
+    recorded = by == "recorded"
+
+    def between(recorded_field: str, day_field: str) -> dict[str, Any]:
+        if recorded:
+            return {f"{recorded_field}__gt": since, f"{recorded_field}__lte": until}
+        return {f"{day_field}__gte": since, f"{day_field}__lte": until}
+
+    changes: dict[int, list[Change]] = {}
+    for h in LicenceStatusChange.objects.filter(licence__actor_id__in=owner,
+                                                **between("recorded_at", "effective_date")).select_related(
+            "licence", "licence__regulator"):
+        changes.setdefault(owner[h.licence.actor_id], []).append(Change(
+            h.effective_date, f"licence {h.licence.number} ({h.licence.regulator.name}): {h.status}"
+            + (f" — {h.reason}" if h.reason else "")))
+    for sanction in Sanction.objects.filter(subject_id__in=owner, **between("recorded_at", "decided_on")
+                                            ).select_related("regulator"):
+        changes.setdefault(owner[sanction.subject_id], []).append(Change(
+            sanction.decided_on, f"{sanction.get_kind_display().lower()} decided by {sanction.regulator.name}"))
+    for c in Certificate.objects.filter(actor_id__in=owner,
+                                        **between("status_changed_at", "status_changed_at__date")):
+        assert c.status_changed_at is not None
+        changes.setdefault(owner[c.actor_id], []).append(Change(
+            c.status_changed_at.date(), f"certificate {c.number}: {c.get_status_display().lower()}"))
+    return changes
+
+
+def owners(suppliers: list[Supplier]) -> dict[int, int]:
+    """Every registry record that counts for a listed recruiter (itself and the records merged into it)."""
+    members = members_of(s.actor_id for s in suppliers)
+    return {m: a for a, ms in members.items() for m in ms}
+
+
 def supply_chain(organisation: Organisation, day: dt.date | None = None,
                  window_days: int = WINDOW_DAYS) -> list[Row]:
     """The organisation's current recruiters, those needing a closer look first."""
@@ -88,26 +126,11 @@ def supply_chain(organisation: Organisation, day: dt.date | None = None,
     actors = [s.actor for s in suppliers]
     status = statuses(actors, day) if actors else {}
     sanctions = current_by_actor(actors, day) if actors else {}
-    members = members_of(a.pk for a in actors)
-    owner = {m: a for a, ms in members.items() for m in ms}
+    owner = owners(suppliers)
     certs: dict[int, list[Certificate]] = {}
     for c in Certificate.objects.filter(actor_id__in=owner).select_related("scheme").order_by("-valid_until"):
         certs.setdefault(owner[c.actor_id], []).append(c)
-    changes: dict[int, list[Change]] = {}
-    for h in LicenceStatusChange.objects.filter(
-        licence__actor_id__in=owner, effective_date__gte=since, effective_date__lte=day
-    ).select_related("licence", "licence__regulator"):
-        changes.setdefault(owner[h.licence.actor_id], []).append(Change(
-            h.effective_date, f"licence {h.licence.number} ({h.licence.regulator.name}): {h.status}"
-            + (f" — {h.reason}" if h.reason else "")))
-    for sanction in Sanction.objects.filter(subject_id__in=owner, decided_on__gte=since, decided_on__lte=day
-                                            ).select_related("regulator"):
-        changes.setdefault(owner[sanction.subject_id], []).append(Change(
-            sanction.decided_on, f"{sanction.get_kind_display().lower()} decided by {sanction.regulator.name}"))
-    for c in Certificate.objects.filter(actor_id__in=owner, status_changed_at__date__gte=since):
-        assert c.status_changed_at is not None
-        changes.setdefault(owner[c.actor_id], []).append(Change(
-            c.status_changed_at.date(), f"certificate {c.number}: {c.get_status_display().lower()}"))
+    changes = changes_for(owner, since, day)
     rows = []
     for s in suppliers:
         a = s.actor

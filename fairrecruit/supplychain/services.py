@@ -16,7 +16,7 @@ from fairrecruit.core.services import audit_record
 from fairrecruit.registry.imports import FileError, Problem, read_spreadsheet
 from fairrecruit.registry.models import Actor
 from fairrecruit.registry.selectors import actor_by_identifier, today
-from fairrecruit.supplychain.models import Relation, Supplier
+from fairrecruit.supplychain.models import Digest, Relation, Supplier
 
 NOTE_MAX = 500
 IMPORT_COLUMNS = ("identifier", "relation", "since", "note")
@@ -179,3 +179,66 @@ def suppliers_import(data: bytes, *, user: User | None, organisation: Organisati
             result.added += added
             result.unchanged += not added
     return result
+
+
+# ------------------------------------------------------------------------------------------------------ digest
+FIRST_DIGEST_DAYS = 7  # an organisation's first digest covers the week before
+
+
+def _recipients(organisation: Organisation) -> list[str]:
+    from fairrecruit.core.models import Membership, Role
+
+    return sorted({m.user.email for m in Membership.objects.filter(
+        organisation=organisation, role=Role.EMPLOYER, user__is_active=True).select_related("user")
+        if m.user.email})
+
+
+def digest_message(organisation: Organisation, rows: list[Any]) -> tuple[str, str]:
+    n = sum(len(r.changes) for r in rows)
+    subject = f"FairRecruit: {n} change{'s' if n != 1 else ''} among your recruiters"
+    lines = [f"Recruiters in the supply chain of {organisation.name}: what FairRecruit recorded since the last "
+             "message.", ""]
+    for r in rows:
+        a = r.supplier.actor
+        lines.append(f"{a.name} ({a.identifier})")
+        lines += [f"  {c.day.isoformat()}: {c.what}" for c in r.changes]
+        if r.flags:
+            lines.append(f"  to look at: {', '.join(r.flag_texts)}")
+        lines.append("")
+    lines.append("The whole list, with licence status, sanctions, certificates and reviews: /supply-chain/")
+    return subject, "\n".join(lines)
+
+
+def digest_send(organisation: Organisation, *, dry_run: bool = False) -> Digest:
+    """E-mail the organisation's employer users the changes FairRecruit recorded about its recruiters since the
+    last digest (the first covers the week before). The e-mail leaves when the transaction commits; a dry run
+    stores and sends nothing. Two digests at once for one organisation: the second waits for the first's lock and
+    covers only what came after it."""
+    from django.core.mail import send_mail
+
+    from fairrecruit.supplychain import selectors
+
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        until = timezone.now()
+        last = Digest.objects.filter(organisation=organisation).order_by("-until").first()
+        since = last.until if last else until - dt.timedelta(days=FIRST_DIGEST_DAYS)
+        suppliers = list(Supplier.objects.filter(organisation=organisation, removed_at__isnull=True)
+                         .select_related("actor"))
+        changes = selectors.changes_for(selectors.owners(suppliers), since, until, by="recorded")
+        rows = [r for r in selectors.supply_chain(organisation) if r.supplier.actor_id in changes]
+        for r in rows:
+            r.changes = sorted(changes[r.supplier.actor_id], key=lambda c: c.day, reverse=True)
+        to = _recipients(organisation) if rows else []
+        digest = Digest(organisation=organisation, since=since, until=until,
+                        changes=sum(len(r.changes) for r in rows), recipients=len(to))
+        if dry_run:
+            return digest
+        digest.save()
+        audit_record(actor=None, action="supplychain.digest", target=digest, organisation=organisation,
+                     new={"since": since.isoformat(), "until": until.isoformat(), "changes": digest.changes,
+                          "recipients": len(to)})
+        if to:
+            subject, body = digest_message(organisation, rows)
+            transaction.on_commit(lambda: send_mail(subject, body, None, to, fail_silently=False))
+    return digest
