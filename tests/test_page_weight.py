@@ -29,6 +29,7 @@ WORKER_PAGES: list[tuple[str, str]] = [
     ("/verify/NP-DOFE-4242/", "Himal Sathi"),
     ("/verify/job-offer/", "job offer"),
     ("/contract/", "contract"),
+    ("/fee-survey/weigh-survey/", "pay for your job"),
     ("/reviews/new/", "review"),
     ("/reviews/my/", "code"),
     ("/reviews/actor/NP-DOFE-4242/", "Himal Sathi"),
@@ -67,6 +68,12 @@ def _registry() -> None:
         regulator=regulator, subject=agency, kind="fine", breaches=["overcharging", "document_retention"],
         legal_basis="Foreign Employment Act 2007", decided_on=dt.date(2024, 5, 1), effective_from=dt.date(2024, 5, 1),
         amount=Decimal("500000"), currency="NPR", summary="Fined for charging workers more than the cap."))
+    from fairrecruit.core.models import OrganisationKind
+    from fairrecruit.core.services import organisation_create
+    from fairrecruit.supplychain.models import FeeSurvey
+
+    brand = organisation_create(actor=None, name="Gulf Logistics W.L.L.", kind=OrganisationKind.EMPLOYER, country="QA")
+    FeeSurvey.objects.create(organisation=brand, title="Fee survey 2026", code="weigh-survey")
 
 
 def _weigh(page: Any, path: str) -> tuple[int, set[str], int, int, str]:

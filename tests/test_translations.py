@@ -220,6 +220,11 @@ STAFF_ONLY = [
     # core: "Your work", the signed-in users' page of tools (core/views.py: login_required)
     "fairrecruit/core/templates/core/work.html",
     "fairrecruit/core/workspace.py",
+    # supply chain: brands' and employers' pages (supplychain/views*.py: login_required + supplychain.manage)
+    "fairrecruit/supplychain/templates/supplychain/home.html",
+    "fairrecruit/supplychain/templates/supplychain/import.html",
+    "fairrecruit/supplychain/templates/supplychain/surveys.html",
+    "fairrecruit/supplychain/templates/supplychain/survey.html",
 ]
 
 
@@ -376,6 +381,7 @@ WORKER_PAGES = [
     "/verify/",
     "/verify/job-offer/",
     "/contract/",
+    "/fee-survey/lang-survey/",  # a brand's workforce fee survey (see the test)
     "/complain/",
     "/complain/follow/",
     "/reviews/new/",
@@ -506,9 +512,19 @@ def sanctions():
     return r
 
 
+@pytest.fixture
+def fee_survey():
+    from fairrecruit.core.models import OrganisationKind
+    from fairrecruit.core.services import organisation_create
+    from fairrecruit.supplychain.models import FeeSurvey
+
+    brand = organisation_create(actor=None, name="Gulf Logistics W.L.L.", kind=OrganisationKind.EMPLOYER, country="QA")
+    return FeeSurvey.objects.create(organisation=brand, title="Fee survey 2026", code="lang-survey")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", LANGS)
-def test_worker_pages_show_no_english_catalogue_string(client, lang, corridor_survey, sanctions):
+def test_worker_pages_show_no_english_catalogue_string(client, lang, corridor_survey, sanctions, fee_survey):
     problems = []
     for path in WORKER_PAGES:
         page = _render(client, path, lang)

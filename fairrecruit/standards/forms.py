@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from functools import lru_cache
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.core.countries import countries
+from fairrecruit.standards.engine import validate_journey
 from fairrecruit.standards.loader import ROLES, get_rules
 from fairrecruit.standards.wording import field_error_text
 
@@ -213,3 +215,17 @@ def attach_errors(form: JourneyForm, payments: Any, journey: dict[str, Any], err
             name if name in form.fields else None,
             f"{field}: {field_error_text(e)}" if name not in form.fields else field_error_text(e),
         )
+
+
+def valid_journey(form: JourneyForm, payments: Any) -> dict[str, Any] | None:
+    """The journey of two valid forms, checked by the engine; ``None`` after putting the engine's field errors on
+    the forms (the fee check and the workforce fee survey both take it this way)."""
+    journey = to_journey(form, payments)
+    clean = copy.deepcopy(journey)
+    for p in clean["payments"]:
+        p.pop("_form_index", None)
+    errors = validate_journey(clean)
+    if errors:
+        attach_errors(form, payments, journey, errors)
+        return None
+    return clean

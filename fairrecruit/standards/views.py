@@ -3,7 +3,6 @@ collect, the engine and selectors decide."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,8 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.standards import selectors, services
-from fairrecruit.standards.engine import validate_journey
-from fairrecruit.standards.forms import ChargesForm, JourneyForm, PaymentFormSet, attach_errors, to_journey
+from fairrecruit.standards.forms import ChargesForm, JourneyForm, PaymentFormSet, valid_journey
 from fairrecruit.standards.loader import get_rules
 
 
@@ -70,14 +68,8 @@ def check_fees(request: HttpRequest) -> HttpResponse:
         form = JourneyForm(request.POST)
         payments = PaymentFormSet(request.POST, prefix="p")
         if form.is_valid() and payments.is_valid():
-            journey = to_journey(form, payments)
-            clean = copy.deepcopy(journey)
-            for p in clean["payments"]:
-                p.pop("_form_index", None)
-            errors = validate_journey(clean)
-            if errors:
-                attach_errors(form, payments, journey, errors)
-            else:
+            clean = valid_journey(form, payments)
+            if clean is not None:
                 ctx["result"] = services.assessment_compute(journey=clean)
     else:
         form = JourneyForm()

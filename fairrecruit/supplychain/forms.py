@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.supplychain.models import Relation
 
@@ -21,3 +22,22 @@ class AddForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="CSV or XLSX file", error_messages={"required": "choose a file"})
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(label="Title (workers see it)", max_length=200,
+                            error_messages={"required": "is required"})
+    closes = forms.DateField(label="Last day for answers (optional)", required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}),
+                             error_messages={"invalid": "must be a date written YYYY-MM-DD"})
+
+
+class WorkerRefForm(forms.Form):
+    """The worker's side of a fee survey: the employee number (with the fee check's journey form)."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    worker_ref = forms.CharField(
+        label=_("Your employee number (as on your work ID or payslip)"), max_length=40,
+        error_messages={"required": _("is required: your employer needs it to pay you back"),
+                        "max_length": _("type at most %(limit_value)d characters")},
+    )

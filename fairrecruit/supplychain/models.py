@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from fairrecruit.core.crypto import EncryptedTextField
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.registry.models import Actor
 
@@ -55,3 +56,52 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"digest of {self.organisation} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class FeeSurvey(models.Model):
+    """A brand's or employer's survey of what its workers paid to get their jobs: workers answer at
+    ``/fee-survey/<code>/`` with their employee number; the answers feed a repayment programme."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    code = models.CharField(max_length=16, unique=True)
+    closes = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FeeSurveyAnswer(models.Model):
+    """One worker's answer: the journey as the fee check takes it, its assessment, and the employee number
+    (encrypted; read only by the organisation's users allowed to manage it, each read logged)."""
+
+    SENSITIVE_FIELDS = {"worker_ref": "supplychain.manage"}
+
+    survey = models.ForeignKey(FeeSurvey, on_delete=models.CASCADE, related_name="answers")
+    worker_ref = EncryptedTextField()
+    worker_ref_hash = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    input_hash = models.CharField(max_length=64)
+    journey = models.JSONField()
+    result = models.JSONField()
+    paid_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    owed_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    months = models.FloatField(null=True, blank=True)  # SDG 10.7.1: costs in months of first earnings
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "worker_ref_hash"], name="uniq_feesurvey_worker")]
+
+    def __str__(self) -> str:
+        return f"answer {self.pk} to {self.survey}"
+
+    def sensitive_read_allowed(self, user: User | None, permission: str) -> bool:
+        from fairrecruit.core.permissions import can
+
+        return can(user, permission, self.survey.organisation_id)

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from fairrecruit.supplychain import views
+from fairrecruit.supplychain import views, views_survey
 
 app_name = "supplychain"
 urlpatterns = [
     path("supply-chain/", views.home, name="home"),
     path("supply-chain/<id:pk>/remove/", views.remove, name="remove"),
     path("supply-chain/import/", views.import_file, name="import"),
+    path("supply-chain/surveys/", views_survey.survey_list, name="surveys"),
+    path("supply-chain/surveys/<id:pk>/", views_survey.survey_detail, name="survey"),
+    path("fee-survey/<slug:code>/", views_survey.answer, name="answer"),
 ]

@@ -15,7 +15,13 @@ from fairrecruit.certification.models import Certificate
 from fairrecruit.core.models import Membership
 from fairrecruit.enforcement.models import Sanction
 from fairrecruit.registry.models import Actor, ActorKind, Licence
+from fairrecruit.standards.engine import validate_journey
+from fairrecruit.standards.selectors import example_journeys
+from fairrecruit.supplychain.models import FeeSurvey
 from fairrecruit.supplychain.services import supplier_add
+from fairrecruit.supplychain.surveys import answer_submit
+
+DEMO_SURVEY_CODE = "demo-survey"
 
 
 class Command(BaseCommand):
@@ -44,4 +50,21 @@ class Command(BaseCommand):
             _s, new = supplier_add(user=user, organisation=membership.organisation, identifier=a.identifier,
                                    relation=relation, note="demo supply chain")
             added += new
-        self.stdout.write(f"supplychain: {added} demo recruiters listed for {membership.organisation.name}")
+        answers = self.fee_survey(user, membership.organisation)
+        self.stdout.write(f"supplychain: {added} demo recruiters listed for {membership.organisation.name}; "
+                          f"fee survey /fee-survey/{DEMO_SURVEY_CODE}/ with {answers} new answers")
+
+    def fee_survey(self, user: Any, organisation: Any) -> int:
+        """A workforce fee survey with answers from the demo journeys of one corridor (made-up workers)."""
+        survey = FeeSurvey.objects.filter(code=DEMO_SURVEY_CODE).first() or FeeSurvey.objects.create(
+            organisation=organisation, title="Demo fee survey of the workforce (made-up workers)",
+            code=DEMO_SURVEY_CODE, created_by=user)
+        new = 0
+        for i, j in enumerate(example_journeys()):
+            journey = {k: v for k, v in j.items() if k not in ("id", "note")}
+            if validate_journey(journey):
+                continue
+            done = answer_submit(survey=survey, worker_ref=f"DEMO-{i + 1:03d}", journey=journey,
+                                 token=f"demo-fee-survey-answer-{i:04d}")
+            new += done.created
+        return new

@@ -1,0 +1,121 @@
+"""Workforce fee surveys through real HTTP: a worker answers without an account (stored once however often the
+form is re-sent; a second answer with the same employee number refused), the brand sees aggregates only from
+five answers up, and downloads the answers as a repayment programme's file that the programme import accepts;
+employee numbers are encrypted at rest and every read is logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from fairrecruit.core.models import AuditEvent, Membership
+from fairrecruit.enforcement.tests.helpers import build, user
+from fairrecruit.grievances.programmes import programme_import
+from fairrecruit.supplychain import surveys
+from fairrecruit.supplychain.models import FeeSurvey, FeeSurveyAnswer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def r():
+    r = build()
+    r["org"] = Membership.objects.get(user=r["brand"]).organisation
+    r["survey"] = surveys.survey_create(user=r["brand"], organisation=r["org"], title="Doha warehouse 2026")
+    return r
+
+
+def journey_post(ref: str, token: str, paid: str = "120000") -> dict[str, str]:
+    data = {"token": token, "worker_ref": ref, "origin": "NP", "destination": "QA",
+            "recruitment_date": "2019-03-01", "contract_months": "24", "promised_wage_amount": "1000",
+            "promised_wage_currency": "QAR", "earnings_amount": "1000", "earnings_currency": "QAR",
+            "p-TOTAL_FORMS": "4", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "0", "p-MAX_NUM_FORMS": "20"}
+    if paid:
+        data |= {"p-0-amount": paid, "p-0-currency": "NPR", "p-0-date": "2019-03-05",
+                 "p-0-purpose": "service charge", "p-0-paid_to": "licensed_agency"}
+    return data
+
+
+def test_worker_answers_once_without_an_account(r):
+    url = f"/fee-survey/{r['survey'].code}/"
+    c = Client()
+    page = c.get(url)
+    assert page.status_code == 200 and b"brand org" in page.content
+    found = re.search(rb'name="token" value="([^"]+)"', page.content)
+    assert found is not None
+    token = found.group(1).decode()
+    done = c.post(url, journey_post("E-1001", token))
+    assert done.status_code == 200, done.content[:2000]
+    assert b"your answer was recorded" in done.content and b"Nothing you typed was stored" not in done.content
+    assert b"140,000 NPR" in done.content or b"110,000 NPR" in done.content  # the assessment is shown
+    again = c.post(url, journey_post("E-1001", token))  # a retry on a bad connection
+    assert b"already recorded" in again.content
+    assert FeeSurveyAnswer.objects.count() == 1
+    other = c.post(url, journey_post(" e-1001 ", "another-token-of-sixteen"))  # the same number, another form
+    assert other.status_code == 400 and b"already recorded. If it needs correcting, ask brand org" in other.content
+    assert FeeSurveyAnswer.objects.count() == 1
+    bad = c.post(url, journey_post("", "third-token-of-sixteen", paid="-5"))
+    assert bad.status_code == 400 and b"your employer needs it to pay you back" in bad.content
+    # the employee number is not stored in clear
+    with connection.cursor() as cur:
+        cur.execute("SELECT worker_ref FROM supplychain_feesurveyanswer")
+        stored = cur.fetchone()[0]
+    assert "E-1001" not in stored and len(stored) > 40
+
+
+def test_closed_survey_takes_no_answer(r):
+    FeeSurvey.objects.filter(pk=r["survey"].pk).update(closes=dt.date.today() - dt.timedelta(days=1))
+    resp = Client().post(f"/fee-survey/{r['survey'].code}/", journey_post("E-1", "token-of-sixteen-chars"))
+    assert resp.status_code == 410 and FeeSurveyAnswer.objects.count() == 0
+    assert Client().get("/fee-survey/nope/").status_code == 404
+
+
+def test_aggregates_from_five_answers_and_programme_file(r):
+    c = Client()
+    url = f"/fee-survey/{r['survey'].code}/"
+    for i in range(4):
+        c.post(url, journey_post(f"E-{i}", f"token-number-{i:08d}", paid="" if i == 0 else "120000"))
+    s = surveys.summary(r["survey"])
+    assert s["answers"] == 4 and not s["shown"] and "median_paid_usd" not in s
+    assert s["by_origin"] == [("NP", None)]  # fewer than five: not counted out
+    c.post(url, journey_post("E-4", "token-number-00000004"))
+    s = surveys.summary(r["survey"])
+    assert s["shown"] and s["paid_any_percent"] == 80 and s["by_origin"] == [("NP", 5)]
+    assert s["owed_known"] == 5 and s["owed_usd"] > 0
+    brand = Client()
+    brand.force_login(r["brand"])
+    page = brand.get(f"/supply-chain/surveys/{r['survey'].pk}/")
+    assert page.status_code == 200 and b"80%" in page.content
+    reads = AuditEvent.objects.filter(action="sensitive.read").count()
+    csv_text = brand.get(f"/supply-chain/surveys/{r['survey'].pk}/?format=csv").content.decode()
+    assert AuditEvent.objects.filter(action="sensitive.read").count() == reads + 5  # each number read is logged
+    assert "E-0" in csv_text and "E-4" in csv_text
+    # the file is a repayment programme's: the import takes it and owes the four who paid
+    imported = programme_import(actor=r["brand"], organisation=r["org"], name="Doha repayment",
+                                data=csv_text.encode(), filename="fee-survey.csv", first_due=dt.date.today())
+    workers = {w.worker_ref: w for w in imported.programme.workers.all()}
+    assert set(workers) == {f"E-{i}" for i in range(5)}
+    assert workers["E-0"].owed == 0 and workers["E-1"].owed and workers["E-1"].owed > 0
+    # another brand sees none of it
+    stranger = Client()
+    stranger.force_login(user("brand2", "employer"))
+    assert stranger.get(f"/supply-chain/surveys/{r['survey'].pk}/").status_code == 404
+    assert stranger.get(f"/supply-chain/surveys/{r['survey'].pk}/?format=csv").status_code == 404
+
+
+def test_brand_creates_a_survey_and_bad_input_is_named(r):
+    brand = Client()
+    brand.force_login(r["brand"])
+    bad = brand.post("/supply-chain/surveys/", {"title": "", "closes": "2020-01-01"})
+    assert bad.status_code == 400 and b"title: is required" in bad.content
+    past = brand.post("/supply-chain/surveys/", {"title": "Old", "closes": "2020-01-01"})
+    assert past.status_code == 400 and b"closes: must not be in the past" in past.content
+    ok = brand.post("/supply-chain/surveys/", {"title": "Dubai site"})
+    assert ok.status_code == 302
+    s = FeeSurvey.objects.get(title="Dubai site")
+    assert s.organisation == r["org"] and len(s.code) >= 10
+    assert Client().get("/supply-chain/surveys/").status_code == 302

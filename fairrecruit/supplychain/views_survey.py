@@ -1,0 +1,89 @@
+"""Workforce fee surveys: the worker's page (no account, in the worker's language, the fee check's form with the
+employee number) and the organisation's pages (create, follow, download for a repayment programme)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from fairrecruit.core.auth import member
+from fairrecruit.core.fx import COMMON_CURRENCIES
+from fairrecruit.standards.forms import JourneyForm, PaymentFormSet, valid_journey
+from fairrecruit.supplychain import surveys
+from fairrecruit.supplychain.forms import SurveyForm, WorkerRefForm
+from fairrecruit.supplychain.models import FeeSurvey
+from fairrecruit.supplychain.services import SupplyChainError
+from fairrecruit.supplychain.views import _organisation
+
+
+@never_cache
+def answer(request: HttpRequest, code: str) -> HttpResponse:
+    survey = get_object_or_404(FeeSurvey.objects.select_related("organisation"), code=code)
+    ctx: dict[str, Any] = {"survey": survey, "currencies": COMMON_CURRENCIES}
+    if not surveys.is_open(survey):
+        return render(request, "supplychain/survey_closed.html", ctx, status=410)
+    if request.method == "POST":
+        ref = WorkerRefForm(request.POST)
+        form = JourneyForm(request.POST)
+        payments = PaymentFormSet(request.POST, prefix="p")
+        valid = [ref.is_valid(), form.is_valid(), payments.is_valid()]
+        if all(valid):
+            clean = valid_journey(form, payments)
+            if clean is not None:
+                try:
+                    done = surveys.answer_submit(survey=survey, worker_ref=ref.cleaned_data["worker_ref"],
+                                                 journey=clean, token=ref.cleaned_data["token"])
+                except surveys.AlreadyAnswered:
+                    ref.add_error("worker_ref", _("An answer with this employee number is already recorded. If it "
+                                                  "needs correcting, ask %(org)s.") % {"org": survey.organisation.name})
+                else:
+                    return render(request, "supplychain/survey_answer.html",
+                                  ctx | {"result": done.answer.result, "stored": True, "again": not done.created})
+    else:
+        ref = WorkerRefForm(initial={"token": secrets.token_urlsafe(24)})
+        form = JourneyForm()
+        payments = PaymentFormSet(prefix="p")
+    ctx.update(ref=ref, form=form, payments=payments)
+    return render(request, "supplychain/survey_answer.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def survey_list(request: HttpRequest) -> HttpResponse:
+    org, _allowed = _organisation(request)
+    form = SurveyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                s = surveys.survey_create(user=member(request), organisation=org, title=form.cleaned_data["title"],
+                                          closes=form.cleaned_data["closes"])
+            except SupplyChainError as exc:
+                for e in exc.errors:
+                    form.add_error(e["field"], e["message"])
+            else:
+                return redirect("supplychain:survey", pk=s.pk)
+        status = 400
+    return render(request, "supplychain/surveys.html",
+                  {"organisation": org, "surveys": FeeSurvey.objects.filter(organisation=org), "form": form},
+                  status=status)
+
+
+@login_required
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org, _allowed = _organisation(request)
+    survey = get_object_or_404(FeeSurvey, pk=pk, organisation=org)
+    if request.GET.get("format") == "csv":
+        body = surveys.programme_csv(survey, user=member(request), purpose="fee survey download for repayment")
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="fee-survey-{survey.pk}.csv"'
+        return response
+    link = request.build_absolute_uri(f"/fee-survey/{survey.code}/")
+    return render(request, "supplychain/survey.html", {"organisation": org, "survey": survey, "link": link,
+                                                        "summary": surveys.summary(survey),
+                                                        "open": surveys.is_open(survey)})
