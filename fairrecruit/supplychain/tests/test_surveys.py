@@ -119,3 +119,12 @@ def test_brand_creates_a_survey_and_bad_input_is_named(r):
     s = FeeSurvey.objects.get(title="Dubai site")
     assert s.organisation == r["org"] and len(s.code) >= 10
     assert Client().get("/supply-chain/surveys/").status_code == 302
+
+
+def test_answers_are_rate_limited_per_connection(r, settings):
+    settings.FAIRRECRUIT_FEE_SURVEY_RATE = "2/h"
+    url = f"/fee-survey/{r['survey'].code}/"
+    c = Client()
+    codes = [c.post(url, journey_post(f"E-{i}", f"rate-limit-token-{i:04d}")).status_code for i in range(3)]
+    assert codes == [200, 200, 429]
+    assert FeeSurveyAnswer.objects.count() == 2
