@@ -203,6 +203,19 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
             page.evaluate("document.getElementById('targets').scrollIntoView()")
             save(page, "enforcement-targets", full_page=False)
 
+            # A brand's recruiters, flagged ones first.
+            page = signed_in("brand")
+            r = page.goto("/supply-chain/")
+            expect(r is not None and r.ok and page.locator(".supplier").count() > 0,
+                   "/supply-chain/ as brand shows no recruiter")
+            save(page, "supply-chain", full_page=False)
+
+            # A brand's workforce fee survey, as a worker opens it (in Bengali).
+            page = phone(language="bn")
+            r = page.goto("/fee-survey/demo-survey/")
+            expect(r is not None and r.ok, "/fee-survey/demo-survey/ in Bengali did not load")
+            save(page, "fee-survey-bn", full_page=False)
+
             # A background job: staff run record linkage from the review queue; the job's page refreshes itself
             # (no JavaScript) until the run, done by the server's jobs thread, has ended.
             page = signed_in("staff")
