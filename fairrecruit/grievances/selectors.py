@@ -337,6 +337,25 @@ def _row(cases: list[Case], recovered: dict[Any, Decimal], min_cell: int) -> dic
     }
 
 
+def public_row_for(owner: dict[int, int]) -> dict[int, dict[str, Any]]:
+    """The public statistics' row (received, resolved, median days to resolution, recovered in US dollars; a cell
+    of fewer than ``FAIRRECRUIT_GRIEVANCE_MIN_CELL`` cases reads "fewer than N") for each actor of ``owner`` (record
+    id -> the actor it counts for: complaints about records merged into an actor count for it). Actors without
+    complaints are left out."""
+    min_cell = conf.min_cell()
+    groups: dict[int, list[Case]] = {}
+    for c in Case.objects.filter(respondent_id__in=owner).only(
+            "pk", "status", "outcome", "received_at", "closed_at", "respondent_id"):
+        assert c.respondent_id is not None
+        groups.setdefault(owner[c.respondent_id], []).append(c)
+    recovered: dict[Any, Decimal] = {}
+    for case_id, usd in RemediationPayment.objects.exclude(amount_usd=None).filter(
+            plan__case__respondent_id__in=owner).values_list("plan__case_id", "amount_usd"):
+        recovered[case_id] = recovered.get(case_id, Decimal("0")) + (usd or Decimal("0"))
+    return {a: {k: cell.as_json(min_cell) for k, cell in _row(g, recovered, min_cell).items()}
+            for a, g in groups.items()}
+
+
 def public_statistics(corridor: tuple[str, str] | None = None) -> dict[str, Any]:
     """Complaints received and resolved, median days to resolution and amounts recovered (US dollars at the
     rate of each payment's day), per organisation complained about and per corridor, with small cells

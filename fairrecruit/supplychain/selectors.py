@@ -15,6 +15,7 @@ from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import Scope, scope_for
 from fairrecruit.enforcement.models import Sanction
 from fairrecruit.enforcement.selectors import SanctionView, current_by_actor
+from fairrecruit.grievances.selectors import public_row_for
 from fairrecruit.registry.models import LicenceStatusChange
 from fairrecruit.registry.selectors import Status, members_of, statuses, today
 from fairrecruit.reviews.selectors import aggregate
@@ -56,6 +57,7 @@ class Row:
     sanctions: list[SanctionView]
     certificates: list[Certificate]
     reviews: dict[str, Any]
+    complaints: dict[str, Any] | None = None  # the public complaint statistics' row (small cells suppressed)
     changes: list[Change] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
 
@@ -131,12 +133,13 @@ def supply_chain(organisation: Organisation, day: dt.date | None = None,
     for c in Certificate.objects.filter(actor_id__in=owner).select_related("scheme").order_by("-valid_until"):
         certs.setdefault(owner[c.actor_id], []).append(c)
     changes = changes_for(owner, since, day)
+    complaints = public_row_for(owner)
     rows = []
     for s in suppliers:
         a = s.actor
         agg = aggregate(a)
         row = Row(supplier=s, status=status[a.pk], sanctions=sanctions.get(a.pk, []),
-                  certificates=certs.get(a.pk, []), reviews=agg,
+                  certificates=certs.get(a.pk, []), reviews=agg, complaints=complaints.get(a.pk),
                   changes=sorted(changes.get(a.pk, []), key=lambda c: c.day, reverse=True))
         if row.status.level == "bad":
             row.flags.append("licence")
@@ -151,7 +154,8 @@ def supply_chain(organisation: Organisation, day: dt.date | None = None,
 
 
 CSV_FIELDS = ["identifier", "name", "kind", "country", "relation", "since", "licence_status", "licence_message",
-              "sanctions", "certificates", "reviews", "flags", "recent_changes"]
+              "sanctions", "certificates", "reviews", "complaints_received", "complaints_resolved", "flags",
+              "recent_changes"]
 
 
 def csv_row(r: Row) -> dict[str, Any]:
@@ -164,6 +168,8 @@ def csv_row(r: Row) -> dict[str, Any]:
                       for v in r.sanctions],
         "certificates": [f"{c.number} {c.status} until {c.valid_until.isoformat()}" for c in r.certificates],
         "reviews": r.reviews["count"],
+        "complaints_received": (r.complaints or {}).get("received", 0),
+        "complaints_resolved": (r.complaints or {}).get("resolved", 0),
         "flags": r.flags,
         "recent_changes": [f"{c.day.isoformat()} {c.what}" for c in r.changes],
     }

@@ -155,3 +155,23 @@ def test_api_lists_and_adds_with_a_token(r, client):
     reg_token = token_create(actor=None, user=r["np_reg"], name="reg")[1]
     assert client.get("/api/v1/supply-chain", HTTP_AUTHORIZATION=f"Bearer {reg_token}").status_code == 403
     assert ApiToken.objects.count() == 2
+
+
+def test_complaints_are_counted_as_the_public_statistics_count_them(r):
+    from fairrecruit.grievances.services import ComplaintInput, complaint_submit
+
+    add(r, "NP-DOFE-4242")
+    add(r, "NP-DOFE-77")
+    for i in range(6):
+        complaint_submit(data=ComplaintInput(categories=["fees"], respondent_identifier="NP-DOFE-4242"),
+                         token=f"supplychain-complaint-{i:04d}", channel="api")
+    complaint_submit(data=ComplaintInput(categories=["fees"], respondent_identifier="NP-DOFE-77"),
+                     token="supplychain-complaint-twin", channel="api")
+    by_id = {x.supplier.actor.identifier: x for x in selectors.supply_chain(r["org"])}
+    assert by_id["NP-DOFE-4242"].complaints is not None
+    assert by_id["NP-DOFE-4242"].complaints["received"] == 6
+    assert by_id["NP-DOFE-4242"].complaints["resolved"] == "fewer than 5"
+    assert by_id["NP-DOFE-77"].complaints is not None
+    assert by_id["NP-DOFE-77"].complaints["received"] == "fewer than 5"  # one complaint: not told apart from none
+    page = signed_in(r["brand"]).get("/supply-chain/").content.decode()
+    assert "received 6, resolved fewer than 5" in page and "received fewer than 5" in page
