@@ -8,10 +8,15 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
-from fairrecruit.core.auth import api_user
+from fairrecruit.core import idempotency
+from fairrecruit.core.auth import api_user, post_limited
+from fairrecruit.core.forms import row_id
 from fairrecruit.core.models import Organisation
 from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
-from fairrecruit.supplychain import selectors, services
+from fairrecruit.grievances.services import source_for_ip
+from fairrecruit.standards.engine import validate_journey
+from fairrecruit.supplychain import conf, selectors, services, surveys
+from fairrecruit.supplychain.models import FeeSurvey
 
 router = Router(tags=["supply chain"])
 _COMMON = {"401": json_response(ERROR_SCHEMA, "No or bad token"),
@@ -95,3 +100,85 @@ def supplier_add(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"id": s.pk, "identifier": s.actor.identifier, "name": s.actor.name,
                          "relation": s.relation, "since": s.since.isoformat() if s.since else None,
                          "note": s.note}, status=201 if added else 200)
+
+
+# ------------------------------------------------------------------------------------------- workforce fee surveys
+@router.get("/fee-surveys/{survey_id}", summary="A workforce fee survey's figures (token required)",
+            description="Answers, answers by country of origin, and from five answers up the share who paid, the "
+            "median paid (USD, and months of first earnings) and the total owed under the zero-fee standard. "
+            "Employee numbers are not in this answer (the CSV download of the survey page has them, each read logged).",
+            openapi_extra={"responses": {"200": json_response({"type": "object"}, "The survey"), **_COMMON,
+                                         "404": json_response(ERROR_SCHEMA, "No such survey of yours")}})
+def fee_survey_get(request: HttpRequest, survey_id: str, organisation: str = "") -> HttpResponse:
+    org = _organisation(request, organisation)
+    if isinstance(org, JsonResponse):
+        return org
+    pk = row_id(survey_id)  # no query for an id no key can hold
+    survey = FeeSurvey.objects.filter(pk=pk, organisation=org).first() if pk else None
+    if survey is None:
+        return _errors(404, [{"field": "survey_id", "message": "no such survey of your organisation"}])
+    s = surveys.summary(survey)
+    s["by_origin"] = [{"origin": cc, "answers": k if k is not None else f"fewer than {surveys.MIN_CELL}"}
+                      for cc, k in s["by_origin"]]
+    return JsonResponse({"id": survey.pk, "title": survey.title, "code": survey.code,
+                         "closes": survey.closes.isoformat() if survey.closes else None,
+                         "open": surveys.is_open(survey), **s})
+
+
+@router.post("/fee-surveys/{code}/answers", summary="Answer a workforce fee survey (no token; partner apps)",
+             description="Body: `worker_ref` (the employee number) and `journey` (the assessment input, "
+             "/api/v1/schema/journey). Send an `Idempotency-Key` header (16 to 100 letters, digits, - or _): a retry "
+             "with it is stored once (200). 201 with the assessment when stored; 409 when an answer with this "
+             "employee number is already recorded; 410 when the survey is closed; 400 names each field. "
+             "Rate-limited per connection (FAIRRECRUIT_FEE_SURVEY_RATE).",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "required": ["worker_ref", "journey"],
+                 "properties": {"worker_ref": {"type": "string", "maxLength": 40}, "journey": {"type": "object"}}}}}},
+                 "responses": {"200": json_response({"type": "object"}, "Already stored (a retry)"),
+                               "201": json_response({"type": "object"}, "Stored"),
+                               "400": json_response(ERROR_SCHEMA, "Bad input"),
+                               "404": json_response(ERROR_SCHEMA, "No such survey"),
+                               "409": json_response(ERROR_SCHEMA, "This employee number answered already"),
+                               "410": json_response(ERROR_SCHEMA, "The survey is closed"),
+                               "415": json_response(ERROR_SCHEMA, "The body is not application/json"),
+                               "429": json_response(ERROR_SCHEMA, "Too many answers from this connection")}})
+def fee_survey_answer(request: HttpRequest, code: str) -> HttpResponse:
+    survey = FeeSurvey.objects.filter(code=code[:16]).select_related("organisation").first()
+    if survey is None:
+        return _errors(404, [{"field": "code", "message": "no such survey"}])
+    if not surveys.is_open(survey):
+        return _errors(410, [{"field": "code", "message": "this survey is closed"}])
+    try:
+        body = json_body(request)
+    except BodyError as exc:
+        return _errors(exc.status, exc.errors)
+    if post_limited(request, group="supplychain.survey", rate=conf.get("FAIRRECRUIT_FEE_SURVEY_RATE"),
+                    source=lambda _group, req: source_for_ip(req.META.get("REMOTE_ADDR"))):
+        return _errors(429, [{"field": "(connection)", "message": "too many answers: wait an hour"}])
+    key, bad_key = idempotency.header_key(request)
+    errors = [bad_key] if bad_key else []
+    if not key:
+        errors.append({"field": idempotency.HEADER, "message": "is required: a random UUID, the same on a retry"})
+    if not isinstance(body, dict):
+        return _errors(400, [*errors, {"field": "(body)", "message": "must be a JSON object"}])
+    errors += [{"field": k, "message": "unknown field: use worker_ref, journey"}
+               for k in sorted(set(body) - {"worker_ref", "journey"})]
+    ref = body.get("worker_ref")
+    if not isinstance(ref, str) or not ref.strip():
+        errors.append({"field": "worker_ref", "message": "is required: the worker's employee number"})
+    elif len(ref.strip()) > surveys.REF_MAX:
+        errors.append({"field": "worker_ref", "message": f"at most {surveys.REF_MAX} characters"})
+    journey = body.get("journey")
+    if not isinstance(journey, dict):
+        errors.append({"field": "journey", "message": "must be an object: the assessment input"})
+    else:
+        errors += [{"field": f"journey.{e.field}", "message": e.message} for e in validate_journey(journey)]
+    if errors:
+        return _errors(400, errors)
+    assert isinstance(ref, str) and isinstance(journey, dict)
+    try:
+        done = surveys.answer_submit(survey=survey, worker_ref=ref, journey=journey, token=key)
+    except surveys.AlreadyAnswered:
+        return _errors(409, [{"field": "worker_ref", "message": "an answer with this employee number is already "
+                                                               f"recorded; corrections go through {survey.organisation.name}"}])
+    return JsonResponse({"stored": True, "result": done.answer.result}, status=201 if done.created else 200)

@@ -128,3 +128,36 @@ def test_answers_are_rate_limited_per_connection(r, settings):
     codes = [c.post(url, journey_post(f"E-{i}", f"rate-limit-token-{i:04d}")).status_code for i in range(3)]
     assert codes == [200, 200, 429]
     assert FeeSurveyAnswer.objects.count() == 2
+
+
+def test_api_answer_and_figures(r, client):
+    import json as _json
+
+    from pathlib import Path
+
+    from fairrecruit.core.services import api_token_create
+
+    examples = Path(__file__).parents[2] / "standards" / "examples"
+    journey = _json.loads((examples / "np-qa-labourer.json").read_text())
+    url = f"/api/v1/fee-surveys/{r['survey'].code}/answers"
+    headers = {"Idempotency-Key": "api-answer-key-000001"}
+    made = client.post(url, {"worker_ref": "E-77", "journey": journey}, content_type="application/json",
+                       headers=headers)
+    assert made.status_code == 201, made.content
+    assert made.json()["result"]["owed"]["ilo-zero-fee"]["amount"] > 0
+    again = client.post(url, {"worker_ref": "E-77", "journey": journey}, content_type="application/json",
+                        headers=headers)
+    assert again.status_code == 200 and FeeSurveyAnswer.objects.count() == 1
+    twice = client.post(url, {"worker_ref": "e-77", "journey": journey}, content_type="application/json",
+                        headers={"Idempotency-Key": "api-answer-key-000002"})
+    assert twice.status_code == 409 and twice.json()["errors"][0]["field"] == "worker_ref"
+    bad = client.post(url, {"worker_ref": "", "journey": {"origin": "XX"}, "name": "Ram"},
+                      content_type="application/json")
+    fields = {e["field"] for e in bad.json()["errors"]}
+    assert bad.status_code == 400 and {"Idempotency-Key", "name", "worker_ref", "journey.origin"} <= fields
+    token = api_token_create(actor=None, user=r["brand"], name="t")[1]
+    auth = {"Authorization": f"Bearer {token}"}
+    got = client.get(f"/api/v1/fee-surveys/{r['survey'].pk}", headers=auth).json()
+    assert got["answers"] == 1 and got["shown"] is False and "E-77" not in _json.dumps(got)
+    assert client.get("/api/v1/fee-surveys/" + "9" * 40, headers=auth).status_code == 404
+    assert client.get(f"/api/v1/fee-surveys/{r['survey'].pk}").status_code == 401
