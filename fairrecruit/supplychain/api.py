@@ -178,6 +178,8 @@ def fee_survey_answer(request: HttpRequest, code: str) -> HttpResponse:
     assert isinstance(ref, str) and isinstance(journey, dict)
     try:
         done = surveys.answer_submit(survey=survey, worker_ref=ref, journey=journey, token=key)
+    except surveys.TokenReused:
+        return _errors(409, [{"field": idempotency.HEADER, "message": "was already used with other content"}])
     except surveys.AlreadyAnswered:
         return _errors(409, [{"field": "worker_ref", "message": "an answer with this employee number is already "
                                                                f"recorded; corrections go through {survey.organisation.name}"}])

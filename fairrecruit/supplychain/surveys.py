@@ -60,6 +60,10 @@ class AlreadyAnswered(ValueError):
     """An answer with this employee number is stored already (a different one: not a retry)."""
 
 
+class TokenReused(ValueError):
+    """The form's token (or the Idempotency-Key) was used before with other answers."""
+
+
 @dataclass
 class Answered:
     answer: FeeSurveyAnswer
@@ -73,11 +77,13 @@ def _ref_hash(survey: FeeSurvey, ref: str) -> str:
 def answer_submit(*, survey: FeeSurvey, worker_ref: str, journey: dict[str, Any], token: str) -> Answered:
     """Store one worker's answer (``journey`` is valid). A retry with the same form token stores nothing new;
     a second answer with the same employee number is refused (``AlreadyAnswered``): someone else could have typed
-    it, so corrections go through the organisation."""
+    it, so corrections go through the organisation; the same token with other answers is ``TokenReused``."""
     token_hash = crypto.lookup_hash(token, purpose="feesurvey.token")
     input_hash = hashlib.sha256(json.dumps([worker_ref, journey], sort_keys=True).encode()).hexdigest()
     found = FeeSurveyAnswer.objects.filter(token_hash=token_hash).first()
     if found is not None:
+        if found.survey_id != survey.pk or found.input_hash != input_hash:
+            raise TokenReused(token)
         return Answered(found, False)
     ref_hash = _ref_hash(survey, worker_ref)
     if FeeSurveyAnswer.objects.filter(survey=survey, worker_ref_hash=ref_hash).exists():
@@ -99,6 +105,8 @@ def answer_submit(*, survey: FeeSurvey, worker_ref: str, journey: dict[str, Any]
     except IntegrityError:  # a retry racing the first submission, or the same employee number at once
         again = FeeSurveyAnswer.objects.filter(token_hash=token_hash).first()
         if again is not None:
+            if again.survey_id != survey.pk or again.input_hash != input_hash:
+                raise TokenReused(token) from None
             return Answered(again, False)
         raise AlreadyAnswered(worker_ref) from None
     return Answered(a, True)

@@ -43,6 +43,8 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
                 try:
                     done = surveys.answer_submit(survey=survey, worker_ref=ref.cleaned_data["worker_ref"],
                                                  journey=clean, token=ref.cleaned_data["token"])
+                except surveys.TokenReused:
+                    ref.add_error(None, _("This form was already sent with other answers. Reload the page."))
                 except surveys.AlreadyAnswered:
                     ref.add_error("worker_ref", _("An answer with this employee number is already recorded. If it "
                                                   "needs correcting, ask %(org)s.") % {"org": survey.organisation.name})

@@ -55,6 +55,8 @@ def test_worker_answers_once_without_an_account(r):
     again = c.post(url, journey_post("E-1001", token))  # a retry on a bad connection
     assert b"already recorded" in again.content
     assert FeeSurveyAnswer.objects.count() == 1
+    edited = c.post(url, journey_post("E-1001", token, paid="5000"))  # went back, changed an answer, sent again
+    assert edited.status_code == 400 and b"already sent with other answers" in edited.content
     other = c.post(url, journey_post(" e-1001 ", "another-token-of-sixteen"))  # the same number, another form
     assert other.status_code == 400 and b"already recorded. If it needs correcting, ask brand org" in other.content
     assert FeeSurveyAnswer.objects.count() == 1
@@ -132,7 +134,6 @@ def test_answers_are_rate_limited_per_connection(r, settings):
 
 def test_api_answer_and_figures(r, client):
     import json as _json
-
     from pathlib import Path
 
     from fairrecruit.core.services import api_token_create
@@ -148,6 +149,9 @@ def test_api_answer_and_figures(r, client):
     again = client.post(url, {"worker_ref": "E-77", "journey": journey}, content_type="application/json",
                         headers=headers)
     assert again.status_code == 200 and FeeSurveyAnswer.objects.count() == 1
+    other = client.post(url, {"worker_ref": "E-78", "journey": journey}, content_type="application/json",
+                        headers=headers)  # the same key with other content: not a retry
+    assert other.status_code == 409 and other.json()["errors"][0]["field"] == "Idempotency-Key"
     twice = client.post(url, {"worker_ref": "e-77", "journey": journey}, content_type="application/json",
                         headers={"Idempotency-Key": "api-answer-key-000002"})
     assert twice.status_code == 409 and twice.json()["errors"][0]["field"] == "worker_ref"
