@@ -175,3 +175,22 @@ def test_complaints_are_counted_as_the_public_statistics_count_them(r):
     assert by_id["NP-DOFE-77"].complaints["received"] == "fewer than 5"  # one complaint: not told apart from none
     page = signed_in(r["brand"]).get("/supply-chain/").content.decode()
     assert "received 6, resolved fewer than 5" in page and "received fewer than 5" in page
+
+
+def test_import_reads_xlsx_and_refuses_a_file_not_in_utf8(r):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["identifier", "relation", "since"])
+    ws.append(["NP-DOFE-77", "destination_agency", dt.datetime(2023, 4, 1)])  # a date cell, as Excel keeps it
+    buf = io.BytesIO()
+    wb.save(buf)
+    done = services.suppliers_import(buf.getvalue(), user=r["brand"], organisation=r["org"])
+    assert (done.problems, done.added) == ([], 1)
+    assert Supplier.objects.get(organisation=r["org"]).since == dt.date(2023, 4, 1)
+    latin = "identifier,relation,note\nFR-R-901,sub_agent,Ram Bahadur à Butwal\n".encode("latin-1")
+    bad = services.suppliers_import(latin, user=r["brand"], organisation=r["org"])
+    assert bad.problems and bad.added == 0
+    assert "UTF-8" in bad.problems[0].problem or "utf-8" in bad.problems[0].problem.lower()
