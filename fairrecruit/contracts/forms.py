@@ -180,6 +180,9 @@ class ContractForm(forms.Form):
                 d[f"{side}_{term}"] = " ".join((d.get(f"{side}_{term}") or "").split())
             for term in NUMBERS:
                 name = f"{side}_{term}"
+                if self.has_error(name):  # too long already: one message is enough
+                    d[name] = None
+                    continue
                 try:
                     d[name] = parse_number(str(self.data.get(name) or ""), term)
                 except forms.ValidationError as exc:

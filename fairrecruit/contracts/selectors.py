@@ -86,11 +86,15 @@ def compare_contract(form: ContractForm, day: dt.date | None = None) -> Contract
     src: dict[str, str] = {}
     notes: list[str] = []
     if number:
-        found = job_orders_find(number=number, destination=form.cleaned_data.get("destination", ""), limit=2)
+        found = job_orders_find(number=number, limit=2)
         if not found:
             raise JobOrderNotFound(number)
         jo = found[0]
         src, notes = _fill_from_job_order(promised, jo)
+        destination = form.cleaned_data.get("destination", "")
+        if destination and destination != jo.destination:
+            notes.append(_("This job order is for a job in %(a)s, not %(b)s.") % {"a": jo.destination,
+                                                                                 "b": destination})
     result = compare(promised, actual, circumstances, promised_from=src)
     return ContractCheck(
         comparison=result,

@@ -184,3 +184,15 @@ def test_openapi_documents_the_endpoint(client):
     op = spec["paths"]["/api/v1/contracts/compare"]["post"]
     schema = op["requestBody"]["content"]["application/json"]["schema"]
     assert "promised" in json.dumps(schema) and set(op["responses"]) >= {"200", "400", "415"}
+
+
+def test_job_order_in_another_country_is_said(client, job_order):
+    status, html = post(client, {"job_order_number": "JO-2025-001", "destination": "AE",
+                                 "actual_wage_amount": "1200", "actual_wage_currency": "QAR"})
+    assert status == 200 and "This job order is for a job in QA, not AE." in html
+
+
+def test_an_overlong_number_gets_one_message(client):
+    status, html = post(client, {"promised_hours_per_day": "8" * 30, "actual_hours_per_day": "9"})
+    assert status == 400
+    assert html.count("Working hours a day (as promised):") == 1
