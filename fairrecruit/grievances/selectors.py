@@ -337,6 +337,14 @@ def _row(cases: list[Case], recovered: dict[Any, Decimal], min_cell: int) -> dic
     }
 
 
+def _recovered(payments: QuerySet[RemediationPayment]) -> dict[Any, Decimal]:
+    """US dollars recovered per case from ``payments`` (those without a known rate left out)."""
+    recovered: dict[Any, Decimal] = {}
+    for case_id, usd in payments.exclude(amount_usd=None).values_list("plan__case_id", "amount_usd"):
+        recovered[case_id] = recovered.get(case_id, Decimal("0")) + (usd or Decimal("0"))
+    return recovered
+
+
 def public_row_for(owner: dict[int, int]) -> dict[int, dict[str, Any]]:
     """The public statistics' row (received, resolved, median days to resolution, recovered in US dollars; a cell
     of fewer than ``FAIRRECRUIT_GRIEVANCE_MIN_CELL`` cases reads "fewer than N") for each actor of ``owner`` (record
@@ -348,10 +356,7 @@ def public_row_for(owner: dict[int, int]) -> dict[int, dict[str, Any]]:
             "pk", "status", "outcome", "received_at", "closed_at", "respondent_id"):
         assert c.respondent_id is not None
         groups.setdefault(owner[c.respondent_id], []).append(c)
-    recovered: dict[Any, Decimal] = {}
-    for case_id, usd in RemediationPayment.objects.exclude(amount_usd=None).filter(
-            plan__case__respondent_id__in=owner).values_list("plan__case_id", "amount_usd"):
-        recovered[case_id] = recovered.get(case_id, Decimal("0")) + (usd or Decimal("0"))
+    recovered = _recovered(RemediationPayment.objects.filter(plan__case__respondent_id__in=owner))
     return {a: {k: cell.as_json(min_cell) for k, cell in _row(g, recovered, min_cell).items()}
             for a, g in groups.items()}
 
@@ -377,12 +382,10 @@ def public_statistics(corridor: tuple[str, str] | None = None) -> dict[str, Any]
             "respondent__merged_into",
         )
     )
-    recovered: dict[Any, Decimal] = {}
-    payments = RemediationPayment.objects.exclude(amount_usd=None)
+    payments = RemediationPayment.objects.all()
     if corridor:
         payments = payments.filter(plan__case__origin=corridor[0], plan__case__destination=corridor[1])
-    for case_id, usd in payments.values_list("plan__case_id", "amount_usd"):
-        recovered[case_id] = recovered.get(case_id, Decimal("0")) + (usd or Decimal("0"))
+    recovered = _recovered(payments)
     by_org: dict[str, list[Case]] = {}
     names: dict[str, str] = {}
     by_corridor: dict[str, list[Case]] = {}

@@ -9,13 +9,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
 from fairrecruit.core import idempotency
-from fairrecruit.core.auth import api_user, post_limited
+from fairrecruit.core.auth import api_user
 from fairrecruit.core.forms import row_id
 from fairrecruit.core.models import Organisation
 from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
-from fairrecruit.grievances.services import source_for_ip
 from fairrecruit.standards.engine import validate_journey
-from fairrecruit.supplychain import conf, selectors, services, surveys
+from fairrecruit.supplychain import selectors, services, surveys
 from fairrecruit.supplychain.models import FeeSurvey
 
 router = Router(tags=["supply chain"])
@@ -152,8 +151,7 @@ def fee_survey_answer(request: HttpRequest, code: str) -> HttpResponse:
         body = json_body(request)
     except BodyError as exc:
         return _errors(exc.status, exc.errors)
-    if post_limited(request, group="supplychain.survey", rate=conf.get("FAIRRECRUIT_FEE_SURVEY_RATE"),
-                    source=lambda _group, req: source_for_ip(req.META.get("REMOTE_ADDR"))):
+    if surveys.over_rate(request):
         return _errors(429, [{"field": "(connection)", "message": "too many answers: wait an hour"}])
     key, bad_key = idempotency.header_key(request)
     errors = [bad_key] if bad_key else []

@@ -18,13 +18,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 
 from fairrecruit.core import crypto
+from fairrecruit.core.auth import post_limited
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.services import audit_record
 from fairrecruit.grievances.programmes import OPTIONAL, PAYMENT, REQUIRED
+from fairrecruit.grievances.services import source_for_ip
 from fairrecruit.registry.selectors import today
 from fairrecruit.standards.engine import ZERO_FEE_ID, default_assessor
+from fairrecruit.supplychain import conf
 from fairrecruit.supplychain.models import FeeSurvey, FeeSurveyAnswer
 from fairrecruit.supplychain.services import SupplyChainError
 
@@ -50,6 +54,13 @@ def survey_create(*, user: User | None, organisation: Organisation, title: str,
         audit_record(actor=user, action="feesurvey.create", target=s, organisation=organisation,
                      new={"title": title, "closes": closes.isoformat() if closes else None})
     return s
+
+
+def over_rate(request: HttpRequest) -> bool:
+    """Count one answer from this connection (the page and the API share the count); True when over
+    ``FAIRRECRUIT_FEE_SURVEY_RATE``."""
+    return post_limited(request, group="supplychain.survey", rate=conf.get("FAIRRECRUIT_FEE_SURVEY_RATE"),
+                        source=lambda _group, req: source_for_ip(req.META.get("REMOTE_ADDR")))
 
 
 def is_open(survey: FeeSurvey) -> bool:

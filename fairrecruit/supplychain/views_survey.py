@@ -12,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from fairrecruit.core.auth import member, post_limited
+from fairrecruit.core.auth import member
 from fairrecruit.core.fx import COMMON_CURRENCIES
-from fairrecruit.grievances.services import source_for_ip
 from fairrecruit.standards.forms import JourneyForm, PaymentFormSet, valid_journey
-from fairrecruit.supplychain import conf, surveys
+from fairrecruit.supplychain import surveys
 from fairrecruit.supplychain.forms import SurveyForm, WorkerRefForm
 from fairrecruit.supplychain.models import FeeSurvey
 from fairrecruit.supplychain.services import SupplyChainError
@@ -30,8 +29,7 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
     if not surveys.is_open(survey):
         return render(request, "supplychain/survey_closed.html", ctx, status=410)
     if request.method == "POST":
-        if post_limited(request, group="supplychain.survey", rate=conf.get("FAIRRECRUIT_FEE_SURVEY_RATE"),
-                        source=lambda _group, req: source_for_ip(req.META.get("REMOTE_ADDR"))):
+        if surveys.over_rate(request):
             return render(request, "grievances/429.html", status=429)
         ref = WorkerRefForm(request.POST)
         form = JourneyForm(request.POST)
