@@ -30,10 +30,10 @@ typecheck:
 	$(BIN)/mypy fairrecruit
 
 pytest:
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=10
 	@if [ -n "$$FAIRRECRUIT_TEST_DATABASE_URL" ]; then \
 	  echo "== database tests again on PostgreSQL =="; \
-	  FAIRRECRUIT_DATABASE_URL="$$FAIRRECRUIT_TEST_DATABASE_URL" $(BIN)/python -m pytest -p no:cacheprovider -m "django_db and not sqlite_only"; \
+	  FAIRRECRUIT_DATABASE_URL="$$FAIRRECRUIT_TEST_DATABASE_URL" $(BIN)/python -m pytest -p no:cacheprovider --durations=10 -m "django_db and not sqlite_only"; \
 	fi
 
 bench: $(VENV)/.installed
