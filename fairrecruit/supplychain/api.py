@@ -41,6 +41,30 @@ def _organisation(request: HttpRequest, asked: Any) -> Organisation | JsonRespon
     return found
 
 
+def _body(request: HttpRequest, known: set[str]) -> tuple[dict[str, Any], Organisation] | JsonResponse:
+    """The JSON object of a write with the organisation it is for; an error answer for a body that is not an
+    object, a field not in ``known`` or a value that is not a string."""
+    try:
+        body = json_body(request)
+    except BodyError as exc:
+        return _errors(exc.status, exc.errors)
+    if not isinstance(body, dict):
+        return _errors(400, [{"field": "(body)", "message": "must be a JSON object"}])
+    org = _organisation(request, body.get("organisation"))
+    if isinstance(org, JsonResponse):
+        return org
+    bad = [{"field": k, "message": f"unknown field: use {', '.join(sorted(known))}"} for k in sorted(set(body) - known)]
+    bad += [{"field": k, "message": "must be a string"} for k in sorted(set(body) & known)
+            if body[k] is not None and not isinstance(body[k], str | int)]
+    return _errors(400, bad) if bad else (body, org)
+
+
+def _survey(org: Organisation, survey_id: str) -> FeeSurvey | JsonResponse:
+    pk = row_id(survey_id)  # no query for an id no key can hold
+    survey = FeeSurvey.objects.filter(pk=pk, organisation=org).first() if pk else None
+    return survey or _errors(404, [{"field": "survey_id", "message": "no such survey of your organisation"}])
+
+
 def _row_json(r: selectors.Row) -> dict[str, Any]:
     return selectors.csv_row(r) | {"status": r.status.as_dict(), "reviews": r.reviews}
 
@@ -73,21 +97,10 @@ def supply_chain(request: HttpRequest, organisation: str = "") -> HttpResponse:
                                "400": json_response(ERROR_SCHEMA, "Bad input"), **_COMMON,
                                "415": json_response(ERROR_SCHEMA, "The body is not application/json")}})
 def supplier_add(request: HttpRequest) -> HttpResponse:
-    try:
-        body = json_body(request)
-    except BodyError as exc:
-        return _errors(exc.status, exc.errors)
-    if not isinstance(body, dict):
-        return _errors(400, [{"field": "(body)", "message": "must be a JSON object"}])
-    org = _organisation(request, body.get("organisation"))
-    if isinstance(org, JsonResponse):
-        return org
-    known = {"identifier", "relation", "since", "note", "organisation"}
-    bad = [{"field": k, "message": f"unknown field: use {', '.join(sorted(known))}"} for k in sorted(set(body) - known)]
-    bad += [{"field": k, "message": "must be a string"} for k in sorted(set(body) & known)
-            if body[k] is not None and not isinstance(body[k], str | int)]
-    if bad:
-        return _errors(400, bad)
+    got = _body(request, {"identifier", "relation", "since", "note", "organisation"})
+    if isinstance(got, JsonResponse):
+        return got
+    body, org = got
     token = api_user(request)
     assert token is not None
     try:
@@ -112,16 +125,47 @@ def fee_survey_get(request: HttpRequest, survey_id: str, organisation: str = "")
     org = _organisation(request, organisation)
     if isinstance(org, JsonResponse):
         return org
-    pk = row_id(survey_id)  # no query for an id no key can hold
-    survey = FeeSurvey.objects.filter(pk=pk, organisation=org).first() if pk else None
-    if survey is None:
-        return _errors(404, [{"field": "survey_id", "message": "no such survey of your organisation"}])
+    survey = _survey(org, survey_id)
+    if isinstance(survey, JsonResponse):
+        return survey
     s = surveys.summary(survey)
     s["by_origin"] = [{"origin": cc, "answers": k if k is not None else f"fewer than {surveys.MIN_CELL}"}
                       for cc, k in s["by_origin"]]
     return JsonResponse({"id": survey.pk, "title": survey.title, "code": survey.code,
                          "closes": survey.closes.isoformat() if survey.closes else None,
                          "open": surveys.is_open(survey), **s})
+
+
+@router.post("/fee-surveys/{survey_id}/corrections", summary="Correct one answer of your fee survey (token required)",
+             description="Body: `worker_ref` (the employee number as the worker typed it), `reason` (recorded), "
+             "`new_worker_ref` (the right number; leave it out to withdraw the answer: it is kept, counts in no "
+             "figure or download, and the number may answer again) and for staff `organisation`. 200 with `action` "
+             "(`withdrawn` or `renumbered`); the same request again answers the same with `again: true` and changes "
+             "nothing. 400 names each field (an unknown number is `worker_ref`).",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "required": ["worker_ref", "reason"], "properties": {
+                     k: {"type": "string"} for k in ("worker_ref", "new_worker_ref", "reason", "organisation")}}}}},
+                 "responses": {"200": json_response({"type": "object"}, "Corrected"),
+                               "400": json_response(ERROR_SCHEMA, "Bad input"), **_COMMON,
+                               "404": json_response(ERROR_SCHEMA, "No such survey of yours"),
+                               "415": json_response(ERROR_SCHEMA, "The body is not application/json")}})
+def fee_survey_correct(request: HttpRequest, survey_id: str) -> HttpResponse:
+    got = _body(request, {"worker_ref", "new_worker_ref", "reason", "organisation"})
+    if isinstance(got, JsonResponse):
+        return got
+    body, org = got
+    survey = _survey(org, survey_id)
+    if isinstance(survey, JsonResponse):
+        return survey
+    token = api_user(request)
+    assert token is not None
+    try:
+        done = surveys.answer_correct(survey=survey, user=token.user, worker_ref=str(body.get("worker_ref") or ""),
+                                      new_worker_ref=str(body.get("new_worker_ref") or ""),
+                                      reason=str(body.get("reason") or ""))
+    except services.SupplyChainError as exc:
+        return _errors(400, exc.errors)
+    return JsonResponse({"action": done.action, "again": done.again, "answers": surveys.current(survey).count()})
 
 
 @router.post("/fee-surveys/{code}/answers", summary="Answer a workforce fee survey (no token; partner apps)",

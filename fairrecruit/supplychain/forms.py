@@ -41,3 +41,17 @@ class WorkerRefForm(forms.Form):
         error_messages={"required": _("is required: your employer needs it to pay you back"),
                         "max_length": _("type at most %(limit_value)d characters")},
     )
+
+
+class CorrectForm(forms.Form):
+    """The organisation corrects one answer of its fee survey. What is required, and how the fields go together, is
+    checked by ``surveys.answer_correct`` (all problems named at once, as the API names them)."""
+
+    worker_ref = forms.CharField(label="Employee number, as the worker typed it", max_length=40, required=False,
+                                 error_messages={"max_length": "at most %(limit_value)d characters"})
+    new_worker_ref = forms.CharField(
+        label="Right employee number (leave empty to withdraw the answer)", max_length=40, required=False,
+        help_text="A withdrawn answer is kept but counts nowhere, and the number may answer again.",
+        error_messages={"max_length": "at most %(limit_value)d characters"})
+    reason = forms.CharField(label="Reason (recorded)", max_length=500, required=False,
+                             error_messages={"max_length": "at most %(limit_value)d characters"})

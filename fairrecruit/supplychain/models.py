@@ -93,10 +93,16 @@ class FeeSurveyAnswer(models.Model):
     owed_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     months = models.FloatField(null=True, blank=True)  # SDG 10.7.1: costs in months of first earnings
     created_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn by the organisation (e.g. someone else used this employee number): kept, out of every figure and
+    # download, and the number may answer again.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdraw_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["survey", "worker_ref_hash"], name="uniq_feesurvey_worker")]
+        constraints = [models.UniqueConstraint(fields=["survey", "worker_ref_hash"],
+                                               condition=Q(withdrawn_at__isnull=True), name="uniq_feesurvey_worker")]
 
     def __str__(self) -> str:
         return f"answer {self.pk} to {self.survey}"

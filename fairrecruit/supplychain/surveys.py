@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from fairrecruit.core import crypto
 from fairrecruit.core.auth import post_limited
-from fairrecruit.core.models import Organisation, User
+from fairrecruit.core.models import AuditEvent, Organisation, User
+from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
 from fairrecruit.grievances.programmes import OPTIONAL, PAYMENT, REQUIRED
 from fairrecruit.grievances.services import source_for_ip
@@ -85,6 +89,16 @@ def _ref_hash(survey: FeeSurvey, ref: str) -> str:
     return crypto.lookup_hash(" ".join(ref.split()).casefold(), purpose=f"feesurvey:{survey.pk}")
 
 
+def _ref_hashes(survey: FeeSurvey, ref: str) -> list[str]:
+    """Under every configured key: numbers stored before a key rotation are still found."""
+    return crypto.lookup_hashes(" ".join(ref.split()).casefold(), purpose=f"feesurvey:{survey.pk}")
+
+
+def current(survey: FeeSurvey) -> QuerySet[FeeSurveyAnswer]:
+    """The answers that count: not withdrawn."""
+    return survey.answers.filter(withdrawn_at__isnull=True)
+
+
 def answer_submit(*, survey: FeeSurvey, worker_ref: str, journey: dict[str, Any], token: str) -> Answered:
     """Store one worker's answer (``journey`` is valid). A retry with the same form token stores nothing new;
     a second answer with the same employee number is refused (``AlreadyAnswered``): someone else could have typed
@@ -92,12 +106,12 @@ def answer_submit(*, survey: FeeSurvey, worker_ref: str, journey: dict[str, Any]
     token_hash = crypto.lookup_hash(token, purpose="feesurvey.token")
     input_hash = hashlib.sha256(json.dumps([worker_ref, journey], sort_keys=True).encode()).hexdigest()
     found = FeeSurveyAnswer.objects.filter(token_hash=token_hash).first()
-    if found is not None:
-        if found.survey_id != survey.pk or found.input_hash != input_hash:
+    if found is not None:  # a withdrawn answer's form is not taken again: the worker opens the page anew
+        if found.survey_id != survey.pk or found.input_hash != input_hash or found.withdrawn_at is not None:
             raise TokenReused(token)
         return Answered(found, False)
     ref_hash = _ref_hash(survey, worker_ref)
-    if FeeSurveyAnswer.objects.filter(survey=survey, worker_ref_hash=ref_hash).exists():
+    if current(survey).filter(worker_ref_hash__in=_ref_hashes(survey, worker_ref)).exists():
         raise AlreadyAnswered(worker_ref)
     result = default_assessor().assess(journey)
     zero = result["owed"].get(ZERO_FEE_ID) or {}
@@ -116,16 +130,94 @@ def answer_submit(*, survey: FeeSurvey, worker_ref: str, journey: dict[str, Any]
     except IntegrityError:  # a retry racing the first submission, or the same employee number at once
         again = FeeSurveyAnswer.objects.filter(token_hash=token_hash).first()
         if again is not None:
-            if again.survey_id != survey.pk or again.input_hash != input_hash:
+            if again.survey_id != survey.pk or again.input_hash != input_hash or again.withdrawn_at is not None:
                 raise TokenReused(token) from None
             return Answered(again, False)
         raise AlreadyAnswered(worker_ref) from None
     return Answered(a, True)
 
 
+@dataclass
+class Corrected:
+    answer: FeeSurveyAnswer
+    action: str  # "withdrawn" or "renumbered"
+    again: bool = False  # a retry: this correction was made before
+
+
+def answer_correct(*, survey: FeeSurvey, user: User | None, worker_ref: str, reason: str,
+                   new_worker_ref: str = "") -> Corrected:
+    """The organisation corrects one answer, found by its employee number as the worker typed it: with
+    ``new_worker_ref`` the number is changed (the worker mistyped it); without, the answer is withdrawn (someone
+    else used this number, or the worker asks): it is kept, counts nowhere, and the number may answer again.
+    A reason is required. The audit event names the answer and the reason; employee numbers appear in it only as
+    the keyed hashes the row holds."""
+    if not can(user, "supplychain.manage", survey.organisation_id):
+        raise PermissionDenied("Correcting this survey's answers needs supplychain.manage for its organisation.")
+    ref, new, reason = " ".join((worker_ref or "").split()), " ".join((new_worker_ref or "").split()), reason.strip()
+    errors = []
+    if not ref:
+        errors.append({"field": "worker_ref", "message": "is required: the employee number as the worker typed it"})
+    if len(new) > REF_MAX:
+        errors.append({"field": "new_worker_ref", "message": f"at most {REF_MAX} characters"})
+    elif new and ref and new.casefold() == ref.casefold():
+        errors.append({"field": "new_worker_ref", "message": "is the same number: leave it empty to withdraw the "
+                                                             "answer, or type the right number"})
+    if not reason:
+        errors.append({"field": "reason", "message": "is required: e.g. 'worker mistyped her number (ticket 12)'"})
+    elif len(reason) > 500:
+        errors.append({"field": "reason", "message": "at most 500 characters"})
+    if errors:
+        raise SupplyChainError(errors)
+    try:
+        return _correct(survey, user, ref, new, reason)
+    except IntegrityError:  # a worker answered with the new number at this very moment
+        raise SupplyChainError([{"field": "new_worker_ref", "message": "another answer has this employee number "
+                                                                       "already"}]) from None
+
+
+def _correct(survey: FeeSurvey, user: User | None, ref: str, new: str, reason: str) -> Corrected:
+    with transaction.atomic():
+        a = current(survey).select_for_update().filter(worker_ref_hash__in=_ref_hashes(survey, ref)).first()
+        if a is None:  # a retry of a correction made already answers as the first did, and changes nothing
+            done = (_renumbered(survey, ref, new) if new else
+                    survey.answers.filter(worker_ref_hash__in=_ref_hashes(survey, ref), withdrawn_at__isnull=False)
+                    .order_by("-withdrawn_at").first())
+            if done is not None:
+                return Corrected(done, "renumbered" if new else "withdrawn", again=True)
+            raise SupplyChainError([{"field": "worker_ref", "message": "no answer in this survey has this employee "
+                                                                       "number: check it as the worker wrote it"}])
+        before = a.worker_ref_hash
+        if new:
+            if current(survey).filter(worker_ref_hash__in=_ref_hashes(survey, new)).exclude(pk=a.pk).exists():
+                raise SupplyChainError([{"field": "new_worker_ref", "message": "another answer has this employee "
+                                                                               "number already"}])
+            a.worker_ref, a.worker_ref_hash = new, _ref_hash(survey, new)
+            a.save(update_fields=["worker_ref", "worker_ref_hash"])
+            action = "renumbered"
+        else:
+            a.withdrawn_at, a.withdrawn_by, a.withdraw_reason = timezone.now(), user, reason
+            a.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+            action = "withdrawn"
+        audit_record(actor=user, action=f"feesurvey.answer.{action}", target=a, organisation=survey.organisation,
+                     old={"ref_hash": before} if new else None,  # keyed hashes, as on the row: no number in clear
+                     new={"survey": survey.pk, "reason": reason} | ({"ref_hash": a.worker_ref_hash} if new else {}))
+    return Corrected(a, action)
+
+
+def _renumbered(survey: FeeSurvey, old: str, new: str) -> FeeSurveyAnswer | None:
+    """The current answer numbered ``new`` if it was renumbered from ``old`` (so asking again is a retry)."""
+    a = current(survey).filter(worker_ref_hash__in=_ref_hashes(survey, new)).first()
+    if a is None:
+        return None
+    olds = set(_ref_hashes(survey, old))
+    events = AuditEvent.objects.filter(action="feesurvey.answer.renumbered", target_type=a._meta.label_lower,
+                                       target_id=str(a.pk))
+    return a if any((e.old or {}).get("ref_hash") in olds for e in events) else None
+
+
 def summary(survey: FeeSurvey) -> dict[str, Any]:
     """Counts, and the aggregates from MIN_CELL answers up (None below)."""
-    rows = list(survey.answers.values("paid_usd", "owed_usd", "months", "journey"))
+    rows = list(current(survey).values("paid_usd", "owed_usd", "months", "journey"))
     n = len(rows)
     out: dict[str, Any] = {"answers": n, "min_cell": MIN_CELL, "shown": n >= MIN_CELL}
     by_origin: dict[str, int] = {}
@@ -155,7 +247,7 @@ def programme_csv(survey: FeeSurvey, *, user: User | None, purpose: str) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=PROGRAMME_COLUMNS, lineterminator="\n")
     w.writeheader()
-    for a in survey.answers.select_related("survey").order_by("id"):
+    for a in current(survey).select_related("survey").order_by("id"):
         ref = crypto.sensitive_read(actor_user=user, obj=a, field="worker_ref", purpose=purpose)
         j = a.journey
         base = {"worker_ref": ref, "origin": j["origin"], "destination": j["destination"],

@@ -7,16 +7,20 @@ import secrets
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from fairrecruit.core.auth import member
 from fairrecruit.core.fx import COMMON_CURRENCIES
+from fairrecruit.core.models import Organisation
 from fairrecruit.standards.forms import JourneyForm, PaymentFormSet, valid_journey
 from fairrecruit.supplychain import surveys
-from fairrecruit.supplychain.forms import SurveyForm, WorkerRefForm
+from fairrecruit.supplychain.forms import CorrectForm, SurveyForm, WorkerRefForm
 from fairrecruit.supplychain.models import FeeSurvey
 from fairrecruit.supplychain.services import SupplyChainError
 from fairrecruit.supplychain.views import _organisation
@@ -74,7 +78,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
                 return redirect("supplychain:survey", pk=s.pk)
         status = 400
     return render(request, "supplychain/surveys.html",
-                  {"organisation": org, "surveys": FeeSurvey.objects.filter(organisation=org), "form": form},
+                  {"organisation": org, "form": form, "surveys": FeeSurvey.objects.filter(organisation=org).annotate(
+                      n=Count("answers", filter=Q(answers__withdrawn_at__isnull=True)))},
                   status=status)
 
 
@@ -87,7 +92,31 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="fee-survey-{survey.pk}.csv"'
         return response
+    return _detail(request, org, survey, CorrectForm())
+
+
+def _detail(request: HttpRequest, org: Organisation, survey: FeeSurvey, correct: CorrectForm,
+            status: int = 200) -> HttpResponse:
     link = request.build_absolute_uri(f"/fee-survey/{survey.code}/")
-    return render(request, "supplychain/survey.html", {"organisation": org, "survey": survey, "link": link,
-                                                        "summary": surveys.summary(survey),
-                                                        "open": surveys.is_open(survey)})
+    return render(request, "supplychain/survey.html", {
+        "organisation": org, "survey": survey, "link": link, "summary": surveys.summary(survey),
+        "open": surveys.is_open(survey), "correct": correct, "corrected": request.GET.get("corrected", ""),
+        "withdrawn": survey.answers.filter(withdrawn_at__isnull=False).count()}, status=status)
+
+
+@login_required
+@require_POST
+def survey_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    org, _allowed = _organisation(request)
+    survey = get_object_or_404(FeeSurvey, pk=pk, organisation=org)
+    form = CorrectForm(request.POST)
+    if form.is_valid():
+        try:
+            done = surveys.answer_correct(survey=survey, user=member(request), **form.cleaned_data)
+        except SupplyChainError as exc:
+            for e in exc.errors:
+                form.add_error(e["field"], e["message"])
+        else:
+            return redirect(f"{reverse('supplychain:survey', args=[survey.pk])}?organisation={org.pk}"
+                            f"&corrected={done.action}")
+    return _detail(request, org, survey, form, status=400)

@@ -165,3 +165,84 @@ def test_api_answer_and_figures(r, client):
     assert got["answers"] == 1 and got["shown"] is False and "E-77" not in _json.dumps(got)
     assert client.get("/api/v1/fee-surveys/" + "9" * 40, headers=auth).status_code == 404
     assert client.get(f"/api/v1/fee-surveys/{r['survey'].pk}").status_code == 401
+
+
+def _answer(r, ref: str, token: str) -> None:
+    assert Client().post(f"/fee-survey/{r['survey'].code}/", journey_post(ref, token)).status_code == 200
+
+
+def test_brand_corrects_a_mistyped_number_and_withdraws_an_answer(r):
+    _answer(r, "E-1", "correct-token-0000001")
+    _answer(r, "E-2", "correct-token-0000002")
+    brand = Client()
+    brand.force_login(r["brand"])
+    page = f"/supply-chain/surveys/{r['survey'].pk}/"
+    url = f"{page}correct/"
+    assert b'action="/supply-chain/surveys/' in brand.get(page).content  # the form is on the survey's page
+    unknown = brand.post(url, {"worker_ref": "E-3", "new_worker_ref": "E-9", "reason": "mistyped"})
+    assert unknown.status_code == 400 and b"worker_ref: no answer in this survey has this employee number" in unknown.content
+    empty = brand.post(url, {"worker_ref": "E-1", "new_worker_ref": "e-1", "reason": ""})
+    assert empty.status_code == 400 and b"reason: is required" in empty.content
+    assert b"new_worker_ref: is the same number" in empty.content
+    taken = brand.post(url, {"worker_ref": "E-1", "new_worker_ref": "E-2", "reason": "mistyped"})
+    assert taken.status_code == 400 and b"new_worker_ref: another answer has this employee number" in taken.content
+    # renumbered: the download has the right number, not the typo
+    moved = brand.post(url, {"worker_ref": " e-1 ", "new_worker_ref": "E-10", "reason": "worker mistyped (ticket 4)"})
+    assert moved.status_code == 302 and "corrected=renumbered" in moved["Location"]
+    csv_text = brand.get(f"{page}?format=csv").content.decode()
+    assert "E-10" in csv_text and "E-1," not in csv_text
+    # withdrawn: out of the figures and the download, kept, and the number may answer again
+    gone = brand.post(url, {"worker_ref": "E-2", "reason": "someone else used her number"})
+    assert gone.status_code == 302 and "corrected=withdrawn" in gone["Location"]
+    assert b"was withdrawn" in brand.get(gone["Location"]).content
+    assert surveys.summary(r["survey"])["answers"] == 1 and FeeSurveyAnswer.objects.count() == 2
+    assert "E-2" not in brand.get(f"{page}?format=csv").content.decode()
+    assert b"1 answer withdrawn" in brand.get(page).content
+    listed = brand.get("/supply-chain/surveys/").content.decode()
+    assert re.search(r"Doha warehouse 2026</a></td><td>1</td>", listed), listed  # withdrawn not counted
+    _answer(r, "E-2", "correct-token-0000003")
+    assert surveys.summary(r["survey"])["answers"] == 2
+    # every correction is audited with its reason, and no employee number in clear
+    events = AuditEvent.objects.filter(action__startswith="feesurvey.answer.")
+    assert {e.action for e in events} >= {"feesurvey.answer.renumbered", "feesurvey.answer.withdrawn"}
+    assert "someone else used her number" in str([e.new for e in events])
+    assert not re.search(r"E-(1|2|10)\b", str([(e.old, e.new) for e in events]))
+    # another organisation cannot correct, nor someone signed out
+    stranger = Client()
+    stranger.force_login(user("brand3", "employer"))
+    assert stranger.post(url, {"worker_ref": "E-10", "reason": "x"}).status_code == 404
+    assert Client().post(url, {"worker_ref": "E-10", "reason": "x"}).status_code == 302
+    assert surveys.summary(r["survey"])["answers"] == 2
+
+
+def test_api_corrections_are_retry_safe_and_name_bad_fields(r, client):
+    from fairrecruit.core.services import api_token_create
+
+    _answer(r, "E-5", "api-correct-token-0001")
+    _answer(r, "E-6", "api-correct-token-0002")
+    auth = {"Authorization": f"Bearer {api_token_create(actor=None, user=r['brand'], name='t')[1]}"}
+    url = f"/api/v1/fee-surveys/{r['survey'].pk}/corrections"
+    body = {"worker_ref": "E-5", "new_worker_ref": "E-50", "reason": "typo"}
+    first = client.post(url, body, content_type="application/json", headers=auth)
+    assert first.status_code == 200 and first.json() == {"action": "renumbered", "again": False, "answers": 2}
+    again = client.post(url, body, content_type="application/json", headers=auth)  # a retry: nothing changes
+    assert again.status_code == 200 and again.json()["again"] is True
+    assert AuditEvent.objects.filter(action="feesurvey.answer.renumbered").count() == 1
+    # a number that was never renumbered to the new one is not taken for a retry
+    stray = client.post(url, {"worker_ref": "E-4", "new_worker_ref": "E-6", "reason": "typo"},
+                        content_type="application/json", headers=auth)
+    assert stray.status_code == 400 and stray.json()["errors"][0]["field"] == "worker_ref"
+    out = {"worker_ref": "E-6", "reason": "not our worker"}
+    assert client.post(url, out, content_type="application/json", headers=auth).json()["answers"] == 1
+    retry = client.post(url, out, content_type="application/json", headers=auth).json()
+    assert retry == {"action": "withdrawn", "again": True, "answers": 1}
+    bad = client.post(url, {"worker_ref": 5.5, "colour": "red"}, content_type="application/json", headers=auth)
+    assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"worker_ref", "colour"}
+    missing = client.post(url, {"worker_ref": "E-50"}, content_type="application/json", headers=auth)
+    assert missing.status_code == 400 and missing.json()["errors"][0]["field"] == "reason"
+    assert client.post(url, body, content_type="application/json").status_code == 401
+    other = api_token_create(actor=None, user=user("brand4", "employer"), name="t")[1]
+    assert client.post(url, body, content_type="application/json",
+                       headers={"Authorization": f"Bearer {other}"}).status_code == 404
+    garbled = client.post(url, "not json", content_type="text/plain", headers=auth)
+    assert garbled.status_code == 400 and garbled.json()["errors"][0]["field"] == "(body)"
