@@ -216,6 +216,17 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
             expect(r is not None and r.ok, "/fee-survey/demo-survey/ in Bengali did not load")
             save(page, "fee-survey-bn", full_page=False)
 
+            # The survey's poster for a notice board (QR code and address), in English, Bengali and Nepali, as printed.
+            page = signed_in("brand")
+            page.goto("/supply-chain/surveys/")
+            with page.expect_navigation():
+                page.locator("table a[href^='/supply-chain/surveys/']").first.click()
+            r = page.goto(page.url.split("?")[0] + "poster/?lang=en&lang=bn&lang=ne")
+            expect(r is not None and r.ok and page.locator("#poster svg").count() == 1,
+                   "the fee survey's poster has no QR code")
+            page.emulate_media(media="print")
+            save(page, "fee-survey-poster")
+
             # A background job: staff run record linkage from the review queue; the job's page refreshes itself
             # (no JavaScript) until the run, done by the server's jobs thread, has ended.
             page = signed_in("staff")

@@ -246,3 +246,36 @@ def test_api_corrections_are_retry_safe_and_name_bad_fields(r, client):
                        headers={"Authorization": f"Bearer {other}"}).status_code == 404
     garbled = client.post(url, "not json", content_type="text/plain", headers=auth)
     assert garbled.status_code == 400 and garbled.json()["errors"][0]["field"] == "(body)"
+
+
+def test_poster_prints_the_survey_link_as_a_qr_code_in_the_workers_languages(r):
+    import segno
+    from django.utils import translation
+
+    FeeSurvey.objects.filter(pk=r["survey"].pk).update(closes=dt.date(2099, 1, 31))
+    brand = Client()
+    brand.force_login(r["brand"])
+    page = f"/supply-chain/surveys/{r['survey'].pk}/"
+    assert f'href="{page}poster/?organisation=' in brand.get(page).content.decode()
+    resp = brand.get(f"{page}poster/", {"lang": ["ne", "ar"]})
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    link = f"http://testserver/fee-survey/{r['survey'].code}/"
+    # the code is the worker's link (not the organisation's page), and the address is printed under it
+    assert segno.make(link, error="m").svg_inline(scale=6, title=link) in html and f"<strong>{link}</strong>" in html
+    for lang, direction in (("ne", "ltr"), ("ar", "rtl")):
+        with translation.override(lang):
+            heading = translation.gettext("What did you pay for your job?")
+            last = translation.gettext("Last day to answer: %(day)s") % {"day": "2099-01-31"}
+        assert heading != "What did you pay for your job?"  # translated in the catalogue
+        section = html.split(f'<section lang="{lang}" dir="{direction}">')[1].split("</section>")[0]
+        assert heading in section and last in section and "brand org" in section
+    assert html.count("<section lang=") == 2
+    bad = brand.get(f"{page}poster/", {"lang": ["ne", "xx"]})
+    assert bad.status_code == 400 and "lang: &#x27;xx&#x27; is not one of FairRecruit" in bad.content.decode()
+    many = brand.get(f"{page}poster/", {"lang": ["en", "ne", "bn", "hi", "ar"]})
+    assert many.status_code == 400 and b"at most 4 languages" in many.content
+    stranger = Client()
+    stranger.force_login(user("brand5", "employer"))
+    assert stranger.get(f"{page}poster/").status_code == 404
+    assert Client().get(f"{page}poster/").status_code == 302
