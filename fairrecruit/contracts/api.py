@@ -20,6 +20,7 @@ class SideIn(Schema):
     occupation: str = ""
     wage_amount: str | float | None = None
     wage_currency: str = ""
+    deductions_amount: str | float | None = None
     hours_per_day: str | float | None = None
     rest_days_per_week: str | int | None = None
     annual_leave_days: str | int | None = None
@@ -84,12 +85,14 @@ def compare_json(body: Any) -> tuple[int, dict[str, Any]]:
     summary="Compare the terms a worker was promised with the terms they have now (contract substitution)",
     description=(
         "The same comparison as the page /contract/. `promised` and `actual` each hold any of: employer, "
-        "occupation, wage_amount and wage_currency (monthly basic wage), hours_per_day, rest_days_per_week, "
+        "occupation, wage_amount and wage_currency (monthly basic wage), deductions_amount (taken from the wage "
+        "each month, in the wage's currency; 0 for none), hours_per_day, rest_days_per_week, "
         "annual_leave_days, contract_months, and food, accommodation, return_ticket (true when the employer "
         "provides them). With `job_order_number`, the approved job order fills the promised employer, job and wage "
         "left out. Each term's `verdict`: same, better, worse, different or not_compared; the overall `verdict`: "
         "substituted (a term is worse or different, or a new contract was signed on arrival), better_only, same, "
-        "not_enough. `wage_gap` is how much less than promised is paid, a month, so far (`months_worked`) and over "
+        "not_enough. `wage_gap` is how much less than promised is paid (a lower wage plus deductions beyond the "
+        "promised ones, `extra_deductions`), a month, so far (`months_worked`) and over "
         "the contract, in the promised wage's currency (a wage in another currency is converted at the reference "
         "rate of `start`, or today). `findings` cite the principles they breach, each with its `verified` flag. "
         "Nothing is stored. Bad input: 400 with the field (e.g. `actual.hours_per_day`) and the message."

@@ -35,7 +35,7 @@ TEXT_TERMS = ("employer", "occupation")
 # (term, which way is worse for the worker: "more" or "less")
 NUMBER_TERMS = (("hours_per_day", "more"), ("rest_days_per_week", "less"), ("annual_leave_days", "less"))
 BENEFIT_TERMS = ("food", "accommodation", "return_ticket")
-TERMS = ("employer", "occupation", "wage", "hours_per_day", "rest_days_per_week", "annual_leave_days",
+TERMS = ("employer", "occupation", "wage", "deductions", "hours_per_day", "rest_days_per_week", "annual_leave_days",
          "contract_months", *BENEFIT_TERMS)
 RECEIVED = ("before_departure", "after_arrival", "never")
 
@@ -56,6 +56,7 @@ class Terms:
     employer: str = ""
     occupation: str = ""
     wage: Money | None = None  # the monthly basic wage
+    deductions: Money | None = None  # taken from the wage each month (food, housing, a loan, "fees"); 0 is none
     hours_per_day: Decimal | None = None
     rest_days_per_week: int | None = None
     annual_leave_days: int | None = None
@@ -111,10 +112,11 @@ class WageGap:
     contract_months: int | None
     over_contract: Decimal | None  # per_month x the contract's months
     rate: dict[str, Any] | None = None  # when the actual wage was converted: the rates used
+    extra_deductions: Decimal | None = None  # the part of per_month that is deducted beyond what was promised
 
     def as_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
-        for k in ("per_month", "so_far", "over_contract"):
+        for k in ("per_month", "so_far", "over_contract", "extra_deductions"):
             d[k] = None if d[k] is None else float(d[k])
         return d
 
@@ -153,21 +155,27 @@ def _number_verdict(worse_when: str, a: Decimal | int, b: Decimal | int) -> str:
     return "worse" if more == (worse_when == "more") else "better"
 
 
-def _wage(promised: Money, actual: Money, day: dt.date) -> tuple[str, Decimal | None, dict[str, Any] | None]:
-    """(verdict, the actual wage in the promised currency, the rates used when converted)."""
-    if promised.currency == actual.currency:
-        got = actual.amount
-        if got == promised.amount:
-            return "same", got, None
-        return ("worse" if got < promised.amount else "better"), got, None
-    a, b = fx.usd_rate(actual.currency, day), fx.usd_rate(promised.currency, day)
-    if a is None or b is None:
+def _money(promised: Money, actual: Money, day: dt.date,
+           worse_when: str = "less") -> tuple[str, Decimal | None, dict[str, Any] | None]:
+    """(verdict, the actual amount in the promised currency, the rates used when converted). A wage is worse when
+    ``less``, deductions when ``more``."""
+    got, rates = _converted(actual, promised.currency, day)
+    if got is None:
         return "not_compared", None, None
-    got = _cents(actual.amount / Decimal(str(a.per_usd)) * Decimal(str(b.per_usd)))
-    rates = {"day": day.isoformat(), "rates": [a.as_dict(), b.as_dict()]}
-    if abs(got - promised.amount) <= promised.amount * CONVERTED_WAGE_TOLERANCE:
+    if got == promised.amount or (rates and abs(got - promised.amount) <= promised.amount * CONVERTED_WAGE_TOLERANCE):
         return "same", got, rates
-    return ("worse" if got < promised.amount else "better"), got, rates
+    return ("worse" if (got < promised.amount) == (worse_when == "less") else "better"), got, rates
+
+
+def _converted(m: Money, currency: str, day: dt.date) -> tuple[Decimal | None, dict[str, Any] | None]:
+    """``m`` in ``currency`` at the reference rates of ``day``, with the rates (None when no rate is known)."""
+    if m.currency == currency:
+        return m.amount, None
+    a, b = fx.usd_rate(m.currency, day), fx.usd_rate(currency, day)
+    if a is None or b is None:
+        return None, None
+    return (_cents(m.amount / Decimal(str(a.per_usd)) * Decimal(str(b.per_usd))),
+            {"day": day.isoformat(), "rates": [a.as_dict(), b.as_dict()]})
 
 
 def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None = None,
@@ -177,24 +185,21 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
     day = c.day or dt.date.today()
     src = promised_from or {}
     results: list[TermResult] = []
-    gap: WageGap | None = None
+    shortfall: tuple[Decimal, str, dict[str, Any] | None] | None = None  # wage below promised: amount, currency
+    extra: tuple[Decimal, str, dict[str, Any] | None] | None = None  # deductions above promised
     for term in TERMS:
         p, a = getattr(promised, term), getattr(actual, term)
         if not (promised.given(term) and actual.given(term)):
             verdict = "not_compared"
         elif term in TEXT_TERMS:
             verdict = text_verdict(term, p, a)
-        elif term == "wage":
-            verdict, got, rates = _wage(p, a, day)
+        elif term in ("wage", "deductions"):
+            verdict, got, rates = _money(p, a, day, "less" if term == "wage" else "more")
             if verdict == "worse" and got is not None:
-                per_month = _cents(p.amount - got)
-                months = actual.contract_months or promised.contract_months
-                gap = WageGap(
-                    per_month=per_month, currency=p.currency, months_worked=c.months_worked,
-                    so_far=None if c.months_worked is None else per_month * c.months_worked,
-                    contract_months=months, over_contract=None if months is None else per_month * months,
-                    rate=rates,
-                )
+                if term == "wage":
+                    shortfall = (_cents(p.amount - got), p.currency, rates)
+                else:
+                    extra = (_cents(got - p.amount), p.currency, rates)
         elif term == "contract_months":
             verdict = "same" if p == a else "different"
         elif term in BENEFIT_TERMS:
@@ -203,12 +208,15 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
             verdict = _number_verdict(dict(NUMBER_TERMS)[term], p, a)
         results.append(TermResult(term, p, a, verdict, src.get(term, "worker")))
 
+    gap = _gap(shortfall, extra, c, promised, actual, day)
     verdicts = {t.verdict for t in results}
     findings: list[str] = []
     if verdicts & {"worse", "different"} or c.signed_again:
         findings.append("contract_substituted")
-    if gap is not None:
+    if shortfall is not None:
         findings.append("wage_lower_than_promised")
+    if extra is not None:
+        findings.append("deductions_higher_than_promised")
     if c.received in ("after_arrival", "never"):
         findings.append("contract_not_before_departure")
     if c.language_understood is False:
@@ -222,3 +230,27 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
     else:
         verdict = "same"
     return Comparison(verdict=verdict, terms=results, findings=findings, wage_gap=gap, day=day)
+
+
+def _gap(shortfall: tuple[Decimal, str, dict[str, Any] | None] | None,
+         extra: tuple[Decimal, str, dict[str, Any] | None] | None, c: Circumstances, promised: Terms, actual: Terms,
+         day: dt.date) -> WageGap | None:
+    """What the worker gets a month less than promised: the wage below the promised one plus what is deducted
+    beyond the promised deductions, in the promised wage's currency (extra deductions promised in another
+    currency are converted; without a rate they are left out rather than guessed)."""
+    first = shortfall or extra
+    if first is None:
+        return None
+    currency, rates = first[1], first[2]
+    more = None
+    if extra is not None:
+        more, converted_at = _converted(Money(extra[0], extra[1]), currency, day)
+        rates = rates or extra[2] or converted_at
+    per_month = (shortfall[0] if shortfall else Decimal(0)) + (more or Decimal(0))
+    if per_month <= 0:
+        return None
+    months = actual.contract_months or promised.contract_months
+    return WageGap(per_month=per_month, currency=currency, months_worked=c.months_worked,
+                   so_far=None if c.months_worked is None else per_month * c.months_worked,
+                   contract_months=months, over_contract=None if months is None else per_month * months,
+                   rate=rates, extra_deductions=more)

@@ -25,6 +25,8 @@ TERM_LABELS: dict[str, Any] = {
     "wage": _("Monthly basic wage"),
     "wage_amount": _("Monthly basic wage"),
     "wage_currency": _("Currency of the wage"),
+    "deductions": _("Taken from your wage each month (in the wage's currency)"),
+    "deductions_amount": _("Taken from your wage each month (in the wage's currency)"),
     "hours_per_day": _("Working hours a day"),
     "rest_days_per_week": _("Days off a week"),
     "annual_leave_days": _("Paid leave, days a year"),
@@ -36,6 +38,7 @@ TERM_LABELS: dict[str, Any] = {
 # (field, lowest, highest, decimals allowed: 0 or 2)
 NUMBERS = {
     "wage_amount": (Decimal("0.01"), Decimal("9999999999"), 2),
+    "deductions_amount": (Decimal("0"), Decimal("9999999999"), 2),
     "hours_per_day": (Decimal("1"), Decimal("24"), 2),
     "rest_days_per_week": (Decimal("0"), Decimal("7"), 0),
     "annual_leave_days": (Decimal("0"), Decimal("366"), 0),
@@ -193,9 +196,10 @@ class ContractForm(forms.Form):
                 self.add_error(cur, forms.ValidationError(
                     _("unknown currency '%(code)s': use the 3-letter code, like QAR or USD"), params={"code": code}))
             d[cur] = code
-            if d.get(f"{side}_wage_amount") is not None and not code and not self.has_error(cur):
+            amounts = [d.get(f"{side}_{n}") for n in ("wage_amount", "deductions_amount")]
+            if any(a is not None for a in amounts) and not code and not self.has_error(cur):
                 self.add_error(cur, _("use the 3-letter code, like QAR or USD"))
-            if code and d.get(f"{side}_wage_amount") is None and not self.has_error(f"{side}_wage_amount"):
+            if code and all(a is None for a in amounts) and not self.has_error(f"{side}_wage_amount"):
                 self.add_error(f"{side}_wage_amount", _("is required"))
         d["job_order_number"] = " ".join((d.get("job_order_number") or "").split())
         if not self.errors and not self._anything_to_compare():
@@ -214,7 +218,7 @@ class ContractForm(forms.Form):
         """For the page: each term with its bound fields, as promised and now."""
         rows = []
         for term in TERMS:
-            names = ["wage_amount", "wage_currency"] if term == "wage" else [term]
+            names = {"wage": ["wage_amount", "wage_currency"], "deductions": ["deductions_amount"]}.get(term, [term])
             rows.append({"term": term, "label": TERM_LABELS[term],
                          "sides": [{"side": side, "word": SIDE_WORDS[side],
                                     "fields": [self[f"{side}_{n}"] for n in names]} for side in SIDES]})
@@ -223,6 +227,7 @@ class ContractForm(forms.Form):
     def terms(self, side: str) -> Terms:
         d = self.cleaned_data
         amount, currency = d.get(f"{side}_wage_amount"), d.get(f"{side}_wage_currency")
+        deducted = d.get(f"{side}_deductions_amount")
 
         def whole(term: str) -> int | None:
             v = d.get(f"{side}_{term}")
@@ -232,6 +237,7 @@ class ContractForm(forms.Form):
             employer=d.get(f"{side}_employer", ""),
             occupation=d.get(f"{side}_occupation", ""),
             wage=Money(amount, currency) if amount is not None and currency else None,
+            deductions=Money(deducted, currency) if deducted is not None and currency else None,
             hours_per_day=d.get(f"{side}_hours_per_day"),
             rest_days_per_week=whole("rest_days_per_week"),
             annual_leave_days=whole("annual_leave_days"),

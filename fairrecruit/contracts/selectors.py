@@ -21,6 +21,7 @@ from fairrecruit.standards.templatetags.fees import FINDINGS
 FINDING_TOPICS = {
     "contract_substituted": "contract",
     "wage_lower_than_promised": "wages",
+    "deductions_higher_than_promised": "wages",
     "contract_not_before_departure": "contract",
     "contract_language": "contract",
 }
@@ -28,6 +29,8 @@ FINDING_TOPICS = {
 FINDING_TEXT: dict[str, Any] = {
     "contract_substituted": FINDINGS["contract_substituted"],
     "wage_lower_than_promised": FINDINGS["wage_lower_than_promised"],
+    "deductions_higher_than_promised": gettext_lazy(
+        "More is taken from your wage each month than you were told it would be."),
     "contract_not_before_departure": gettext_lazy(
         "You did not get your contract before you left your country: a worker should have it in writing, in "
         "time to read it, before departure."),

@@ -58,6 +58,38 @@ def test_lower_wage_gives_the_gap_per_month_so_far_and_over_the_contract():
     assert g.rate is None  # nothing converted
 
 
+def test_deductions_beyond_the_promised_ones_add_to_the_gap():
+    # promised 1400 with nothing deducted; now 1300, of which 250 a month is taken for housing and "fees"
+    r = compare(Terms(wage=Money(Decimal("1400"), "QAR"), deductions=Money(Decimal(0), "QAR"), contract_months=24),
+                Terms(wage=Money(Decimal("1300"), "QAR"), deductions=Money(Decimal(250), "QAR")),
+                Circumstances(months_worked=2, day=DAY))
+    assert verdicts(r)["deductions"] == "worse" and r.verdict == "substituted"
+    assert r.findings == ["contract_substituted", "wage_lower_than_promised", "deductions_higher_than_promised"]
+    g = r.wage_gap
+    assert g is not None
+    assert (g.per_month, g.extra_deductions, g.so_far, g.over_contract) == (
+        Decimal(350), Decimal(250), Decimal(700), Decimal(8400))
+    # the promised wage paid in full, but more deducted than promised: the gap is the deductions alone
+    r = compare(Terms(wage=Money(Decimal("1400"), "QAR"), deductions=Money(Decimal(100), "QAR")),
+                Terms(wage=Money(Decimal("1400"), "QAR"), deductions=Money(Decimal(300), "QAR")))
+    assert r.findings == ["contract_substituted", "deductions_higher_than_promised"]
+    assert r.wage_gap is not None and (r.wage_gap.per_month, r.wage_gap.extra_deductions) == (200, 200)
+    # fewer deductions than promised: better, no gap
+    r = compare(Terms(deductions=Money(Decimal(300), "QAR")), Terms(deductions=Money(Decimal(100), "QAR")))
+    assert verdicts(r)["deductions"] == "better" and r.wage_gap is None and r.verdict == "better_only"
+
+
+def test_deductions_in_another_currency_are_converted_into_the_promised_wage_currency():
+    qar = fx.usd_rate("QAR", DAY)
+    assert qar is not None
+    deducted_qar = Money((Decimal(50) * Decimal(str(qar.per_usd))).quantize(Decimal("0.01")), "QAR")  # 50 USD
+    r = compare(Terms(wage=Money(Decimal(400), "USD"), deductions=Money(Decimal(0), "USD")),
+                Terms(wage=Money(Decimal(400), "USD"), deductions=deducted_qar), Circumstances(day=DAY))
+    g = r.wage_gap
+    assert g is not None and g.currency == "USD" and abs(g.per_month - 50) <= Decimal("0.02")
+    assert g.rate is not None and {x["currency"] for x in g.rate["rates"]} == {"QAR", "USD"}
+
+
 def test_wages_in_two_currencies_are_converted_at_the_reference_rate_of_the_day():
     qar, usd = fx.usd_rate("QAR", DAY), fx.usd_rate("USD", DAY)
     assert qar is not None and usd is not None

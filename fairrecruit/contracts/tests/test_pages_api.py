@@ -73,6 +73,27 @@ def test_substitution_is_shown_with_the_wage_gap_and_the_principles(client):
     assert AuditEvent.objects.count() == events  # nothing stored
 
 
+def test_deductions_are_compared_and_counted_in_the_gap(client):
+    status, html = post(client, {
+        "promised_wage_amount": "1400", "promised_wage_currency": "QAR", "promised_deductions_amount": "0",
+        "actual_wage_amount": "1400", "actual_wage_currency": "QAR", "actual_deductions_amount": "300",
+        "months_worked": "3"})
+    assert status == 200, html
+    assert 'class="term-deductions"' in html and "contract substitution" in html
+    assert "300.00 QAR" in html and "900.00 QAR" in html  # a month, and over the three months worked
+    assert "More is taken from your wage each month than you were told" in html
+    # deductions without a currency on their side: the currency is asked for
+    status, html = post(client, {"promised_deductions_amount": "0", "actual_deductions_amount": "300",
+                                 "actual_wage_currency": "QAR"})
+    assert status == 400 and "promised_wage_currency" in html
+    r = client.post("/api/v1/contracts/compare", {
+        "promised": {"wage_amount": 1400, "wage_currency": "QAR", "deductions_amount": 0},
+        "actual": {"wage_amount": 1400, "wage_currency": "QAR", "deductions_amount": "-5"}},
+        content_type="application/json")
+    assert r.status_code == 400 and r.json()["errors"] == [
+        {"field": "actual.deductions_amount", "message": "must be at least 0"}]
+
+
 def _checked(html: bytes, value: str) -> bool:
     tags = re.findall(rb"<input[^>]*>", html)
     return any(b'value="' + value.encode() + b'"' in t and b"checked" in t for t in tags)

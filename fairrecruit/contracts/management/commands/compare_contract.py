@@ -44,6 +44,8 @@ class Command(BaseCommand):
         gap = answer["wage_gap"]
         if gap:
             line = f"paid {gap['per_month']:,.2f} {gap['currency']} a month less than promised"
+            if gap["extra_deductions"]:
+                line += f" ({gap['extra_deductions']:,.2f} of it deducted beyond what was promised)"
             if gap["so_far"] is not None:
                 line += f"; {gap['so_far']:,.2f} over {gap['months_worked']} months worked"
             if gap["over_contract"] is not None:
