@@ -118,6 +118,13 @@ def owners(suppliers: list[Supplier]) -> dict[int, int]:
     return {m: a for a, ms in members.items() for m in ms}
 
 
+def removed(organisation: Organisation, limit: int = 100) -> list[Supplier]:
+    """The recruiters taken off the organisation's list, last taken off first: when and by whom (the record of
+    when the brand stopped working with a recruiter, e.g. after a ban)."""
+    return list(Supplier.objects.filter(organisation=organisation, removed_at__isnull=False)
+                .select_related("actor", "removed_by").order_by("-removed_at", "-id")[:limit])
+
+
 def supply_chain(organisation: Organisation, day: dt.date | None = None,
                  window_days: int = WINDOW_DAYS) -> list[Row]:
     """The organisation's current recruiters, those needing a closer look first."""

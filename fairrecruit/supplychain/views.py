@@ -68,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return response
     ctx: dict[str, Any] = {"organisation": org, "organisations": allowed, "rows": rows, "form": form,
                            "import_form": ImportForm(), "flagged": sum(1 for r in rows if r.flags),
-                           "window": selectors.WINDOW_DAYS}
+                           "window": selectors.WINDOW_DAYS, "removed": selectors.removed(org)}
     return render(request, "supplychain/home.html", ctx, status=status)
 
 

@@ -110,6 +110,12 @@ def test_add_and_remove_through_the_page(r):
     assert c.post(f"/supply-chain/{s.pk}/remove/").status_code == 302
     s.refresh_from_db()
     assert s.removed_at is not None and s.removed_by == r["brand"]
+    # the page keeps the record of when, and by whom, the recruiter was taken off; not among the current ones
+    html = c.get("/supply-chain/").content.decode()
+    removed = html.split('<details id="removed">')[1].split("</details>")[0]
+    assert "FR-R-901" in removed and f"taken off {s.removed_at:%Y-%m-%d} by brand" in removed
+    assert "listed since 2024-01-05" in removed and 'id="supplier-FR-R-901"' not in html
+    assert "FR-R-901" not in signed_in(user("brand3", "employer")).get("/supply-chain/").content.decode()
 
 
 def test_import_is_all_or_nothing_and_csv_export(r):
