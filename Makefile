@@ -30,10 +30,10 @@ typecheck:
 	$(BIN)/mypy fairrecruit
 
 pytest:
-	$(BIN)/python -m pytest -p no:cacheprovider --durations=10
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=10 -n 2 --dist loadfile
 	@if [ -n "$$FAIRRECRUIT_TEST_DATABASE_URL" ]; then \
 	  echo "== database tests again on PostgreSQL =="; \
-	  FAIRRECRUIT_DATABASE_URL="$$FAIRRECRUIT_TEST_DATABASE_URL" $(BIN)/python -m pytest -p no:cacheprovider --durations=10 -m "django_db and not sqlite_only"; \
+	  FAIRRECRUIT_DATABASE_URL="$$FAIRRECRUIT_TEST_DATABASE_URL" $(BIN)/python -m pytest -p no:cacheprovider --durations=10 -n 2 --dist loadfile -m "django_db and not sqlite_only"; \
 	fi
 
 bench: $(VENV)/.installed
