@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
@@ -13,8 +14,10 @@ from fairrecruit.core.auth import api_user
 from fairrecruit.core.forms import row_id
 from fairrecruit.core.models import Organisation
 from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
+from fairrecruit.grievances.programmes import ProgrammeError
 from fairrecruit.standards.engine import validate_journey
 from fairrecruit.supplychain import selectors, services, surveys
+from fairrecruit.supplychain.forms import SurveyProgrammeForm
 from fairrecruit.supplychain.models import FeeSurvey
 
 router = Router(tags=["supply chain"])
@@ -166,6 +169,50 @@ def fee_survey_correct(request: HttpRequest, survey_id: str) -> HttpResponse:
     except services.SupplyChainError as exc:
         return _errors(400, exc.errors)
     return JsonResponse({"action": done.action, "again": done.again, "answers": surveys.current(survey).count()})
+
+
+@router.post("/fee-surveys/{survey_id}/programme",
+             summary="Start a repayment programme from your fee survey's answers (token required)",
+             description="Body: `name`, `first_due` (YYYY-MM-DD), and optionally `standard` (ilo-zero-fee, origin, "
+             "destination), `instalments` (1-60), `interval_months` (1-12), and for staff `organisation`. The "
+             "programme is made from the survey's current answers (withdrawn ones left out) without a file: each "
+             "employee number is read, and logged, as for the download. 201 with the programme's `id` and its address "
+             "(`GET /api/v1/programmes/{id}`); the same request with the same answers gives 200 and the same programme. "
+             "400 names each field; a survey without answers is `(survey)`.",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "required": ["name", "first_due"], "properties": {
+                     k: {"type": "string"} for k in ("name", "first_due", "standard", "instalments",
+                                                     "interval_months", "organisation")}}}}},
+                 "responses": {"200": json_response({"type": "object"}, "Made before with the same answers"),
+                               "201": json_response({"type": "object"}, "Made"),
+                               "400": json_response(ERROR_SCHEMA, "Bad input"), **_COMMON,
+                               "404": json_response(ERROR_SCHEMA, "No such survey of yours"),
+                               "415": json_response(ERROR_SCHEMA, "The body is not application/json")}})
+def fee_survey_programme(request: HttpRequest, survey_id: str) -> HttpResponse:
+    got = _body(request, {"name", "first_due", "standard", "instalments", "interval_months", "organisation"})
+    if isinstance(got, JsonResponse):
+        return got
+    body, org = got
+    survey = _survey(org, survey_id)
+    if isinstance(survey, JsonResponse):
+        return survey
+    form = SurveyProgrammeForm({"standard": "ilo-zero-fee", "instalments": 1, "interval_months": 1} | {
+        k: v for k, v in body.items() if k != "organisation" and v is not None})
+    if not form.is_valid():
+        return _errors(400, [{"field": k, "message": str(m)} for k, ms in form.errors.items() for m in ms])
+    token = api_user(request)
+    assert token is not None
+    try:
+        done = surveys.programme_start(survey=survey, user=token.user, **form.cleaned_data)
+    except services.SupplyChainError as exc:
+        return _errors(400, exc.errors)
+    except ProgrammeError as exc:
+        return _errors(400, [{"field": "(programme)", "message": str(exc)}])
+    except PermissionDenied:
+        return _errors(403, [{"field": "Authorization", "message": "the token's user may not run repayment programmes"}])
+    p = done.programme
+    return JsonResponse({"id": p.pk, "name": p.name, "workers": p.workers.count(),
+                         "url": f"/api/v1/programmes/{p.pk}"}, status=201 if done.created else 200)
 
 
 @router.post("/fee-surveys/{code}/answers", summary="Answer a workforce fee survey (no token; partner apps)",

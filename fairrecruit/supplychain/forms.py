@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fairrecruit.grievances.forms import ProgrammeForm
 from fairrecruit.supplychain.models import Relation
 
 
@@ -55,3 +58,12 @@ class CorrectForm(forms.Form):
         error_messages={"max_length": "at most %(limit_value)d characters"})
     reason = forms.CharField(label="Reason (recorded)", max_length=500, required=False,
                              error_messages={"max_length": "at most %(limit_value)d characters"})
+
+
+class SurveyProgrammeForm(ProgrammeForm):
+    """A repayment programme from a fee survey's answers: the programme import's form without the file and the
+    organisation (the survey's)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["organisation"], self.fields["file"]

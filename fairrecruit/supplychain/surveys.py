@@ -28,7 +28,7 @@ from fairrecruit.core.auth import post_limited
 from fairrecruit.core.models import AuditEvent, Organisation, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
-from fairrecruit.grievances.programmes import OPTIONAL, PAYMENT, REQUIRED
+from fairrecruit.grievances.programmes import OPTIONAL, PAYMENT, REQUIRED, Imported, programme_import
 from fairrecruit.grievances.services import source_for_ip
 from fairrecruit.registry.selectors import today
 from fairrecruit.standards.engine import ZERO_FEE_ID, default_assessor
@@ -263,3 +263,18 @@ def programme_csv(survey: FeeSurvey, *, user: User | None, purpose: str) -> str:
                                "payment_date": p.get("date", ""), "payment_purpose": p.get("purpose", ""),
                                "payment_paid_to": p.get("paid_to", "")})
     return buf.getvalue()
+
+
+def programme_start(*, survey: FeeSurvey, user: User, name: str, first_due: dt.date, standard: str = "ilo-zero-fee",
+                    instalments: int = 1, interval_months: int = 1) -> Imported:
+    """A repayment programme (``grievances.programmes``) from the survey's current answers, without the file
+    leaving the platform: the same rows as the download (each employee number read through
+    ``crypto.sensitive_read``), imported at once. Asking again with the same answers returns the same programme;
+    answers added since make a new one. Raises ``SupplyChainError`` when there is no answer, ``ProgrammeError`` for
+    the programme's own checks and ``PermissionDenied`` without ``grievance.programme.manage``."""
+    if not current(survey).exists():
+        raise SupplyChainError([{"field": "(survey)", "message": "has no answers yet: a programme needs at least one"}])
+    data = programme_csv(survey, user=user, purpose="repayment programme from fee survey").encode()
+    return programme_import(actor=user, organisation=survey.organisation, name=name, data=data,
+                            filename=f"fee-survey-{survey.pk}.csv", standard=standard, instalments=instalments,
+                            first_due=first_due, interval_months=interval_months)

@@ -3,6 +3,7 @@ employee number) and the organisation's pages (create, follow, download for a re
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -22,9 +23,11 @@ from django.views.decorators.http import require_POST
 from fairrecruit.core.auth import member
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.models import Organisation
+from fairrecruit.grievances.programmes import ProgrammeError
+from fairrecruit.registry.selectors import today
 from fairrecruit.standards.forms import JourneyForm, PaymentFormSet, valid_journey
 from fairrecruit.supplychain import surveys
-from fairrecruit.supplychain.forms import CorrectForm, SurveyForm, WorkerRefForm
+from fairrecruit.supplychain.forms import CorrectForm, SurveyForm, SurveyProgrammeForm, WorkerRefForm
 from fairrecruit.supplychain.models import FeeSurvey
 from fairrecruit.supplychain.services import SupplyChainError
 from fairrecruit.supplychain.views import _organisation
@@ -96,16 +99,38 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="fee-survey-{survey.pk}.csv"'
         return response
-    return _detail(request, org, survey, CorrectForm())
+    return _detail(request, org, survey)
 
 
-def _detail(request: HttpRequest, org: Organisation, survey: FeeSurvey, correct: CorrectForm,
-            status: int = 200) -> HttpResponse:
+def _detail(request: HttpRequest, org: Organisation, survey: FeeSurvey, correct: CorrectForm | None = None,
+            programme: SurveyProgrammeForm | None = None, status: int = 200) -> HttpResponse:
     link = request.build_absolute_uri(f"/fee-survey/{survey.code}/")
+    programme = programme or SurveyProgrammeForm(initial={
+        "name": f"Repayment: {survey.title}"[:200], "first_due": today() + dt.timedelta(days=30)})
     return render(request, "supplychain/survey.html", {
         "organisation": org, "survey": survey, "link": link, "summary": surveys.summary(survey),
-        "open": surveys.is_open(survey), "correct": correct, "corrected": request.GET.get("corrected", ""),
+        "open": surveys.is_open(survey), "correct": correct or CorrectForm(), "programme": programme,
+        "corrected": request.GET.get("corrected", ""),
         "withdrawn": survey.answers.filter(withdrawn_at__isnull=False).count()}, status=status)
+
+
+@login_required
+@require_POST
+def survey_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    org, _allowed = _organisation(request)
+    survey = get_object_or_404(FeeSurvey, pk=pk, organisation=org)
+    form = SurveyProgrammeForm(request.POST)
+    if form.is_valid():
+        try:
+            done = surveys.programme_start(survey=survey, user=member(request), **form.cleaned_data)
+        except SupplyChainError as exc:
+            for e in exc.errors:
+                form.add_error(None, f"{e['field']}: {e['message']}")
+        except ProgrammeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("grievances:programme", programme_id=done.programme.pk)
+    return _detail(request, org, survey, programme=form, status=400)
 
 
 @login_required
@@ -123,7 +148,7 @@ def survey_correct(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect(f"{reverse('supplychain:survey', args=[survey.pk])}?organisation={org.pk}"
                             f"&corrected={done.action}")
-    return _detail(request, org, survey, form, status=400)
+    return _detail(request, org, survey, correct=form, status=400)
 
 
 POSTER_LANGUAGES = 4  # sections on one A4 poster

@@ -279,3 +279,66 @@ def test_poster_prints_the_survey_link_as_a_qr_code_in_the_workers_languages(r):
     stranger.force_login(user("brand5", "employer"))
     assert stranger.get(f"{page}poster/").status_code == 404
     assert Client().get(f"{page}poster/").status_code == 302
+
+
+def test_repayment_programme_starts_from_the_answers_without_a_file(r):
+    from fairrecruit.grievances.models import Programme
+
+    brand = Client()
+    brand.force_login(r["brand"])
+    page = f"/supply-chain/surveys/{r['survey'].pk}/"
+    url = f"{page}programme/"
+    form = {"name": "Doha repayment", "standard": "ilo-zero-fee", "instalments": "2", "first_due": "2099-01-15",
+            "interval_months": "1"}
+    empty = brand.post(url, form)  # no answer yet
+    assert empty.status_code == 400 and b"has no answers yet" in empty.content
+    _answer(r, "E-1", "programme-token-00001")
+    _answer(r, "E-2", "programme-token-00002")
+    _answer(r, "E-3", "programme-token-00003")
+    surveys.answer_correct(survey=r["survey"], user=r["brand"], worker_ref="E-3", reason="not our worker")
+    bad = brand.post(url, form | {"instalments": "0", "first_due": ""})
+    assert bad.status_code == 400 and b"instalments:" in bad.content and b"first_due:" in bad.content
+    assert Programme.objects.count() == 0
+    reads = AuditEvent.objects.filter(action="sensitive.read").count()
+    made = brand.post(url, form)
+    assert made.status_code == 302
+    prog = Programme.objects.get()
+    assert made["Location"] == f"/grievances/programmes/{prog.pk}/"
+    assert AuditEvent.objects.filter(action="sensitive.read").count() == reads + 2  # each number read, logged
+    workers = {w.worker_ref: w for w in prog.workers.all()}
+    assert set(workers) == {"E-1", "E-2"}  # the withdrawn answer is not repaid
+    assert all(w.owed and w.owed > 0 for w in workers.values()) and prog.instalments == 2
+    assert brand.get(made["Location"]).status_code == 200
+    again = brand.post(url, form)  # a retry: the same programme
+    assert again["Location"] == made["Location"] and Programme.objects.count() == 1
+    stranger = Client()
+    stranger.force_login(user("brand6", "employer"))
+    assert stranger.post(url, form).status_code == 404
+    assert Programme.objects.count() == 1
+
+
+def test_api_starts_a_programme_from_the_answers(r, client):
+    from fairrecruit.core.services import api_token_create
+    from fairrecruit.grievances.models import Programme
+
+    auth = {"Authorization": f"Bearer {api_token_create(actor=None, user=r['brand'], name='t')[1]}"}
+    url = f"/api/v1/fee-surveys/{r['survey'].pk}/programme"
+    body = {"name": "Doha repayment", "first_due": "2099-02-01", "instalments": 3}
+    none = client.post(url, body, content_type="application/json", headers=auth)
+    assert none.status_code == 400 and none.json()["errors"][0]["field"] == "(survey)"
+    _answer(r, "E-7", "api-programme-token-01")
+    bad = client.post(url, {"name": "", "first_due": "15/02/2099", "instalments": 99, "colour": "red"},
+                      content_type="application/json", headers=auth)
+    assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"colour"}
+    bad = client.post(url, {"name": "", "first_due": "15/02/2099", "instalments": 99},
+                      content_type="application/json", headers=auth)
+    assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"name", "first_due", "instalments"}
+    made = client.post(url, body, content_type="application/json", headers=auth)
+    assert made.status_code == 201, made.content
+    prog = Programme.objects.get()
+    assert made.json() == {"id": prog.pk, "name": "Doha repayment", "workers": 1, "url": f"/api/v1/programmes/{prog.pk}"}
+    assert prog.instalments == 3 and prog.standard == "ilo-zero-fee"
+    assert client.get(made.json()["url"], headers=auth).json()["workers"][0]["worker_ref"] == "E-7"
+    again = client.post(url, body, content_type="application/json", headers=auth)
+    assert again.status_code == 200 and again.json()["id"] == prog.pk and Programme.objects.count() == 1
+    assert client.post(url, body, content_type="application/json").status_code == 401
