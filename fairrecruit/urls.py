@@ -8,6 +8,7 @@ from fairrecruit.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("work/", core_views.work, name="work"),
+    path("poster/", core_views.poster, name="poster"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),

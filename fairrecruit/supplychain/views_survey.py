@@ -7,19 +7,17 @@ import datetime as dt
 import secrets
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from fairrecruit.core import posters
 from fairrecruit.core.auth import member
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.models import Organisation
@@ -151,25 +149,15 @@ def survey_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, org, survey, correct=form, status=400)
 
 
-POSTER_LANGUAGES = 4  # sections on one A4 poster
-
-
 @login_required
 def survey_poster(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable poster of the survey's link (QR code and address) in up to four of the workers' languages, for a
     notice board or a canteen; ``?lang=ne&lang=bn``, English when none is asked."""
     org, _allowed = _organisation(request)
     survey = get_object_or_404(FeeSurvey, pk=pk, organisation=org)
-    known = dict(settings.LANGUAGES)
-    asked = list(dict.fromkeys(request.GET.getlist("lang"))) or ["en"]
-    errors = [f"lang: {code[:20]!r} is not one of FairRecruit's languages ({', '.join(known)})"
-              for code in asked if code not in known]
-    if len(asked) > POSTER_LANGUAGES:
-        errors.append(f"lang: at most {POSTER_LANGUAGES} languages fit on one poster")
+    sections, errors = posters.languages(request.GET.getlist("lang"))
     link = request.build_absolute_uri(reverse("supplychain:answer", args=[survey.code]))
-    sections = [{"code": c, "name": known[c], "rtl": get_language_info(c)["bidi"]} for c in asked if c in known]
     return render(request, "supplychain/poster.html", {
-        "organisation": org, "survey": survey, "link": link, "errors": errors, "languages": known,
-        "sections": sections[:POSTER_LANGUAGES], "open": surveys.is_open(survey),
-        "qr": mark_safe(segno.make(link, error="m").svg_inline(scale=6, title=link)),  # segno's own SVG; the link is escaped
+        "organisation": org, "survey": survey, "link": link, "errors": errors, "languages": dict(settings.LANGUAGES),
+        "sections": sections, "open": surveys.is_open(survey), "qr": posters.qr_svg(link),
     }, status=400 if errors else 200)
