@@ -76,15 +76,20 @@ def _row_json(r: selectors.Row) -> dict[str, Any]:
             description="Each current recruiter of the organisation: licence status, sanctions in force or recent, "
             "certificates, workers' review aggregates (shown from the public threshold up), `flags` (licence, "
             "sanction, certificate, fees, documents, contract) and the changes of the last 90 days; flagged ones "
-            "first. Staff may pass `organisation` (its id).",
+            "first; and `removed`: the recruiters taken off the list, last first, with the day and who took them "
+            "off. Staff may pass `organisation` (its id).",
             openapi_extra={"responses": {"200": json_response({"type": "object"}, "The list"), **_COMMON}})
 def supply_chain(request: HttpRequest, organisation: str = "") -> HttpResponse:
     org = _organisation(request, organisation)
     if isinstance(org, JsonResponse):
         return org
     rows = selectors.supply_chain(org)
+    removed = [{"identifier": s.actor.identifier, "name": s.actor.name, "relation": s.relation,
+                "since": s.since.isoformat() if s.since else None, "removed_at": s.removed_at.isoformat(),
+                "removed_by": s.removed_by.get_username() if s.removed_by else None}
+               for s in selectors.removed(org) if s.removed_at is not None]
     return JsonResponse({"organisation": {"id": org.pk, "name": org.name},
-                         "suppliers": [_row_json(r) for r in rows]})
+                         "suppliers": [_row_json(r) for r in rows], "removed": removed})
 
 
 @router.post("/supply-chain", summary="Add a recruiter to your supply chain (token required)",

@@ -157,7 +157,11 @@ def test_api_lists_and_adds_with_a_token(r, client):
     assert {e["field"] for e in bad.json()["errors"]} == {"identifier", "relation"}
     listed = client.get("/api/v1/supply-chain", **auth).json()
     assert [s["identifier"] for s in listed["suppliers"]] == ["NP-DOFE-4242"]
-    assert listed["suppliers"][0]["status"]["code"] == "active"
+    assert listed["suppliers"][0]["status"]["code"] == "active" and listed["removed"] == []
+    services.supplier_remove(user=r["brand"], supplier=Supplier.objects.get(pk=made.json()["id"]))
+    listed = client.get("/api/v1/supply-chain", **auth).json()
+    assert listed["suppliers"] == [] and [(s["identifier"], s["removed_by"]) for s in listed["removed"]] == [
+        ("NP-DOFE-4242", "brand")]
     reg_token = token_create(actor=None, user=r["np_reg"], name="reg")[1]
     assert client.get("/api/v1/supply-chain", HTTP_AUTHORIZATION=f"Bearer {reg_token}").status_code == 403
     assert ApiToken.objects.count() == 2
