@@ -1680,6 +1680,13 @@ def _complaint_in_progress(channel: str, sender: str) -> bool:
     ).exclude(step__in=["", "language", conversation.DONE]).exists()
 
 
+def _sender_language(channel: str, sender: str) -> str | None:
+    """The language of this sender's conversation (the one chosen at its menu), or None if they never wrote."""
+    found = Conversation.objects.filter(sender_hash__in=_sender_hashes(channel, sender)).values_list(
+        "language", flat=True).first()
+    return found if found in conversation.LANGUAGES else None
+
+
 def _sender_hashes(channel: str, sender: str) -> list[str]:
     return crypto.lookup_hashes(f"{channel}:{sender.strip()}", purpose="grievance.sender")
 
@@ -1705,6 +1712,10 @@ def conversation_handle(
         # "CHECK <agency>": answered from the registry, nothing stored. Not in the middle of a complaint, where
         # it may be an answer (an agency called "Check Point Manpower").
         lang, query = check
+        if lang == "en" and conversation.script_language(query) is None:
+            # "CHECK" with a name in Latin letters says nothing of the worker's language: the one this sender chose
+            # in an earlier conversation, if any, is a better guess than English.
+            lang = _sender_language(channel, sender) or "en"
         return ConversationReply(sms_check.replies(query, lang, base_url=notifications.public_base(),
                                                    script_language=conversation.script_language))
     now = _now(clock)

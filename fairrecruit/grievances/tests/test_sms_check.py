@@ -80,6 +80,20 @@ def test_the_same_check_works_in_chat_and_after_the_language_menu(
     assert reply.endswith("\nhttps://fairrecruit.example/verify/NP-DOFE-1234/")
 
 
+def test_a_check_in_latin_letters_answers_in_the_language_the_sender_chose_before(
+    world: World, client: Client, suspended: None,
+) -> None:
+    phone = Twilio(client, "+9779800000003")
+    phone.send("hello")
+    phone.send("2")  # नेपाली, from the language menu; then the worker stops
+    Conversation.objects.update(step="done")  # the complaint finished (or was left): no longer in progress
+    [reply] = phone.send("CHECK Himalaya Manpower")  # an English keyword, a name in Latin letters
+    assert "NP-DOFE-1234" in reply and "निलम्बित" in reply  # "suspended", in Nepali
+    # someone who never wrote before is answered in English, as the keyword asks
+    [english] = Twilio(client, "+9779800000004").send("CHECK Himalaya Manpower")
+    assert "Licence SUSPENDED" in english
+
+
 def test_a_complaint_in_progress_keeps_its_answers(world: World, client: Client, suspended: None) -> None:
     phone = Twilio(client, "+9779800000002")
     phone.send("hello")
