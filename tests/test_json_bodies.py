@@ -1,4 +1,5 @@
-"""Every JSON endpoint of the API answers a body sent as a form (multipart) with 415 naming Content-Type, never a
+"""Every JSON endpoint of the API answers a body sent as a form (multipart or URL-encoded) with 415 naming
+Content-Type, never a
 server error: the NUL check reads a multipart form's stream before the view, so the raw body is gone (a real 500
 that schemathesis found on the enforcement API, and that five other endpoints had). Bad JSON stays 400."""
 
@@ -20,6 +21,8 @@ JSON_POSTS = [
     "/api/v1/inspections",
     "/api/v1/contracts/compare",
     "/api/v1/supply-chain",
+    "/api/v1/fee-surveys/1/corrections",
+    "/api/v1/fee-surveys/1/programme",
 ]
 
 
@@ -32,6 +35,8 @@ def test_a_form_body_is_refused_with_415(client: Client, url: str) -> None:
         return
     assert r.status_code == 415, (r.status_code, r.content[:300])
     assert r.json()["errors"][0]["field"] == "Content-Type"
+    encoded = client.generic("POST", url, b"a=1&b=2", content_type="application/x-www-form-urlencoded")
+    assert encoded.status_code == 415 and encoded.json()["errors"][0]["field"] == "Content-Type"
 
 
 @pytest.mark.parametrize("url", [*JSON_POSTS[:6], "/api/v1/contracts/compare"])

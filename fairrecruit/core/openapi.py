@@ -37,9 +37,11 @@ class BodyError(ValueError):
 
 
 def json_body(request: HttpRequest) -> Any:
-    """The JSON body of an API request (``None`` when empty). Raises BodyError: 415 for a multipart form (its
-    stream was read by the NUL check, and a JSON endpoint has no use for it), 400 for JSON that does not parse."""
-    if (request.content_type or "").startswith("multipart/"):
+    """The JSON body of an API request (``None`` when empty). Raises BodyError: 415 for a form, multipart (its
+    stream was read by the NUL check) or URL-encoded (a JSON endpoint has no use for either), 400 for JSON that
+    does not parse."""
+    kind = request.content_type or ""
+    if kind.startswith("multipart/") or kind == "application/x-www-form-urlencoded":
         raise BodyError(415, "Content-Type", "send the body as application/json, not as a form")
     try:
         return json.loads(request.body or b"null")

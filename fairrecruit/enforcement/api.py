@@ -132,9 +132,6 @@ def _recorder(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
 def _form_data(request: HttpRequest, user: Any) -> tuple[dict[str, Any] | None, JsonResponse | None]:
     """The JSON body as form data: the regulator by its registry identifier, lists kept, the Idempotency-Key as
     the form's token."""
-    if request.content_type == "application/x-www-form-urlencoded":
-        return None, _errors(415, [{"field": "Content-Type", "message": "send the body as application/json, "
-                                    "not as a form"}])
     key, bad_key = idempotency.header_key(request)
     if bad_key is not None:
         return None, _errors(400, [bad_key])
