@@ -185,8 +185,8 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
     day = c.day or dt.date.today()
     src = promised_from or {}
     results: list[TermResult] = []
-    shortfall: tuple[Decimal, str, dict[str, Any] | None] | None = None  # wage below promised: amount, currency
-    extra: tuple[Decimal, str, dict[str, Any] | None] | None = None  # deductions above promised
+    # How much worse for the worker each money term is (negative: better): amount, promised currency, rates used
+    worse_by: dict[str, tuple[Decimal, str, dict[str, Any] | None]] = {}
     for term in TERMS:
         p, a = getattr(promised, term), getattr(actual, term)
         if not (promised.given(term) and actual.given(term)):
@@ -195,11 +195,9 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
             verdict = text_verdict(term, p, a)
         elif term in ("wage", "deductions"):
             verdict, got, rates = _money(p, a, day, "less" if term == "wage" else "more")
-            if verdict == "worse" and got is not None:
-                if term == "wage":
-                    shortfall = (_cents(p.amount - got), p.currency, rates)
-                else:
-                    extra = (_cents(got - p.amount), p.currency, rates)
+            if got is not None:
+                diff = Decimal(0) if verdict == "same" else _cents(p.amount - got if term == "wage" else got - p.amount)
+                worse_by[term] = (diff, p.currency, rates)
         elif term == "contract_months":
             verdict = "same" if p == a else "different"
         elif term in BENEFIT_TERMS:
@@ -208,14 +206,15 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
             verdict = _number_verdict(dict(NUMBER_TERMS)[term], p, a)
         results.append(TermResult(term, p, a, verdict, src.get(term, "worker")))
 
-    gap = _gap(shortfall, extra, c, promised, actual, day)
+    gap = _gap(worse_by.get("wage"), worse_by.get("deductions"), c, promised, actual, day)
     verdicts = {t.verdict for t in results}
+    money = {t.term: t.verdict for t in results if t.term in ("wage", "deductions")}
     findings: list[str] = []
     if verdicts & {"worse", "different"} or c.signed_again:
         findings.append("contract_substituted")
-    if shortfall is not None:
+    if money["wage"] == "worse":
         findings.append("wage_lower_than_promised")
-    if extra is not None:
+    if money["deductions"] == "worse":
         findings.append("deductions_higher_than_promised")
     if c.received in ("after_arrival", "never"):
         findings.append("contract_not_before_departure")
@@ -232,25 +231,28 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
     return Comparison(verdict=verdict, terms=results, findings=findings, wage_gap=gap, day=day)
 
 
-def _gap(shortfall: tuple[Decimal, str, dict[str, Any] | None] | None,
-         extra: tuple[Decimal, str, dict[str, Any] | None] | None, c: Circumstances, promised: Terms, actual: Terms,
-         day: dt.date) -> WageGap | None:
-    """What the worker gets a month less than promised: the wage below the promised one plus what is deducted
-    beyond the promised deductions, in the promised wage's currency (extra deductions promised in another
-    currency are converted; without a rate they are left out rather than guessed)."""
-    first = shortfall or extra
+def _gap(wage: tuple[Decimal, str, dict[str, Any] | None] | None,
+         deductions: tuple[Decimal, str, dict[str, Any] | None] | None, c: Circumstances, promised: Terms,
+         actual: Terms, day: dt.date) -> WageGap | None:
+    """What the worker gets a month less than promised, net: the wage below the promised one plus what is deducted
+    beyond the promised deductions (each negative when better), in the promised wage's currency. Deductions promised
+    in another currency are converted; without a rate they are left out rather than guessed. None unless the worker
+    gets less. ``extra_deductions`` is the part of it that deductions explain."""
+    first = wage or deductions
     if first is None:
         return None
     currency, rates = first[1], first[2]
-    more = None
-    if extra is not None:
-        more, converted_at = _converted(Money(extra[0], extra[1]), currency, day)
-        rates = rates or extra[2] or converted_at
-    per_month = (shortfall[0] if shortfall else Decimal(0)) + (more or Decimal(0))
+    per_month, extra = wage[0] if wage else Decimal(0), None
+    if deductions is not None:
+        more, converted_at = _converted(Money(deductions[0], deductions[1]), currency, day)
+        if more is not None:
+            per_month += more
+            rates = rates or deductions[2] or converted_at
+            extra = more if more > 0 else None
     if per_month <= 0:
         return None
     months = actual.contract_months or promised.contract_months
     return WageGap(per_month=per_month, currency=currency, months_worked=c.months_worked,
                    so_far=None if c.months_worked is None else per_month * c.months_worked,
                    contract_months=months, over_contract=None if months is None else per_month * months,
-                   rate=rates, extra_deductions=more)
+                   rate=rates, extra_deductions=None if extra is None else min(extra, per_month))

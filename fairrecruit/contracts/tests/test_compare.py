@@ -79,6 +79,23 @@ def test_deductions_beyond_the_promised_ones_add_to_the_gap():
     assert verdicts(r)["deductions"] == "better" and r.wage_gap is None and r.verdict == "better_only"
 
 
+def test_the_gap_is_net_of_a_better_wage_or_lower_deductions():
+    # a wage 100 higher, but 300 more deducted: 200 a month less, all of it deductions
+    r = compare(Terms(wage=Money(Decimal(1400), "QAR"), deductions=Money(Decimal(0), "QAR")),
+                Terms(wage=Money(Decimal(1500), "QAR"), deductions=Money(Decimal(300), "QAR")))
+    assert r.findings == ["contract_substituted", "deductions_higher_than_promised"]
+    assert r.wage_gap is not None and (r.wage_gap.per_month, r.wage_gap.extra_deductions) == (200, 200)
+    # a wage 100 lower, but 50 less deducted: 50 a month less, none of it deductions
+    r = compare(Terms(wage=Money(Decimal(1400), "QAR"), deductions=Money(Decimal(100), "QAR")),
+                Terms(wage=Money(Decimal(1300), "QAR"), deductions=Money(Decimal(50), "QAR")))
+    assert r.findings == ["contract_substituted", "wage_lower_than_promised"]
+    assert r.wage_gap is not None and (r.wage_gap.per_month, r.wage_gap.extra_deductions) == (50, None)
+    # more deducted, but a wage raised by more: the term is still worse (a change), but nothing is owed
+    r = compare(Terms(wage=Money(Decimal(1400), "QAR"), deductions=Money(Decimal(0), "QAR")),
+                Terms(wage=Money(Decimal(1800), "QAR"), deductions=Money(Decimal(300), "QAR")))
+    assert verdicts(r)["deductions"] == "worse" and r.wage_gap is None
+
+
 def test_deductions_in_another_currency_are_converted_into_the_promised_wage_currency():
     qar = fx.usd_rate("QAR", DAY)
     assert qar is not None
