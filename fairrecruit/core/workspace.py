@@ -35,6 +35,8 @@ TOOLS: tuple[Tool, ...] = (
     Tool("supplychain:home", _("Recruiters in your supply chain"),
          _("licence status, sanctions, certificates and workers' reviews of the recruiters you use"),
          ("supplychain.manage",)),
+    Tool("supplychain:surveys", _("Fee surveys of your workforce"),
+         _("ask your workers what they paid to get their jobs, and repay them"), ("supplychain.manage",)),
     Tool("enforcement:home", _("Inspections and sanctions"),
          _("record inspections of recruiters and the sanctions that follow"), ("enforcement.record",)),
     Tool("linkage:queue", _("Record linkage review"), _("pairs of registry records that may be the same actor"),

@@ -64,6 +64,10 @@ def test_each_role_gets_its_own_tools() -> None:
     assert not {"Review moderation", "Record linkage review", "Routing rules", "Administration"} & set(recruiter)
     auditor = _tools(_signed_in(Role.AUDITOR)[0])
     assert "Certification" in auditor and "Complaints" not in auditor
+    employer = _tools(_signed_in(Role.EMPLOYER)[0])
+    assert {"Recruiters in your supply chain", "Fee surveys of your workforce", "Remediation programmes"} <= set(
+        employer)
+    assert "Fee surveys of your workforce" not in recruiter
     worker = _tools(_signed_in(Role.WORKER)[0])
     assert set(worker) == {"Submit a knowledge product"}
 
