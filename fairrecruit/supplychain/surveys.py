@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from fairrecruit.core.auth import post_limited
 from fairrecruit.core.models import AuditEvent, Organisation, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
+from fairrecruit.grievances.models import Programme
 from fairrecruit.grievances.programmes import OPTIONAL, PAYMENT, REQUIRED, Imported, programme_import
 from fairrecruit.grievances.services import source_for_ip
 from fairrecruit.registry.selectors import today
@@ -276,5 +277,16 @@ def programme_start(*, survey: FeeSurvey, user: User, name: str, first_due: dt.d
         raise SupplyChainError([{"field": "(survey)", "message": "has no answers yet: a programme needs at least one"}])
     data = programme_csv(survey, user=user, purpose="repayment programme from fee survey").encode()
     return programme_import(actor=user, organisation=survey.organisation, name=name, data=data,
-                            filename=f"fee-survey-{survey.pk}.csv", standard=standard, instalments=instalments,
+                            filename=programme_file(survey), standard=standard, instalments=instalments,
                             first_due=first_due, interval_months=interval_months)
+
+
+def programme_file(survey: FeeSurvey) -> str:
+    """The name of the survey's programme file: of the download, and of the programmes made from it."""
+    return f"fee-survey-{survey.pk}.csv"
+
+
+def programmes_from(survey: FeeSurvey) -> QuerySet[Programme]:
+    """The repayment programmes made from this survey's answers (in one step, or from its downloaded file)."""
+    return (Programme.objects.filter(organisation=survey.organisation, source_name=programme_file(survey))
+            .annotate(n=Count("workers")).order_by("-created_at", "-id"))

@@ -95,7 +95,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "csv":
         body = surveys.programme_csv(survey, user=member(request), purpose="fee survey download for repayment")
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="fee-survey-{survey.pk}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{surveys.programme_file(survey)}"'
         return response
     return _detail(request, org, survey)
 
@@ -108,7 +108,7 @@ def _detail(request: HttpRequest, org: Organisation, survey: FeeSurvey, correct:
     return render(request, "supplychain/survey.html", {
         "organisation": org, "survey": survey, "link": link, "summary": surveys.summary(survey),
         "open": surveys.is_open(survey), "correct": correct or CorrectForm(), "programme": programme,
-        "corrected": request.GET.get("corrected", ""),
+        "programmes": surveys.programmes_from(survey), "corrected": request.GET.get("corrected", ""),
         "withdrawn": survey.answers.filter(withdrawn_at__isnull=False).count()}, status=status)
 
 

@@ -311,6 +311,9 @@ def test_repayment_programme_starts_from_the_answers_without_a_file(r):
     assert brand.get(made["Location"]).status_code == 200
     again = brand.post(url, form)  # a retry: the same programme
     assert again["Location"] == made["Location"] and Programme.objects.count() == 1
+    # the survey's page lists it
+    listed = brand.get(page).content.decode().split('<p id="programmes">')[1].split("</p>")[0]
+    assert f'href="/grievances/programmes/{prog.pk}/">Doha repayment</a>' in listed and "2 workers" in listed
     stranger = Client()
     stranger.force_login(user("brand6", "employer"))
     assert stranger.post(url, form).status_code == 404
