@@ -155,6 +155,17 @@ def test_api_answers_like_the_command_line(client):
     assert json.loads(buf.getvalue()) == out
 
 
+def test_cli_table_says_how_much_of_the_gap_is_deductions():
+    buf = io.StringIO()
+    call_command("compare_contract", str(EXAMPLE.parent / "bd-sa-deductions.json"), "--format", "table", stdout=buf)
+    out = buf.getvalue()
+    assert out.startswith("verdict: substituted")
+    assert "deductions" in out and "worse" in out.split("deductions")[1].split("\n")[0]
+    assert "paid 400.00 SAR a month less than promised (400.00 of it deducted beyond what was promised); " \
+           "2,400.00 over 6 months worked; 9,600.00 over the 24-month contract" in out
+    assert "More is taken from your wage each month than you were told it would be." in out
+
+
 def test_api_bad_input_names_json_fields(client):
     r = client.post("/api/v1/contracts/compare", {"promised": {"wage_amount": "-1", "wage_currency": "QAR",
                                                                "colour": "red"}, "actual": {"food": 1}},
