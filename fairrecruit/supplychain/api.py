@@ -125,7 +125,9 @@ def supplier_add(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------------------- workforce fee surveys
 @router.get("/fee-surveys/{survey_id}", summary="A workforce fee survey's figures (token required)",
             description="Answers, answers by country of origin, and from five answers up the share who paid, the "
-            "median paid (USD, and months of first earnings) and the total owed under the zero-fee standard. "
+            "median paid (USD, and months of first earnings) and the total owed under the zero-fee standard; "
+            "`withdrawn` (answers withdrawn by a correction, in no figure) and the repayment `programmes` made from "
+            "it. "
             "Employee numbers are not in this answer (the CSV download of the survey page has them, each read logged).",
             openapi_extra={"responses": {"200": json_response({"type": "object"}, "The survey"), **_COMMON,
                                          "404": json_response(ERROR_SCHEMA, "No such survey of yours")}})
@@ -141,7 +143,10 @@ def fee_survey_get(request: HttpRequest, survey_id: str, organisation: str = "")
                       for cc, k in s["by_origin"]]
     return JsonResponse({"id": survey.pk, "title": survey.title, "code": survey.code,
                          "closes": survey.closes.isoformat() if survey.closes else None,
-                         "open": surveys.is_open(survey), **s})
+                         "open": surveys.is_open(survey), **s,
+                         "withdrawn": survey.answers.filter(withdrawn_at__isnull=False).count(),
+                         "programmes": [{"id": p.pk, "name": p.name, "workers": p.workers.count()}
+                                        for p in surveys.programmes_from(survey)]})
 
 
 @router.post("/fee-surveys/{survey_id}/corrections", summary="Correct one answer of your fee survey (token required)",

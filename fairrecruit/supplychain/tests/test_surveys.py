@@ -236,6 +236,8 @@ def test_api_corrections_are_retry_safe_and_name_bad_fields(r, client):
     assert client.post(url, out, content_type="application/json", headers=auth).json()["answers"] == 1
     retry = client.post(url, out, content_type="application/json", headers=auth).json()
     assert retry == {"action": "withdrawn", "again": True, "answers": 1}
+    figures = client.get(f"/api/v1/fee-surveys/{r['survey'].pk}", headers=auth).json()
+    assert (figures["answers"], figures["withdrawn"], figures["programmes"]) == (1, 1, [])
     bad = client.post(url, {"worker_ref": 5.5, "colour": "red"}, content_type="application/json", headers=auth)
     assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"worker_ref", "colour"}
     missing = client.post(url, {"worker_ref": "E-50"}, content_type="application/json", headers=auth)
@@ -344,4 +346,6 @@ def test_api_starts_a_programme_from_the_answers(r, client):
     assert client.get(made.json()["url"], headers=auth).json()["workers"][0]["worker_ref"] == "E-7"
     again = client.post(url, body, content_type="application/json", headers=auth)
     assert again.status_code == 200 and again.json()["id"] == prog.pk and Programme.objects.count() == 1
+    figures = client.get(f"/api/v1/fee-surveys/{r['survey'].pk}", headers=auth).json()
+    assert figures["programmes"] == [{"id": prog.pk, "name": "Doha repayment", "workers": 1}]
     assert client.post(url, body, content_type="application/json").status_code == 401
