@@ -144,7 +144,6 @@ def fee_survey_get(request: HttpRequest, survey_id: str, organisation: str = "")
     return JsonResponse({"id": survey.pk, "title": survey.title, "code": survey.code,
                          "closes": survey.closes.isoformat() if survey.closes else None,
                          "open": surveys.is_open(survey), **s,
-                         "withdrawn": survey.answers.filter(withdrawn_at__isnull=False).count(),
                          "programmes": [{"id": p.pk, "name": p.name, "workers": p.workers.count()}
                                         for p in surveys.programmes_from(survey)]})
 

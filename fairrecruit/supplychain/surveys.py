@@ -86,13 +86,13 @@ class Answered:
     created: bool
 
 
-def _ref_hash(survey: FeeSurvey, ref: str) -> str:
-    return crypto.lookup_hash(" ".join(ref.split()).casefold(), purpose=f"feesurvey:{survey.pk}")
-
-
 def _ref_hashes(survey: FeeSurvey, ref: str) -> list[str]:
-    """Under every configured key: numbers stored before a key rotation are still found."""
+    """Under every configured key, the current one first: numbers stored before a key rotation are still found."""
     return crypto.lookup_hashes(" ".join(ref.split()).casefold(), purpose=f"feesurvey:{survey.pk}")
+
+
+def _ref_hash(survey: FeeSurvey, ref: str) -> str:
+    return _ref_hashes(survey, ref)[0]
 
 
 def current(survey: FeeSurvey) -> QuerySet[FeeSurveyAnswer]:
@@ -220,7 +220,8 @@ def summary(survey: FeeSurvey) -> dict[str, Any]:
     """Counts, and the aggregates from MIN_CELL answers up (None below)."""
     rows = list(current(survey).values("paid_usd", "owed_usd", "months", "journey"))
     n = len(rows)
-    out: dict[str, Any] = {"answers": n, "min_cell": MIN_CELL, "shown": n >= MIN_CELL}
+    out: dict[str, Any] = {"answers": n, "min_cell": MIN_CELL, "shown": n >= MIN_CELL,
+                           "withdrawn": survey.answers.filter(withdrawn_at__isnull=False).count()}
     by_origin: dict[str, int] = {}
     for r in rows:
         by_origin[r["journey"]["origin"]] = by_origin.get(r["journey"]["origin"], 0) + 1

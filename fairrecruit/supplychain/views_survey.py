@@ -102,14 +102,13 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, org: Organisation, survey: FeeSurvey, correct: CorrectForm | None = None,
             programme: SurveyProgrammeForm | None = None, status: int = 200) -> HttpResponse:
-    link = request.build_absolute_uri(f"/fee-survey/{survey.code}/")
+    link = request.build_absolute_uri(reverse("supplychain:answer", args=[survey.code]))
     programme = programme or SurveyProgrammeForm(initial={
         "name": f"Repayment: {survey.title}"[:200], "first_due": today() + dt.timedelta(days=30)})
     return render(request, "supplychain/survey.html", {
         "organisation": org, "survey": survey, "link": link, "summary": surveys.summary(survey),
         "open": surveys.is_open(survey), "correct": correct or CorrectForm(), "programme": programme,
-        "programmes": surveys.programmes_from(survey), "corrected": request.GET.get("corrected", ""),
-        "withdrawn": survey.answers.filter(withdrawn_at__isnull=False).count()}, status=status)
+        "programmes": surveys.programmes_from(survey), "corrected": request.GET.get("corrected", "")}, status=status)
 
 
 @login_required
