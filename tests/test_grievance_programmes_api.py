@@ -11,10 +11,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from fairrecruit.core.models import Role
+from fairrecruit.core.models import AuditEvent, Role
 from fairrecruit.core.services import api_token_create, organisation_create
 from fairrecruit.grievances.clock import FixedClock
-from fairrecruit.grievances.programmes import programme_import, programme_payment_record
+from fairrecruit.grievances.programmes import programme_import, programme_payment_record, worker_by_ref
 from fairrecruit.grievances.tests.conftest import World, member
 from fairrecruit.grievances.tests.test_programmes import ROWS, csv_bytes
 
@@ -49,7 +49,8 @@ def programme(world: World) -> Any:
         first_due=dt.date(2026, 1, 1),
         interval_months=3,
     )
-    w = done.programme.workers.get(worker_ref="E-001")
+    w = worker_by_ref(done.programme, "E-001")
+    assert w is not None
     programme_payment_record(
         actor=world.brand_user,
         worker=w,
@@ -76,6 +77,12 @@ def test_the_brand_sees_its_programme_and_what_each_worker_is_owed_and_paid(
     assert [i["amount"] for i in workers["E-001"]["instalments"]] == ["75000.00", "75000.00"]
     assert workers["E-003"]["owed"] == "0.00" and workers["E-003"]["settled_at"] is not None
     assert detail["has_next"] is False
+    behind = client.get(f"/api/v1/programmes/{programme.pk}?behind_schedule=true", **auth).json()["workers"]
+    assert sorted(w["worker_ref"] for w in behind) == ["E-001", "E-002"]  # E-003 owed nothing
+    # Each reference returned is a logged read by the token's user.
+    reads = AuditEvent.objects.filter(action="sensitive.read", target_type="grievances.programmeworker")
+    assert reads.count() == 3 + 2 and {e.actor for e in reads} == {world.brand_user}
+    assert {e.new["purpose"] for e in reads} == {"programme API"}
 
 
 def test_who_may_see_programmes(world: World, programme: Any, client: Client) -> None:

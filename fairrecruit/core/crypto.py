@@ -15,7 +15,8 @@ Fields
     ``EncryptedTextField`` stores Fernet ciphertext in a text column. Reading a row never decrypts: the value
     is a :class:`Sealed` object that prints as ``[encrypted]``. The only way to the clear text for display is
     :func:`sensitive_read`, which checks permission and writes a ``sensitive.read`` audit event, so that "who
-    saw this contact" has an answer.
+    saw this contact" has an answer; :func:`sensitive_read_many` does the same for a page of records (one event
+    per record, written in one query).
 
 Lookup hashes
     ``lookup_hash`` is an HMAC keyed by the field key, for values that must be found again (edit codes,
@@ -219,33 +220,49 @@ def sensitive_read(*, actor_user: Any, obj: models.Model, field: str, purpose: s
     defines ``sensitive_read_allowed(user, permission)`` that decides (for organisation-scoped permissions),
     otherwise any scope of the permission is enough. A refusal is logged too (``sensitive.read_denied``) and
     raises ``PermissionDenied``. ``purpose`` (why it is read) is required and recorded."""
-    from fairrecruit.core.permissions import can
-    from fairrecruit.core.services import audit_record
+    return sensitive_read_many(actor_user=actor_user, objs=[obj], field=field, purpose=purpose)[0]
 
-    fields: dict[str, str] = getattr(obj, "SENSITIVE_FIELDS", {})
-    if field not in fields:
-        raise ValueError(f"{obj._meta.label}.{field} is not a declared sensitive field")
+
+def sensitive_read_many(*, actor_user: Any, objs: Any, field: str, purpose: str) -> list[str]:
+    """:func:`sensitive_read` for many records at once (a page of a list, a download): each record's read is
+    checked and gets its own ``sensitive.read`` event, written in one query. The permission is decided once per
+    ``sensitive_read_key()`` when the model defines it (e.g. the organisation that owns the record), else for
+    each record. One refusal refuses all (logged for that record): nothing is returned."""
+    from fairrecruit.core.models import AuditEvent
+    from fairrecruit.core.permissions import can
+    from fairrecruit.core.services import audit_event, audit_record
+
     purpose = (purpose or "").strip()
     if len(purpose) < 3:
         raise ValueError("purpose: say why you need to see this")
-    permission = fields[field]
-    check = getattr(obj, "sensitive_read_allowed", None)
-    allowed = bool(check(actor_user, permission)) if callable(check) else can(actor_user, permission)
-    if not allowed:
-        audit_record(
-            actor=actor_user,
-            action=SENSITIVE_READ_DENIED,
-            target=obj,
-            new={"field": field, "purpose": purpose[:300]},
-        )
-        raise PermissionDenied(f"not allowed to read {field}")
-    value = getattr(obj, field)
-    audit_record(
-        actor=actor_user, action=SENSITIVE_READ, target=obj, new={"field": field, "purpose": purpose[:300]}
-    )
-    if isinstance(value, Sealed):
-        return decrypt(value.token) if value.token else ""
-    return str(value or "")  # assigned in this process and not read back from the database
+    detail = {"field": field, "purpose": purpose[:300]}
+    decided: dict[Any, bool] = {}
+    events, out = [], []
+    for obj in objs:
+        fields: dict[str, str] = getattr(obj, "SENSITIVE_FIELDS", {})
+        if field not in fields:
+            raise ValueError(f"{obj._meta.label}.{field} is not a declared sensitive field")
+        permission = fields[field]
+        key_of = getattr(obj, "sensitive_read_key", None)
+        key = (type(obj), permission, key_of()) if callable(key_of) else None
+        if key is None or key not in decided:
+            check = getattr(obj, "sensitive_read_allowed", None)
+            allowed = bool(check(actor_user, permission)) if callable(check) else can(actor_user, permission)
+            if key is not None:
+                decided[key] = allowed
+        else:
+            allowed = decided[key]
+        if not allowed:
+            audit_record(actor=actor_user, action=SENSITIVE_READ_DENIED, target=obj, new=detail)
+            raise PermissionDenied(f"not allowed to read {field}")
+        events.append(audit_event(actor=actor_user, action=SENSITIVE_READ, target=obj, new=detail))
+        value = getattr(obj, field)
+        if isinstance(value, Sealed):
+            out.append(decrypt(value.token) if value.token else "")
+        else:
+            out.append(str(value or ""))  # assigned in this process and not read back from the database
+    AuditEvent.objects.bulk_create(events)
+    return out
 
 
 __all__ = [
@@ -263,5 +280,6 @@ __all__ = [
     "rotate",
     "seal",
     "sensitive_read",
+    "sensitive_read_many",
     "using_development_key",
 ]

@@ -23,6 +23,21 @@ def audit_record(
     organisation: Organisation | None = None,
 ) -> AuditEvent:
     """Write one audit event. Call it inside the transaction of the change it records."""
+    event = audit_event(actor=actor, action=action, target=target, old=old, new=new, organisation=organisation)
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | tuple[str, str],
+    old: Any = None,
+    new: Any = None,
+    organisation: Organisation | None = None,
+) -> AuditEvent:
+    """One audit event, not yet saved: for writing many in one query (``AuditEvent.objects.bulk_create``)."""
     if isinstance(target, tuple):
         target_type, target_id = target
     else:
@@ -32,7 +47,7 @@ def audit_record(
     label = actor.get_username() if authenticated and actor is not None else "anonymous"
     if origin.channel == "cli":
         label = f"cli:{label}"
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if authenticated else None,
         actor_label=label,
         organisation=organisation,

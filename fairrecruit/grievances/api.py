@@ -18,7 +18,7 @@ from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_re
 from fairrecruit.grievances import conf, selectors, services, taxonomy
 from fairrecruit.grievances.forms import new_token, uploads
 from fairrecruit.grievances.models import Channel, Status
-from fairrecruit.grievances.programmes import programme_progress
+from fairrecruit.grievances.programmes import PAGE, programme_progress, workers_page
 from fairrecruit.standards.engine import FieldError
 
 router = Router(tags=["grievances"])
@@ -714,7 +714,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     description=(
         "Per worker (the employer's reference, never a name): the amount owed under the programme's standard "
         "(null when no rule is known, never zero), paid, outstanding, the instalment schedule and whether the "
-        "worker is behind it. Workers are paged, 500 a page (`page`, from 1)."
+        "worker is behind it. Workers are paged, 500 a page (`page`, from 1), in the imported file's order; "
+        "`behind_schedule=true` lists only the workers behind their schedule. The references are stored "
+        "encrypted: each one returned is logged as read by the token's user."
     ),
     openapi_extra={
         "responses": {
@@ -735,7 +737,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         }
     },
 )
-def programme_get(request: HttpRequest, programme_id: int, page: int = 1) -> HttpResponse:
+def programme_get(
+    request: HttpRequest, programme_id: int, page: int = 1, behind_schedule: bool = False
+) -> HttpResponse:
     user = _token_user(request)
     if user is None:
         return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
@@ -745,15 +749,14 @@ def programme_get(request: HttpRequest, programme_id: int, page: int = 1) -> Htt
         return _errors(404, [{"field": "programme_id", "message": "no such programme visible to you"}])
     today = dt.date.today()
     page = max(1, min(page, 100_000))
-    workers = list(
-        p.workers.prefetch_related("instalments").order_by("worker_ref")[(page - 1) * 500 : page * 500 + 1]
+    rows, has_next = workers_page(
+        p, user=user, page=page, behind_only=behind_schedule, today=today, purpose="programme API"
     )
 
-    def worker(w: Any) -> dict[str, Any]:
-        inst = list(w.instalments.all())
-        due_now = sum((i.amount for i in inst if i.due_date <= today), Decimal("0"))
+    def worker(r: Any) -> dict[str, Any]:
+        w = r.worker
         return {
-            "worker_ref": w.worker_ref,
+            "worker_ref": r.ref,
             "origin": w.origin,
             "destination": w.destination,
             "status": w.status,
@@ -762,20 +765,21 @@ def programme_get(request: HttpRequest, programme_id: int, page: int = 1) -> Htt
             "owed_usd": None if w.owed_usd is None else str(w.owed_usd),
             "paid": str(w.paid),
             "outstanding": None if w.owed is None else str(max(w.owed - w.paid, Decimal("0"))),
-            "behind_schedule": w.owed is not None and w.paid < due_now,
+            "behind_schedule": r.behind,
             "settled_at": w.settled_at.isoformat() if w.settled_at else None,
             "instalments": [
                 {"number": i.number, "due_date": i.due_date.isoformat(), "amount": str(i.amount)}
-                for i in inst
+                for i in w.instalments.all()
             ],
         }
 
     return JsonResponse(
         {
             "programme": _programme_summary(p, today),
-            "workers": [worker(w) for w in workers[:500]],
+            "workers": [worker(r) for r in rows],
             "page": page,
-            "has_next": len(workers) > 500,
+            "page_size": PAGE,
+            "has_next": has_next,
         },
         json_dumps_params={"ensure_ascii": False},
     )

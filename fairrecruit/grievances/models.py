@@ -503,8 +503,15 @@ class Programme(models.Model):
 
 
 class ProgrammeWorker(models.Model):
+    """One worker of a repayment programme, known by the employer's own reference (an employee number, never a
+    name). The reference is encrypted; ``worker_ref_hash`` (keyed, per programme: ``programmes.ref_hashes``)
+    finds it again and keeps it unique in the programme."""
+
+    SENSITIVE_FIELDS = {"worker_ref": "grievance.programme.manage"}
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="workers")
-    worker_ref = models.CharField(max_length=100, help_text="the employer's own reference, not a name")
+    worker_ref = EncryptedTextField(help_text="the employer's own reference, not a name")
+    worker_ref_hash = models.CharField(max_length=64)
     origin = models.CharField(max_length=2)
     destination = models.CharField(max_length=2)
     journey = models.JSONField()
@@ -517,13 +524,21 @@ class ProgrammeWorker(models.Model):
     settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["worker_ref"]
+        ordering = ["id"]  # the order of the imported file
         constraints = [
-            models.UniqueConstraint(fields=["programme", "worker_ref"], name="uniq_programme_worker")
+            models.UniqueConstraint(fields=["programme", "worker_ref_hash"], name="uniq_programme_worker_ref")
         ]
 
     def __str__(self) -> str:
-        return self.worker_ref
+        return f"worker {self.pk} of programme {self.programme_id}"
+
+    def sensitive_read_allowed(self, user: Any, permission: str) -> bool:
+        from fairrecruit.core.permissions import can
+
+        return can(user, permission, self.programme.organisation_id)
+
+    def sensitive_read_key(self) -> int:
+        return self.programme.organisation_id
 
 
 class Instalment(models.Model):

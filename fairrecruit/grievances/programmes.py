@@ -8,8 +8,10 @@ File format: one row per payment (a worker who paid nothing has one row with the
     promised_wage_currency, earnings_amount, earnings_currency, payment_amount, payment_currency,
     payment_date, payment_purpose, payment_paid_to (optional), departure_date (optional)
 
-``worker_ref`` is the employer's own reference (an employee number): never a name. All or nothing: when any
-row is bad, nothing is stored and every problem comes back as (row, column, message).
+``worker_ref`` is the employer's own reference (an employee number): never a name. It is stored encrypted
+(``ProgrammeWorker.worker_ref``), found again by a keyed hash (``ref_hashes``) and shown only through logged reads
+(``workers_page``). All or nothing: when any row is bad, nothing is stored and every problem comes back as (row,
+column, message).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from fairrecruit.core import crypto
 from fairrecruit.core.forms import nul_cells
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import can
@@ -55,6 +58,7 @@ STANDARDS = {
 }
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
+PAGE = 500  # workers per page, on the programme's page and in the API
 
 
 class ProgrammeError(ValueError):
@@ -157,7 +161,6 @@ def journeys_from_rows(
             first_row[ref] = i
             months = _num(r["contract_months"])
             j: dict[str, Any] = {
-                "id": ref,
                 "origin": r["origin"].upper(),
                 "destination": r["destination"].upper(),
                 "recruitment_date": r["recruitment_date"],
@@ -315,6 +318,7 @@ def programme_import(
             w = ProgrammeWorker.objects.create(
                 programme=prog,
                 worker_ref=ref,
+                worker_ref_hash=ref_hashes(prog.pk, ref)[0],
                 origin=j["origin"],
                 destination=j["destination"],
                 journey=j,
@@ -396,7 +400,7 @@ def programme_payment_record(
         target=prog,
         organisation=prog.organisation,
         new={
-            "worker_ref": worker.worker_ref,
+            "worker": worker.pk,
             "amount": str(value),
             "currency": worker.currency,
             "paid_on": paid_on.isoformat(),
@@ -407,8 +411,50 @@ def programme_payment_record(
     return pay
 
 
+def ref_hashes(programme_id: int, ref: str) -> list[str]:
+    """The keyed hash of a worker reference in one programme, under every configured key (the current one first),
+    so that references stored before a key rotation are still found. The reference as imported: exact."""
+    return crypto.lookup_hashes(ref, purpose=f"programme:{programme_id}")
+
+
+def worker_by_ref(prog: Programme, ref: str) -> ProgrammeWorker | None:
+    return prog.workers.filter(worker_ref_hash__in=ref_hashes(prog.pk, ref.strip())).first()
+
+
+def _behind(w: ProgrammeWorker, today: dt.date) -> bool:
+    """Paid less than the instalments due by ``today`` (instalments prefetched)."""
+    due_by_now = sum((i.amount for i in w.instalments.all() if i.due_date <= today), Decimal("0"))
+    return w.owed is not None and w.paid < due_by_now
+
+
+@dataclass
+class WorkerRow:
+    worker: ProgrammeWorker
+    ref: str
+    behind: bool
+
+
+def workers_page(prog: Programme, *, user: User | None, page: int = 1, behind_only: bool = False,
+                 today: dt.date | None = None, purpose: str) -> tuple[list[WorkerRow], bool]:
+    """One page (``PAGE`` workers, in the file's order) of the programme's workers with their references read
+    through ``crypto.sensitive_read_many`` (each read logged; refused without ``grievance.programme.manage``
+    for the programme's organisation), and whether there is a next page. ``behind_only``: only the workers
+    behind their repayment schedule."""
+    today = today or dt.date.today()
+    page = max(1, min(page, 100_000))
+    workers = prog.workers.prefetch_related("instalments")
+    if behind_only:
+        ids = programme_progress(prog, today=today)["overdue"]
+        workers = workers.filter(pk__in=ids)
+    chunk = list(workers[(page - 1) * PAGE : page * PAGE + 1])
+    shown = chunk[:PAGE]
+    refs = crypto.sensitive_read_many(actor_user=user, objs=shown, field="worker_ref", purpose=purpose)
+    return [WorkerRow(w, ref, _behind(w, today)) for w, ref in zip(shown, refs, strict=True)], len(chunk) > PAGE
+
+
 def programme_progress(prog: Programme, *, today: dt.date | None = None) -> dict[str, Any]:
-    """Totals per currency, workers settled, and instalments overdue (due and not covered by payments)."""
+    """Totals per currency, workers settled, and the ids of the workers behind schedule (instalments due and not
+    covered by payments)."""
     today = today or dt.date.today()
     workers = list(prog.workers.prefetch_related("instalments"))
     owed: dict[str, Decimal] = {}
@@ -419,9 +465,8 @@ def programme_progress(prog: Programme, *, today: dt.date | None = None) -> dict
             continue
         owed[w.currency] = owed.get(w.currency, Decimal("0")) + w.owed
         paid[w.currency] = paid.get(w.currency, Decimal("0")) + w.paid
-        due_by_now = sum((i.amount for i in w.instalments.all() if i.due_date <= today), Decimal("0"))
-        if w.paid < due_by_now:
-            overdue.append(w.worker_ref)
+        if _behind(w, today):
+            overdue.append(w.pk)
     known = [w for w in workers if w.owed is not None]
     return {
         "workers": len(workers),

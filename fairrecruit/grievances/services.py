@@ -34,7 +34,7 @@ from fairrecruit.core.context import anonymous_origin
 from fairrecruit.core.models import Organisation, OrganisationKind, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
-from fairrecruit.grievances import conf, conversation, notifications, storage, taxonomy, workflow
+from fairrecruit.grievances import conf, conversation, notifications, programmes, storage, taxonomy, workflow
 from fairrecruit.grievances.clock import SYSTEM_CLOCK, Clock
 from fairrecruit.grievances.models import (
     VISIBLE_REFERRAL,
@@ -52,6 +52,7 @@ from fairrecruit.grievances.models import (
     Outcome,
     PayerKind,
     PlanStatus,
+    ProgrammeWorker,
     Referral,
     ReferralKind,
     ReferralStatus,
@@ -1817,7 +1818,8 @@ class RekeyResult:
 def grievances_rekey(*, dry_run: bool = False) -> RekeyResult:
     """Re-encrypt every encrypted value and evidence file of the app under the first field key (after a new
     key was put first in ``FAIRRECRUIT_FIELD_KEYS``). Lookup hashes (PIN, token, sender) keep working during a
-    rotation because every key is tried; they are not recomputed (the clear values are not kept)."""
+    rotation because every key is tried; they are not recomputed (the clear values are not kept), except a
+    programme worker's reference, which is kept encrypted and hashed again."""
     out = RekeyResult()
     targets: list[tuple[Any, list[str]]] = [
         (Case, ["worker_name", "worker_contact"]),
@@ -1836,6 +1838,15 @@ def grievances_rekey(*, dry_run: bool = False) -> RekeyResult:
                     out.fields += len(changed)
                     if not dry_run:
                         model.objects.filter(pk=obj.pk).update(**changed)
+        # A programme worker's reference can be hashed again, as it is read anyway: found without the old key.
+        for w in ProgrammeWorker.objects.only("pk", "programme_id", "worker_ref").iterator():
+            if w.worker_ref:
+                out.fields += 1
+                if not dry_run:
+                    ref = crypto.decrypt(w.worker_ref.token)
+                    ProgrammeWorker.objects.filter(pk=w.pk).update(
+                        worker_ref=ref, worker_ref_hash=programmes.ref_hashes(w.programme_id, ref)[0]
+                    )
         if not dry_run:
             audit_record(
                 actor=None,

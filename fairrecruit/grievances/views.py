@@ -653,7 +653,7 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
         form = forms.ProgrammePaymentForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            worker = prog.workers.filter(worker_ref=d["worker_ref"]).first()
+            worker = programmes.worker_by_ref(prog, d["worker_ref"])
             if worker is None:
                 form.add_error("worker_ref", _("No worker with this reference in the programme."))
                 status = 400
@@ -673,13 +673,21 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
                     return redirect("grievances:programme", programme_id=prog.pk)
         else:
             status = 400
+    behind_only = request.GET.get("behind") == "1"
+    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    rows, has_next = programmes.workers_page(
+        prog, user=user, page=page, behind_only=behind_only, purpose="programme page: record and follow payments"
+    )
     return render(
         request,
         "grievances/programme.html",
         {
             "programme": prog,
             "progress": programmes.programme_progress(prog),
-            "workers": prog.workers.prefetch_related("instalments"),
+            "rows": rows,
+            "page": page,
+            "has_next": has_next,
+            "behind_only": behind_only,
             "form": form,
             "standard_label": programmes.STANDARDS.get(prog.standard, prog.standard),
         },

@@ -111,3 +111,6 @@ class FeeSurveyAnswer(models.Model):
         from fairrecruit.core.permissions import can
 
         return can(user, permission, self.survey.organisation_id)
+
+    def sensitive_read_key(self) -> int:
+        return self.survey.organisation_id

@@ -245,12 +245,14 @@ PROGRAMME_COLUMNS = [*REQUIRED, *PAYMENT, *OPTIONAL]
 
 def programme_csv(survey: FeeSurvey, *, user: User | None, purpose: str) -> str:
     """The answers as a repayment programme's file (one row per payment; grievances.programmes), with each
-    employee number read through ``crypto.sensitive_read`` (refused and logged for users who may not)."""
+    employee number read through ``crypto.sensitive_read_many`` (each read logged; refused and logged for users who
+    may not)."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=PROGRAMME_COLUMNS, lineterminator="\n")
     w.writeheader()
-    for a in current(survey).select_related("survey").order_by("id"):
-        ref = crypto.sensitive_read(actor_user=user, obj=a, field="worker_ref", purpose=purpose)
+    answers = list(current(survey).select_related("survey").order_by("id"))
+    refs = crypto.sensitive_read_many(actor_user=user, objs=answers, field="worker_ref", purpose=purpose)
+    for a, ref in zip(answers, refs, strict=True):
         j = a.journey
         base = {"worker_ref": ref, "origin": j["origin"], "destination": j["destination"],
                 "recruitment_date": j["recruitment_date"], "contract_months": j["contract_months"],

@@ -10,16 +10,23 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
+from fairrecruit.core import crypto
+from fairrecruit.core.models import AuditEvent
 from fairrecruit.grievances.clock import FixedClock
-from fairrecruit.grievances.models import Programme
+from fairrecruit.grievances.models import Programme, ProgrammeWorker
 from fairrecruit.grievances.programmes import (
+    PAGE,
     ProgrammeError,
     programme_import,
     programme_payment_record,
     programme_progress,
     schedule,
+    worker_by_ref,
+    workers_page,
 )
 from fairrecruit.grievances.tests.conftest import World
 
@@ -39,6 +46,12 @@ ROWS = [
 
 def csv_bytes(rows: list[str]) -> bytes:
     return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def by_ref(prog: Programme) -> dict[str, ProgrammeWorker]:
+    """The programme's workers by their (encrypted) reference, found through the keyed hash."""
+    found = {ref: worker_by_ref(prog, ref) for ref in ("E-001", "E-002", "E-003")}
+    return {ref: w for ref, w in found.items() if w is not None}
 
 
 def test_schedule_splits_to_the_cent() -> None:
@@ -61,7 +74,7 @@ def test_csv_import_owed_per_worker_schedule_and_payments_to_completion(world: W
         clock=clock,
     )
     prog = done.programme
-    workers = {w.worker_ref: w for w in prog.workers.all()}
+    workers = by_ref(prog)
     assert workers["E-001"].owed == Decimal("150000.00") and workers["E-001"].currency == "NPR"
     assert workers["E-002"].owed == Decimal("400000.00") and workers["E-002"].currency == "BDT"
     assert workers["E-003"].owed == Decimal("0.00") and workers["E-003"].settled_at is not None
@@ -77,7 +90,7 @@ def test_csv_import_owed_per_worker_schedule_and_payments_to_completion(world: W
     )
     assert not again.created and Programme.objects.count() == 1
     progress = programme_progress(prog, today=dt.date(2026, 5, 1))
-    assert progress["settled"] == 1 and progress["overdue"] == ["E-001", "E-002"]
+    assert progress["settled"] == 1 and progress["overdue"] == [workers["E-001"].pk, workers["E-002"].pk]
     for ref, amount in (("E-001", 150000), ("E-002", 200000), ("E-002", 200000)):
         programme_payment_record(
             actor=world.brand_user,
@@ -234,3 +247,91 @@ def test_a_column_name_with_a_nul_character_is_named_on_every_row(world: World) 
         (i, "payment_\\0purpose") for i in range(2, len(ROWS) + 2)
     ]
     assert not Programme.objects.exists()
+
+
+def test_worker_references_are_stored_encrypted_and_each_shown_one_is_a_logged_read(
+    world: World, client: Client
+) -> None:
+    done = programme_import(actor=world.brand_user, organisation=world.brand, name="enc", data=csv_bytes(ROWS),
+                            filename="s.csv", first_due=dt.date(2026, 1, 1))
+    prog = done.programme
+    with connection.cursor() as cur:
+        cur.execute("SELECT worker_ref, worker_ref_hash, journey, result FROM grievances_programmeworker")
+        stored = cur.fetchall()
+    assert len(stored) == 3
+    assert not any("E-00" in str(cell) for row in stored for cell in row)  # nor in the journey or the result
+    w = by_ref(prog)["E-001"]
+    assert "id" not in w.journey and w.result["journey_id"] is None
+    programme_payment_record(actor=world.brand_user, worker=w, amount=1000, paid_on=dt.date(2026, 1, 5))
+    paid = AuditEvent.objects.get(action="grievance.programme.payment")
+    assert (paid.new or {})["worker"] == w.pk and "E-001" not in str(paid.new)
+
+    client.force_login(world.brand_user)
+    page = client.get(f"/grievances/programmes/{prog.pk}/").content.decode()
+    assert all(ref in page for ref in ("E-001", "E-002", "E-003"))
+    reads = AuditEvent.objects.filter(action="sensitive.read", target_type="grievances.programmeworker")
+    assert sorted(int(e.target_id) for e in reads) == sorted(prog.workers.values_list("pk", flat=True))
+    assert {e.actor for e in reads} == {world.brand_user}
+    # Behind schedule: E-001 (1,000 of 150,000 due on 1 January) and E-002; E-003 owed nothing.
+    behind = client.get(f"/grievances/programmes/{prog.pk}/?behind=1").content.decode()
+    assert "E-001" in behind and "E-002" in behind and "E-003" not in behind
+    # A payment is recorded by the reference as imported; an unknown one is named.
+    r = client.post(f"/grievances/programmes/{prog.pk}/",
+                    {"worker_ref": "E-002", "amount": "5", "paid_on": "2026-01-15", "reference": "tx"})
+    assert r.status_code == 302 and by_ref(prog)["E-002"].paid == Decimal("5.00")
+    r = client.post(f"/grievances/programmes/{prog.pk}/",
+                    {"worker_ref": "E-999", "amount": "5", "paid_on": "2026-01-15", "reference": "tx"})
+    assert r.status_code == 400 and "No worker with this reference" in r.content.decode()
+    # Another employer's user cannot read them, and the refusal is logged.
+    with pytest.raises(PermissionDenied):
+        workers_page(prog, user=world.recruiter, purpose="test")
+    assert AuditEvent.objects.filter(action="sensitive.read_denied", actor=world.recruiter).count() == 1
+
+
+def test_the_programme_page_shows_500_workers_a_page(world: World, client: Client) -> None:
+    rows = [f"W{i:04d},NP,QA,2024-03-01,24,1200,QAR,1200,QAR,,,,," for i in range(PAGE + 3)]
+    prog = programme_import(actor=world.brand_user, organisation=world.brand, name="big", data=csv_bytes(rows),
+                            filename="big.csv", first_due=dt.date(2026, 1, 1)).programme
+    client.force_login(world.brand_user)
+    first = client.get(f"/grievances/programmes/{prog.pk}/").content.decode()
+    assert "W0000" in first and f"W{PAGE - 1:04d}" in first and f"W{PAGE:04d}" not in first
+    assert "?page=2" in first
+    second = client.get(f"/grievances/programmes/{prog.pk}/?page=2").content.decode()
+    assert f"W{PAGE:04d}" in second and f"W{PAGE + 2:04d}" in second and "W0000" not in second
+    assert AuditEvent.objects.filter(action="sensitive.read").count() == PAGE + 3
+    assert client.get(f"/grievances/programmes/{prog.pk}/?page=x").status_code == 200  # the first page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_encrypts_the_references_stored_in_clear() -> None:
+    executor = MigrationExecutor(connection)
+    before = [("grievances", "0003_reported_actor_key")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    org = old.get_model("core", "Organisation").objects.create(name="Old Brand", kind="employer")
+    prog = old.get_model("grievances", "Programme").objects.create(
+        organisation=org, name="old", standard="ilo-zero-fee", first_due=dt.date(2026, 1, 1), source_name="s.csv",
+        source_sha256="0" * 64, ruleset_version="1", created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    for ref in ("E-1", "E-2"):
+        old.get_model("grievances", "ProgrammeWorker").objects.create(
+            programme=prog, worker_ref=ref, origin="NP", destination="QA", journey={"id": ref, "origin": "NP"},
+            result={"journey_id": ref, "owed": {}}, status="assessed", currency="NPR")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrated = Programme.objects.get(pk=prog.pk)
+    with connection.cursor() as cur:
+        cur.execute("SELECT worker_ref, journey, result FROM grievances_programmeworker")
+        assert not any("E-" in str(cell) for row in cur.fetchall() for cell in row)
+    w = worker_by_ref(migrated, "E-2")
+    assert w is not None and w.journey == {"origin": "NP"} and w.result["journey_id"] is None
+    assert crypto.decrypt(w.worker_ref.token) == "E-2"
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)  # and back: the clear text again
+    with connection.cursor() as cur:
+        cur.execute("SELECT worker_ref, journey FROM grievances_programmeworker ORDER BY id")
+        back = cur.fetchall()
+    assert [r[0] for r in back] == ["E-1", "E-2"] and all('"id"' in str(r[1]) for r in back)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
