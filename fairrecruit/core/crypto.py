@@ -3,8 +3,9 @@
 Keys
     ``FAIRRECRUIT_FIELD_KEYS`` (a Django setting, else the environment variable of that name): comma-separated
     url-safe base64 Fernet keys. The first key encrypts; every key decrypts (``MultiFernet``), so a key is
-    rotated by putting a new key first and running ``rotate`` over the stored values. Lookup hashes cannot be
-    re-keyed (the clear value is not known): keep an old key listed while values hashed under it must be found.
+    rotated by putting a new key first and running ``fairrecruit rekey`` (``core.rekey``) over the stored values.
+    Lookup hashes of values not kept (PINs, edit codes) cannot be re-keyed: keep an old key listed while values
+    hashed under it must be found.
     Make a key with ``python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"``.
 
     When it is unset, a development key is derived from ``SECRET_KEY``. That is only for a local demo:

@@ -5,3 +5,9 @@ class GrievancesConfig(AppConfig):
     name = "fairrecruit.grievances"
     label = "grievances"
     verbose_name = "Grievances and remedy"
+
+    def ready(self) -> None:
+        from fairrecruit.core.rekey import register_files
+        from fairrecruit.grievances import storage
+
+        register_files("grievance evidence", storage.rotate_all)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fairrecruit.core import crypto
 from fairrecruit.core.crypto import EncryptedTextField
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.registry.models import Actor
@@ -502,9 +503,15 @@ class Programme(models.Model):
         return self.name
 
 
+def worker_ref_hashes(programme_id: int, ref: str) -> list[str]:
+    """The keyed hash of a worker reference in one programme, under every configured key (the current one first),
+    so that references stored before a key rotation are still found. The reference as imported: exact."""
+    return crypto.lookup_hashes(ref, purpose=f"programme:{programme_id}")
+
+
 class ProgrammeWorker(models.Model):
     """One worker of a repayment programme, known by the employer's own reference (an employee number, never a
-    name). The reference is encrypted; ``worker_ref_hash`` (keyed, per programme: ``programmes.ref_hashes``)
+    name). The reference is encrypted; ``worker_ref_hash`` (keyed, per programme: ``worker_ref_hashes``)
     finds it again and keeps it unique in the programme."""
 
     SENSITIVE_FIELDS = {"worker_ref": "grievance.programme.manage"}
@@ -539,6 +546,11 @@ class ProgrammeWorker(models.Model):
 
     def sensitive_read_key(self) -> int:
         return self.programme.organisation_id
+
+    def rekey_hashes(self) -> dict[str, str]:
+        """The lookup hash under the first key (``core.rekey``: after a key rotation)."""
+        ref = crypto.decrypt(self.worker_ref.token)
+        return {"worker_ref_hash": worker_ref_hashes(self.programme_id, ref)[0]}
 
 
 class Instalment(models.Model):

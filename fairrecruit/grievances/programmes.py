@@ -9,9 +9,9 @@ File format: one row per payment (a worker who paid nothing has one row with the
     payment_date, payment_purpose, payment_paid_to (optional), departure_date (optional)
 
 ``worker_ref`` is the employer's own reference (an employee number): never a name. It is stored encrypted
-(``ProgrammeWorker.worker_ref``), found again by a keyed hash (``ref_hashes``) and shown only through logged reads
-(``workers_page``). All or nothing: when any row is bad, nothing is stored and every problem comes back as (row,
-column, message).
+(``ProgrammeWorker.worker_ref``), found again by a keyed hash (``models.worker_ref_hashes``) and shown only
+through logged reads (``workers_page``). All or nothing: when any row is bad, nothing is stored and every problem
+comes back as (row, column, message).
 """
 
 from __future__ import annotations
@@ -35,7 +35,13 @@ from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
 from fairrecruit.grievances.clock import SYSTEM_CLOCK, Clock
-from fairrecruit.grievances.models import Instalment, Programme, ProgrammePayment, ProgrammeWorker
+from fairrecruit.grievances.models import (
+    Instalment,
+    Programme,
+    ProgrammePayment,
+    ProgrammeWorker,
+    worker_ref_hashes,
+)
 from fairrecruit.standards.engine import ZERO_FEE_ID, Assessor, validate_journey
 
 REQUIRED = (
@@ -318,7 +324,7 @@ def programme_import(
             w = ProgrammeWorker.objects.create(
                 programme=prog,
                 worker_ref=ref,
-                worker_ref_hash=ref_hashes(prog.pk, ref)[0],
+                worker_ref_hash=worker_ref_hashes(prog.pk, ref)[0],
                 origin=j["origin"],
                 destination=j["destination"],
                 journey=j,
@@ -411,14 +417,8 @@ def programme_payment_record(
     return pay
 
 
-def ref_hashes(programme_id: int, ref: str) -> list[str]:
-    """The keyed hash of a worker reference in one programme, under every configured key (the current one first),
-    so that references stored before a key rotation are still found. The reference as imported: exact."""
-    return crypto.lookup_hashes(ref, purpose=f"programme:{programme_id}")
-
-
 def worker_by_ref(prog: Programme, ref: str) -> ProgrammeWorker | None:
-    return prog.workers.filter(worker_ref_hash__in=ref_hashes(prog.pk, ref.strip())).first()
+    return prog.workers.filter(worker_ref_hash__in=worker_ref_hashes(prog.pk, ref.strip())).first()
 
 
 def _behind(w: ProgrammeWorker, today: dt.date) -> bool:

@@ -34,7 +34,7 @@ from fairrecruit.core.context import anonymous_origin
 from fairrecruit.core.models import Organisation, OrganisationKind, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
-from fairrecruit.grievances import conf, conversation, notifications, programmes, storage, taxonomy, workflow
+from fairrecruit.grievances import conf, conversation, notifications, storage, taxonomy, workflow
 from fairrecruit.grievances.clock import SYSTEM_CLOCK, Clock
 from fairrecruit.grievances.models import (
     VISIBLE_REFERRAL,
@@ -52,7 +52,6 @@ from fairrecruit.grievances.models import (
     Outcome,
     PayerKind,
     PlanStatus,
-    ProgrammeWorker,
     Referral,
     ReferralKind,
     ReferralStatus,
@@ -1808,63 +1807,6 @@ def conversation_handle(
 # --- key rotation ------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class RekeyResult:
-    fields: int = 0
-    files: int = 0
-    missing_files: list[str] = field(default_factory=list)
-
-
-def grievances_rekey(*, dry_run: bool = False) -> RekeyResult:
-    """Re-encrypt every encrypted value and evidence file of the app under the first field key (after a new
-    key was put first in ``FAIRRECRUIT_FIELD_KEYS``). Lookup hashes (PIN, token, sender) keep working during a
-    rotation because every key is tried; they are not recomputed (the clear values are not kept), except a
-    programme worker's reference, which is kept encrypted and hashed again."""
-    out = RekeyResult()
-    targets: list[tuple[Any, list[str]]] = [
-        (Case, ["worker_name", "worker_contact"]),
-        (Conversation, ["state"]),
-        (InboundMessage, ["replies"]),
-    ]
-    with transaction.atomic():
-        for model, names in targets:
-            for obj in model.objects.only("pk", *names).iterator():
-                changed = {}
-                for n in names:
-                    sealed = getattr(obj, n)
-                    if sealed:
-                        changed[n] = crypto.Sealed(crypto.rotate(sealed.token))
-                if changed:
-                    out.fields += len(changed)
-                    if not dry_run:
-                        model.objects.filter(pk=obj.pk).update(**changed)
-        # A programme worker's reference can be hashed again, as it is read anyway: found without the old key.
-        for w in ProgrammeWorker.objects.only("pk", "programme_id", "worker_ref").iterator():
-            if w.worker_ref:
-                out.fields += 1
-                if not dry_run:
-                    ref = crypto.decrypt(w.worker_ref.token)
-                    ProgrammeWorker.objects.filter(pk=w.pk).update(
-                        worker_ref=ref, worker_ref_hash=programmes.ref_hashes(w.programme_id, ref)[0]
-                    )
-        if not dry_run:
-            audit_record(
-                actor=None,
-                action="grievance.rekey",
-                target=("grievances.case", "*"),
-                new={"fields": out.fields},
-            )
-    for a in Attachment.objects.only("storage_name").iterator():
-        if dry_run:
-            out.files += 1
-            continue
-        if storage.rotate(a.storage_name):
-            out.files += 1
-        else:
-            out.missing_files.append(a.storage_name)
-    return out
-
-
 __all__ = [
     "ComplaintInput",
     "GrievanceInputError",
@@ -1884,7 +1826,6 @@ __all__ = [
     "case_status_change",
     "complaint_submit",
     "conversation_handle",
-    "grievances_rekey",
     "grievances_tick",
     "referral_create",
     "referral_respond",

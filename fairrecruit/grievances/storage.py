@@ -105,6 +105,19 @@ def delete(storage_name: str) -> None:
         pass
 
 
+def rotate_all(dry_run: bool) -> tuple[int, list[str]]:
+    """Re-encrypt every evidence file under the first key (``core.rekey``): how many, and the missing ones."""
+    from fairrecruit.grievances.models import Attachment
+
+    done, missing = 0, []
+    for a in Attachment.objects.only("storage_name").order_by("pk").iterator():
+        if dry_run or rotate(a.storage_name):
+            done += 1
+        else:
+            missing.append(a.storage_name)
+    return done, missing
+
+
 def rotate(storage_name: str) -> bool:
     """Re-encrypt a file under the first key. False when the file is missing."""
     path = _path(storage_name)

@@ -614,28 +614,6 @@ def registry_claim_create(
     return claim
 
 
-@transaction.atomic
-def review_keys_rotate(*, actor_user: User | None) -> int:
-    """Re-encrypt every review's contact and text as written under the first field key (after a new key was
-    put first in ``FAIRRECRUIT_FIELD_KEYS``). Returns how many reviews changed. Keyed hashes (edit codes,
-    tokens) cannot be re-keyed: they are found under every configured key, so an old key must stay in the
-    list as long as edit codes issued under it should keep working."""
-    if not can(actor_user, "review.claim.manage"):
-        raise PermissionDenied("staff only")
-    n = 0
-    for r in Review.objects.exclude(contact="", text_original="").iterator():
-        for name in ("contact", "text_original"):
-            value = getattr(r, name)
-            if isinstance(value, crypto.Sealed) and value.token:
-                setattr(r, name, crypto.Sealed(crypto.rotate(value.token)))
-        Review.objects.filter(pk=r.pk).update(contact=r.contact, text_original=r.text_original)
-        n += 1
-    audit_record(
-        actor=actor_user, action="review.keys_rotate", target=("reviews.review", "*"), new={"reviews": n}
-    )
-    return n
-
-
 __all__ = [
     "IdempotencyConflict",
     "ReviewInput",
@@ -652,7 +630,6 @@ __all__ = [
     "review_by_code",
     "review_edit",
     "review_input_errors",
-    "review_keys_rotate",
     "review_moderate",
     "review_submit",
     "review_withdraw",

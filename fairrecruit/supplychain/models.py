@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from fairrecruit.core import crypto
 from fairrecruit.core.crypto import EncryptedTextField
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.registry.models import Actor
@@ -76,6 +77,12 @@ class FeeSurvey(models.Model):
         return self.title
 
 
+def answer_ref_hashes(survey_id: int, ref: str) -> list[str]:
+    """The keyed hash of an employee number in one survey (spaces and case do not count), under every configured
+    key, the current one first: numbers stored before a key rotation are still found."""
+    return crypto.lookup_hashes(" ".join(ref.split()).casefold(), purpose=f"feesurvey:{survey_id}")
+
+
 class FeeSurveyAnswer(models.Model):
     """One worker's answer: the journey as the fee check takes it, its assessment, and the employee number
     (encrypted; read only by the organisation's users allowed to manage it, each read logged)."""
@@ -114,3 +121,7 @@ class FeeSurveyAnswer(models.Model):
 
     def sensitive_read_key(self) -> int:
         return self.survey.organisation_id
+
+    def rekey_hashes(self) -> dict[str, str]:
+        """The lookup hash under the first key (``core.rekey``: after a key rotation)."""
+        return {"worker_ref_hash": answer_ref_hashes(self.survey_id, crypto.decrypt(self.worker_ref.token))[0]}

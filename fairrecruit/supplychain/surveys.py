@@ -34,7 +34,7 @@ from fairrecruit.grievances.services import source_for_ip
 from fairrecruit.registry.selectors import today
 from fairrecruit.standards.engine import ZERO_FEE_ID, default_assessor
 from fairrecruit.supplychain import conf
-from fairrecruit.supplychain.models import FeeSurvey, FeeSurveyAnswer
+from fairrecruit.supplychain.models import FeeSurvey, FeeSurveyAnswer, answer_ref_hashes
 from fairrecruit.supplychain.services import SupplyChainError
 
 MIN_CELL = 5
@@ -87,8 +87,7 @@ class Answered:
 
 
 def _ref_hashes(survey: FeeSurvey, ref: str) -> list[str]:
-    """Under every configured key, the current one first: numbers stored before a key rotation are still found."""
-    return crypto.lookup_hashes(" ".join(ref.split()).casefold(), purpose=f"feesurvey:{survey.pk}")
+    return answer_ref_hashes(survey.pk, ref)
 
 
 def _ref_hash(survey: FeeSurvey, ref: str) -> str:

@@ -3,7 +3,7 @@ hash per programme, and no longer copied into the stored journey (``id``) or res
 
 The data step reads each reference as it was stored (clear text: while the column's field is already the
 encrypted one, a clear value reads back as a ``Sealed`` whose token is that text) and writes it back encrypted.
-The hash must match ``fairrecruit.grievances.programmes.ref_hashes``; a test migrates rows and finds them
+The hash must match ``fairrecruit.grievances.models.worker_ref_hashes``; a test migrates rows and finds them
 through it. Reversible: the reverse writes the clear text back.
 """
 
@@ -13,7 +13,7 @@ import fairrecruit.core.crypto
 
 
 def _purpose(programme_id):
-    return f"programme:{programme_id}"  # as programmes.ref_hashes
+    return f"programme:{programme_id}"  # as models.worker_ref_hashes
 
 
 def seal_refs(apps, schema_editor):
