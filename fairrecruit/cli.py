@@ -9,6 +9,7 @@
   fairrecruit token create --user NAME --name LABEL       make an API token
   fairrecruit import_register FILE --mapping np-dofe      import a regulator's licence list (CSV/XLSX)
   fairrecruit jobs work [--once] | list                   run the background jobs the pages queue / list them
+  fairrecruit rekey [--dry-run] [--check]                re-encrypt everything after a new field key is put first
   fairrecruit migrate | runserver | createsuperuser ...   any Django command
 
 `fairrecruit help` lists every command.

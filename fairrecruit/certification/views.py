@@ -30,6 +30,7 @@ from fairrecruit.certification.models import (
     Scheme,
 )
 from fairrecruit.certification.monitoring import monitor_run
+from fairrecruit.core import links
 from fairrecruit.core.forms import row_id, whole_number
 from fairrecruit.core.models import Membership, Organisation, Role, User
 from fairrecruit.core.permissions import Scope, can, scope_for
@@ -117,8 +118,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
 
 def verify_url(request: HttpRequest, number: str) -> str:
     path = reverse("certification:verify", args=[number])
-    base = str(conf.get("FAIRRECRUIT_CERT_PUBLIC_URL")).rstrip("/")
-    return base + path if base else request.build_absolute_uri(path)
+    return links.absolute(request, path, override=str(conf.get("FAIRRECRUIT_CERT_PUBLIC_URL")))
 
 
 def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:

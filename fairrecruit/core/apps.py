@@ -7,8 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Core: organisations, users, roles, audit"
 
     def ready(self) -> None:
+        from django.core import checks
         from django.urls import register_converter
 
         from fairrecruit.core.forms import IdConverter
+        from fairrecruit.core.links import check_public_urls
 
         register_converter(IdConverter, "id")
+        checks.register(check_public_urls)

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from fairrecruit.core import posters
+from fairrecruit.core import links, posters
 from fairrecruit.core.models import Membership, User
 from fairrecruit.core.workspace import tools_for
 
@@ -17,7 +17,7 @@ def poster(request: HttpRequest) -> HttpResponse:
     """A poster of FairRecruit's worker pages for a union, a CSO or a training centre to print: what it answers, in
     up to four languages (``?lang=ne&lang=bn``), and the site's address as a QR code. No account needed."""
     sections, errors = posters.languages(request.GET.getlist("lang"))
-    link = request.build_absolute_uri(reverse("home"))
+    link = links.absolute(request, reverse("home"))
     return render(request, "core/poster.html", {"sections": sections, "errors": errors, "link": link,
                                                 "qr": posters.qr_svg(link), "languages": dict(settings.LANGUAGES)},
                   status=400 if errors else 200)

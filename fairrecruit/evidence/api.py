@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import Router
 
+from fairrecruit.core import links
 from fairrecruit.evidence import sdg, selectors
 from fairrecruit.evidence.models import KnowledgeProduct, Tag
 
@@ -17,7 +18,7 @@ router = Router(tags=["evidence"])
 @router.get("/corridors", summary="Corridors with survey data or assessments, and their headline SDG 10.7.1")
 def corridors_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {**c, "url": request.build_absolute_uri(reverse("evidence:corridor", args=[c["code"]]))}
+        {**c, "url": links.absolute(request, reverse("evidence:corridor", args=[c["code"]]))}
         for c in selectors.corridors()
     ]
 
@@ -101,13 +102,13 @@ def releases_list(request: HttpRequest) -> list[dict[str, Any]]:
                 "licence": r.licence,
                 "k": r.k,
                 "rounding_usd": r.rounding,
-                "datapackage": request.build_absolute_uri(
+                "datapackage": links.absolute(request,
                     reverse("evidence:release_file", args=[r.slug, "datapackage.json"])
                 ),
                 "files": [
                     {
                         **f,
-                        "url": request.build_absolute_uri(
+                        "url": links.absolute(request,
                             reverse("evidence:release_file", args=[r.slug, f["name"]])
                         ),
                     }

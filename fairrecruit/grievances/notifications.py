@@ -20,6 +20,7 @@ import logging
 from django.core.mail import send_mail
 from django.db import transaction
 
+from fairrecruit.core import links
 from fairrecruit.core.models import Membership, Role
 from fairrecruit.grievances import conf
 from fairrecruit.grievances.models import VISIBLE_REFERRAL, Case
@@ -76,7 +77,9 @@ def escalation_message(case: Case, *, reason: str, level: int, missed: dt.dateti
 
 
 def public_base() -> str:
-    return str(conf.get("FAIRRECRUIT_GRIEVANCE_PUBLIC_URL") or "").rstrip("/")
+    """The address before case links in e-mails and SMS replies: FAIRRECRUIT_GRIEVANCE_PUBLIC_URL, else the
+    site's FAIRRECRUIT_PUBLIC_URL (``core.links``); "" when neither is set."""
+    return links.public_base(str(conf.get("FAIRRECRUIT_GRIEVANCE_PUBLIC_URL") or ""))
 
 
 def escalation_notify(case: Case, *, reason: str, level: int, missed: dt.datetime | None = None) -> list[str]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fairrecruit.core import posters
+from fairrecruit.core import links, posters
 from fairrecruit.core.auth import member
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.models import Organisation
@@ -102,7 +102,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, org: Organisation, survey: FeeSurvey, correct: CorrectForm | None = None,
             programme: SurveyProgrammeForm | None = None, status: int = 200) -> HttpResponse:
-    link = request.build_absolute_uri(reverse("supplychain:answer", args=[survey.code]))
+    link = links.absolute(request, reverse("supplychain:answer", args=[survey.code]))
     programme = programme or SurveyProgrammeForm(initial={
         "name": f"Repayment: {survey.title}"[:200], "first_due": today() + dt.timedelta(days=30)})
     return render(request, "supplychain/survey.html", {
@@ -155,7 +155,7 @@ def survey_poster(request: HttpRequest, pk: int) -> HttpResponse:
     org, _allowed = _organisation(request)
     survey = get_object_or_404(FeeSurvey, pk=pk, organisation=org)
     sections, errors = posters.languages(request.GET.getlist("lang"))
-    link = request.build_absolute_uri(reverse("supplychain:answer", args=[survey.code]))
+    link = links.absolute(request, reverse("supplychain:answer", args=[survey.code]))
     return render(request, "supplychain/poster.html", {
         "organisation": org, "survey": survey, "link": link, "errors": errors, "languages": dict(settings.LANGUAGES),
         "sections": sections, "open": surveys.is_open(survey), "qr": posters.qr_svg(link),

@@ -13,10 +13,13 @@ from fairrecruit.evidence.models import Survey
 pytestmark = pytest.mark.django_db
 
 
-def test_corridors_and_profile(client: Client, stored_survey: Survey) -> None:
+def test_corridors_and_profile(client: Client, stored_survey: Survey, settings: Any) -> None:
     rows = client.get("/api/v1/corridors").json()
     np_qa = next(r for r in rows if r["code"] == "NP-QA")
-    assert np_qa["survey_n"] > 0 and np_qa["median"] > 0 and np_qa["url"].endswith("/corridors/NP-QA/")
+    assert np_qa["survey_n"] > 0 and np_qa["median"] > 0 and np_qa["url"] == "http://testserver/corridors/NP-QA/"
+    settings.FAIRRECRUIT_PUBLIC_URL = "https://fairrecruit.example"  # links on the public address, not the request's
+    rows = client.get("/api/v1/corridors").json()
+    assert next(r for r in rows if r["code"] == "NP-QA")["url"] == "https://fairrecruit.example/corridors/NP-QA/"
     p = client.get("/api/v1/corridors/NP-QA").json()
     assert p["synthetic_data"] is True and p["definition"]["indicator"] == "SDG 10.7.1"
     overall = [s for s in p["survey_statistics"] if s["by"] == "all"]
