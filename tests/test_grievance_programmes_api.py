@@ -14,6 +14,7 @@ from django.test import Client
 from fairrecruit.core.models import AuditEvent, Role
 from fairrecruit.core.services import api_token_create, organisation_create
 from fairrecruit.grievances.clock import FixedClock
+from fairrecruit.grievances.models import ProgrammePayment
 from fairrecruit.grievances.programmes import programme_import, programme_payment_record, worker_by_ref
 from fairrecruit.grievances.tests.conftest import World, member
 from fairrecruit.grievances.tests.test_programmes import ROWS, csv_bytes
@@ -115,3 +116,41 @@ def test_documented_in_openapi(client: Client) -> None:
     assert {"200", "401", "404"} <= set(detail["responses"])
     worker = detail["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["workers"]
     assert {"owed", "paid", "outstanding"} <= set(worker["items"]["properties"])
+
+
+def test_a_payment_through_the_api_is_recorded_once_and_bad_input_is_named(
+    world: World, programme: Any, client: Client
+) -> None:
+    auth = bearer(world.brand_user)
+    url = f"/api/v1/programmes/{programme.pk}/payments"
+    body = {"worker_ref": "E-002", "amount": "200000", "paid_on": "2026-02-01", "reference": "bank 77"}
+    key = {"HTTP_IDEMPOTENCY_KEY": "payment-e002-000000001"}
+    made = client.post(url, body, content_type="application/json", **auth, **key)
+    assert made.status_code == 201, made.content
+    assert made.json()["worker"] == {"paid": "200000.00", "outstanding": "200000.00", "repaid": False}
+    again = client.post(url, body, content_type="application/json", **auth, **key)  # a retry: stored once
+    assert again.status_code == 200 and again.json()["again"] is True
+    assert again.json()["payment"]["id"] == made.json()["payment"]["id"]
+    assert ProgrammePayment.objects.filter(worker__programme=programme, amount=200000).count() == 1
+    other = client.post(url, body | {"amount": "5"}, content_type="application/json", **auth, **key)
+    assert other.status_code == 409 and other.json()["errors"][0]["field"] == "Idempotency-Key"
+    rest = client.post(url, body | {"amount": 200000.0}, content_type="application/json", **auth,
+                       HTTP_IDEMPOTENCY_KEY="payment-e002-000000002")
+    assert rest.status_code == 201 and rest.json()["worker"]["repaid"] is True
+    # every problem at once, each named
+    bad = client.post(url, {"worker_ref": "E-999", "amount": "-3", "paid_on": "2099-01-01", "colour": "red"},
+                      content_type="application/json", **auth)
+    fields = {e["field"] for e in bad.json()["errors"]}
+    assert bad.status_code == 400 and fields == {"Idempotency-Key", "colour", "worker_ref", "amount", "paid_on"}
+    cents = client.post(url, body | {"amount": "10.005"}, content_type="application/json", **auth,
+                        HTTP_IDEMPOTENCY_KEY="payment-e002-000000003")
+    assert cents.status_code == 400 and "two decimals" in cents.json()["errors"][0]["message"]
+    form = client.post(url, body, **auth, HTTP_IDEMPOTENCY_KEY="payment-e002-000000004")
+    assert form.status_code == 415
+    # another brand's token, and no token
+    other_brand = organisation_create(actor=None, name="Other Brand", kind="employer")
+    stranger = bearer(member("other-brand", other_brand, Role.EMPLOYER))
+    assert client.post(url, body, content_type="application/json", **stranger, **key).status_code == 404
+    assert client.post(url, body, content_type="application/json", **key).status_code == 401
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"201", "400", "409"} <= set(paths["/api/v1/programmes/{programme_id}/payments"]["post"]["responses"])

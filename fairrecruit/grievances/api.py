@@ -15,7 +15,7 @@ from fairrecruit.core import idempotency
 from fairrecruit.core.auth import api_user, submission_limited
 from fairrecruit.core.forms import row_id
 from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
-from fairrecruit.grievances import conf, selectors, services, taxonomy
+from fairrecruit.grievances import conf, programmes, selectors, services, taxonomy
 from fairrecruit.grievances.forms import new_token, uploads
 from fairrecruit.grievances.models import Channel, Status
 from fairrecruit.grievances.programmes import PAGE, programme_progress, workers_page
@@ -782,6 +782,104 @@ def programme_get(
             "has_next": has_next,
         },
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+_PAYMENT_FIELDS = ("worker_ref", "amount", "paid_on", "reference")
+
+
+@router.post(
+    "/programmes/{programme_id}/payments",
+    summary="Record a payment to one worker of a remediation programme (token required)",
+    description=(
+        "Body: `worker_ref` (the employer's reference, as imported), `amount` (a number more than 0 with at most "
+        "two decimals, in the worker's currency), `paid_on` (YYYY-MM-DD, not in the future), optionally "
+        "`reference` (the bank's transaction reference). The `Idempotency-Key` header is required: the same "
+        "payment sent again answers 200 with the same payment and stores nothing; the same key with other values "
+        "is 409. 201 with the worker's total paid, outstanding and whether they are repaid. 400 names every field "
+        "(an unknown reference is `worker_ref`). Many payments at once: the programme's page takes a CSV or XLSX "
+        "file."
+    ),
+    openapi_extra={
+        "parameters": [_IDEMPOTENCY_KEY_HEADER | {"required": True}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["worker_ref", "amount", "paid_on"], "properties": {
+                "worker_ref": {"type": "string", "maxLength": 100},
+                "amount": {"type": ["number", "string"]},
+                "paid_on": {"type": "string", "format": "date"},
+                "reference": {"type": "string", "maxLength": 200},
+            }}}}},
+        "responses": {
+            "200": json_response({"type": "object"}, "Recorded before with this key (nothing new stored)"),
+            "201": json_response({"type": "object"}, "Recorded"),
+            "400": json_response(ERROR_SCHEMA, "Bad input, named by field"),
+            "401": _UNAUTH,
+            "404": json_response(ERROR_SCHEMA, "No such programme visible to you"),
+            "409": json_response(ERROR_SCHEMA, "Idempotency key reused with another payment"),
+            "415": json_response(ERROR_SCHEMA, "The body is not application/json"),
+        },
+    },
+)
+def programme_payment(request: HttpRequest, programme_id: int) -> HttpResponse:
+    user = _token_user(request)
+    if user is None:
+        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+    visible = selectors.programmes_visible_to(user).select_related("organisation")
+    prog = visible.filter(pk=programme_id).first() if row_id(programme_id) else None
+    if prog is None:
+        return _errors(404, [{"field": "programme_id", "message": "no such programme visible to you"}])
+    key, bad_key = idempotency.header_key(request)
+    errors = [bad_key] if bad_key else []
+    if not key:
+        errors.append({"field": "Idempotency-Key", "message": "is required: a random UUID per payment, sent again "
+                       "unchanged when you retry"})
+    body, bad = _body(request)
+    if bad is not None:
+        return bad
+    if not isinstance(body, dict):
+        return _errors(400, [*errors, {"field": "(body)", "message": "must be a JSON object"}])
+    errors += [{"field": k, "message": "unknown field: use " + ", ".join(_PAYMENT_FIELDS)}
+               for k in sorted(set(body) - set(_PAYMENT_FIELDS))]
+    ref = body.get("worker_ref")
+    worker = None
+    if not isinstance(ref, str) or not ref.strip():
+        errors.append({"field": "worker_ref", "message": "is required: the worker's reference, as imported"})
+    else:
+        worker = programmes.worker_by_ref(prog, ref)
+        if worker is None:
+            errors.append({"field": "worker_ref", "message": "no worker with this reference in the programme"})
+    try:
+        paid_on = dt.date.fromisoformat(body["paid_on"]) if isinstance(body.get("paid_on"), str) else None
+    except ValueError:
+        paid_on = None
+    reference = body.get("reference") or ""
+    if not isinstance(reference, str):
+        errors.append({"field": "reference", "message": "must be a string"})
+        reference = ""
+    amount = body.get("amount")
+    if isinstance(amount, bool):
+        amount = None
+    errors += [{"field": f, "message": str(m)} for f, m in programmes.payment_problems(
+        amount=amount, paid_on=paid_on, reference=reference.strip(), today=dt.date.today())]
+    if errors:
+        return _errors(400, errors)
+    assert worker is not None and paid_on is not None
+    try:
+        done = programmes.programme_payment_record(actor=user, worker=worker, amount=amount, paid_on=paid_on,
+                                                   reference=reference, token=key)
+    except idempotency.IdempotencyMismatch:
+        return _errors(409, [{"field": "Idempotency-Key", "message": "was already used with another payment"}])
+    worker.refresh_from_db()
+    return JsonResponse(
+        {
+            "payment": {"id": done.payment.pk, "amount": str(done.payment.amount), "currency": worker.currency,
+                        "paid_on": done.payment.paid_on.isoformat(), "reference": done.payment.reference},
+            "worker": {"paid": str(worker.paid),
+                       "outstanding": None if worker.owed is None else str(max(worker.owed - worker.paid, Decimal(0))),
+                       "repaid": worker.settled_at is not None},
+            "again": not done.created,
+        },
+        status=201 if done.created else 200,
     )
 
 

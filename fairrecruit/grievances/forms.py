@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -491,6 +492,20 @@ class ProgrammeForm(forms.Form):
 
 class ProgrammePaymentForm(forms.Form):
     worker_ref = forms.CharField(label=_("Worker reference"), max_length=100)
-    amount = forms.DecimalField(label=_("Amount paid"), min_value=0, max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(label=_("Amount paid"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Reference"), required=False, max_length=200)
+    # A retried submission (a double tap, a resent page) records the payment once.
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", new_token())
+
+
+class ProgrammePaymentsFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Payments file (CSV or XLSX)"),
+        help_text=_("Columns: worker_ref, amount, paid_on (YYYY-MM-DD); optional: currency, reference."),
+    )

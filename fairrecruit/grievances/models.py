@@ -568,12 +568,17 @@ class Instalment(models.Model):
 
 
 class ProgrammePayment(models.Model):
+    """A payment to one worker of a programme, in the worker's currency. ``idempotency_key`` (a keyed hash of the
+    form's token, the API's ``Idempotency-Key`` or the imported file and row) makes a retry store nothing new."""
+
     worker = models.ForeignKey(ProgrammeWorker, on_delete=models.CASCADE, related_name="payments")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     paid_on = models.DateField()
     reference = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
+    input_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["paid_on", "id"]

@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -29,7 +29,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from fairrecruit.core import crypto
+from fairrecruit.core import crypto, idempotency
+from fairrecruit.core.exports import csv_cell
 from fairrecruit.core.forms import nul_cells
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.permissions import can
@@ -366,7 +367,40 @@ def programme_import(
     return Imported(prog, True)
 
 
-@transaction.atomic
+@dataclass
+class Paid:
+    payment: ProgrammePayment
+    created: bool  # False: a retry of a payment already recorded (nothing new stored)
+
+
+PAYMENT_PURPOSE = "programme.payment"
+
+
+def _amount(value: Any) -> Decimal | None:
+    """A positive amount with at most two decimals, or None."""
+    try:
+        d = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not d.is_finite() or d <= 0 or d != d.quantize(Decimal("0.01")) or d >= Decimal("1e12"):
+        return None
+    return d.quantize(Decimal("0.01"))
+
+
+def payment_problems(*, amount: Any, paid_on: dt.date | None, reference: str, today: dt.date) -> list[tuple[str, str]]:
+    """Every problem with one payment's values, as (field, message)."""
+    out = []
+    if _amount(amount) is None:
+        out.append(("amount", _("must be a number more than 0, with at most two decimals (e.g. 15000.50)")))
+    if paid_on is None:
+        out.append(("paid_on", _("give the day it was paid (YYYY-MM-DD)")))
+    elif paid_on > today:
+        out.append(("paid_on", _("the payment date must not be in the future")))
+    if len(reference) > 200:
+        out.append(("reference", _("at most 200 characters")))
+    return out
+
+
 def programme_payment_record(
     *,
     actor: User,
@@ -374,27 +408,53 @@ def programme_payment_record(
     amount: Any,
     paid_on: dt.date,
     reference: str = "",
+    token: str = "",
     clock: Clock = SYSTEM_CLOCK,
-) -> ProgrammePayment:
+) -> Paid:
+    """Record a payment to one worker, in the worker's currency. With ``token`` (a form's token, an
+    ``Idempotency-Key``), the same payment sent again stores nothing new (``created`` False); the same token
+    with other values raises ``core.idempotency.IdempotencyMismatch``. Raises ProgrammeError (the first problem)."""
     prog = worker.programme
     if not can(actor, "grievance.programme.manage", prog.organisation_id):
         raise PermissionDenied("not allowed to record payments for this programme")
-    try:
-        value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except Exception:
-        raise ProgrammeError(_("amount must be a number")) from None
-    if value <= 0:
-        raise ProgrammeError(_("amount must be more than 0"))
-    now = clock.now()
-    if paid_on > now.date():
-        raise ProgrammeError(_("the payment date must not be in the future"))
+    reference = reference.strip()
+    problems = payment_problems(amount=amount, paid_on=paid_on, reference=reference, today=clock.now().date())
+    if problems:
+        raise ProgrammeError(f"{problems[0][0]}: {problems[0][1]}")
+    value = _amount(amount)
+    assert value is not None
+    fingerprint = _fingerprint(worker, value, paid_on, reference)
+    if token:
+        existing = idempotency.prior(ProgrammePayment.objects.all(), token=token, purpose=PAYMENT_PURPOSE,
+                                     fingerprint=fingerprint)
+        if existing is not None:
+            return Paid(existing, False)
+
+    def create(key: str | None) -> ProgrammePayment:
+        with transaction.atomic():
+            return _pay(actor=actor, worker=worker, amount=value, paid_on=paid_on, reference=reference,
+                        key=key, fingerprint=fingerprint, now=clock.now())
+
+    if not token:
+        return Paid(create(None), True)
+    once = idempotency.create_once(ProgrammePayment.objects.all(), token=token, purpose=PAYMENT_PURPOSE,
+                                   fingerprint=fingerprint, create=create)
+    return Paid(once.obj, once.created)
+
+
+def _fingerprint(worker: ProgrammeWorker, amount: Decimal, paid_on: dt.date, reference: str) -> str:
+    """What a retry must repeat for it to be the same payment."""
+    return hashlib.sha256(f"{worker.pk}|{amount}|{paid_on.isoformat()}|{reference}".encode()).hexdigest()
+
+
+def _pay(*, actor: User, worker: ProgrammeWorker, amount: Decimal, paid_on: dt.date, reference: str,
+         key: str | None, fingerprint: str, now: dt.datetime, via: str = "form") -> ProgrammePayment:
+    """Store one payment, bring the worker's total and settlement up to date, and audit it (in the caller's
+    transaction)."""
+    prog = worker.programme
     pay = ProgrammePayment.objects.create(
-        worker=worker,
-        amount=value,
-        paid_on=paid_on,
-        reference=reference.strip()[:200],
-        recorded_by=actor,
-        created_at=now,
+        worker=worker, amount=amount, paid_on=paid_on, reference=reference[:200], recorded_by=actor,
+        created_at=now, idempotency_key=key, input_hash=fingerprint,
     )
     worker.paid = worker.payments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
     if worker.owed is not None and worker.paid >= worker.owed and worker.settled_at is None:
@@ -407,14 +467,98 @@ def programme_payment_record(
         organisation=prog.organisation,
         new={
             "worker": worker.pk,
-            "amount": str(value),
+            "amount": str(amount),
             "currency": worker.currency,
             "paid_on": paid_on.isoformat(),
             "paid_total": str(worker.paid),
             "settled": worker.settled_at is not None,
+            "via": via,
         },
     )
     return pay
+
+
+PAYMENT_COLUMNS = ("worker_ref", "amount", "paid_on")
+PAYMENT_OPTIONAL = ("currency", "reference")
+
+
+@dataclass
+class PaymentsImported:
+    recorded: int  # payments stored by this import
+    again: int  # rows of this file already recorded by an earlier import of it (nothing new stored)
+    workers_settled: int  # workers fully repaid after the import
+
+
+def payments_import(*, actor: User, programme: Programme, data: bytes, filename: str,
+                    clock: Clock = SYSTEM_CLOCK) -> PaymentsImported:
+    """Record many payments from a CSV or XLSX file (``worker_ref, amount, paid_on`` and optionally
+    ``currency``, ``reference``), e.g. the bank's or the payroll's export. All or nothing: every problem comes back
+    as (row, column, message) and nothing is stored. Each row's key is the file's content and the row number, so
+    the same file imported again stores nothing new. A ``currency``, when given, must be the worker's."""
+    if not can(actor, "grievance.programme.manage", programme.organisation_id):
+        raise PermissionDenied("not allowed to record payments for this programme")
+    rows = read_rows(data, filename)
+    if not rows:
+        raise ProgrammeError(_("%(n)d problem(s) in the file: nothing was imported") % {"n": 1},
+                             [(1, "(file)", _("no rows"))])
+    missing = [c for c in PAYMENT_COLUMNS if c not in rows[0]]
+    if missing:
+        raise ProgrammeError(_("%(n)d problem(s) in the file: nothing was imported") % {"n": len(missing)},
+                             [(1, c, _("column is missing")) for c in missing])
+    if len(rows) > MAX_ROWS:
+        raise ProgrammeError(_("more than %(n)d rows") % {"n": MAX_ROWS})
+    sha = hashlib.sha256(data).hexdigest()
+    today = clock.now().date()
+    # Every worker of the programme by the hash of their reference (one query; the hashes are per programme).
+    hashes = {ref: worker_ref_hashes(programme.pk, ref) for ref in {r.get("worker_ref", "") for r in rows} if ref}
+    by_hash = {w.worker_ref_hash: w for w in programme.workers.filter(
+        worker_ref_hash__in=[h for hs in hashes.values() for h in hs])}
+    problems: list[tuple[int, str, str]] = []
+    plan: list[tuple[int, ProgrammeWorker, Decimal, dt.date, str]] = []
+    for i, r in enumerate(rows, start=2):
+        ref = r.get("worker_ref", "")
+        worker = next((by_hash[h] for h in hashes.get(ref, []) if h in by_hash), None)
+        if not ref:
+            problems.append((i, "worker_ref", _("is required")))
+        elif worker is None:
+            problems.append((i, "worker_ref", _("no worker with this reference in the programme")))
+        try:
+            paid_on: dt.date | None = dt.date.fromisoformat(r.get("paid_on", ""))
+        except ValueError:
+            paid_on = None
+        reference = r.get("reference", "")
+        problems += [(i, f, m) for f, m in payment_problems(amount=r.get("amount", ""), paid_on=paid_on,
+                                                            reference=reference, today=today)]
+        currency = r.get("currency", "").upper()
+        if worker is not None and currency and currency != worker.currency:
+            problems.append((i, "currency", _("is %(c)s: this worker is owed in %(w)s; convert, or leave it "
+                                              "empty") % {"c": currency, "w": worker.currency}))
+        amount = _amount(r.get("amount", ""))
+        if worker is not None and amount is not None and paid_on is not None:
+            plan.append((i, worker, amount, paid_on, reference))
+    if problems:
+        raise ProgrammeError(
+            _("%(n)d problem(s) in the file: nothing was imported") % {"n": len(problems)}, sorted(problems)
+        )
+    keys = {i: idempotency.key_hash(f"{sha}:{i}", purpose=PAYMENT_PURPOSE) for i, *_rest in plan}
+    done = set(ProgrammePayment.objects.filter(worker__programme=programme, idempotency_key__in=keys.values())
+               .values_list("idempotency_key", flat=True))
+    now = clock.now()
+    recorded = 0
+    with transaction.atomic():
+        for i, worker, amount, paid_on, reference in plan:
+            if keys[i] in done:
+                continue
+            _pay(actor=actor, worker=worker, amount=amount, paid_on=paid_on, reference=reference, key=keys[i],
+                 fingerprint=_fingerprint(worker, amount, paid_on, reference), now=now,
+                 via=f"file {filename[:100]} row {i}")
+            recorded += 1
+        if recorded:
+            audit_record(actor=actor, action="grievance.programme.payments_import", target=programme,
+                         organisation=programme.organisation,
+                         new={"file": filename[:300], "sha256": sha, "rows": len(rows), "recorded": recorded})
+    settled = programme.workers.filter(settled_at__isnull=False, owed__isnull=False).count()
+    return PaymentsImported(recorded=recorded, again=len(plan) - recorded, workers_settled=settled)
 
 
 def worker_by_ref(prog: Programme, ref: str) -> ProgrammeWorker | None:
@@ -450,6 +594,39 @@ def workers_page(prog: Programme, *, user: User | None, page: int = 1, behind_on
     shown = chunk[:PAGE]
     refs = crypto.sensitive_read_many(actor_user=user, objs=shown, field="worker_ref", purpose=purpose)
     return [WorkerRow(w, ref, _behind(w, today)) for w, ref in zip(shown, refs, strict=True)], len(chunk) > PAGE
+
+
+CSV_COLUMNS = ("worker_ref", "origin", "destination", "status", "currency", "owed", "paid", "outstanding",
+               "behind_schedule", "settled_on", "next_due_date", "next_due_amount")
+
+
+def programme_csv(prog: Programme, *, user: User | None, purpose: str, today: dt.date | None = None) -> str:
+    """Every worker of the programme, in the file's order, with what is owed, paid and outstanding and the next
+    instalment not yet covered: a file for the payroll. Each reference is a logged read (refused without
+    ``grievance.programme.manage`` for the programme's organisation). ``owed`` is empty when unknown (no rule)."""
+    today = today or dt.date.today()
+    workers = list(prog.workers.prefetch_related("instalments"))
+    refs = crypto.sensitive_read_many(actor_user=user, objs=workers, field="worker_ref", purpose=purpose)
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(CSV_COLUMNS)
+    for w, ref in zip(workers, refs, strict=True):
+        covered, nxt = w.paid, None
+        for i in w.instalments.all():
+            if covered >= i.amount:
+                covered -= i.amount
+            else:
+                nxt = (i.due_date, i.amount - covered)
+                break
+        out.writerow([
+            csv_cell(ref), w.origin, w.destination, w.status, w.currency,
+            "" if w.owed is None else w.owed, w.paid,
+            "" if w.owed is None else max(w.owed - w.paid, Decimal("0")),
+            "yes" if _behind(w, today) else "no",
+            w.settled_at.date().isoformat() if w.settled_at else "",
+            nxt[0].isoformat() if nxt else "", nxt[1] if nxt else "",
+        ])
+    return buf.getvalue()
 
 
 def programme_progress(prog: Programme, *, today: dt.date | None = None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_POST
 from fairrecruit.core import crypto
 from fairrecruit.core.auth import member, optional_user, post_limited
 from fairrecruit.core.fx import COMMON_CURRENCIES
+from fairrecruit.core.idempotency import IdempotencyMismatch
 from fairrecruit.core.models import User
 from fairrecruit.grievances import conf, forms, programmes, selectors, services
 from fairrecruit.grievances.models import Attachment, Case, Channel, RoutingRule
@@ -647,16 +649,34 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     user = optional_user(request)
     prog = get_object_or_404(selectors.programmes_visible_to(user), pk=programme_id)
+    if request.GET.get("format") == "csv":
+        return _programme_csv(request, prog)
     form = forms.ProgrammePaymentForm()
-    status = 200
-    if request.method == "POST":
+    file_form = forms.ProgrammePaymentsFileForm()
+    status, problems = 200, []
+    if request.method == "POST" and request.POST.get("step") == "file":
+        file_form = forms.ProgrammePaymentsFileForm(request.POST, request.FILES)
+        if file_form.is_valid():
+            f = file_form.cleaned_data["file"]
+            try:
+                done = programmes.payments_import(actor=member(request), programme=prog, data=f.read(),
+                                                  filename=f.name or "")
+            except programmes.ProgrammeError as exc:
+                file_form.add_error(None, str(exc))
+                problems = exc.rows[:100]
+            else:
+                messages.success(request, _("%(n)d payment(s) recorded; %(a)d row(s) were already recorded; "
+                                            "%(s)d worker(s) fully repaid.")
+                                 % {"n": done.recorded, "a": done.again, "s": done.workers_settled})
+                return redirect("grievances:programme", programme_id=prog.pk)
+        status = 400
+    elif request.method == "POST":
         form = forms.ProgrammePaymentForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
             worker = programmes.worker_by_ref(prog, d["worker_ref"])
             if worker is None:
                 form.add_error("worker_ref", _("No worker with this reference in the programme."))
-                status = 400
             else:
                 try:
                     programmes.programme_payment_record(
@@ -665,14 +685,16 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
                         amount=d["amount"],
                         paid_on=d["paid_on"],
                         reference=d["reference"],
+                        token=d["token"],
                     )
                 except programmes.ProgrammeError as exc:
                     form.add_error(None, str(exc))
-                    status = 400
+                except IdempotencyMismatch:
+                    form.add_error(None, _("This form was already sent with other values: reload the page to "
+                                           "record another payment."))
                 else:
                     return redirect("grievances:programme", programme_id=prog.pk)
-        else:
-            status = 400
+        status = 400
     behind_only = request.GET.get("behind") == "1"
     page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
     rows, has_next = programmes.workers_page(
@@ -689,10 +711,21 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
             "has_next": has_next,
             "behind_only": behind_only,
             "form": form,
+            "file_form": file_form,
+            "problems": problems,
             "standard_label": programmes.STANDARDS.get(prog.standard, prog.standard),
         },
         status=status,
     )
+
+
+def _programme_csv(request: HttpRequest, prog: Any) -> HttpResponse:
+    """Every worker of the programme with owed, paid and outstanding, for the payroll (each reference a logged
+    read)."""
+    text = programmes.programme_csv(prog, user=optional_user(request), purpose="programme CSV download")
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="programme-{prog.pk}.csv"'
+    return response
 
 
 # --- SMS and chat webhook ------------------------------------------------------------------------------------------

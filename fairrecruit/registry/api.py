@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.urls import reverse
 from ninja import Router, Schema
 
+from fairrecruit.core.exports import csv_cell
 from fairrecruit.core.openapi import BodyError, json_body
 from fairrecruit.registry import search, selectors
 from fairrecruit.registry.forms import QUERY_MAX, JobOfferForm, errors_named
@@ -516,22 +517,12 @@ _REGISTER_DOC = (
 )
 
 
-def _csv_cell(v: Any) -> str:
-    if isinstance(v, list):
-        v = " | ".join(str(x) for x in v)
-    s = "" if v is None else str(v)
-    # spreadsheet formula injection: neutralise cells that a spreadsheet would run as a formula
-    if s[:1] in ("=", "@", "\t", "\r") or (s[:1] in ("+", "-") and any(c.isalpha() or c in "=(!" for c in s)):
-        s = "'" + s
-    return s
-
-
 def _csv_lines(day: dt.date) -> Iterator[str]:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(selectors.REGISTER_FIELDS)
     for i, row in enumerate(selectors.register_rows(day), start=1):
-        w.writerow([_csv_cell(row[k]) for k in selectors.REGISTER_FIELDS])
+        w.writerow([csv_cell(row[k]) for k in selectors.REGISTER_FIELDS])
         if i % 500 == 0:
             yield buf.getvalue()
             buf.seek(0)

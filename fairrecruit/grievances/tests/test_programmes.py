@@ -3,13 +3,16 @@ standard, a repayment schedule, payments tracked to completion; a bad file impor
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
@@ -17,10 +20,11 @@ from django.test import Client
 from fairrecruit.core import crypto
 from fairrecruit.core.models import AuditEvent
 from fairrecruit.grievances.clock import FixedClock
-from fairrecruit.grievances.models import Programme, ProgrammeWorker
+from fairrecruit.grievances.models import Programme, ProgrammePayment, ProgrammeWorker
 from fairrecruit.grievances.programmes import (
     PAGE,
     ProgrammeError,
+    payments_import,
     programme_import,
     programme_payment_record,
     programme_progress,
@@ -335,3 +339,79 @@ def test_migration_encrypts_the_references_stored_in_clear() -> None:
     assert [r[0] for r in back] == ["E-1", "E-2"] and all('"id"' in str(r[1]) for r in back)
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_resent_payment_form_records_the_payment_once(world: World, client: Client) -> None:
+    prog = programme_import(actor=world.brand_user, organisation=world.brand, name="p", data=csv_bytes(ROWS),
+                            filename="s.csv", first_due=dt.date(2026, 1, 1)).programme
+    client.force_login(world.brand_user)
+    html = client.get(f"/grievances/programmes/{prog.pk}/").content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    sent = {"worker_ref": "E-001", "amount": "1000", "paid_on": "2026-01-15", "reference": "tx", "token": token}
+    for _ in range(2):  # a double tap, or the page sent again after a lost answer
+        assert client.post(f"/grievances/programmes/{prog.pk}/", sent).status_code == 302
+    assert ProgrammePayment.objects.count() == 1 and by_ref(prog)["E-001"].paid == Decimal("1000.00")
+    changed = client.post(f"/grievances/programmes/{prog.pk}/", sent | {"amount": "2000"})
+    assert changed.status_code == 400 and "already sent with other values" in changed.content.decode()
+    zero = client.post(f"/grievances/programmes/{prog.pk}/", sent | {"amount": "0", "token": "x" * 20})
+    assert zero.status_code == 400 and ProgrammePayment.objects.count() == 1
+
+
+PAYMENTS = "worker_ref,amount,paid_on,currency,reference\nE-001,150000,2026-01-10,NPR,b1\nE-002,100000,2026-01-10,,b2\n" \
+           "E-002,300000,2026-02-10,BDT,b3\n"
+
+
+def test_payments_from_a_file_all_or_nothing_and_once(world: World, client: Client) -> None:
+    prog = programme_import(actor=world.brand_user, organisation=world.brand, name="p", data=csv_bytes(ROWS),
+                            filename="s.csv", first_due=dt.date(2026, 1, 1)).programme
+    client.force_login(world.brand_user)
+    url = f"/grievances/programmes/{prog.pk}/"
+
+    def send(text: str, name: str = "bank.csv") -> Any:
+        return client.post(url, {"step": "file", "file": SimpleUploadedFile(name, text.encode())}, follow=True)
+
+    bad = send(PAYMENTS.replace("E-002,100000", "E-404,100000").replace("BDT", "QAR")
+               .replace("2026-02-10", "2099-02-10") + "E-003,12.345,2026-01-01,,\n")
+    html = bad.content.decode()
+    assert bad.status_code == 400 and ProgrammePayment.objects.count() == 0  # nothing recorded
+    for cell in ("<td>3</td><td>worker_ref</td>", "<td>4</td><td>currency</td>", "<td>4</td><td>paid_on</td>",
+                 "<td>5</td><td>amount</td>"):
+        assert cell in html, cell
+    assert "this worker is owed in BDT" in html
+    missing = send("worker_ref,amount\nE-001,5\n")
+    assert missing.status_code == 400 and "<td>paid_on</td><td>column is missing</td>" in missing.content.decode()
+    done = send(PAYMENTS)
+    assert done.status_code == 200 and "3 payment(s) recorded; 0 row(s) were already recorded; 3 worker(s) fully " \
+        "repaid." in done.content.decode()  # E-003 owed nothing: repaid from the start
+    workers = by_ref(prog)
+    assert workers["E-001"].paid == Decimal("150000.00") and workers["E-001"].settled_at is not None
+    assert workers["E-002"].paid == Decimal("400000.00") and workers["E-002"].settled_at is not None
+    again = send(PAYMENTS)  # the same file again: nothing new
+    assert "0 payment(s) recorded; 3 row(s) were already recorded" in again.content.decode()
+    assert ProgrammePayment.objects.count() == 3
+    assert AuditEvent.objects.filter(action="grievance.programme.payments_import").count() == 1
+    with pytest.raises(PermissionDenied):
+        payments_import(actor=world.recruiter, programme=prog, data=PAYMENTS.encode(), filename="x.csv")
+
+
+def test_the_programme_csv_for_the_payroll(world: World, client: Client) -> None:
+    rows = [*ROWS, "=HYPERLINK(1),NP,QA,2024-03-01,24,1200,QAR,1200,QAR,,,,,"]
+    prog = programme_import(actor=world.brand_user, organisation=world.brand, name="p", data=csv_bytes(rows),
+                            filename="s.csv", instalments=2, first_due=dt.date(2026, 1, 1),
+                            interval_months=3).programme
+    programme_payment_record(actor=world.brand_user, worker=by_ref(prog)["E-001"], amount=100000,
+                             paid_on=dt.date(2026, 1, 5))
+    client.force_login(world.brand_user)
+    reads = AuditEvent.objects.filter(action="sensitive.read").count()
+    resp = client.get(f"/grievances/programmes/{prog.pk}/?format=csv")
+    assert resp["Content-Type"].startswith("text/csv") and "programme-" in resp["Content-Disposition"]
+    got = {r["worker_ref"]: r for r in csv.DictReader(io.StringIO(resp.content.decode()))}
+    e1 = got["E-001"]
+    assert (e1["owed"], e1["paid"], e1["outstanding"], e1["currency"]) == ("150000.00", "100000.00", "50000.00", "NPR")
+    # 75,000 on 1 January (covered) and 75,000 on 1 April, of which 25,000 is covered by the payment
+    assert (e1["next_due_date"], e1["next_due_amount"], e1["behind_schedule"]) == ("2026-04-01", "50000.00", "yes")
+    assert got["E-003"]["settled_on"] != "" and got["E-003"]["next_due_date"] == ""
+    assert "'=HYPERLINK(1)" in got  # a reference a spreadsheet would run is neutralised
+    assert AuditEvent.objects.filter(action="sensitive.read").count() == reads + 4  # each reference, logged
+    client.force_login(world.regulator)
+    assert client.get(f"/grievances/programmes/{prog.pk}/?format=csv").status_code == 404
