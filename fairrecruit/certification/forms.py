@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.certification.models import (
@@ -20,6 +21,7 @@ from fairrecruit.certification.models import (
 from fairrecruit.certification.monitoring import METRICS, ThresholdError, thresholds_of
 from fairrecruit.certification.services import CertificationError
 from fairrecruit.core import forms as core_forms
+from fairrecruit.core.idempotency import FORM_RESENT, IdempotencyMismatch
 from fairrecruit.core.models import Membership, Organisation, OrganisationKind, Role, User
 
 T = TypeVar("T")
@@ -34,6 +36,8 @@ def apply(form: forms.Form, fn: Callable[[], T]) -> T | None:
     except ThresholdError as exc:
         name = str(exc).split(" ", 1)[0].replace("actions.", "action_").rstrip(":")
         form.add_error(name if name in form.fields else None, str(exc))
+    except IdempotencyMismatch:
+        form.add_error(None, gettext(FORM_RESENT))
     return None
 
 

@@ -27,10 +27,11 @@ from fairrecruit.certification.models import (
     CorrectiveAction,
     EvidenceFile,
     Grade,
+    Invoice,
     Scheme,
 )
 from fairrecruit.certification.monitoring import monitor_run
-from fairrecruit.core import links
+from fairrecruit.core import idempotency, links
 from fairrecruit.core.forms import row_id, whole_number
 from fairrecruit.core.models import Membership, Organisation, Role, User
 from fairrecruit.core.permissions import Scope, can, scope_for
@@ -771,9 +772,12 @@ def invoices(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             inv = forms.apply(
                 form,
-                lambda: svc.invoice_issue(
-                    user=user, application=d["application"], kind=d["kind"], audit=d["audit"]
-                ),
+                lambda: idempotency.form_once(
+                    request, purpose="certification.invoice", model=Invoice,
+                    create=lambda: svc.invoice_issue(
+                        user=user, application=d["application"], kind=d["kind"], audit=d["audit"]
+                    ),
+                ).obj,
             )
             if inv is not None:
                 return redirect("certification:invoice", number=inv.number)

@@ -11,18 +11,24 @@ fingerprint). Then:
 
 Keys hashed under an older field key are still found (``crypto.lookup_hashes`` tries every configured key), so a
 key rotation does not turn a retry into a second record. Used by ``reviews.services.review_submit`` and
-``grievances.services.complaint_submit`` / ``worker_evidence_upload``."""
+``grievances.services.complaint_submit`` / ``worker_evidence_upload``.
+
+Records without an idempotency column of their own go through ``submit_once``: the token's hash is kept in a
+``FormSubmission`` row next to what the form stored, written in the same transaction."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 
 from fairrecruit.core import crypto
 
@@ -112,3 +118,76 @@ def create_once(
         if cleanup is not None:
             cleanup()
         raise
+
+
+def submit_once(*, token: str, purpose: str, fingerprint: str, model: type[T], create: Callable[[], T]) -> Once[T]:
+    """Run ``create`` (which stores a ``model`` record and returns it) once per form token: the same token and
+    input again return the record stored the first time (``created`` False) without calling ``create``; the same
+    token with another input raises IdempotencyMismatch. Without a token, ``create`` just runs.
+
+    The token's ``FormSubmission`` row is inserted first, in the transaction of ``create``'s writes: a retry
+    racing the first submission waits on the unique key and then finds it, so ``create`` never runs twice (and
+    stores no file twice). An exception from ``create`` rolls the row back with everything else."""
+    from fairrecruit.core.models import FormSubmission
+
+    if not token:
+        return Once(create(), True)
+    hashes = crypto.lookup_hashes(token, purpose=purpose)
+
+    def stored() -> T | None:
+        sub = FormSubmission.objects.filter(key_hash__in=hashes).first()
+        if sub is None:
+            return None
+        if sub.input_hash != fingerprint or sub.purpose != purpose:
+            raise IdempotencyMismatch(sub)
+        return model._default_manager.filter(pk=sub.target_id).first()
+
+    found = stored()
+    if found is not None:
+        return Once(found, False)
+    try:
+        with transaction.atomic():
+            sub = FormSubmission.objects.create(key_hash=hashes[0], input_hash=fingerprint, purpose=purpose,
+                                                target_type=model._meta.label_lower, target_id="")
+            obj = create()
+            sub.target_id = str(obj.pk)
+            sub.save(update_fields=["target_id"])
+    except IntegrityError:
+        found = stored()
+        if found is None:
+            raise
+        return Once(found, False)
+    return Once(obj, True)
+
+
+def form_once(request: HttpRequest, *, purpose: str, model: type[T], create: Callable[[], T]) -> Once[T]:
+    """``submit_once`` for a page's form carrying ``{% form_token %}``."""
+    return submit_once(token=form_token(request), purpose=purpose, fingerprint=form_fingerprint(request),
+                       model=model, create=create)
+
+
+# Shown (translated: gettext(FORM_RESENT)) when a form's token comes back with other values.
+FORM_RESENT = gettext_noop("This form was already sent with other values: reload the page and try again.")
+
+
+def form_fingerprint(request: HttpRequest) -> str:
+    """A hash of what a page's form sent (its fields but the tokens, and its files' contents)."""
+    fields = sorted((k, v) for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "token"))
+    files = []
+    for k, uploaded in request.FILES.lists():
+        for f in uploaded:
+            files.append((k, hashlib.sha256(f.read()).hexdigest()))
+            f.seek(0)
+    files.sort()
+    return fingerprint(request.path, fields, files)
+
+
+def form_token(request: HttpRequest) -> str:
+    """The token of a page's form (``{% form_token %}``); "" when none or malformed."""
+    token = request.POST.get("token", "")
+    return token if TOKEN_RE.match(token) else ""
+
+
+def fingerprint(*parts: Any) -> str:
+    """A hash of what a form sent, for ``submit_once``."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

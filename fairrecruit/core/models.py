@@ -108,3 +108,19 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+
+class FormSubmission(models.Model):
+    """A form sent with a token (``core.idempotency.submit_once``): what it stored, so that the same form sent again
+    (a double tap, a page resent after a lost answer) stores nothing new. For the records without an idempotency
+    column of their own (case notes, referrals, payments, invoices, replies...)."""
+
+    key_hash = models.CharField(max_length=64, unique=True, help_text="keyed hash of the form's token")
+    input_hash = models.CharField(max_length=64, help_text="hash of what was sent: a retry vs a reuse")
+    purpose = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} -> {self.target_type}:{self.target_id}"

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fairrecruit.core import idempotency
 from fairrecruit.core.countries import country_name, sort_key
 from fairrecruit.core.models import User
 from fairrecruit.evidence import charts, gcm, sdg, selectors, services
@@ -443,7 +444,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            p = services.product_submit(
+            p = idempotency.form_once(request, purpose="evidence.product", model=KnowledgeProduct, create=lambda: services.product_submit(
                 actor=_me(request),
                 kind=d["kind"],
                 title=d["title"],
@@ -456,9 +457,11 @@ def submit(request: HttpRequest) -> HttpResponse:
                 corridors=form.split("corridors"),
                 themes=form.split("themes"),
                 partners=d["partners"],
-            )
+            )).obj
         except services.EvidenceError as exc:
             form.add_error(None, str(exc))
+        except idempotency.IdempotencyMismatch:
+            form.add_error(None, idempotency.FORM_RESENT)
         else:
             messages.success(request, "Submitted. One internal and two external reviewers will look at it.")
             return redirect("evidence:product", pk=p.pk)

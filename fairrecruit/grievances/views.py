@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from fairrecruit.core import crypto
+from fairrecruit.core import crypto, idempotency
 from fairrecruit.core.auth import member, optional_user, post_limited
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.idempotency import IdempotencyMismatch
@@ -133,14 +133,21 @@ def complaint_follow(request: HttpRequest) -> HttpResponse:
     if step == "add":
         add_form = forms.AddInformationForm(request.POST, request.FILES)
         if add_form.is_valid():
-            try:
+            def add() -> Case:
                 services.worker_information_add(
                     case=case,
                     text=add_form.cleaned_data["text"],
                     uploads=forms.uploads(add_form.cleaned_data.get("evidence") or []),
                 )
+                return case
+
+            try:  # the same form sent again on a bad connection adds nothing twice
+                idempotency.form_once(request, purpose="grievances.worker.add", model=Case, create=add)
             except services.GrievanceInputError as exc:
                 forms.attach_errors(add_form, [], exc.errors)
+                status = 400
+            except IdempotencyMismatch:
+                add_form.add_error(None, _(idempotency.FORM_RESENT))
                 status = 400
             else:
                 ctx["added"] = True
@@ -417,6 +424,33 @@ def _h_reroute(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     return 302
 
 
+class _NotDone(Exception):
+    """A step's handler answered with an error: nothing of the step is kept (its form token neither)."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def _once(request: HttpRequest, case: Case, step: str, handler: Handler, ctx: dict[str, Any]) -> int:
+    """Run a writing step once per form token (``{% form_token %}``): the same form sent again (a double tap, a
+    page resent after a lost answer) changes nothing and answers as the first time did."""
+
+    def run() -> Case:
+        status = handler(request, case, ctx)
+        if status != 302:
+            raise _NotDone(status)
+        return case
+
+    try:
+        idempotency.form_once(request, purpose=f"grievances.case.{step}", model=Case, create=run)
+    except _NotDone as not_done:
+        return not_done.status
+    except IdempotencyMismatch:
+        ctx["send_errors"] = [_(idempotency.FORM_RESENT)]
+        return 409
+    return 302
+
+
 HANDLERS: dict[str, tuple[str, Handler]] = {
     "reveal": ("grievance.identity.read", _h_reveal),
     "note": ("grievance.case.respond", _h_note),
@@ -453,7 +487,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         if permission != "grievance.identity.read" and not selectors.can_act_on(user, case, permission):
             raise PermissionDenied(_("You may not do this on this case."))
         try:
-            status = handler(request, case, ctx)
+            status = handler(request, case, ctx) if step == "reveal" else _once(request, case, step, handler, ctx)
         except PermissionDenied:
             status = 403
             ctx["send_errors"] = [_("You may not do this on this case.")]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fairrecruit.core import links, posters
+from fairrecruit.core import idempotency, links, posters
 from fairrecruit.core.auth import member
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.models import Organisation
@@ -74,11 +74,14 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                s = surveys.survey_create(user=member(request), organisation=org, title=form.cleaned_data["title"],
-                                          closes=form.cleaned_data["closes"])
+                s = idempotency.form_once(request, purpose="supplychain.survey", model=FeeSurvey, create=lambda: (
+                    surveys.survey_create(user=member(request), organisation=org, title=form.cleaned_data["title"],
+                                          closes=form.cleaned_data["closes"]))).obj
             except SupplyChainError as exc:
                 for e in exc.errors:
                     form.add_error(e["field"], e["message"])
+            except idempotency.IdempotencyMismatch:
+                form.add_error(None, _(idempotency.FORM_RESENT))
             else:
                 return redirect("supplychain:survey", pk=s.pk)
         status = 400

@@ -118,8 +118,13 @@ def test_who_sees_and_issues_invoices(world: World, client: Client) -> None:
     client.force_login(world.manager)
     r = client.post("/certification/invoices/", {"application": app.pk, "kind": "audit"})
     assert r.status_code == 400 and "audit" in r.context["form"].errors
-    r = client.post("/certification/invoices/", {"application": app.pk, "kind": "audit", "audit": audit.pk})
+    sent = {"application": app.pk, "kind": "audit", "audit": audit.pk, "token": "invoice-form-token-0001"}
+    r = client.post("/certification/invoices/", sent)
     assert r.status_code == 302
+    assert client.post("/certification/invoices/", sent)["Location"] == r["Location"]  # resent: one invoice
+    reused = client.post("/certification/invoices/", sent | {"kind": "application"})
+    assert reused.status_code == 400 and "already sent with other values" in reused.content.decode()
+    assert 'name="token"' in client.get("/certification/invoices/").content.decode()
     inv = Invoice.objects.get(kind="audit")
     assert r["Location"].endswith(f"/certification/invoices/{inv.number}/")
     r = client.post(f"/certification/invoices/{inv.number}/", {"status": "paid", "paid_on": "2999-01-01"})

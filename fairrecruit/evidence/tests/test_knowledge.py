@@ -131,8 +131,10 @@ def test_pages_workflow_and_search(client: Client, people: dict[str, Any]) -> No
     assert bad.status_code == 400
     html = bad.content.decode()
     assert "line 1: unknown role" in html and "say which data the product used" in html
+    form["token"] = client.get("/knowledge/submit/").content.decode().split('name="token" value="')[1].split('"')[0]
     r = client.post("/knowledge/submit/", form)
     assert r.status_code == 302
+    assert client.post("/knowledge/submit/", form)["Location"] == r["Location"]  # resent: stored once
     p = KnowledgeProduct.objects.get()
     assert (
         client.get("/knowledge/").content.decode().count("Employer pays: reimbursing fees") == 1

@@ -116,8 +116,13 @@ def test_brand_creates_a_survey_and_bad_input_is_named(r):
     assert bad.status_code == 400 and b"title: is required" in bad.content
     past = brand.post("/supply-chain/surveys/", {"title": "Old", "closes": "2020-01-01"})
     assert past.status_code == 400 and b"closes: must not be in the past" in past.content
-    ok = brand.post("/supply-chain/surveys/", {"title": "Dubai site"})
+    token = brand.get("/supply-chain/surveys/").content.decode().split('name="token" value="')[1].split('"')[0]
+    ok = brand.post("/supply-chain/surveys/", {"title": "Dubai site", "token": token})
     assert ok.status_code == 302
+    again = brand.post("/supply-chain/surveys/", {"title": "Dubai site", "token": token})  # resent: stored once
+    assert again.status_code == 302 and again["Location"] == ok["Location"]
+    reused = brand.post("/supply-chain/surveys/", {"title": "Doha site", "token": token})
+    assert reused.status_code == 400 and b"already sent with other values" in reused.content
     s = FeeSurvey.objects.get(title="Dubai site")
     assert s.organisation == r["org"] and len(s.code) >= 10
     assert Client().get("/supply-chain/surveys/").status_code == 302
