@@ -35,6 +35,7 @@ from fairrecruit.evidence.forms import (
 from fairrecruit.evidence.jobs import release_enqueue, sdg_enqueue, sdg_job_for, survey_import_enqueue
 from fairrecruit.evidence.models import KnowledgeProduct, Partner, Release, Survey, Tag
 from fairrecruit.evidence.permissions import can, reviewer_kind
+from fairrecruit.jobs.models import Job
 from fairrecruit.jobs.views import see_job
 
 SEX_LEVELS = ("F", "M", "X")
@@ -218,10 +219,12 @@ def release_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            job = release_enqueue(actor=_me(request), title=d["title"], k=d["k"], rounding=d["rounding"],
-                                  notes=d["notes"])
+            job = idempotency.form_once(request, purpose="evidence.release", model=Job, create=lambda: release_enqueue(
+                actor=_me(request), title=d["title"], k=d["k"], rounding=d["rounding"], notes=d["notes"])).obj
         except services.EvidenceError as exc:
             form.add_error(None, str(exc))
+        except idempotency.IdempotencyMismatch:
+            form.add_error(None, idempotency.FORM_RESENT)
         else:
             return see_job(job)
     return render(

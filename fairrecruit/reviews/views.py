@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from fairrecruit.core import crypto
+from fairrecruit.core import crypto, idempotency
 from fairrecruit.core.auth import member, optional_user, post_limited
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.reviews import conf, selectors, services
@@ -36,7 +36,7 @@ from fairrecruit.reviews.forms import (
     new_token,
     to_input,
 )
-from fairrecruit.reviews.models import Review, ReviewStatus
+from fairrecruit.reviews.models import Flag, Review, ReviewStatus
 
 LOGIN_URL = reverse_lazy("reviews:login")
 
@@ -231,7 +231,12 @@ def review_flag(request: HttpRequest, review_id: str) -> HttpResponse:
     form = FlagForm(request.POST)
     if not form.is_valid():
         return render(request, "reviews/flag.html", {"review": review, "form": form}, status=400)
-    services.flag_create(review=review, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
+    try:  # a flag sent again on a bad connection counts once
+        idempotency.form_once(request, purpose="reviews.flag", model=Flag, create=lambda: services.flag_create(
+            review=review, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]))
+    except idempotency.IdempotencyMismatch:
+        form.add_error(None, _(idempotency.FORM_RESENT))
+        return render(request, "reviews/flag.html", {"review": review, "form": form}, status=400)
     return render(request, "reviews/flag.html", {"review": review, "done": True})
 
 

@@ -161,8 +161,11 @@ def test_only_staff_create_releases(client: Client) -> None:
     make_user("st", Role.STAFF)
     client.login(username="st", password="pw-12345678")
     assert "New release" in client.get("/open-data/").content.decode()
-    r = client.post("/open-data/new/", {"title": "Staff release", "k": 5, "rounding": 100})
+    token = client.get("/open-data/").content.decode().split('name="token" value="')[1].split('"')[0]
+    sent = {"title": "Staff release", "k": 5, "rounding": 100, "token": token}
+    r = client.post("/open-data/new/", sent)
     assert r.status_code == 303 and r["Location"].startswith("/jobs/")  # built in the background
+    assert client.post("/open-data/new/", sent)["Location"] == r["Location"]  # sent again: one job, one release
     assert not Release.objects.exists()
     [job] = run_pending()
     assert job.status == "done", job.error

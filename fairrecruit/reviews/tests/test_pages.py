@@ -281,8 +281,12 @@ def test_reply_page_only_for_the_claiming_organisation(client: Client, agency: A
 def test_readers_flag_a_published_review(client: Client, agency: Actor, staff: User) -> None:
     [r] = published(staff)
     assert client.get(f"/reviews/{r.pk}/flag/").status_code == 200
-    resp = client.post(f"/reviews/{r.pk}/flag/", {"reason": "false", "note": ""})
-    assert resp.status_code == 200 and r.flags.count() == 1
+    token = client.get(f"/reviews/{r.pk}/flag/").content.decode().split('name="token" value="')[1].split('"')[0]
+    for _ in range(2):  # sent again on a bad connection: counted once
+        resp = client.post(f"/reviews/{r.pk}/flag/", {"reason": "false", "note": "", "token": token})
+        assert resp.status_code == 200 and r.flags.count() == 1
+    other = client.post(f"/reviews/{r.pk}/flag/", {"reason": "abuse", "note": "", "token": token})
+    assert other.status_code == 400 and r.flags.count() == 1
     assert client.post(f"/reviews/{r.pk}/flag/", {"reason": "nope"}).status_code == 400
     pending = submit(answers(text="not yet")).review
     assert client.get(f"/reviews/{pending.pk}/flag/").status_code == 404
