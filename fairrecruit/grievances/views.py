@@ -582,21 +582,25 @@ def routing(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
         form = forms.RoutingRuleForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                services.routing_rule_save(
-                    actor=user,
-                    rule=rule,
-                    origin=d["origin"].upper(),
-                    destination=d["destination"].upper(),
-                    category=d["category"],
-                    target_kind=d["target_kind"],
-                    organisation=d["organisation"],
-                    priority=d["priority"],
-                    active=d["active"],
-                    note=d["note"],
-                )
+            try:  # a new rule sent twice would route every case twice: stored once
+                idempotency.form_once(request, purpose="grievances.routing", model=RoutingRule, create=lambda: (
+                    services.routing_rule_save(
+                        actor=user,
+                        rule=rule,
+                        origin=d["origin"].upper(),
+                        destination=d["destination"].upper(),
+                        category=d["category"],
+                        target_kind=d["target_kind"],
+                        organisation=d["organisation"],
+                        priority=d["priority"],
+                        active=d["active"],
+                        note=d["note"],
+                    )))
             except services.GrievanceInputError as exc:
                 forms.attach_errors(form, [], exc.errors)
+                status = 400
+            except IdempotencyMismatch:
+                form.add_error(None, _(idempotency.FORM_RESENT))
                 status = 400
             else:
                 return redirect("grievances:routing")

@@ -114,6 +114,13 @@ def test_routing_rules_are_edited_by_staff_only_and_audited(world: World, client
     assert r.status_code == 302
     rule.refresh_from_db()
     assert (rule.origin, rule.category, rule.priority) == ("NP", "", 5)
+    # a new rule sent twice (a double tap) is one rule: every case would be referred twice otherwise
+    token = client.get("/grievances/routing/").content.decode().split('name="token" value="')[1].split('"')[0]
+    new = {"origin": "BD", "target_kind": "union_cso", "organisation": world.union.pk, "priority": 7,
+           "active": "on", "token": token}
+    before = RoutingRule.objects.count()
+    assert [client.post("/grievances/routing/", new).status_code for _ in range(2)] == [302, 302]
+    assert RoutingRule.objects.count() == before + 1
     client.force_login(world.regulator)
     assert client.get("/grievances/routing/").status_code == 403
 
