@@ -20,7 +20,7 @@ from django.test import Client
 from fairrecruit.core import crypto
 from fairrecruit.core.models import AuditEvent
 from fairrecruit.grievances.clock import FixedClock
-from fairrecruit.grievances.models import Programme, ProgrammePayment, ProgrammeWorker
+from fairrecruit.grievances.models import Programme, ProgrammePayment, ProgrammeWorker, worker_ref_hashes
 from fairrecruit.grievances.programmes import (
     PAGE,
     ProgrammeError,
@@ -415,3 +415,30 @@ def test_the_programme_csv_for_the_payroll(world: World, client: Client) -> None
     assert AuditEvent.objects.filter(action="sensitive.read").count() == reads + 4  # each reference, logged
     client.force_login(world.regulator)
     assert client.get(f"/grievances/programmes/{prog.pk}/?format=csv").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_removes_the_clear_reference_from_old_payment_audit_events() -> None:
+    executor = MigrationExecutor(connection)
+    before = [("grievances", "0006_programme_payment_idempotency")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    org = old.get_model("core", "Organisation").objects.create(name="Old Brand", kind="employer")
+    prog = old.get_model("grievances", "Programme").objects.create(
+        organisation=org, name="old", standard="ilo-zero-fee", first_due=dt.date(2026, 1, 1), source_name="s.csv",
+        source_sha256="0" * 64, ruleset_version="1", created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    worker = old.get_model("grievances", "ProgrammeWorker").objects.create(
+        programme=prog, worker_ref="E-7", worker_ref_hash=worker_ref_hashes(prog.pk, "E-7")[0],
+        origin="NP", destination="QA", journey={}, result={}, status="assessed", currency="NPR")
+    events = old.get_model("core", "AuditEvent")
+    paid = events.objects.create(action="grievance.programme.payment", target_type="grievances.programme",
+                                 target_id=str(prog.pk), actor_label="brand",
+                                 new={"worker_ref": "E-7", "amount": "10.00", "currency": "NPR"})
+    other = events.objects.create(action="grievance.programme.import", target_type="grievances.programme",
+                                  target_id=str(prog.pk), actor_label="brand", new={"workers": 1})
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    scrubbed = AuditEvent.objects.get(pk=paid.pk).new or {}
+    assert "E-7" not in str(scrubbed) and scrubbed["worker"] == worker.pk and scrubbed["amount"] == "10.00"
+    assert AuditEvent.objects.get(pk=other.pk).new == {"workers": 1}  # other events as they were
