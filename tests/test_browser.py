@@ -170,3 +170,42 @@ def test_worker_compares_a_changed_contract_on_a_slow_phone(live_server: Any) ->
             page.get_by_role("link", name="Make a complaint").click()
         assert page.locator("input[value='contract_substitution']").is_checked()
         assert page.locator("input[value='wages']").is_checked()
+
+
+def test_worker_follows_the_repayment_in_nepali_on_a_slow_phone(live_server: Any) -> None:
+    """After a fee survey: the worker types the receipt code on a phone, in Nepali, and sees what was paid back."""
+    import datetime as dt
+    import json
+    from pathlib import Path
+
+    from fairrecruit.core.models import Membership
+    from fairrecruit.enforcement.tests.helpers import build
+    from fairrecruit.grievances.programmes import programme_payment_record
+    from fairrecruit.supplychain import surveys
+
+    people = build()
+    org = Membership.objects.get(user=people["brand"]).organisation
+    survey = surveys.survey_create(user=people["brand"], organisation=org, title="Doha warehouse")
+    journey = json.loads((Path(__file__).parents[1] / "fairrecruit/standards/examples/np-qa-labourer.json")
+                         .read_text())
+    answer = surveys.answer_submit(survey=survey, worker_ref="E-5", journey=journey, token="browser-token-000001")
+    receipt = surveys.receipt_for("browser-token-000001")
+    surveys.programme_start(survey=survey, user=people["brand"], name="Doha repayment", first_due=dt.date(2026, 1, 1))
+    answer.answer.refresh_from_db()
+    assert answer.answer.programme_worker is not None
+    programme_payment_record(actor=people["brand"], worker=answer.answer.programme_worker, amount=5000,
+                             paid_on=dt.date(2026, 1, 10))
+    with chromium() as browser:
+        context = browser.new_context(base_url=live_server.url, locale="ne-NP", **PHONE)
+        page = context.new_page()
+        response = page.goto(f"/fee-survey/{survey.code}/repayment/")
+        assert response is not None and response.status == 200
+        assert page.locator("html").get_attribute("lang") == "ne"
+        page.fill("#id_receipt", receipt.lower().replace("-", " "))  # typed as it comes
+        with page.expect_navigation() as nav:
+            page.locator("#id_receipt").press("Enter")  # the keyboard's Go
+        assert nav.value is not None and nav.value.status == 200
+        status = page.locator("#status")
+        assert "Doha repayment" in status.inner_text() and "5000.00" in status.inner_text()
+        assert "E-5" not in page.content()  # never the employee number
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]

@@ -152,7 +152,7 @@ def source_for_ip(ip: str | None) -> str:
     return crypto.lookup_hash(ip or "unknown", purpose="grievance.source")[:32]
 
 
-def _encode(n: int, length: int) -> str:
+def encode_code(n: int, length: int) -> str:
     chars = []
     for _i in range(length):
         n, r = divmod(n, len(CODE_ALPHABET))
@@ -161,7 +161,7 @@ def _encode(n: int, length: int) -> str:
 
 
 def code_for(token: str) -> str:
-    raw = _encode(int.from_bytes(crypto.derive(token, purpose="grievance.code"), "big"), CODE_LENGTH)
+    raw = encode_code(int.from_bytes(crypto.derive(token, purpose="grievance.code"), "big"), CODE_LENGTH)
     return f"GR-{raw[:4]}-{raw[4:]}"
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from ninja import Router
 
-from fairrecruit.core import idempotency
+from fairrecruit.core import idempotency, links
 from fairrecruit.core.auth import api_user
 from fairrecruit.core.forms import row_id
 from fairrecruit.core.models import Organisation
@@ -229,6 +230,8 @@ def fee_survey_programme(request: HttpRequest, survey_id: str) -> HttpResponse:
              "/api/v1/schema/journey). Send an `Idempotency-Key` header (16 to 100 letters, digits, - or _): a retry "
              "with it is stored once (200). 201 with the assessment when stored; 409 when an answer with this "
              "employee number is already recorded; 410 when the survey is closed; 400 names each field. "
+             "The answer carries the worker's `receipt` code (the same on a retry) and the `repayment_url` where "
+             "the worker follows their repayment with it: show both to the worker. "
              "Rate-limited per connection (FAIRRECRUIT_FEE_SURVEY_RATE).",
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
                  "type": "object", "required": ["worker_ref", "journey"],
@@ -281,4 +284,6 @@ def fee_survey_answer(request: HttpRequest, code: str) -> HttpResponse:
     except surveys.AlreadyAnswered:
         return _errors(409, [{"field": "worker_ref", "message": "an answer with this employee number is already "
                                                                f"recorded; corrections go through {survey.organisation.name}"}])
-    return JsonResponse({"stored": True, "result": done.answer.result}, status=201 if done.created else 200)
+    return JsonResponse({"stored": True, "result": done.answer.result, "receipt": surveys.receipt_for(key),
+                         "repayment_url": links.absolute(request, reverse("supplychain:repayment", args=[survey.code]))},
+                        status=201 if done.created else 200)

@@ -46,6 +46,15 @@ class WorkerRefForm(forms.Form):
     )
 
 
+class ReceiptForm(forms.Form):
+    """The worker's receipt code, to see their own answer and repayment."""
+
+    receipt = forms.CharField(
+        label=_("Your receipt code (FS-…)"), max_length=30,
+        error_messages={"required": _("is required: the code you got when you answered")},
+    )
+
+
 class CorrectForm(forms.Form):
     """The organisation corrects one answer of its fee survey. What is required, and how the fields go together, is
     checked by ``surveys.answer_correct`` (all problems named at once, as the API names them)."""

@@ -105,6 +105,12 @@ class FeeSurveyAnswer(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     withdraw_reason = models.CharField(max_length=500, blank=True)
+    # The worker's receipt code (derived from the form's token, shown once) as a keyed hash: with it the worker
+    # follows their repayment (``surveys.repayment_status``) without an account.
+    receipt_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The worker in the repayment programme made from this survey (``surveys.programme_start``), if any.
+    programme_worker = models.ForeignKey("grievances.ProgrammeWorker", null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]

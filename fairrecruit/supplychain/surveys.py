@@ -28,9 +28,9 @@ from fairrecruit.core.auth import post_limited
 from fairrecruit.core.models import AuditEvent, Organisation, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
-from fairrecruit.grievances.models import Programme
+from fairrecruit.grievances.models import Programme, worker_ref_hashes
 from fairrecruit.grievances.programmes import OPTIONAL, PAYMENT, REQUIRED, Imported, programme_import
-from fairrecruit.grievances.services import source_for_ip
+from fairrecruit.grievances.services import CODE_ALPHABET, encode_code, source_for_ip
 from fairrecruit.registry.selectors import today
 from fairrecruit.standards.engine import ZERO_FEE_ID, default_assessor
 from fairrecruit.supplychain import conf
@@ -99,6 +99,64 @@ def current(survey: FeeSurvey) -> QuerySet[FeeSurveyAnswer]:
     return survey.answers.filter(withdrawn_at__isnull=True)
 
 
+RECEIPT_PURPOSE = "feesurvey.receipt"
+RECEIPT_LENGTH = 12
+
+
+def receipt_for(token: str) -> str:
+    """The worker's receipt code for an answer, derived from the form's token with the server key (so a retry
+    shows the same code, and nothing stores it in clear): ``FS-XXXX-XXXX-XXXX``, 12 characters of an alphabet
+    without look-alikes (about 59 bits)."""
+    raw = encode_code(int.from_bytes(crypto.derive(token, purpose=RECEIPT_PURPOSE), "big"), RECEIPT_LENGTH)
+    return f"FS-{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_receipt(code: str) -> str:
+    """A receipt code as typed (any case, with or without the dashes and the FS- prefix) in its printed form."""
+    clean = "".join(c for c in (code or "").upper() if c in CODE_ALPHABET)
+    clean = clean[-RECEIPT_LENGTH:] if len(clean) >= RECEIPT_LENGTH else clean
+    return f"FS-{clean[:4]}-{clean[4:8]}-{clean[8:]}" if len(clean) == RECEIPT_LENGTH else ""
+
+
+def answer_by_receipt(survey: FeeSurvey, code: str) -> FeeSurveyAnswer | None:
+    printed = normalise_receipt(code)
+    if not printed:
+        return None
+    hashes = crypto.lookup_hashes(printed, purpose=RECEIPT_PURPOSE)
+    return (survey.answers.filter(receipt_hash__in=hashes)
+            .select_related("programme_worker__programme").first())
+
+
+def repayment_status(answer: FeeSurveyAnswer, *, today_: dt.date | None = None) -> dict[str, Any]:
+    """What the worker may see about their own answer: when it was recorded, whether it counts, what the
+    zero-fee standard says is owed, and, once the organisation made a repayment programme, what the programme
+    owes them, what was paid, and the next instalment not yet covered. Never the employee number."""
+    day = today_ or today()
+    zero = (answer.result.get("owed") or {}).get(ZERO_FEE_ID) or {}
+    out: dict[str, Any] = {
+        "recorded_on": answer.created_at.date(),
+        "withdrawn": answer.withdrawn_at is not None,
+        "owed": zero.get("amount"), "currency": zero.get("currency"), "owed_status": zero.get("status"),
+        "programme": None,
+    }
+    w = answer.programme_worker
+    if w is not None and answer.withdrawn_at is None:
+        covered, nxt = w.paid, None
+        for i in w.instalments.all():
+            if covered >= i.amount:
+                covered -= i.amount
+            else:
+                nxt = {"due_date": i.due_date, "amount": i.amount - covered, "late": i.due_date < day}
+                break
+        out["programme"] = {
+            "name": w.programme.name, "owed": w.owed, "currency": w.currency, "paid": w.paid,
+            "outstanding": None if w.owed is None else max(w.owed - w.paid, Decimal(0)),
+            "repaid": w.settled_at is not None, "next": None if w.settled_at is not None else nxt,
+            "payments": [(p.paid_on, p.amount) for p in w.payments.all()],
+        }
+    return out
+
+
 def answer_submit(*, survey: FeeSurvey, worker_ref: str, journey: dict[str, Any], token: str) -> Answered:
     """Store one worker's answer (``journey`` is valid). A retry with the same form token stores nothing new;
     a second answer with the same employee number is refused (``AlreadyAnswered``): someone else could have typed
@@ -121,6 +179,7 @@ def answer_submit(*, survey: FeeSurvey, worker_ref: str, journey: dict[str, Any]
             a = FeeSurveyAnswer.objects.create(
                 survey=survey, worker_ref=" ".join(worker_ref.split()), worker_ref_hash=ref_hash,
                 token_hash=token_hash, input_hash=input_hash, journey=journey, result=result,
+                receipt_hash=crypto.lookup_hash(receipt_for(token), purpose=RECEIPT_PURPOSE),
                 paid_usd=None if paid is None else Decimal(str(round(paid, 2))),
                 owed_usd=None if zero.get("amount_usd") is None else Decimal(str(round(zero["amount_usd"], 2))),
                 months=(result.get("sdg_10_7_1") or {}).get("months"),
@@ -246,6 +305,12 @@ def programme_csv(survey: FeeSurvey, *, user: User | None, purpose: str) -> str:
     """The answers as a repayment programme's file (one row per payment; grievances.programmes), with each
     employee number read through ``crypto.sensitive_read_many`` (each read logged; refused and logged for users who
     may not)."""
+    return _programme_file(survey, user=user, purpose=purpose)[0]
+
+
+def _programme_file(survey: FeeSurvey, *, user: User | None,
+                    purpose: str) -> tuple[str, list[tuple[FeeSurveyAnswer, str]]]:
+    """The programme file and, for each answer in it, its employee number."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=PROGRAMME_COLUMNS, lineterminator="\n")
     w.writeheader()
@@ -265,7 +330,7 @@ def programme_csv(survey: FeeSurvey, *, user: User | None, purpose: str) -> str:
             w.writerow(base | {"payment_amount": p.get("amount", ""), "payment_currency": p.get("currency", ""),
                                "payment_date": p.get("date", ""), "payment_purpose": p.get("purpose", ""),
                                "payment_paid_to": p.get("paid_to", "")})
-    return buf.getvalue()
+    return buf.getvalue(), list(zip(answers, refs, strict=True))
 
 
 def programme_start(*, survey: FeeSurvey, user: User, name: str, first_due: dt.date, standard: str = "ilo-zero-fee",
@@ -277,10 +342,19 @@ def programme_start(*, survey: FeeSurvey, user: User, name: str, first_due: dt.d
     the programme's own checks and ``PermissionDenied`` without ``grievance.programme.manage``."""
     if not current(survey).exists():
         raise SupplyChainError([{"field": "(survey)", "message": "has no answers yet: a programme needs at least one"}])
-    data = programme_csv(survey, user=user, purpose="repayment programme from fee survey").encode()
-    return programme_import(actor=user, organisation=survey.organisation, name=name, data=data,
+    text, rows = _programme_file(survey, user=user, purpose="repayment programme from fee survey")
+    done = programme_import(actor=user, organisation=survey.organisation, name=name, data=text.encode(),
                             filename=programme_file(survey), standard=standard, instalments=instalments,
                             first_due=first_due, interval_months=interval_months)
+    # Each answer knows its worker in the programme, so that the worker follows the repayment with the receipt.
+    prog = done.programme
+    by_hash = {w.worker_ref_hash: w.pk for w in prog.workers.only("pk", "worker_ref_hash")}
+    with transaction.atomic():
+        for a, ref in rows:
+            worker_id = by_hash.get(worker_ref_hashes(prog.pk, ref)[0])
+            if worker_id is not None and a.programme_worker_id != worker_id:
+                FeeSurveyAnswer.objects.filter(pk=a.pk).update(programme_worker_id=worker_id)
+    return done
 
 
 def programme_file(survey: FeeSurvey) -> str:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("supply-chain/surveys/<id:pk>/programme/", views_survey.survey_programme, name="survey_programme"),
     path("supply-chain/surveys/<id:pk>/correct/", views_survey.survey_correct, name="survey_correct"),
     path("fee-survey/<slug:code>/", views_survey.answer, name="answer"),
+    path("fee-survey/<slug:code>/repayment/", views_survey.repayment, name="repayment"),
 ]

@@ -25,7 +25,13 @@ from fairrecruit.grievances.programmes import ProgrammeError
 from fairrecruit.registry.selectors import today
 from fairrecruit.standards.forms import JourneyForm, PaymentFormSet, valid_journey
 from fairrecruit.supplychain import surveys
-from fairrecruit.supplychain.forms import CorrectForm, SurveyForm, SurveyProgrammeForm, WorkerRefForm
+from fairrecruit.supplychain.forms import (
+    CorrectForm,
+    ReceiptForm,
+    SurveyForm,
+    SurveyProgrammeForm,
+    WorkerRefForm,
+)
 from fairrecruit.supplychain.models import FeeSurvey
 from fairrecruit.supplychain.services import SupplyChainError
 from fairrecruit.supplychain.views import _organisation
@@ -57,13 +63,37 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
                                                   "needs correcting, ask %(org)s.") % {"org": survey.organisation.name})
                 else:
                     return render(request, "supplychain/survey_answer.html",
-                                  ctx | {"result": done.answer.result, "stored": True, "again": not done.created})
+                                  ctx | {"result": done.answer.result, "stored": True, "again": not done.created,
+                                         "receipt": surveys.receipt_for(ref.cleaned_data["token"])})
     else:
         ref = WorkerRefForm(initial={"token": secrets.token_urlsafe(24)})
         form = JourneyForm()
         payments = PaymentFormSet(prefix="p")
     ctx.update(ref=ref, form=form, payments=payments)
     return render(request, "supplychain/survey_answer.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+@never_cache
+def repayment(request: HttpRequest, code: str) -> HttpResponse:
+    """The worker's own answer and repayment, with the receipt code they got when answering: no account, nothing
+    about anyone else, never the employee number. Each try counts against the survey's rate limit."""
+    survey = get_object_or_404(FeeSurvey.objects.select_related("organisation"), code=code)
+    ctx: dict[str, Any] = {"survey": survey}
+    form = ReceiptForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if surveys.over_rate(request):
+            return render(request, "grievances/429.html", status=429)
+        answer = surveys.answer_by_receipt(survey, form.data.get("receipt", "")) if form.is_valid() else None
+        if answer is not None:
+            ctx["status"] = surveys.repayment_status(answer)
+        else:
+            if form.is_valid():
+                form.add_error("receipt", _("No answer to this survey has this receipt code. Check it and try "
+                                            "again."))
+            status = 400
+    ctx["form"] = form
+    return render(request, "supplychain/repayment.html", ctx, status=status)
 
 
 @login_required

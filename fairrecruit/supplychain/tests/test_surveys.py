@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -154,6 +155,8 @@ def test_api_answer_and_figures(r, client):
     again = client.post(url, {"worker_ref": "E-77", "journey": journey}, content_type="application/json",
                         headers=headers)
     assert again.status_code == 200 and FeeSurveyAnswer.objects.count() == 1
+    assert again.json()["receipt"] == made.json()["receipt"] == surveys.receipt_for("api-answer-key-000001")
+    assert made.json()["repayment_url"] == f"http://testserver/fee-survey/{r['survey'].code}/repayment/"
     other = client.post(url, {"worker_ref": "E-78", "journey": journey}, content_type="application/json",
                         headers=headers)  # the same key with other content: not a retry
     assert other.status_code == 409 and other.json()["errors"][0]["field"] == "Idempotency-Key"
@@ -354,3 +357,51 @@ def test_api_starts_a_programme_from_the_answers(r, client):
     figures = client.get(f"/api/v1/fee-surveys/{r['survey'].pk}", headers=auth).json()
     assert figures["programmes"] == [{"id": prog.pk, "name": "Doha repayment", "workers": 1}]
     assert client.post(url, body, content_type="application/json").status_code == 401
+
+
+def test_the_worker_follows_their_repayment_with_the_receipt_code(r):
+    from fairrecruit.grievances.programmes import programme_payment_record
+
+    url = f"/fee-survey/{r['survey'].code}/"
+    worker = Client()
+    found = re.search(rb'name="token" value="([^"]+)"', worker.get(url).content)
+    assert found is not None
+    token = found.group(1).decode()
+    done = worker.post(url, journey_post("E-1", token)).content.decode()
+    shown_code = re.search(r"<strong>(FS-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</strong>", done)
+    assert shown_code is not None
+    receipt = shown_code.group(1)
+    assert receipt == surveys.receipt_for(token) and f'href="{url}repayment/"' in done
+    again = worker.post(url, journey_post("E-1", token)).content.decode()  # a retry shows the same code
+    assert receipt in again
+    _answer(r, "E-2", "receipt-token-000002")
+    status = f"{url}repayment/"
+    # before any programme: recorded, and what the rules say is owed
+    before = worker.post(status, {"receipt": receipt.lower().replace("-", " ")})  # typed any which way
+    html = before.content.decode()
+    assert before.status_code == 200 and "has not started paying back" in html and "E-1" not in html
+    # the organisation repays: the worker sees owed, paid, the next instalment
+    brand = Client()
+    brand.force_login(r["brand"])
+    assert brand.post(f"/supply-chain/surveys/{r['survey'].pk}/programme/", {
+        "name": "Doha repayment", "standard": "ilo-zero-fee", "instalments": "2", "first_due": "2026-01-15",
+        "interval_months": "1"}).status_code == 302
+    answer = surveys.answer_by_receipt(r["survey"], receipt)
+    assert answer is not None and answer.programme_worker is not None
+    programme_payment_record(actor=r["brand"], worker=answer.programme_worker, amount=1000,
+                             paid_on=dt.date(2026, 1, 20))
+    answer = surveys.answer_by_receipt(r["survey"], receipt)
+    assert answer is not None
+    shown = surveys.repayment_status(answer)
+    html = worker.post(status, {"receipt": receipt}).content.decode()
+    p = shown["programme"]
+    assert p["paid"] == Decimal("1000.00") and p["outstanding"] == p["owed"] - Decimal("1000.00")
+    assert "Doha repayment" in html and f"{p['outstanding']} NPR" in html and "It is late." in html
+    assert "2026-01-20: 1000.00 NPR" in html and "E-1" not in html
+    # a wrong code is named; nobody else's answer opens with it
+    wrong = worker.post(status, {"receipt": "FS-2222-2222-2222"})
+    assert wrong.status_code == 400 and "No answer to this survey has this receipt code" in wrong.content.decode()
+    empty = worker.post(status, {"receipt": ""})
+    assert empty.status_code == 400 and "the code you got when you answered" in empty.content.decode()
+    other = surveys.survey_create(user=r["brand"], organisation=r["org"], title="Another site")
+    assert worker.post(f"/fee-survey/{other.code}/repayment/", {"receipt": receipt}).status_code == 400
