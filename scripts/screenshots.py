@@ -99,7 +99,7 @@ def expect(ok: bool, what: str) -> None:
         raise SystemExit(f"screenshot aborted: {what}")
 
 
-def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
+def shoot(base: str, out: Path, scale: float, reviewed: str, receipt: str) -> list[Path]:
     shots: list[Path] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -216,6 +216,15 @@ def shoot(base: str, out: Path, scale: float, reviewed: str) -> list[Path]:
             expect(r is not None and r.ok, "/fee-survey/demo-survey/ in Bengali did not load")
             save(page, "fee-survey-bn", full_page=False)
 
+            # The worker follows their repayment with the receipt code they got when answering (in Nepali).
+            page = phone(language="ne")
+            page.goto("/fee-survey/demo-survey/repayment/")
+            page.fill("#id_receipt", receipt)
+            with page.expect_navigation():
+                page.locator("#id_receipt").press("Enter")
+            expect(page.locator("#status").count() == 1, "the demo receipt code shows no repayment")
+            save(page, "fee-survey-repayment-ne", full_page=False)
+
             # The survey's poster for a notice board (QR code and address), in English, Bengali and Nepali, as printed.
             page = signed_in("brand")
             page.goto("/supply-chain/surveys/")
@@ -327,7 +336,13 @@ def main() -> None:
              ".order_by('actor__identifier').first())"],
             env=env, cwd=ROOT, check=True, capture_output=True, text=True,
         ).stdout.strip().splitlines()[-1]  # the last line: Django's shell may announce its auto-imports first
-        shoot(f"http://{addr}", args.out, args.scale, reviewed)
+        receipt = subprocess.run(
+            [bin_, "shell", "-c", "from django.contrib.auth import get_user_model; "
+             "from fairrecruit.supplychain.management.commands.supplychain_demo import Command; "
+             "print(Command().repayment(get_user_model().objects.get(username='brand')))"],
+            env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+        ).stdout.strip().splitlines()[-1]  # the demo's receipt code (running it again adds nothing)
+        shoot(f"http://{addr}", args.out, args.scale, reviewed, receipt)
     finally:
         if server is not None:
             server.terminate()

@@ -396,8 +396,8 @@ def test_the_worker_follows_their_repayment_with_the_receipt_code(r):
     html = worker.post(status, {"receipt": receipt}).content.decode()
     p = shown["programme"]
     assert p["paid"] == Decimal("1000.00") and p["outstanding"] == p["owed"] - Decimal("1000.00")
-    assert "Doha repayment" in html and f"{p['outstanding']} NPR" in html and "It is late." in html
-    assert "2026-01-20: 1000.00 NPR" in html and "E-1" not in html
+    assert "Doha repayment" in html and f"{p['outstanding']:,.0f} NPR" in html and "It is late." in html
+    assert "2026-01-20: 1,000 NPR" in html and "E-1" not in html
     # a wrong code is named; nobody else's answer opens with it
     wrong = worker.post(status, {"receipt": "FS-2222-2222-2222"})
     assert wrong.status_code == 400 and "No answer to this survey has this receipt code" in wrong.content.decode()

@@ -1,10 +1,13 @@
 """`fairrecruit supplychain_demo`: the demo brand's list of recruiters, drawn from the demo registry (run after
 registry_demo, enforcement_demo, reviews_demo and certification_demo): recruiters with demo sanctions, one with a
-suspended licence, the certified and the suspended certificate holders, and the most reviewed agency. Running it
-again adds nothing."""
+suspended licence, the certified and the suspended certificate holders, and the most reviewed agency; a fee survey
+answered with the demo journeys, a repayment programme made from it and one payment (it prints a worker's receipt
+code to try `/fee-survey/demo-survey/repayment/`). Running it again adds nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,16 +15,19 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count, Q
 
 from fairrecruit.certification.models import Certificate
+from fairrecruit.core import crypto
 from fairrecruit.core.models import Membership
 from fairrecruit.enforcement.models import Sanction
+from fairrecruit.grievances.programmes import programme_payment_record
 from fairrecruit.registry.models import Actor, ActorKind, Licence
 from fairrecruit.standards.engine import validate_journey
 from fairrecruit.standards.selectors import example_journeys
 from fairrecruit.supplychain.models import FeeSurvey
 from fairrecruit.supplychain.services import supplier_add
-from fairrecruit.supplychain.surveys import answer_submit
+from fairrecruit.supplychain.surveys import answer_submit, current, programme_start, receipt_for
 
 DEMO_SURVEY_CODE = "demo-survey"
+TOKEN = "demo-fee-survey-answer-{:04d}"  # the form token of the demo answer of journey i
 
 
 class Command(BaseCommand):
@@ -53,6 +59,29 @@ class Command(BaseCommand):
         answers = self.fee_survey(user, membership.organisation)
         self.stdout.write(f"supplychain: {added} demo recruiters listed for {membership.organisation.name}; "
                           f"fee survey /fee-survey/{DEMO_SURVEY_CODE}/ with {answers} new answers")
+        receipt = self.repayment(user)
+        if receipt:
+            self.stdout.write(f"supplychain: a demo worker follows their repayment at "
+                              f"/fee-survey/{DEMO_SURVEY_CODE}/repayment/ with the receipt code {receipt}")
+
+    def repayment(self, user: Any) -> str:
+        """A repayment programme made from the demo survey, with one payment to its first worker; the receipt code
+        of that worker's answer (to try the worker's page). Running it again adds nothing."""
+        survey = FeeSurvey.objects.get(code=DEMO_SURVEY_CODE)
+        if not current(survey).exists():
+            return ""
+        done = programme_start(survey=survey, user=user, name="Demo repayment of the fee survey",
+                               first_due=dt.date(2026, 1, 1), instalments=3, interval_months=2)
+        for i in range(len(example_journeys())):
+            token = TOKEN.format(i)
+            answer = current(survey).filter(token_hash=crypto.lookup_hash(token, purpose="feesurvey.token")).first()
+            worker = answer.programme_worker if answer is not None else None
+            if worker is not None and worker.owed:
+                programme_payment_record(actor=user, worker=worker, amount=min(worker.owed, Decimal("10000")),
+                                         paid_on=dt.date(2026, 1, 5), reference="demo bank transfer",
+                                         token=f"demo-programme-payment-{done.programme.pk}")
+                return receipt_for(token)
+        return ""
 
     def fee_survey(self, user: Any, organisation: Any) -> int:
         """A workforce fee survey with answers from the demo journeys of one corridor (made-up workers)."""
@@ -65,6 +94,6 @@ class Command(BaseCommand):
             if validate_journey(journey):
                 continue
             done = answer_submit(survey=survey, worker_ref=f"DEMO-{i + 1:03d}", journey=journey,
-                                 token=f"demo-fee-survey-answer-{i:04d}")
+                                 token=TOKEN.format(i))
             new += done.created
         return new
