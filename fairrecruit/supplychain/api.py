@@ -287,3 +287,61 @@ def fee_survey_answer(request: HttpRequest, code: str) -> HttpResponse:
     return JsonResponse({"stored": True, "result": done.answer.result, "receipt": surveys.receipt_for(key),
                          "repayment_url": links.absolute(request, reverse("supplychain:repayment", args=[survey.code]))},
                         status=201 if done.created else 200)
+
+
+def _money(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+@router.post("/fee-surveys/{code}/repayment",
+             summary="A worker's own answer and repayment, by the receipt code (no token; partner apps)",
+             description="Body: `receipt` (the code the worker got when answering, `FS-XXXX-XXXX-XXXX`, any case, "
+             "dashes optional). 200 with when the answer was recorded, whether the organisation withdrew it, what the "
+             "zero-fee standard says is owed, and once a repayment programme was made from the survey: `programme` "
+             "with `owed` (null when unknown), `paid`, `outstanding`, `repaid`, `next` (the next instalment not yet "
+             "covered: `due_date`, `amount`, `late`) and `payments`. Never the employee number. 404 when no answer "
+             "of this survey has the code. In the body, not the address, so that the code stays out of logs. "
+             "Each try counts against FAIRRECRUIT_FEE_SURVEY_RATE per connection.",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "required": ["receipt"], "properties": {"receipt": {"type": "string"}}}}}},
+                 "responses": {"200": json_response({"type": "object"}, "The worker's answer and repayment"),
+                               "400": json_response(ERROR_SCHEMA, "Bad input"),
+                               "404": json_response(ERROR_SCHEMA, "No such survey, or no answer with this code"),
+                               "415": json_response(ERROR_SCHEMA, "The body is not application/json"),
+                               "429": json_response(ERROR_SCHEMA, "Too many tries from this connection")}})
+def fee_survey_repayment(request: HttpRequest, code: str) -> HttpResponse:
+    survey = FeeSurvey.objects.filter(code=code[:16]).first()
+    if survey is None:
+        return _errors(404, [{"field": "code", "message": "no such survey"}])
+    try:
+        body = json_body(request)
+    except BodyError as exc:
+        return _errors(exc.status, exc.errors)
+    if surveys.over_rate(request):
+        return _errors(429, [{"field": "(connection)", "message": "too many tries: wait an hour"}])
+    if not isinstance(body, dict):
+        return _errors(400, [{"field": "(body)", "message": "must be a JSON object"}])
+    errors = [{"field": k, "message": "unknown field: use receipt"} for k in sorted(set(body) - {"receipt"})]
+    receipt = body.get("receipt")
+    if not isinstance(receipt, str) or not surveys.normalise_receipt(receipt):
+        errors.append({"field": "receipt", "message": "is required: the code the worker got when answering "
+                       "(FS- and 12 letters and digits)"})
+    if errors:
+        return _errors(400, errors)
+    assert isinstance(receipt, str)
+    answer = surveys.answer_by_receipt(survey, receipt)
+    if answer is None:
+        return _errors(404, [{"field": "receipt", "message": "no answer to this survey has this receipt code"}])
+    s = surveys.repayment_status(answer)
+    p = s["programme"]
+    return JsonResponse({
+        "recorded_on": s["recorded_on"].isoformat(), "withdrawn": s["withdrawn"],
+        "owed_by_the_rules": {"amount": s["owed"], "currency": s["currency"], "status": s["owed_status"]},
+        "programme": None if p is None else {
+            "name": p["name"], "currency": p["currency"], "owed": _money(p["owed"]), "paid": _money(p["paid"]),
+            "outstanding": _money(p["outstanding"]), "repaid": p["repaid"],
+            "next": None if p["next"] is None else {"due_date": p["next"]["due_date"].isoformat(),
+                                                    "amount": _money(p["next"]["amount"]), "late": p["next"]["late"]},
+            "payments": [{"paid_on": day.isoformat(), "amount": _money(amount)} for day, amount in p["payments"]],
+        },
+    }, json_dumps_params={"ensure_ascii": False})

@@ -405,3 +405,14 @@ def test_the_worker_follows_their_repayment_with_the_receipt_code(r):
     assert empty.status_code == 400 and "the code you got when you answered" in empty.content.decode()
     other = surveys.survey_create(user=r["brand"], organisation=r["org"], title="Another site")
     assert worker.post(f"/fee-survey/{other.code}/repayment/", {"receipt": receipt}).status_code == 400
+    # the same for partner apps, in JSON
+    api = f"/api/v1/fee-surveys/{r['survey'].code}/repayment"
+    got = worker.post(api, {"receipt": receipt.lower()}, content_type="application/json")
+    assert got.status_code == 200 and "E-1" not in got.content.decode()
+    body = got.json()["programme"]
+    assert body["paid"] == "1000.00" and body["outstanding"] == str(p["outstanding"]) and body["next"]["late"]
+    assert body["payments"] == [{"paid_on": "2026-01-20", "amount": "1000.00"}]
+    assert worker.post(api, {"receipt": "FS-2222-2222-2222"}, content_type="application/json").status_code == 404
+    bad = worker.post(api, {"receipt": "", "pin": 1}, content_type="application/json")
+    assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"receipt", "pin"}
+    assert worker.post(api, {"receipt": receipt}).status_code == 415  # a form post, not JSON
