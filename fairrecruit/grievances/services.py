@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import pycountry
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet, Sum
@@ -1687,6 +1688,15 @@ def _sender_language(channel: str, sender: str) -> str | None:
     return found if found in conversation.LANGUAGES else None
 
 
+def _repayment_receipt(text: str) -> str | None:
+    """A fee survey's receipt code sent on its own (``supplychain.sms``), when the supply-chain app is installed."""
+    if not apps.is_installed("fairrecruit.supplychain"):
+        return None
+    from fairrecruit.supplychain import sms as repayment_sms
+
+    return repayment_sms.parse(text)
+
+
 def _sender_hashes(channel: str, sender: str) -> list[str]:
     return crypto.lookup_hashes(f"{channel}:{sender.strip()}", purpose="grievance.sender")
 
@@ -1718,6 +1728,13 @@ def conversation_handle(
             lang = _sender_language(channel, sender) or "en"
         return ConversationReply(sms_check.replies(query, lang, base_url=notifications.public_base(),
                                                    script_language=conversation.script_language))
+    receipt = _repayment_receipt(text)
+    if receipt is not None and not _complaint_in_progress(channel, sender):
+        # A fee survey's receipt code: the worker's repayment, answered from the survey, nothing stored.
+        from fairrecruit.supplychain import sms as repayment_sms
+
+        lang = conversation.script_language(text) or _sender_language(channel, sender) or "en"
+        return ConversationReply(repayment_sms.replies(receipt, lang))
     now = _now(clock)
     resume = dt.timedelta(minutes=int(conf.get("FAIRRECRUIT_GRIEVANCE_RESUME_MINUTES")))
     msg_key = crypto.lookup_hash(f"{channel}:{message_id}", purpose="grievance.message") if message_id else ""

@@ -416,3 +416,29 @@ def test_the_worker_follows_their_repayment_with_the_receipt_code(r):
     bad = worker.post(api, {"receipt": "", "pin": 1}, content_type="application/json")
     assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"receipt", "pin"}
     assert worker.post(api, {"receipt": receipt}).status_code == 415  # a form post, not JSON
+
+
+def test_the_worker_asks_for_their_repayment_by_sms_with_the_receipt_code(r):
+    from fairrecruit.grievances.programmes import programme_payment_record
+    from fairrecruit.grievances.services import conversation_handle
+
+    _answer(r, "E-1", "sms-receipt-token-0001")
+    receipt = surveys.receipt_for("sms-receipt-token-0001")
+    before = conversation_handle(channel="sms", sender="+9779800000001", text=receipt.lower()).replies
+    assert "has not started paying back" in before[0] and any("should get back" in m for m in before)
+    surveys.programme_start(survey=r["survey"], user=r["brand"], name="Doha repayment",
+                            first_due=dt.date(2026, 1, 1), instalments=2)
+    answer = surveys.answer_by_receipt(r["survey"], receipt)
+    assert answer is not None and answer.programme_worker is not None
+    programme_payment_record(actor=r["brand"], worker=answer.programme_worker, amount=1000,
+                             paid_on=dt.date(2026, 1, 5))
+    [reply] = conversation_handle(channel="sms", sender="+9779800000001", text=f"REPAY {receipt}").replies
+    assert reply.startswith("Doha repayment:") and "Paid to you so far: 1,000 NPR." in reply and "E-1" not in reply
+    assert "It is late." in reply
+    # a word in Nepali before the code: the answer in Nepali
+    [nepali] = conversation_handle(channel="sms", sender="+9779800000002", text=f"फिर्ता {receipt}").replies
+    assert "Doha repayment" in nepali and "Paid to you so far" not in nepali
+    unknown = conversation_handle(channel="sms", sender="+9779800000001", text="FS-2222-2222-2222").replies
+    assert "No fee-survey answer has the receipt code FS-2222-2222-2222" in unknown[0]
+    # not a receipt code: the complaint conversation as before
+    assert "FS-" not in " ".join(conversation_handle(channel="sms", sender="+9779800000003", text="hello").replies)
