@@ -540,16 +540,19 @@ def payments_import(*, actor: User, programme: Programme, data: bytes, filename:
         raise ProgrammeError(
             _("%(n)d problem(s) in the file: nothing was imported") % {"n": len(problems)}, sorted(problems)
         )
-    keys = {i: idempotency.key_hash(f"{sha}:{i}", purpose=PAYMENT_PURPOSE) for i, *_rest in plan}
-    done = set(ProgrammePayment.objects.filter(worker__programme=programme, idempotency_key__in=keys.values())
+    # Each row's key under every configured key (the current one first): a row recorded before a key rotation is
+    # still found.
+    keys = {i: crypto.lookup_hashes(f"{sha}:{i}", purpose=PAYMENT_PURPOSE) for i, *_rest in plan}
+    done = set(ProgrammePayment.objects.filter(worker__programme=programme,
+                                               idempotency_key__in=[h for hs in keys.values() for h in hs])
                .values_list("idempotency_key", flat=True))
     now = clock.now()
     recorded = 0
     with transaction.atomic():
         for i, worker, amount, paid_on, reference in plan:
-            if keys[i] in done:
+            if done.intersection(keys[i]):
                 continue
-            _pay(actor=actor, worker=worker, amount=amount, paid_on=paid_on, reference=reference, key=keys[i],
+            _pay(actor=actor, worker=worker, amount=amount, paid_on=paid_on, reference=reference, key=keys[i][0],
                  fingerprint=_fingerprint(worker, amount, paid_on, reference), now=now,
                  via=f"file {filename[:100]} row {i}")
             recorded += 1

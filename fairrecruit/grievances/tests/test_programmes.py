@@ -11,11 +11,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
+from django.test import Client, override_settings
 
 from fairrecruit.core import crypto
 from fairrecruit.core.models import AuditEvent
@@ -388,6 +389,10 @@ def test_payments_from_a_file_all_or_nothing_and_once(world: World, client: Clie
     assert workers["E-002"].paid == Decimal("400000.00") and workers["E-002"].settled_at is not None
     again = send(PAYMENTS)  # the same file again: nothing new
     assert "0 payment(s) recorded; 3 row(s) were already recorded" in again.content.decode()
+    old = crypto.configured_keys()[0].decode()
+    with override_settings(FAIRRECRUIT_FIELD_KEYS=f"{Fernet.generate_key().decode()},{old}"):  # after a key rotation
+        assert payments_import(actor=world.brand_user, programme=prog, data=PAYMENTS.encode(),
+                               filename="bank.csv").recorded == 0
     assert ProgrammePayment.objects.count() == 3
     assert AuditEvent.objects.filter(action="grievance.programme.payments_import").count() == 1
     with pytest.raises(PermissionDenied):
