@@ -621,8 +621,8 @@ def case_access_log(request: HttpRequest, code: str) -> HttpResponse:
     return JsonResponse({"code": case.code, "reads": events})
 
 
-def _programme_summary(p: Any, today: Any) -> dict[str, Any]:
-    prog = programme_progress(p, today=today)
+def _programme_summary(p: Any, prog: dict[str, Any]) -> dict[str, Any]:
+    """A programme with its progress (``programme_progress``)."""
     return {
         "id": p.pk,
         "name": p.name,
@@ -703,7 +703,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
     rows = selectors.programmes_visible_to(user).select_related("organisation").order_by("-created_at")[:200]
     return JsonResponse(
-        {"programmes": [_programme_summary(p, today) for p in rows]},
+        {"programmes": [_programme_summary(p, programme_progress(p, today=today)) for p in rows]},
         json_dumps_params={"ensure_ascii": False},
     )
 
@@ -749,8 +749,10 @@ def programme_get(
         return _errors(404, [{"field": "programme_id", "message": "no such programme visible to you"}])
     today = dt.date.today()
     page = max(1, min(page, 100_000))
+    progress = programme_progress(p, today=today)
     rows, has_next = workers_page(
-        p, user=user, page=page, behind_only=behind_schedule, today=today, purpose="programme API"
+        p, user=user, page=page, only=progress["overdue"] if behind_schedule else None, today=today,
+        purpose="programme API",
     )
 
     def worker(r: Any) -> dict[str, Any]:
@@ -775,7 +777,7 @@ def programme_get(
 
     return JsonResponse(
         {
-            "programme": _programme_summary(p, today),
+            "programme": _programme_summary(p, progress),
             "workers": [worker(r) for r in rows],
             "page": page,
             "page_size": PAGE,

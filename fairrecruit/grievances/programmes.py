@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
@@ -444,7 +445,7 @@ def programme_payment_record(
 
 def _fingerprint(worker: ProgrammeWorker, amount: Decimal, paid_on: dt.date, reference: str) -> str:
     """What a retry must repeat for it to be the same payment."""
-    return hashlib.sha256(f"{worker.pk}|{amount}|{paid_on.isoformat()}|{reference}".encode()).hexdigest()
+    return idempotency.fingerprint(worker.pk, str(amount), paid_on.isoformat(), reference)
 
 
 def _pay(*, actor: User, worker: ProgrammeWorker, amount: Decimal, paid_on: dt.date, reference: str,
@@ -581,18 +582,17 @@ class WorkerRow:
     behind: bool
 
 
-def workers_page(prog: Programme, *, user: User | None, page: int = 1, behind_only: bool = False,
+def workers_page(prog: Programme, *, user: User | None, page: int = 1, only: Collection[int] | None = None,
                  today: dt.date | None = None, purpose: str) -> tuple[list[WorkerRow], bool]:
     """One page (``PAGE`` workers, in the file's order) of the programme's workers with their references read
     through ``crypto.sensitive_read_many`` (each read logged; refused without ``grievance.programme.manage``
-    for the programme's organisation), and whether there is a next page. ``behind_only``: only the workers
-    behind their repayment schedule."""
+    for the programme's organisation), and whether there is a next page. ``only``: just these workers' ids (e.g.
+    those behind schedule, ``programme_progress(...)["overdue"]``)."""
     today = today or dt.date.today()
     page = max(1, min(page, 100_000))
     workers = prog.workers.prefetch_related("instalments")
-    if behind_only:
-        ids = programme_progress(prog, today=today)["overdue"]
-        workers = workers.filter(pk__in=ids)
+    if only is not None:
+        workers = workers.filter(pk__in=only)
     chunk = list(workers[(page - 1) * PAGE : page * PAGE + 1])
     shown = chunk[:PAGE]
     refs = crypto.sensitive_read_many(actor_user=user, objs=shown, field="worker_ref", purpose=purpose)
@@ -601,6 +601,16 @@ def workers_page(prog: Programme, *, user: User | None, page: int = 1, behind_on
 
 CSV_COLUMNS = ("worker_ref", "origin", "destination", "status", "currency", "owed", "paid", "outstanding",
                "behind_schedule", "settled_on", "next_due_date", "next_due_amount")
+
+
+def next_instalment(w: ProgrammeWorker) -> tuple[dt.date, Decimal] | None:
+    """The first instalment the payments do not cover yet (paid in order), as (due date, amount left of it)."""
+    covered = w.paid
+    for i in w.instalments.all():
+        if covered < i.amount:
+            return i.due_date, i.amount - covered
+        covered -= i.amount
+    return None
 
 
 def programme_csv(prog: Programme, *, user: User | None, purpose: str, today: dt.date | None = None) -> str:
@@ -614,13 +624,7 @@ def programme_csv(prog: Programme, *, user: User | None, purpose: str, today: dt
     out = csv.writer(buf, lineterminator="\n")
     out.writerow(CSV_COLUMNS)
     for w, ref in zip(workers, refs, strict=True):
-        covered, nxt = w.paid, None
-        for i in w.instalments.all():
-            if covered >= i.amount:
-                covered -= i.amount
-            else:
-                nxt = (i.due_date, i.amount - covered)
-                break
+        nxt = next_instalment(w)
         out.writerow([
             csv_cell(ref), w.origin, w.destination, w.status, w.currency,
             "" if w.owed is None else w.owed, w.paid,

@@ -735,15 +735,17 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
         status = 400
     behind_only = request.GET.get("behind") == "1"
     page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    progress = programmes.programme_progress(prog)
     rows, has_next = programmes.workers_page(
-        prog, user=user, page=page, behind_only=behind_only, purpose="programme page: record and follow payments"
+        prog, user=user, page=page, only=progress["overdue"] if behind_only else None,
+        purpose="programme page: record and follow payments",
     )
     return render(
         request,
         "grievances/programme.html",
         {
             "programme": prog,
-            "progress": programmes.programme_progress(prog),
+            "progress": progress,
             "rows": rows,
             "page": page,
             "has_next": has_next,

@@ -29,7 +29,14 @@ from fairrecruit.core.models import AuditEvent, Organisation, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
 from fairrecruit.grievances.models import Programme, worker_ref_hashes
-from fairrecruit.grievances.programmes import OPTIONAL, PAYMENT, REQUIRED, Imported, programme_import
+from fairrecruit.grievances.programmes import (
+    OPTIONAL,
+    PAYMENT,
+    REQUIRED,
+    Imported,
+    next_instalment,
+    programme_import,
+)
 from fairrecruit.grievances.services import CODE_ALPHABET, encode_code, source_for_ip
 from fairrecruit.registry.selectors import today
 from fairrecruit.standards.engine import ZERO_FEE_ID, default_assessor
@@ -141,13 +148,8 @@ def repayment_status(answer: FeeSurveyAnswer, *, today_: dt.date | None = None) 
     }
     w = answer.programme_worker
     if w is not None and answer.withdrawn_at is None:
-        covered, nxt = w.paid, None
-        for i in w.instalments.all():
-            if covered >= i.amount:
-                covered -= i.amount
-            else:
-                nxt = {"due_date": i.due_date, "amount": i.amount - covered, "late": i.due_date < day}
-                break
+        due = next_instalment(w)
+        nxt = None if due is None else {"due_date": due[0], "amount": due[1], "late": due[0] < day}
         out["programme"] = {
             "name": w.programme.name, "owed": w.owed, "currency": w.currency, "paid": w.paid,
             "outstanding": None if w.owed is None else max(w.owed - w.paid, Decimal(0)),

@@ -307,16 +307,21 @@ def test_the_programme_page_shows_500_workers_a_page(world: World, client: Clien
     assert client.get(f"/grievances/programmes/{prog.pk}/?page=x").status_code == 200  # the first page
 
 
+def _old_programme(old: Any) -> Any:
+    """A programme made with the models of an earlier migration state (``old``: its apps)."""
+    org = old.get_model("core", "Organisation").objects.create(name="Old Brand", kind="employer")
+    return old.get_model("grievances", "Programme").objects.create(
+        organisation=org, name="old", standard="ilo-zero-fee", first_due=dt.date(2026, 1, 1), source_name="s.csv",
+        source_sha256="0" * 64, ruleset_version="1", created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migration_encrypts_the_references_stored_in_clear() -> None:
     executor = MigrationExecutor(connection)
     before = [("grievances", "0003_reported_actor_key")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
-    org = old.get_model("core", "Organisation").objects.create(name="Old Brand", kind="employer")
-    prog = old.get_model("grievances", "Programme").objects.create(
-        organisation=org, name="old", standard="ilo-zero-fee", first_due=dt.date(2026, 1, 1), source_name="s.csv",
-        source_sha256="0" * 64, ruleset_version="1", created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    prog = _old_programme(old)
     for ref in ("E-1", "E-2"):
         old.get_model("grievances", "ProgrammeWorker").objects.create(
             programme=prog, worker_ref=ref, origin="NP", destination="QA", journey={"id": ref, "origin": "NP"},
@@ -428,10 +433,7 @@ def test_migration_removes_the_clear_reference_from_old_payment_audit_events() -
     before = [("grievances", "0006_programme_payment_idempotency")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
-    org = old.get_model("core", "Organisation").objects.create(name="Old Brand", kind="employer")
-    prog = old.get_model("grievances", "Programme").objects.create(
-        organisation=org, name="old", standard="ilo-zero-fee", first_due=dt.date(2026, 1, 1), source_name="s.csv",
-        source_sha256="0" * 64, ruleset_version="1", created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    prog = _old_programme(old)
     worker = old.get_model("grievances", "ProgrammeWorker").objects.create(
         programme=prog, worker_ref="E-7", worker_ref_hash=worker_ref_hashes(prog.pk, "E-7")[0],
         origin="NP", destination="QA", journey={}, result={}, status="assessed", currency="NPR")
