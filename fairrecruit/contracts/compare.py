@@ -121,6 +121,70 @@ class WageGap:
         return d
 
 
+@dataclass(frozen=True)
+class Minimum:
+    """A legal minimum monthly wage in force (``standards`` rule files, ``minimum_wages``)."""
+
+    rule_id: str
+    wage: Money
+    allowances: tuple[tuple[str, Decimal], ...] = ()  # (benefit term, monthly amount) owed unless given in kind
+    start: dt.date | None = None
+    until: dt.date | None = None
+    source: Any = None  # standards.loader.Source
+    title: str = ""
+    summary: str = ""  # in the reader's language where written, else English
+    summary_lang: str = "en"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule_id": self.rule_id, "title": self.title, "amount": float(self.wage.amount),
+                "currency": self.wage.currency,
+                "allowances": [{"benefit": b, "amount": float(a)} for b, a in self.allowances],
+                "from": self.start.isoformat() if self.start else None,
+                "until": self.until.isoformat() if self.until else None,
+                "source": self.source.as_dict() if self.source is not None else None}
+
+
+@dataclass
+class MinimumCheck:
+    """The wage the worker has now against the legal minimum."""
+
+    minimum: Minimum
+    verdict: str  # below | not_below | not_compared (no wage given now, or no exchange rate)
+    wage: Decimal | None = None  # the wage now, in the minimum's currency
+    shortfall: Decimal | None = None  # a month, when below
+    rate: dict[str, Any] | None = None
+    # Allowances owed on top of the basic wage because the benefit is not given in kind (the worker said "no")
+    allowances_due: list[tuple[str, Decimal]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"minimum": self.minimum.as_dict(), "verdict": self.verdict,
+                "wage": None if self.wage is None else float(self.wage),
+                "shortfall": None if self.shortfall is None else float(self.shortfall), "rate": self.rate,
+                "allowances_due": [{"benefit": b, "amount": float(a), "currency": self.minimum.wage.currency}
+                                   for b, a in self.allowances_due]}
+
+
+def check_minimum(actual: Terms, minimum: Minimum, day: dt.date) -> MinimumCheck:
+    """The basic wage now against ``minimum`` (converted at the reference rates of ``day`` when the currencies
+    differ; never guessed without a rate). Allowances are listed as due where the worker said the benefit is not
+    given."""
+    due = [(b, a) for b, a in minimum.allowances if getattr(actual, b) is False]
+    check = MinimumCheck(minimum, "not_compared", allowances_due=due)
+    if actual.wage is None:
+        return check
+    got, rates = _converted(actual.wage, minimum.wage.currency, day)
+    if got is None:
+        return check
+    check.wage, check.rate = got, rates
+    # A converted wage gets the tolerance of two wages compared (rates move; wages are quoted in round numbers)
+    floor = minimum.wage.amount * (1 - CONVERTED_WAGE_TOLERANCE) if rates else minimum.wage.amount
+    if got < floor:
+        check.verdict, check.shortfall = "below", _cents(minimum.wage.amount - got)
+    else:
+        check.verdict = "not_below"
+    return check
+
+
 @dataclass
 class Comparison:
     verdict: str  # substituted | better_only | same | not_enough
@@ -128,6 +192,7 @@ class Comparison:
     findings: list[str] = field(default_factory=list)  # contract_substituted | wage_lower_than_promised | ...
     wage_gap: WageGap | None = None
     day: dt.date | None = None
+    minimum: MinimumCheck | None = None
 
     def term(self, name: str) -> TermResult:
         return next(t for t in self.terms if t.term == name)
@@ -179,8 +244,9 @@ def _converted(m: Money, currency: str, day: dt.date) -> tuple[Decimal | None, d
 
 
 def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None = None,
-            promised_from: dict[str, str] | None = None) -> Comparison:
-    """Term by term; ``promised_from`` names the terms taken from an approved job order."""
+            promised_from: dict[str, str] | None = None, minimum: Minimum | None = None) -> Comparison:
+    """Term by term; ``promised_from`` names the terms taken from an approved job order; ``minimum``, the legal
+    minimum wage where the job is, when one is known for the day."""
     c = circumstances or Circumstances()
     day = c.day or dt.date.today()
     src = promised_from or {}
@@ -220,6 +286,9 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
         findings.append("contract_not_before_departure")
     if c.language_understood is False:
         findings.append("contract_language")
+    below = check_minimum(actual, minimum, day) if minimum is not None else None
+    if below is not None and below.verdict == "below":
+        findings.append("wage_below_minimum")
     if "contract_substituted" in findings:
         verdict = "substituted"
     elif verdicts <= {"not_compared"}:
@@ -228,7 +297,7 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
         verdict = "better_only"
     else:
         verdict = "same"
-    return Comparison(verdict=verdict, terms=results, findings=findings, wage_gap=gap, day=day)
+    return Comparison(verdict=verdict, terms=results, findings=findings, wage_gap=gap, day=day, minimum=below)
 
 
 def _gap(wage: tuple[Decimal, str, dict[str, Any] | None] | None,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from fairrecruit.contracts.compare import BENEFIT_TERMS, RECEIVED, TERMS, Circumstances, Money, Terms
 from fairrecruit.registry.forms import QUERY_MAX, currency_known
 from fairrecruit.standards.forms import country_choices
+from fairrecruit.standards.loader import get_rules
 
 SIDES = ("promised", "actual")
 SIDE_WORDS = {"promised": _("as promised"), "actual": _("now")}
@@ -212,7 +213,9 @@ class ContractForm(forms.Form):
         promised, actual = self.terms("promised"), self.terms("actual")
         from_job_order = ("employer", "occupation", "wage") if d.get("job_order_number") else ()
         return any(actual.given(t) and (promised.given(t) or t in from_job_order) for t in TERMS) or any(
-            d.get(k) for k in ("received", "language_understood", "signed_again"))
+            d.get(k) for k in ("received", "language_understood", "signed_again")) or (
+            actual.given("wage") and bool(d.get("destination"))
+            and get_rules().minimum_wage(d["destination"], d.get("start") or dt.date.today()) is not None)
 
     def term_rows(self) -> list[dict[str, Any]]:
         """For the page: each term with its bound fields, as promised and now."""

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from fairrecruit.contracts.compare import Comparison, Money, Terms, compare, text_verdict
+from fairrecruit.contracts.compare import Comparison, Minimum, Money, Terms, compare, text_verdict
 from fairrecruit.contracts.forms import ContractForm
 from fairrecruit.registry.models import JobOrder
 from fairrecruit.registry.selectors import job_order_view, job_orders_find, today
 from fairrecruit.standards.engine import principles_for
+from fairrecruit.standards.loader import get_rules
 from fairrecruit.standards.templatetags.fees import FINDINGS
 
 # What each finding breaks: the topic of the principles the engine cites for it (standards/rules/standards/).
@@ -24,6 +26,7 @@ FINDING_TOPICS = {
     "deductions_higher_than_promised": "wages",
     "contract_not_before_departure": "contract",
     "contract_language": "contract",
+    "wage_below_minimum": "wages",
 }
 
 FINDING_TEXT: dict[str, Any] = {
@@ -35,6 +38,7 @@ FINDING_TEXT: dict[str, Any] = {
         "You did not get your contract before you left your country: a worker should have it in writing, in "
         "time to read it, before departure."),
     "contract_language": gettext_lazy("Your contract is not in a language you understand."),
+    "wage_below_minimum": gettext_lazy("Your wage is below the legal minimum wage of the country where you work."),
 }
 
 
@@ -51,6 +55,20 @@ class ContractCheck:
         """Each finding with its words (in the reader's language) and the principles it breaks."""
         return [{"type": f, "text": str(FINDING_TEXT[f]), "principles": self.principles[f]}
                 for f in self.comparison.findings]
+
+
+def minimum_wage(country: str, day: dt.date) -> Minimum | None:
+    """The legal minimum wage in ``country`` on ``day`` from the rule files, or None when none is known."""
+    found = get_rules().minimum_wage(country, day) if country else None
+    if found is None:
+        return None
+    rule, v = found
+    lang = get_language() or "en"
+    summary, summary_lang = rule.summary_in(lang)
+    return Minimum(rule_id=rule.id, wage=Money(Decimal(str(v.amount)), v.currency),
+                   allowances=tuple((b, Decimal(str(a))) for b, a in v.allowances), start=v.start,
+                   until=v.until, source=v.source, title=rule.title_in(lang)[0], summary=summary,
+                   summary_lang=summary_lang)
 
 
 class JobOrderNotFound(LookupError):
@@ -85,6 +103,7 @@ def compare_contract(form: ContractForm, day: dt.date | None = None) -> Contract
     circumstances = form.circumstances()
     circumstances.day = circumstances.day or day or today()
     number = form.cleaned_data.get("job_order_number", "")
+    destination = form.cleaned_data.get("destination", "")
     jo: JobOrder | None = None
     src: dict[str, str] = {}
     notes: list[str] = []
@@ -94,11 +113,12 @@ def compare_contract(form: ContractForm, day: dt.date | None = None) -> Contract
             raise JobOrderNotFound(number)
         jo = found[0]
         src, notes = _fill_from_job_order(promised, jo)
-        destination = form.cleaned_data.get("destination", "")
         if destination and destination != jo.destination:
             notes.append(_("This job order is for a job in %(a)s, not %(b)s.") % {"a": jo.destination,
                                                                                  "b": destination})
-    result = compare(promised, actual, circumstances, promised_from=src)
+        destination = destination or jo.destination
+    result = compare(promised, actual, circumstances, promised_from=src,
+                     minimum=minimum_wage(destination, circumstances.day))
     return ContractCheck(
         comparison=result,
         job_order=jo,

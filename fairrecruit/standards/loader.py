@@ -97,8 +97,24 @@ SUMMARY_LANGUAGES = ("ne", "bn", "hi", "fil", "id", "vi", "my", "ar", "ru", "es"
 def _in(texts: tuple[tuple[str, str], ...], language: str, english: str) -> tuple[str, str]:
     return next(((t, lang) for lang, t in texts if lang == language), (english, "en"))
 
+class _Worded:
+    """A rule's title and summary in the reader's language (``titles``/``summaries``: (language, text) pairs)."""
+
+    title: str
+    summary: str
+    titles: tuple[tuple[str, str], ...]
+    summaries: tuple[tuple[str, str], ...]
+
+    def title_in(self, language: str) -> tuple[str, str]:
+        return _in(self.titles, language, self.title)
+
+    def summary_in(self, language: str) -> tuple[str, str]:
+        """(text, language) of the summary in ``language`` if written, else in English."""
+        return _in(self.summaries, language, self.summary)
+
+
 @dataclass(frozen=True)
-class Rule:
+class Rule(_Worded):
     id: str
     country: str
     title: str
@@ -109,14 +125,43 @@ class Rule:
     summaries: tuple[tuple[str, str], ...] = ()
     titles: tuple[tuple[str, str], ...] = ()
 
-    def title_in(self, language: str) -> tuple[str, str]:
-        return _in(self.titles, language, self.title)
-
-    def summary_in(self, language: str) -> tuple[str, str]:
-        """(text, language) of the summary in ``language`` if written, else in English."""
-        return _in(self.summaries, language, self.summary)
-
     def version_on(self, day: dt.date) -> RuleVersion | None:
+        return next((v for v in self.versions if v.in_force(day)), None)
+
+
+# What a minimum wage's allowances stand for: the benefit the employer may give in kind instead of paying it
+# (the benefit terms of ``contracts.compare.Terms``).
+ALLOWANCES = ("food", "accommodation")
+
+
+@dataclass(frozen=True)
+class MinimumWageVersion:
+    start: dt.date
+    until: dt.date | None
+    amount: float  # the monthly basic wage, at least
+    currency: str
+    # (benefit, monthly amount) paid on top of the basic wage unless the employer gives the benefit in kind
+    allowances: tuple[tuple[str, float], ...]
+    source: Source
+    note: str = ""
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.start <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
+class MinimumWage(_Worded):
+    """A destination country's legal minimum monthly wage (``minimum_wages`` in its rule file)."""
+
+    id: str
+    country: str
+    title: str
+    summary: str
+    versions: tuple[MinimumWageVersion, ...]
+    summaries: tuple[tuple[str, str], ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()
+
+    def version_on(self, day: dt.date) -> MinimumWageVersion | None:
         return next((v for v in self.versions if v.in_force(day)), None)
 
 
@@ -128,6 +173,7 @@ class CountryLaw:
     authority: str
     rules: tuple[Rule, ...]
     path: str
+    minimum_wages: tuple[MinimumWage, ...] = ()
 
     @property
     def standard_id(self) -> str:
@@ -212,6 +258,16 @@ class RuleSet:
 
     def principles_for(self, topic: str) -> list[Principle]:
         return [p for p in self.principles.values() if topic in p.topics]
+
+    def minimum_wage(self, country: str, day: dt.date) -> tuple[MinimumWage, MinimumWageVersion] | None:
+        """The minimum wage in force in ``country`` on ``day``, or None when no rule is known for that day (which
+        says nothing about whether the country has one)."""
+        law = self.laws.get(country)
+        for mw in law.minimum_wages if law else ():
+            v = mw.version_on(day)
+            if v is not None:
+                return mw, v
+        return None
 
 
 # --- validation helpers ------------------------------------------------------------------------------------
@@ -501,7 +557,7 @@ def _names(v: Any, path: Path, key: str, known: set[str]) -> frozenset[str]:
 
 def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> CountryLaw:
     d = _read(path)
-    _only(d, {"country", "name", "role", "authority", "rules", "note"}, path, "")
+    _only(d, {"country", "name", "role", "authority", "rules", "minimum_wages", "note"}, path, "")
     cc = _req(d, "country", path, "")
     if not _CODE2.match(cc) or path.stem != cc.lower():
         raise RuleFileError(path, "country", f"{cc!r} must be an ISO alpha-2 code matching the file name")
@@ -511,15 +567,7 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
     known = set(ruleset.categories) | set(ruleset.item_category)
     rules = []
     for i, r in enumerate(_req(d, "rules", path, "", list)):
-        where = f"rules[{i}]"
-        _only(r, {"id", "title", "titles", "summary", "summaries", "applies_to", "versions", "note"}, path, where)
-        rid = _req(r, "id", path, where)
-        where = f"rules.{rid}"
-        if not _RULE_ID.match(rid) or not rid.startswith(cc.lower() + "."):
-            raise RuleFileError(path, f"{where}.id", f"must look like '{cc.lower()}.some-name'")
-        if rid in seen_rules:
-            raise RuleFileError(path, f"{where}.id", "duplicate rule id")
-        seen_rules.add(rid)
+        rid, where = _rule_id(r, "rules", i, {"applies_to"}, path, cc, seen_rules)
         applies = r.get("applies_to") or {}
         _only(
             applies,
@@ -576,20 +624,71 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
                 )
             )
         versions.sort(key=lambda v: v.start)
-        for a, b in zip(versions, versions[1:], strict=False):
-            if a.until is None or a.until >= b.start:
-                raise RuleFileError(
-                    path,
-                    f"{where}.versions",
-                    f"overlapping periods: version from {a.start} overlaps {b.start}",
-                )
+        _no_overlap(versions, path, where)
         rules.append(
             Rule(rid, cc, _req(r, "title", path, where), str(r.get("summary", "")), applies, tuple(versions),
                  _translations(r, "summaries", path, where), _translations(r, "titles", path, where))
         )
+    wages = tuple(_parse_minimum_wage(m, path, i, cc, seen_rules) for i, m in enumerate(d.get("minimum_wages") or []))
     return CountryLaw(
-        cc, _req(d, "name", path, ""), role, str(d.get("authority", "")), tuple(rules), str(path)
+        cc, _req(d, "name", path, ""), role, str(d.get("authority", "")), tuple(rules), str(path), wages
     )
+
+
+def _rule_id(r: Any, section: str, i: int, extra: set[str], path: Path, cc: str,
+             seen_rules: set[str]) -> tuple[str, str]:
+    """The id of the ``i``-th entry of ``section`` (checked: its keys, its form, unique across files) and the
+    key path that names it in messages."""
+    _only(r if isinstance(r, dict) else {}, {"id", "title", "titles", "summary", "summaries", "versions", "note",
+                                             *extra}, path, f"{section}[{i}]")
+    rid = _req(r, "id", path, f"{section}[{i}]")
+    where = f"{section}.{rid}"
+    if not _RULE_ID.match(rid) or not rid.startswith(cc.lower() + "."):
+        raise RuleFileError(path, f"{where}.id", f"must look like '{cc.lower()}.some-name'")
+    if rid in seen_rules:
+        raise RuleFileError(path, f"{where}.id", "duplicate rule id")
+    seen_rules.add(rid)
+    return rid, where
+
+
+def _no_overlap(versions: list[Any], path: Path, where: str) -> None:
+    for a, b in zip(versions, versions[1:], strict=False):
+        if a.until is None or a.until >= b.start:
+            raise RuleFileError(path, f"{where}.versions", f"overlapping periods: version from {a.start} overlaps {b.start}")
+
+
+def _parse_minimum_wage(m: Any, path: Path, i: int, cc: str, seen_rules: set[str]) -> MinimumWage:
+    mid, where = _rule_id(m, "minimum_wages", i, set(), path, cc, seen_rules)
+    versions = []
+    for j, v in enumerate(_req(m, "versions", path, where, list)):
+        vw = f"{where}.versions[{j}]"
+        _only(v, {"from", "until", "amount", "currency", "allowances", "source", "note"}, path, vw)
+        start = _date(v.get("from"), path, f"{vw}.from")
+        until = _date(v.get("until"), path, f"{vw}.until", optional=True)
+        assert start is not None
+        if until is not None and until < start:
+            raise RuleFileError(path, f"{vw}.until", f"bad date: {until} is before from {start}")
+        amount = _req(v, "amount", path, vw, (int, float))
+        if isinstance(amount, bool) or amount <= 0:
+            raise RuleFileError(path, f"{vw}.amount", "must be a monthly amount above 0")
+        currency = _req(v, "currency", path, vw)
+        if not _CODE3.match(currency):
+            raise RuleFileError(path, f"{vw}.currency", f"{currency!r} is not an ISO 4217 code")
+        allowances = v.get("allowances") or {}
+        if not isinstance(allowances, dict):
+            raise RuleFileError(path, f"{vw}.allowances", f"must map {' or '.join(ALLOWANCES)} to a monthly amount")
+        for k, a in allowances.items():
+            if k not in ALLOWANCES:
+                raise RuleFileError(path, f"{vw}.allowances.{k}", f"unknown allowance: use {' or '.join(ALLOWANCES)}")
+            if isinstance(a, bool) or not isinstance(a, int | float) or a <= 0:
+                raise RuleFileError(path, f"{vw}.allowances.{k}", "must be a monthly amount above 0")
+        versions.append(MinimumWageVersion(start, until, float(amount), currency,
+                                           tuple(sorted((k, float(a)) for k, a in allowances.items())),
+                                           _source(v, path, vw), str(v.get("note") or "")))
+    versions.sort(key=lambda v: v.start)
+    _no_overlap(versions, path, where)
+    return MinimumWage(mid, cc, _req(m, "title", path, where), str(m.get("summary", "")), tuple(versions),
+                       _translations(m, "summaries", path, where), _translations(m, "titles", path, where))
 
 
 def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:

@@ -228,3 +228,56 @@ def test_an_overlong_number_gets_one_message(client):
     status, html = post(client, {"promised_hours_per_day": "8" * 30, "actual_hours_per_day": "9"})
     assert status == 400
     assert html.count("Working hours a day (as promised):") == 1
+
+
+def test_the_wage_now_is_checked_against_the_legal_minimum_wage_in_force_on_the_day(client):
+    """Only the wage now and the country: enough where the rule files know a minimum wage for that day."""
+    status, html = post(client, {"destination": "QA", "start": "2024-05-01", "actual_wage_amount": "900",
+                                 "actual_wage_currency": "QAR", "actual_food": "no", "actual_accommodation": "yes"})
+    assert status == 200, html
+    section = html.split('id="minimum-wage"')[1].split("</div>")[0]
+    assert "900.00 QAR a month, is below the legal minimum of 1,000.00 QAR" in section
+    assert '<strong class="owed">100.00 QAR</strong> a month short' in section
+    assert "does not give you food: on top of your basic wage, they must pay you at least 300.00 QAR" in section
+    assert "does not give you housing" not in section  # housing is given: no allowance claimed
+    assert 'class="unverified"' in section and "Law No. 17 of 2020" in section  # cited, and marked unverified
+    assert "We could not compare the terms" not in html
+    assert "Your wage is below the legal minimum wage" in html  # the finding, with its principles
+    # the day before the law took effect: no minimum is known, so there is nothing to compare
+    status, html = post(client, {"destination": "QA", "start": "2021-03-19", "actual_wage_amount": "900",
+                                 "actual_wage_currency": "QAR"})
+    assert 'id="minimum-wage"' not in html and "Fill in at least one term" in html
+    status, html = post(client, {"destination": "QA", "start": "2021-03-20", "actual_wage_amount": "900",
+                                 "actual_wage_currency": "QAR"})
+    assert 'id="minimum-wage"' in html
+    # a country with no minimum wage in the rule files: never a verdict
+    status, html = post(client, {"destination": "SA", "actual_wage_amount": "900", "actual_wage_currency": "SAR"})
+    assert 'id="minimum-wage"' not in html and "Fill in at least one term" in html
+
+
+def test_the_minimum_wage_in_the_workers_language(client):
+    client.cookies["django_language"] = "ne"
+    status, html = post(client, {"destination": "QA", "actual_wage_amount": "1200", "actual_wage_currency": "QAR"})
+    assert status == 200, html
+    section = html.split('id="minimum-wage"')[1].split("</details>")[0]
+    assert 'lang="ne"' in section and "आधारभूत तलब" in section  # the rule's summary, in Nepali
+    assert 'class="ok"' in section
+
+
+def test_api_and_cli_give_the_minimum_wage_check(client, tmp_path):
+    body = {"destination": "QA", "start": "2024-05-01",
+            "actual": {"wage_amount": 750, "wage_currency": "QAR", "accommodation": False}}
+    r = client.post("/api/v1/contracts/compare", body, content_type="application/json")
+    assert r.status_code == 200, r.content
+    mw = r.json()["minimum_wage"]
+    assert (mw["verdict"], mw["wage"], mw["shortfall"]) == ("below", 750, 250)
+    assert mw["minimum"]["rule_id"] == "qa.minimum-wage" and mw["minimum"]["from"] == "2021-03-20"
+    assert mw["minimum"]["source"]["verified"] is False
+    assert mw["allowances_due"] == [{"benefit": "accommodation", "amount": 500, "currency": "QAR"}]
+    assert [f["type"] for f in r.json()["findings"]] == ["wage_below_minimum"]
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(body))
+    buf = io.StringIO()
+    call_command("compare_contract", str(path), "--format", "table", stdout=buf)
+    assert ("minimum wage 1,000.00 QAR a month (qa.minimum-wage, from 2021-03-20, unverified): below, 250.00 QAR a "
+            "month short; accommodation allowance due 500.00 QAR a month") in buf.getvalue()

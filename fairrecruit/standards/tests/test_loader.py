@@ -94,3 +94,70 @@ def test_every_rule_has_its_title_and_summary_in_every_site_language() -> None:
         if lang not in texts
     ]
     assert not missing, "\n".join(missing)
+
+
+MINIMUM_WAGE_FILE = """country: ZZ
+name: Testland
+role: destination
+rules: []
+minimum_wages:
+  - id: zz.minimum-wage
+    title: Minimum wage
+    versions:
+{versions}
+"""
+SRC = 'source: {title: "Wage Act", article: "s.2", url: "https://example.org/wages", verified: false}'
+
+
+def _with_minimum_wage(tmp_path: Path, versions: str) -> Path:
+    dst = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, dst)
+    (dst / "countries" / "zz.yaml").write_text(MINIMUM_WAGE_FILE.format(versions=versions), encoding="utf-8")
+    return dst
+
+
+def test_the_minimum_wage_in_force_is_the_one_of_the_day() -> None:
+    import datetime as dt
+
+    rs = load_rules()
+    assert rs.minimum_wage("QA", dt.date(2021, 3, 19)) is None  # the day before Law 17/2020 applied
+    rule, v = rs.minimum_wage("QA", dt.date(2021, 3, 20))  # type: ignore[misc]
+    assert (rule.id, v.amount, v.currency, dict(v.allowances)) == (
+        "qa.minimum-wage", 1000.0, "QAR", {"food": 300.0, "accommodation": 500.0})
+    assert v.source.verified is False  # read in secondary sources only
+    assert rs.minimum_wage("SA", dt.date(2024, 1, 1)) is None  # none known: no verdict, not "zero"
+
+
+def test_minimum_wage_versions_follow_each_other_at_their_boundaries(tmp_path: Path) -> None:
+    import datetime as dt
+
+    rs = load_rules(_with_minimum_wage(tmp_path, f"""      - {{from: 2020-01-01, until: 2022-12-31, amount: 100, currency: USD, {SRC}}}
+      - {{from: 2023-01-01, amount: 120, currency: USD, allowances: {{food: 10}}, {SRC}}}"""))
+    assert rs.minimum_wage("ZZ", dt.date(2019, 12, 31)) is None
+    assert rs.minimum_wage("ZZ", dt.date(2022, 12, 31))[1].amount == 100  # type: ignore[index]
+    assert rs.minimum_wage("ZZ", dt.date(2023, 1, 1))[1].amount == 120  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "versions, key, problem",
+    [
+        (f"      - {{from: 2020-01-01, amount: 100, currency: USD, {SRC}}}\n"
+         f"      - {{from: 2021-01-01, amount: 120, currency: USD, {SRC}}}",
+         "minimum_wages.zz.minimum-wage.versions", "overlapping periods"),
+        (f"      - {{from: 2020-01-01, amount: 0, currency: USD, {SRC}}}",
+         "minimum_wages.zz.minimum-wage.versions[0].amount", "above 0"),
+        (f"      - {{from: 2020-01-01, amount: 100, currency: dollars, {SRC}}}",
+         "minimum_wages.zz.minimum-wage.versions[0].currency", "ISO 4217"),
+        (f"      - {{from: 2020-01-01, amount: 100, currency: USD, allowances: {{transport: 5}}, {SRC}}}",
+         "minimum_wages.zz.minimum-wage.versions[0].allowances.transport", "unknown allowance"),
+        ("      - {from: 2020-01-01, amount: 100, currency: USD}",
+         "minimum_wages.zz.minimum-wage.versions[0].source", "missing citation"),
+        (f"      - {{from: 2020-02-30, amount: 100, currency: USD, {SRC}}}",
+         "minimum_wages.zz.minimum-wage.versions[0].from", "bad date"),
+    ],
+)
+def test_a_malformed_minimum_wage_is_refused(tmp_path: Path, versions: str, key: str, problem: str) -> None:
+    with pytest.raises(RuleFileError) as err:
+        load_rules(_with_minimum_wage(tmp_path, versions))
+    assert (err.value.key, err.value.path.endswith("zz.yaml")) == (key, True)
+    assert problem in err.value.problem

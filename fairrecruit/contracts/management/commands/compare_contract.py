@@ -51,6 +51,16 @@ class Command(BaseCommand):
             if gap["over_contract"] is not None:
                 line += f"; {gap['over_contract']:,.2f} over the {gap['contract_months']}-month contract"
             self.stdout.write(line)
+        mw = answer["minimum_wage"]
+        if mw:
+            m = mw["minimum"]
+            line = (f"minimum wage {m['amount']:,.2f} {m['currency']} a month ({m['rule_id']}, from {m['from']}"
+                    f"{'' if m['source']['verified'] else ', unverified'}): {mw['verdict'].replace('_', ' ')}")
+            if mw["shortfall"] is not None:
+                line += f", {mw['shortfall']:,.2f} {m['currency']} a month short"
+            for a in mw["allowances_due"]:
+                line += f"; {a['benefit']} allowance due {a['amount']:,.2f} {a['currency']} a month"
+            self.stdout.write(line)
         for f in answer["findings"]:
             cited = ", ".join(p["id"] + ("" if p["verified"] else " (recalled)") for p in f["principles"])
             self.stdout.write(f"- {f['message']} [{cited}]")
