@@ -10,6 +10,7 @@
   fairrecruit import_register FILE --mapping np-dofe      import a regulator's licence list (CSV/XLSX)
   fairrecruit jobs work [--once] | list                   run the background jobs the pages queue / list them
   fairrecruit rekey [--dry-run] [--check]                re-encrypt everything after a new field key is put first
+  fairrecruit retention [--dry-run]                       delete what is kept only for a while (run it daily)
   fairrecruit migrate | runserver | createsuperuser ...   any Django command
 
 `fairrecruit help` lists every command.

@@ -8,6 +8,7 @@ class GrievancesConfig(AppConfig):
 
     def ready(self) -> None:
         from fairrecruit.core.rekey import register_files
-        from fairrecruit.grievances import storage
+        from fairrecruit.grievances import retention, storage
 
         register_files("grievance evidence", storage.rotate_all)
+        retention.register_rules()

@@ -34,6 +34,12 @@ DEFAULTS: dict[str, Any] = {
     "FAIRRECRUIT_GRIEVANCE_PUBLIC_URL": "",
     # A conversation silent for longer than this many minutes greets the worker back and repeats the question.
     "FAIRRECRUIT_GRIEVANCE_RESUME_MINUTES": 30,
+    # `fairrecruit retention`: days an SMS/chat message already answered is kept (a gateway's redelivery within them
+    # gets the same replies, and is not answered twice); 0 keeps them for ever.
+    "FAIRRECRUIT_RETAIN_GATEWAY_MESSAGES_DAYS": 30,
+    # `fairrecruit retention`: days after its last message that an SMS/chat complaint abandoned before the end is
+    # deleted (its answers may hold a name); 0 keeps them for ever.
+    "FAIRRECRUIT_RETAIN_ABANDONED_CONVERSATIONS_DAYS": 30,
 }
 
 

@@ -1783,6 +1783,7 @@ def conversation_handle(
             convo.case = case
             convo.rounds += 1
             outcome.state["case_code"] = case.code
+            outcome.state["answers"] = {}  # the complaint holds them now: not kept twice
             replies.append(conversation.message(lang, "done", code=done.code, pin=done.pin))
             assessment = case.assessments.first()  # the newest: what the payments say should come back
             if assessment is not None:

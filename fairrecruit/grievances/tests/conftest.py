@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from fairrecruit.core.models import Organisation, Role, User
 from fairrecruit.core.services import membership_grant, organisation_create
@@ -121,3 +123,15 @@ def complaint(**kw: Any) -> ComplaintInput:
 def submit(data: ComplaintInput | None = None, token: str | None = None, **kw: Any) -> Submitted:
     kw.setdefault("channel", "web")
     return complaint_submit(data=data or complaint(), token=token or secrets.token_urlsafe(24), **kw)
+
+
+def migrate_to(target: list[tuple[str, str]]) -> Any:
+    """Migrate the test database to ``target`` and return the models of that state (``apps``)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
+
+
+def migrate_to_latest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

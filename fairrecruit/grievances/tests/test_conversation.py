@@ -100,6 +100,9 @@ def test_a_full_sms_conversation_in_english_makes_a_case(world: World, client: C
     assert case.consent_share and case.consent_identity and not case.anonymous
     assert case.assessments.exists()  # fees assessed
     assert "+9779841000001" in crypto.decrypt(case.worker_contact.token)
+    # The conversation keeps no copy of the answers (the case holds them): its language, step and case only.
+    kept = crypto.decrypt(Conversation.objects.get(case=case).state.token)
+    assert '"answers": {}' in kept and "Ram" not in kept and "passport" not in kept and "Himalaya" not in kept
     # After the complaint: STATUS answers, anything else is added to the case.
     assert "Case " + code in phone.send("STATUS")[0]
     assert code in phone.send("He also took my phone")[0]

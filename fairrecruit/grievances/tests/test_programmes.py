@@ -15,7 +15,6 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client, override_settings
 
 from fairrecruit.core import crypto
@@ -33,7 +32,7 @@ from fairrecruit.grievances.programmes import (
     worker_by_ref,
     workers_page,
 )
-from fairrecruit.grievances.tests.conftest import World
+from fairrecruit.grievances.tests.conftest import World, migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db
 HEADER = (
@@ -317,18 +316,15 @@ def _old_programme(old: Any) -> Any:
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_encrypts_the_references_stored_in_clear() -> None:
-    executor = MigrationExecutor(connection)
     before = [("grievances", "0003_reported_actor_key")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = migrate_to(before)
     prog = _old_programme(old)
     for ref in ("E-1", "E-2"):
         old.get_model("grievances", "ProgrammeWorker").objects.create(
             programme=prog, worker_ref=ref, origin="NP", destination="QA", journey={"id": ref, "origin": "NP"},
             result={"journey_id": ref, "owed": {}}, status="assessed", currency="NPR")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
     migrated = Programme.objects.get(pk=prog.pk)
     with connection.cursor() as cur:
         cur.execute("SELECT worker_ref, journey, result FROM grievances_programmeworker")
@@ -337,14 +333,12 @@ def test_migration_encrypts_the_references_stored_in_clear() -> None:
     assert w is not None and w.journey == {"origin": "NP"} and w.result["journey_id"] is None
     assert crypto.decrypt(w.worker_ref.token) == "E-2"
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)  # and back: the clear text again
+    migrate_to(before)  # and back: the clear text again
     with connection.cursor() as cur:
         cur.execute("SELECT worker_ref, journey FROM grievances_programmeworker ORDER BY id")
         back = cur.fetchall()
     assert [r[0] for r in back] == ["E-1", "E-2"] and all('"id"' in str(r[1]) for r in back)
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
 
 
 def test_a_resent_payment_form_records_the_payment_once(world: World, client: Client) -> None:
@@ -429,10 +423,8 @@ def test_the_programme_csv_for_the_payroll(world: World, client: Client) -> None
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_removes_the_clear_reference_from_old_payment_audit_events() -> None:
-    executor = MigrationExecutor(connection)
     before = [("grievances", "0006_programme_payment_idempotency")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = migrate_to(before)
     prog = _old_programme(old)
     worker = old.get_model("grievances", "ProgrammeWorker").objects.create(
         programme=prog, worker_ref="E-7", worker_ref_hash=worker_ref_hashes(prog.pk, "E-7")[0],
@@ -444,8 +436,7 @@ def test_migration_removes_the_clear_reference_from_old_payment_audit_events() -
     other = events.objects.create(action="grievance.programme.import", target_type="grievances.programme",
                                   target_id=str(prog.pk), actor_label="brand", new={"workers": 1})
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
     scrubbed = AuditEvent.objects.get(pk=paid.pk).new or {}
     assert "E-7" not in str(scrubbed) and scrubbed["worker"] == worker.pk and scrubbed["amount"] == "10.00"
     assert AuditEvent.objects.get(pk=other.pk).new == {"workers": 1}  # other events as they were
