@@ -86,8 +86,9 @@ def compare_json(body: Any) -> tuple[int, dict[str, Any]]:
     summary="Compare the terms a worker was promised with the terms they have now (contract substitution)",
     description=(
         "The same comparison as the page /contract/. `promised` and `actual` each hold any of: employer, "
-        "occupation, wage_amount and wage_currency (monthly basic wage), deductions_amount (taken from the wage "
-        "each month, in the wage's currency; 0 for none), hours_per_day, rest_days_per_week, "
+        "occupation, workplace (city or site), wage_amount and wage_currency (monthly basic wage), deductions_amount "
+        "(taken from the wage each month, in the wage's currency; 0 for none), hours_per_day, overtime_percent (an "
+        "overtime hour's pay in % of a normal hour's), rest_days_per_week, "
         "annual_leave_days, contract_months, and food, accommodation, return_ticket (true when the employer "
         "provides them). With `job_order_number`, the approved job order fills the promised employer, job and wage "
         "left out. Each term's `verdict`: same, better, worse, different or not_compared; the overall `verdict`: "

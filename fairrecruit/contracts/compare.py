@@ -27,16 +27,18 @@ from fairrecruit.registry.names import search_key
 # job: the thresholds of the job-offer check (registry.selectors), so both pages agree on what "the same" is.
 EMPLOYER_SAME_SCORE = 80.0
 OCCUPATION_SAME_SCORE = 70.0
+WORKPLACE_SAME_SCORE = 80.0  # a city or site: "Al Wakrah" and "Al-Wakra" are one place, "Doha" and "Dukhan" two
 # Wages in two currencies are converted at the reference rate of the contract's day; within this share of the
 # promised wage they are "about the same" (rates move, and wages are quoted in round numbers).
 CONVERTED_WAGE_TOLERANCE = Decimal("0.02")
 
-TEXT_TERMS = ("employer", "occupation")
+TEXT_TERMS = ("employer", "occupation", "workplace")
 # (term, which way is worse for the worker: "more" or "less")
-NUMBER_TERMS = (("hours_per_day", "more"), ("rest_days_per_week", "less"), ("annual_leave_days", "less"))
+NUMBER_TERMS = (("hours_per_day", "more"), ("overtime_percent", "less"), ("rest_days_per_week", "less"),
+                ("annual_leave_days", "less"))
 BENEFIT_TERMS = ("food", "accommodation", "return_ticket")
-TERMS = ("employer", "occupation", "wage", "deductions", "hours_per_day", "rest_days_per_week", "annual_leave_days",
-         "contract_months", *BENEFIT_TERMS)
+TERMS = ("employer", "occupation", "workplace", "wage", "deductions", "hours_per_day", "overtime_percent",
+         "rest_days_per_week", "annual_leave_days", "contract_months", *BENEFIT_TERMS)
 RECEIVED = ("before_departure", "after_arrival", "never")
 
 
@@ -55,9 +57,11 @@ class Terms:
 
     employer: str = ""
     occupation: str = ""
+    workplace: str = ""  # the city or site of work ("Doha", "a farm near Dukhan")
     wage: Money | None = None  # the monthly basic wage
     deductions: Money | None = None  # taken from the wage each month (food, housing, a loan, "fees"); 0 is none
     hours_per_day: Decimal | None = None
+    overtime_percent: Decimal | None = None  # an overtime hour is paid this % of a normal hour (125, 150)
     rest_days_per_week: int | None = None
     annual_leave_days: int | None = None
     contract_months: int | None = None
@@ -207,9 +211,9 @@ def _cents(x: Decimal) -> Decimal:
 
 
 def text_verdict(term: str, a: str, b: str) -> str:
-    """same or different: two employers' (or jobs') names as people type them."""
+    """same or different: two employers' (or jobs', or places') names as people type them."""
     score = fuzz.token_set_ratio(search_key(a), search_key(b))
-    same = EMPLOYER_SAME_SCORE if term == "employer" else OCCUPATION_SAME_SCORE
+    same = {"employer": EMPLOYER_SAME_SCORE, "workplace": WORKPLACE_SAME_SCORE}.get(term, OCCUPATION_SAME_SCORE)
     return "same" if score >= same else "different"
 
 

@@ -13,7 +13,15 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from fairrecruit.contracts.compare import BENEFIT_TERMS, RECEIVED, TERMS, Circumstances, Money, Terms
+from fairrecruit.contracts.compare import (
+    BENEFIT_TERMS,
+    RECEIVED,
+    TERMS,
+    TEXT_TERMS,
+    Circumstances,
+    Money,
+    Terms,
+)
 from fairrecruit.registry.forms import QUERY_MAX, currency_known
 from fairrecruit.standards.forms import country_choices
 from fairrecruit.standards.loader import get_rules
@@ -23,12 +31,14 @@ SIDE_WORDS = {"promised": _("as promised"), "actual": _("now")}
 TERM_LABELS: dict[str, Any] = {
     "employer": _("Employer"),
     "occupation": _("Job"),
+    "workplace": _("Place of work (city or site)"),
     "wage": _("Monthly basic wage"),
     "wage_amount": _("Monthly basic wage"),
     "wage_currency": _("Currency of the wage"),
     "deductions": _("Taken from your wage each month (in the wage's currency)"),
     "deductions_amount": _("Taken from your wage each month (in the wage's currency)"),
     "hours_per_day": _("Working hours a day"),
+    "overtime_percent": _("Overtime pay, in % of the pay for a normal hour (e.g. 125)"),
     "rest_days_per_week": _("Days off a week"),
     "annual_leave_days": _("Paid leave, days a year"),
     "contract_months": _("Contract length, months"),
@@ -41,6 +51,7 @@ NUMBERS = {
     "wage_amount": (Decimal("0.01"), Decimal("9999999999"), 2),
     "deductions_amount": (Decimal("0"), Decimal("9999999999"), 2),
     "hours_per_day": (Decimal("1"), Decimal("24"), 2),
+    "overtime_percent": (Decimal("0"), Decimal("500"), 2),
     "rest_days_per_week": (Decimal("0"), Decimal("7"), 0),
     "annual_leave_days": (Decimal("0"), Decimal("366"), 0),
     "contract_months": (Decimal("1"), Decimal("120"), 0),
@@ -126,7 +137,7 @@ class ContractForm(forms.Form):
             data["destination"] = str(data["destination"]).strip().upper()
         super().__init__(data, *args, **kwargs)
         for side in SIDES:
-            for term in ("employer", "occupation"):
+            for term in TEXT_TERMS:
                 self.fields[f"{side}_{term}"] = forms.CharField(
                     label=format_lazy("{} ({})", TERM_LABELS[term], SIDE_WORDS[side]), required=False,
                     max_length=QUERY_MAX)
@@ -180,7 +191,7 @@ class ContractForm(forms.Form):
         super().clean()
         d = self.cleaned_data
         for side in SIDES:
-            for term in ("employer", "occupation"):
+            for term in TEXT_TERMS:
                 d[f"{side}_{term}"] = " ".join((d.get(f"{side}_{term}") or "").split())
             for term in NUMBERS:
                 name = f"{side}_{term}"
@@ -239,9 +250,11 @@ class ContractForm(forms.Form):
         return Terms(
             employer=d.get(f"{side}_employer", ""),
             occupation=d.get(f"{side}_occupation", ""),
+            workplace=d.get(f"{side}_workplace", ""),
             wage=Money(amount, currency) if amount is not None and currency else None,
             deductions=Money(deducted, currency) if deducted is not None and currency else None,
             hours_per_day=d.get(f"{side}_hours_per_day"),
+            overtime_percent=d.get(f"{side}_overtime_percent"),
             rest_days_per_week=whole("rest_days_per_week"),
             annual_leave_days=whole("annual_leave_days"),
             contract_months=whole("contract_months"),
@@ -260,7 +273,7 @@ class ContractForm(forms.Form):
 
 
 # ------------------------------------------------------------------------------------- JSON (API and command line)
-SIDE_KEYS = ("employer", "occupation", *NUMBERS, "wage_currency", *BENEFIT_TERMS)
+SIDE_KEYS = (*TEXT_TERMS, *NUMBERS, "wage_currency", *BENEFIT_TERMS)
 TOP_KEYS = ("job_order_number", "destination", "start", "months_worked", "received", "language_understood",
             "signed_again", *SIDES)
 YES_NO_KEYS = ("language_understood", "signed_again", *BENEFIT_TERMS)

@@ -198,3 +198,15 @@ def test_a_wage_in_another_currency_is_converted_at_the_reference_rate_and_never
     unknown = compare(Terms(), Terms(wage=Money(Decimal("5"), "XTS")), Circumstances(day=DAY), minimum=QA_MINIMUM)
     assert unknown.minimum is not None and unknown.minimum.verdict == "not_compared"
     assert "wage_below_minimum" not in unknown.findings
+
+
+def test_another_place_of_work_is_substitution_and_less_overtime_pay_is_worse():
+    r = compare(Terms(workplace="Doha", overtime_percent=Decimal(150)),
+                Terms(workplace="a farm near Dukhan", overtime_percent=Decimal(100)), Circumstances(day=DAY))
+    v = verdicts(r)
+    assert (v["workplace"], v["overtime_percent"]) == ("different", "worse")
+    assert r.verdict == "substituted"
+    same = compare(Terms(workplace="Al Wakrah", overtime_percent=Decimal(125)),
+                   Terms(workplace="AL-WAKRAH", overtime_percent=Decimal(150)), Circumstances(day=DAY))
+    assert (verdicts(same)["workplace"], verdicts(same)["overtime_percent"]) == ("same", "better")
+    assert same.verdict == "better_only"

@@ -281,3 +281,21 @@ def test_api_and_cli_give_the_minimum_wage_check(client, tmp_path):
     call_command("compare_contract", str(path), "--format", "table", stdout=buf)
     assert ("minimum wage 1,000.00 QAR a month (qa.minimum-wage, from 2021-03-20, unverified): below, 250.00 QAR a "
             "month short; accommodation allowance due 500.00 QAR a month") in buf.getvalue()
+
+
+def test_place_of_work_and_overtime_pay_on_the_page_and_in_the_api(client):
+    status, html = post(client, {"promised_workplace": "Doha", "actual_workplace": "Dukhan",
+                                 "promised_overtime_percent": "150", "actual_overtime_percent": "100"})
+    assert status == 200, html
+    assert "contract substitution" in html
+    row = html.split('class="term-overtime_percent"')[1].split("</tr>")[0]
+    assert "150" in row and "100" in row and "worse" in row
+    assert "different" in html.split('class="term-workplace"')[1].split("</tr>")[0]
+    status, html = post(client, {"promised_overtime_percent": "150", "actual_overtime_percent": "600"})
+    assert "must be at most 500" in html  # the field named, what to fix
+    r = client.post("/api/v1/contracts/compare", {"promised": {"workplace": "Doha", "overtime_percent": 125},
+                                                  "actual": {"workplace": "doha", "overtime_percent": 125}},
+                    content_type="application/json")
+    assert r.status_code == 200, r.content
+    terms = {t["term"]: t["verdict"] for t in r.json()["terms"]}
+    assert terms["workplace"] == terms["overtime_percent"] == "same" and r.json()["verdict"] == "same"
