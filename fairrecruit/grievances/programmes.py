@@ -28,6 +28,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from fairrecruit.core import crypto, idempotency
@@ -266,6 +267,12 @@ class Imported:
     created: bool
 
 
+# Sent inside the import's transaction once every worker is stored: ``programme`` and ``workers`` (each worker's
+# reference as in the file -> the ProgrammeWorker's id). The supply-chain app links fee-survey answers with it, so
+# that a worker follows the repayment with their receipt code (supplychain.surveys.link_programme_answers).
+programme_imported = Signal()
+
+
 def programme_import(
     *,
     actor: User,
@@ -317,6 +324,7 @@ def programme_import(
         )
         totals: dict[str, Decimal] = {}
         unknown = 0
+        stored: dict[str, int] = {}
         for ref, j in journeys.items():
             res = results[ref]
             sid = _standard_id(standard, j)
@@ -338,6 +346,7 @@ def programme_import(
                 if owed.get("amount_usd") is None
                 else Decimal(str(round(owed["amount_usd"], 2))),
             )
+            stored[ref] = w.pk
             if w.owed is None:
                 unknown += 1
                 continue
@@ -365,6 +374,7 @@ def programme_import(
                 "ruleset_version": prog.ruleset_version,
             },
         )
+        programme_imported.send(sender=Programme, programme=prog, workers=stored)
     return Imported(prog, True)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import secrets
 import statistics
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from fairrecruit.core.auth import post_limited
 from fairrecruit.core.models import AuditEvent, Organisation, User
 from fairrecruit.core.permissions import can
 from fairrecruit.core.services import audit_record
-from fairrecruit.grievances.models import Programme, worker_ref_hashes
+from fairrecruit.grievances.models import Programme
 from fairrecruit.grievances.programmes import (
     OPTIONAL,
     PAYMENT,
@@ -307,12 +308,6 @@ def programme_csv(survey: FeeSurvey, *, user: User | None, purpose: str) -> str:
     """The answers as a repayment programme's file (one row per payment; grievances.programmes), with each
     employee number read through ``crypto.sensitive_read_many`` (each read logged; refused and logged for users who
     may not)."""
-    return _programme_file(survey, user=user, purpose=purpose)[0]
-
-
-def _programme_file(survey: FeeSurvey, *, user: User | None,
-                    purpose: str) -> tuple[str, list[tuple[FeeSurveyAnswer, str]]]:
-    """The programme file and, for each answer in it, its employee number."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=PROGRAMME_COLUMNS, lineterminator="\n")
     w.writeheader()
@@ -332,7 +327,7 @@ def _programme_file(survey: FeeSurvey, *, user: User | None,
             w.writerow(base | {"payment_amount": p.get("amount", ""), "payment_currency": p.get("currency", ""),
                                "payment_date": p.get("date", ""), "payment_purpose": p.get("purpose", ""),
                                "payment_paid_to": p.get("paid_to", "")})
-    return buf.getvalue(), list(zip(answers, refs, strict=True))
+    return buf.getvalue()
 
 
 def programme_start(*, survey: FeeSurvey, user: User, name: str, first_due: dt.date, standard: str = "ilo-zero-fee",
@@ -344,19 +339,38 @@ def programme_start(*, survey: FeeSurvey, user: User, name: str, first_due: dt.d
     the programme's own checks and ``PermissionDenied`` without ``grievance.programme.manage``."""
     if not current(survey).exists():
         raise SupplyChainError([{"field": "(survey)", "message": "has no answers yet: a programme needs at least one"}])
-    text, rows = _programme_file(survey, user=user, purpose="repayment programme from fee survey")
-    done = programme_import(actor=user, organisation=survey.organisation, name=name, data=text.encode(),
+    text = programme_csv(survey, user=user, purpose="repayment programme from fee survey")
+    # Each answer is linked to its worker in the programme by link_programme_answers, as the import stores them.
+    return programme_import(actor=user, organisation=survey.organisation, name=name, data=text.encode(),
                             filename=programme_file(survey), standard=standard, instalments=instalments,
                             first_due=first_due, interval_months=interval_months)
-    # Each answer knows its worker in the programme, so that the worker follows the repayment with the receipt.
-    prog = done.programme
-    by_hash = {w.worker_ref_hash: w.pk for w in prog.workers.only("pk", "worker_ref_hash")}
-    with transaction.atomic():
-        for a, ref in rows:
-            worker_id = by_hash.get(worker_ref_hashes(prog.pk, ref)[0])
-            if worker_id is not None and a.programme_worker_id != worker_id:
-                FeeSurveyAnswer.objects.filter(pk=a.pk).update(programme_worker_id=worker_id)
-    return done
+
+
+def link_programme_answers(*, programme: Programme, workers: dict[str, int], **_: Any) -> int:
+    """Receiver of ``grievances.programmes.programme_imported``: each current answer of the organisation's fee
+    surveys whose employee number is a worker of the new programme is linked to that worker, so that the worker
+    follows the repayment with their receipt code. Whether the programme was made in one step or from the
+    downloaded file (renamed or not), or from the brand's own payroll file with the same employee numbers. An answer
+    already linked to another programme moves to this one only when the file is this survey's download (a newer
+    programme for the same answers); else the first programme that repays the worker keeps it. Returns how many
+    answers were linked."""
+    linked = 0
+    for survey in FeeSurvey.objects.filter(organisation_id=programme.organisation_id).only("pk"):
+        by_hash = {h: wid for ref, wid in workers.items() for h in answer_ref_hashes(survey.pk, ref)}
+        own_file = _survey_of_file(programme.source_name) == survey.pk
+        for a in current(survey).filter(worker_ref_hash__in=list(by_hash)).only("pk", "worker_ref_hash",
+                                                                                 "programme_worker_id"):
+            wid = by_hash[a.worker_ref_hash]
+            if a.programme_worker_id != wid and (a.programme_worker_id is None or own_file):
+                FeeSurveyAnswer.objects.filter(pk=a.pk).update(programme_worker_id=wid)
+                linked += 1
+    return linked
+
+
+def _survey_of_file(name: str) -> int | None:
+    """The survey whose download a file name is ("fee-survey-12.csv", "fee-survey-12 (1).csv"), else None."""
+    m = re.match(r"fee-survey-(\d+)(?!\d)", name)
+    return int(m.group(1)) if m else None
 
 
 def programme_file(survey: FeeSurvey) -> str:

@@ -442,3 +442,37 @@ def test_the_worker_asks_for_their_repayment_by_sms_with_the_receipt_code(r):
     assert "No fee-survey answer has the receipt code FS-2222-2222-2222" in unknown[0]
     # not a receipt code: the complaint conversation as before
     assert "FS-" not in " ".join(conversation_handle(channel="sms", sender="+9779800000003", text="hello").replies)
+
+
+def test_a_programme_imported_from_the_downloaded_file_or_a_payroll_file_links_the_answers(r):
+    """Receipt codes work whichever way the brand starts the repayment: the download imported on the programme
+    page (renamed by the browser or not), or the brand's own file with the same employee numbers."""
+    for i in range(3):
+        _answer(r, f"E-{i}", f"link-token-{i:010d}")
+    brand = Client()
+    brand.force_login(r["brand"])
+    csv_text = brand.get(f"/supply-chain/surveys/{r['survey'].pk}/?format=csv").content.decode()
+    rows = csv_text.splitlines()
+    # the brand's payroll file: two of the workers, numbers written another way (case, spaces)
+    payroll = "\n".join([rows[0], *(row.replace("E-1", " e-1 ") for row in rows[1:] if row.startswith(("E-1", "E-2")))])
+    first = programme_import(actor=r["brand"], organisation=r["org"], name="payroll", data=payroll.encode(),
+                             filename="payroll-march.csv", first_due=dt.date(2026, 1, 1)).programme
+    linked = {a.worker_ref_hash: a.programme_worker for a in surveys.current(r["survey"])}
+    assert sum(1 for w in linked.values() if w is not None and w.programme_id == first.pk) == 2
+    receipt = surveys.receipt_for("link-token-0000000001")
+    a1 = surveys.answer_by_receipt(r["survey"], receipt)
+    assert a1 is not None and a1.programme_worker is not None and a1.programme_worker.programme_id == first.pk
+    assert surveys.repayment_status(a1)["programme"]["name"] == "payroll"
+    # then the survey's own download, renamed by the browser: it takes over every answer
+    second = programme_import(actor=r["brand"], organisation=r["org"], name="from the survey",
+                              data=csv_text.encode(), filename=f"fee-survey-{r['survey'].pk} (1).csv",
+                              first_due=dt.date(2026, 1, 1)).programme
+    assert all(a.programme_worker is not None and a.programme_worker.programme_id == second.pk
+               for a in surveys.current(r["survey"]))
+    # another organisation's programme with the same employee numbers (and even the same file name) links nothing
+    other = user("brand2", "employer")
+    programme_import(actor=other, organisation=Membership.objects.get(user=other).organisation, name="theirs",
+                     data=csv_text.encode() + b"\n", filename=f"fee-survey-{r['survey'].pk}.csv",
+                     first_due=dt.date(2026, 1, 1))
+    assert all(a.programme_worker is not None and a.programme_worker.programme_id == second.pk
+               for a in surveys.current(r["survey"]))
