@@ -46,6 +46,13 @@ def member(request: HttpRequest) -> User:
     return request.user
 
 
+def key_limited(*, group: str, key: str, rate: str) -> bool:
+    """Count one use by ``key`` (a keyed hash, never a phone number in clear: it is kept in the cache) against
+    ``rate`` and say whether it is over the limit; for work that comes without a request of its own (an SMS relayed
+    by a gateway, where the connection is the gateway's)."""
+    return is_ratelimited(None, group=group, key=lambda g, r: key, rate=rate, increment=True)  # type: ignore[arg-type]
+
+
 def post_limited(request: HttpRequest, *, group: str, rate: str, source: Callable[[str, HttpRequest], str]) -> bool:
     """Count a POST against ``rate`` per ``source`` (a django-ratelimit key: a salted hash of the IP address, kept in
     the cache only) and say whether it is over the limit."""

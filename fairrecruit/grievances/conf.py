@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "FAIRRECRUIT_GRIEVANCE_PUBLIC_URL": "",
     # A conversation silent for longer than this many minutes greets the worker back and repeats the question.
     "FAIRRECRUIT_GRIEVANCE_RESUME_MINUTES": 30,
+    # Lookups answered by SMS or chat without a complaint (CHECK <agency>, a fee-survey receipt code) per sender.
+    "FAIRRECRUIT_SMS_LOOKUP_RATE": "20/h",
     # `fairrecruit retention`: days an SMS/chat message already answered is kept (a gateway's redelivery within them
     # gets the same replies, and is not answered twice); 0 keeps them for ever.
     "FAIRRECRUIT_RETAIN_GATEWAY_MESSAGES_DAYS": 30,

@@ -31,6 +31,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from fairrecruit.core import crypto, fx, idempotency
+from fairrecruit.core.auth import key_limited
 from fairrecruit.core.context import anonymous_origin
 from fairrecruit.core.models import Organisation, OrganisationKind, User
 from fairrecruit.core.permissions import can
@@ -1718,9 +1719,16 @@ def conversation_handle(
     if not sender:
         raise _fail("From", "is required")
     check = sms_check.parse(text)
-    if check is not None and not _complaint_in_progress(channel, sender):
-        # "CHECK <agency>": answered from the registry, nothing stored. Not in the middle of a complaint, where
-        # it may be an answer (an agency called "Check Point Manpower").
+    receipt = _repayment_receipt(text) if check is None else None
+    # "CHECK <agency>" and a receipt code are answered, nothing stored, unless a complaint is under way (where
+    # they may be an answer: an agency called "Check Point Manpower").
+    lookup = (check is not None or receipt is not None) and not _complaint_in_progress(channel, sender)
+    if lookup and key_limited(group="grievances.sms_lookup", key=_sender_hashes(channel, sender)[0],
+                              rate=conf.get("FAIRRECRUIT_SMS_LOOKUP_RATE")):
+        # counted per sender (by keyed hash): the gateway's connection says nothing of who asks
+        lang = conversation.script_language(text) or _sender_language(channel, sender) or "en"
+        return ConversationReply([conversation.message(lang, "too_many")])
+    if lookup and check is not None:
         lang, query = check
         if lang == "en" and conversation.script_language(query) is None:
             # "CHECK" with a name in Latin letters says nothing of the worker's language: the one this sender chose
@@ -1728,8 +1736,7 @@ def conversation_handle(
             lang = _sender_language(channel, sender) or "en"
         return ConversationReply(sms_check.replies(query, lang, base_url=notifications.public_base(),
                                                    script_language=conversation.script_language))
-    receipt = _repayment_receipt(text)
-    if receipt is not None and not _complaint_in_progress(channel, sender):
+    if lookup and receipt is not None:
         # A fee survey's receipt code: the worker's repayment, answered from the survey, nothing stored.
         from fairrecruit.supplychain import sms as repayment_sms
 

@@ -103,3 +103,20 @@ def test_a_complaint_in_progress_keeps_its_answers(world: World, client: Client,
     phone.send("Check Point Manpower")  # the agency's name, not a check
     state = Conversation.objects.get()
     assert state.step not in ("", "language", "respondent")  # the answer moved the conversation on
+
+
+def test_lookups_by_sms_are_limited_per_sender_and_say_so_in_the_workers_language(
+    world: World, client: Client, settings: Any,
+) -> None:
+    """The gateway's connection is the same for every worker: CHECK and receipt codes are counted per sender."""
+    settings.FAIRRECRUIT_SMS_LOOKUP_RATE = "2/h"
+    phone = Twilio(client, "+9779800000011")
+    for _ in range(2):
+        assert "Himalaya" in phone.send("CHECK Himalaya Manpower")[0]
+    assert phone.send("CHECK Himalaya Manpower") == [conversation.message("en", "too_many")]
+    assert phone.send("FS-2222-2222-2222") == [conversation.message("en", "too_many")]  # receipts count too
+    assert phone.send("जाँच हिमालय") == [conversation.message("ne", "too_many")]  # in the script's language
+    other = Twilio(client, "+9779800000012")  # another worker behind the same gateway is still answered
+    assert "Himalaya" in other.send("CHECK Himalaya Manpower")[0]
+    # a complaint is never blocked by the lookups' limit
+    assert "1 English" in phone.send("hello")[0]
