@@ -18,7 +18,7 @@ from fairrecruit.core.auth import api_user
 from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
 from fairrecruit.core.permissions import can
 from fairrecruit.enforcement import selectors, services
-from fairrecruit.enforcement.forms import InspectionForm, LiftForm, SanctionForm
+from fairrecruit.enforcement.forms import InspectionForm, LiftForm, PublicationForm, SanctionForm
 from fairrecruit.enforcement.models import Inspection, Sanction, SanctionKind
 from fairrecruit.registry.forms import errors_named
 from fairrecruit.registry.selectors import actor_by_identifier
@@ -50,7 +50,33 @@ def sanction_json(v: selectors.SanctionView) -> dict[str, Any]:
         "licence": s.licence.number if s.licence else None,
         "lifted_on": s.lifted_on.isoformat() if s.lifted_on else None, "lifted_reason": s.lifted_reason,
         "summary": s.summary, "source_note": s.source_note,
+        "withdrawn_on": s.withdrawn_on.isoformat() if s.withdrawn_on else None, "withdrawn_reason": s.withdrawn_reason,
     }
+
+
+def _change_of_own_sanction(done: str) -> dict[str, Any]:
+    """The OpenAPI body and answers of a change to one of the regulator's sanctions."""
+    return {"requestBody": _JSON_BODY, "responses": {
+        "200": json_response({"type": "object"}, done), "400": json_response(ERROR_SCHEMA, "Bad input"),
+        "401": _UNAUTH, "403": _FORBIDDEN, "404": json_response(ERROR_SCHEMA, "No such sanction of yours"),
+        "415": json_response(ERROR_SCHEMA, "The body is not application/json")}}
+
+
+def _own_sanction(request: HttpRequest, code: str) -> tuple[Any, Sanction | None, dict[str, Any] | None,
+                                                             JsonResponse | None]:
+    """(user, sanction, the body as form data, or the error answer): the token's user may record sanctions and the
+    sanction is one of the regulators they act for."""
+    user, denied = _recorder(request)
+    if denied is not None:
+        return user, None, None, denied
+    number = code.upper().removeprefix("SAN-")
+    s: Sanction | None = (selectors.sanctions_for(user).filter(pk=int(number)).first()
+                          if number.isdigit() and len(number) < 10 else None)
+    if s is None:
+        return user, None, None, _errors(404, [{"field": "code",
+                                                "message": f"no sanction {code} of the regulators you act for"}])
+    data, bad = _form_data(request, user)
+    return user, s, data, bad
 
 
 def inspection_json(ins: Inspection) -> dict[str, Any]:
@@ -89,7 +115,7 @@ def sanction_list(request: HttpRequest, country: str = "", kind: str = "", curre
     rows = selectors.register(country=country.upper(), kind=kind, current_only=current)
     if format == "csv":
         out = io.StringIO()
-        w = csv.DictWriter(out, fieldnames=FIELDS)
+        w = csv.DictWriter(out, fieldnames=FIELDS, extrasaction="ignore")  # (withdrawn_*: never public)
         w.writeheader()
         for v in selectors.views(rows.iterator(chunk_size=2000)):
             d = sanction_json(v)
@@ -243,29 +269,48 @@ def sanction_create(request: HttpRequest) -> HttpResponse:
     summary="Lift a sanction on appeal or review (regulator or staff token)",
     description="Body: `lifted_on` (YYYY-MM-DD), `reason`. The record stays; a licence it changed gets its "
     "earlier status back.",
-    openapi_extra={"requestBody": _JSON_BODY, "responses": {"200": json_response({"type": "object"}, "Lifted"),
-                                 "400": json_response(ERROR_SCHEMA, "Bad input"), "401": _UNAUTH,
-                                 "403": _FORBIDDEN, "404": json_response(ERROR_SCHEMA, "No such sanction of yours"),
-                                 "415": json_response(ERROR_SCHEMA, "The body is not application/json")}},
+    openapi_extra=_change_of_own_sanction("Lifted"),
 )
 def sanction_lift(request: HttpRequest, code: str) -> HttpResponse:
-    user, denied = _recorder(request)
-    if denied is not None:
-        return denied
-    number = code.upper().removeprefix("SAN-")
-    s: Sanction | None = (selectors.sanctions_for(user).filter(pk=int(number)).first()
-                          if number.isdigit() and len(number) < 10 else None)
-    if s is None:
-        return _errors(404, [{"field": "code", "message": f"no sanction {code} of the regulators you act for"}])
-    data, bad = _form_data(request, user)
+    user, s, data, bad = _own_sanction(request, code)
     if bad is not None:
         return bad
+    assert s is not None
     form = LiftForm(data)
     if form.is_valid():
         try:
             s = services.sanction_lift(user=user, organisation=selectors.organisation_for(user, s.regulator),
                                        sanction=s, lifted_on=form.cleaned_data["lifted_on"],
                                        reason=form.cleaned_data["reason"])
+        except services.EnforcementError as exc:
+            form.add_service_errors(exc.errors)
+    if form.errors:
+        return _errors(400, errors_named(form))
+    return JsonResponse(sanction_json(selectors.view(s, selectors.today())), json_dumps_params={"ensure_ascii": False})
+
+
+@router.post(
+    "/sanctions/{code}/publication",
+    summary="Withdraw a sanction from publication, or publish it again (regulator or staff token)",
+    description="Body: `published` (false: withdraw, true: publish again) and, to withdraw, `reason` (a court "
+    "order, a person's request the regulator granted, an error being checked). Only what the public sees changes: "
+    "the public register, profiles, search results, this API's public lists and the downloads leave it out; it stays "
+    "in force, with its licence effects, and the regulator still sees it (`withdrawn_on`, `withdrawn_reason`).",
+    openapi_extra=_change_of_own_sanction("Changed"),
+)
+def sanction_publication(request: HttpRequest, code: str) -> HttpResponse:
+    user, s, data, bad = _own_sanction(request, code)
+    if bad is not None:
+        return bad
+    assert s is not None and data is not None
+    published = data.get("published")
+    if not isinstance(published, bool):
+        return _errors(400, [{"field": "published", "message": "must be true (publish) or false (withdraw)"}])
+    form = PublicationForm({"published": "yes" if published else "no", "reason": data.get("reason", "")})
+    if form.is_valid():
+        try:
+            s = services.sanction_publication(user=user, organisation=selectors.organisation_for(user, s.regulator),
+                                              sanction=s, published=published, reason=form.cleaned_data["reason"])
         except services.EnforcementError as exc:
             form.add_service_errors(exc.errors)
     if form.errors:

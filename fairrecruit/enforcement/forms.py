@@ -174,6 +174,17 @@ class LiftForm(_ServiceErrors, forms.Form):
                              error_messages={"required": "say why it is lifted"})
 
 
+class PublicationForm(_ServiceErrors, forms.Form):
+    """Withdraw a sanction from publication, or publish it again (``published``: "yes" or "no")."""
+
+    published = forms.TypedChoiceField(label="Published", choices=[("no", "withdraw"), ("yes", "publish again")],
+                                       coerce=lambda v: v == "yes", widget=forms.HiddenInput,
+                                       error_messages={"required": "say yes (publish) or no (withdraw)",
+                                                       "invalid_choice": "must be yes (publish) or no (withdraw)"})
+    reason = forms.CharField(label="Why (e.g. court order of 3 May 2026, the person's request granted)",
+                             max_length=500, required=False)
+
+
 class ImportForm(forms.Form):
     """A regulator's list of sanctions to import (small files: read while the page waits)."""
 

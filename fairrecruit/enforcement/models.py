@@ -112,6 +112,10 @@ class Sanction(Recorded):
     lifted_on = models.DateField(null=True, blank=True)
     lifted_reason = models.CharField(max_length=500, blank=True)
     reinstated = models.BooleanField(default=False, help_text="the licence was reinstated when the sanction ended")
+    # Withdrawn from publication by the regulator (a court order, a person's right to erasure, an error being
+    # checked): off the public pages, API and downloads; still in force, and seen by the regulator's side.
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-effective_from", "-id"]

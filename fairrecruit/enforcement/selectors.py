@@ -62,9 +62,9 @@ def _all() -> QuerySet[Sanction]:
 
 
 def _public(day: dt.date | None = None) -> QuerySet[Sanction]:
-    """What the public may see: every sanction, except those that ended more than
-    ``FAIRRECRUIT_SANCTIONS_PUBLIC_YEARS`` ago (0: none is hidden)."""
-    qs = _all()
+    """What the public may see: every sanction, except those the regulator withdrew from publication and those that
+    ended more than ``FAIRRECRUIT_SANCTIONS_PUBLIC_YEARS`` ago (0: none is hidden)."""
+    qs = _all().filter(withdrawn_on__isnull=True)  # the regulator withdrew it from publication
     years = int(conf.get("FAIRRECRUIT_SANCTIONS_PUBLIC_YEARS") or 0)
     if years <= 0:
         return qs

@@ -336,6 +336,37 @@ def sanction_lift(*, user: User | None, organisation: Organisation | None, sanct
     return s
 
 
+@transaction.atomic
+def sanction_publication(*, user: User | None, organisation: Organisation | None, sanction: Sanction,
+                         published: bool, reason: str = "", day: dt.date | None = None) -> Sanction:
+    """Withdraw a sanction from publication (``published=False``, with the reason: a court order, a person's
+    request the regulator granted, an error being checked) or publish it again. Only what the public sees
+    changes: the sanction stays in force, its licence effects stay, and the regulator's side, certification
+    monitoring and inspection targeting still count it. Raises EnforcementError."""
+    s = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    errors: list[dict[str, str]] = []
+    if not published and s.withdrawn_on is not None:
+        errors.append({"field": "published", "message": f"this sanction was already withdrawn on {s.withdrawn_on}"})
+    elif published and s.withdrawn_on is None:
+        errors.append({"field": "published", "message": "this sanction is published already"})
+    if not published and not reason.strip():
+        errors.append({"field": "reason", "message": "say why it is withdrawn (e.g. court order of 3 May 2026)"})
+    elif len(reason) > 500:
+        errors.append({"field": "reason", "message": "write at most 500 characters"})
+    if errors:
+        raise EnforcementError(errors)
+    old = {"withdrawn_on": str(s.withdrawn_on) if s.withdrawn_on else None, "reason": s.withdrawn_reason}
+    if published:
+        s.withdrawn_on, s.withdrawn_reason = None, ""
+    else:
+        s.withdrawn_on, s.withdrawn_reason = day or today(), reason.strip()
+    s.save(update_fields=["withdrawn_on", "withdrawn_reason"])
+    audit_record(actor=user, action="sanction.publish" if published else "sanction.withdraw", target=s,
+                 organisation=organisation, old=old,
+                 new={"withdrawn_on": str(s.withdrawn_on) if s.withdrawn_on else None, "reason": s.withdrawn_reason})
+    return s
+
+
 def sanctions_tick(day: dt.date | None = None) -> dict[str, int]:
     """The daily round: licence statuses of sanctions whose first day has come, and reinstatement of licences
     whose suspension has ended. Safe to run any number of times."""

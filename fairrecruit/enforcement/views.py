@@ -18,7 +18,7 @@ from fairrecruit.core.countries import country_name
 from fairrecruit.core.models import User
 from fairrecruit.core.permissions import can
 from fairrecruit.enforcement import selectors, services
-from fairrecruit.enforcement.forms import ImportForm, InspectionForm, LiftForm, SanctionForm
+from fairrecruit.enforcement.forms import ImportForm, InspectionForm, LiftForm, PublicationForm, SanctionForm
 from fairrecruit.enforcement.imports import COLUMNS, import_sanctions
 from fairrecruit.enforcement.models import SanctionKind
 from fairrecruit.enforcement.targeting import inspection_targets
@@ -108,19 +108,30 @@ def sanction_new(request: HttpRequest) -> HttpResponse:
 def sanction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     s = get_object_or_404(selectors.sanctions_for(user), pk=pk)
-    form = LiftForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    publishing = "published" in request.POST  # the second form: withdraw from publication, or publish again
+    form = LiftForm(request.POST if request.method == "POST" and not publishing else None)
+    publication = PublicationForm(request.POST if publishing else None,
+                                  initial={"published": "yes" if s.withdrawn_on else "no"})
+    bound = publication if publishing else form
+    if request.method == "POST" and bound.is_valid():
+        organisation = selectors.organisation_for(user, s.regulator)
         try:
-            services.sanction_lift(user=user, organisation=selectors.organisation_for(user, s.regulator), sanction=s,
-                                   lifted_on=form.cleaned_data["lifted_on"], reason=form.cleaned_data["reason"])
+            if publishing:
+                services.sanction_publication(user=user, organisation=organisation, sanction=s,
+                                              published=publication.cleaned_data["published"],
+                                              reason=publication.cleaned_data["reason"])
+            else:
+                services.sanction_lift(user=user, organisation=organisation, sanction=s,
+                                       lifted_on=form.cleaned_data["lifted_on"], reason=form.cleaned_data["reason"])
         except services.EnforcementError as exc:
-            form.add_service_errors(exc.errors)
+            bound.add_service_errors(exc.errors)
         else:
             return redirect("enforcement:sanction", s.pk)
-    status = 400 if form.is_bound and form.errors else 200
+    status = 400 if bound.is_bound and bound.errors else 200
     return render(request, "enforcement/sanction.html", {
-        "v": selectors.view(s, selectors.today()), "s": s, "form": form,
+        "v": selectors.view(s, selectors.today()), "s": s, "form": form, "publication": publication,
         "errors": errors_named(form) if form.is_bound else [],
+        "publication_errors": errors_named(publication) if publication.is_bound else [],
     }, status=status)
 
 

@@ -141,5 +141,23 @@ def test_inspections_and_lifting_through_the_api(client: Client, r: dict[str, An
 def test_the_openapi_document_lists_the_paths(client: Client) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for p in ("/api/v1/sanctions", "/api/v1/organisations/{identifier}/sanctions", "/api/v1/inspections",
-              "/api/v1/sanctions/{code}/lift"):
+              "/api/v1/sanctions/{code}/lift", "/api/v1/sanctions/{code}/publication"):
         assert p in paths, p
+
+
+def test_withdrawing_from_publication_through_the_api(client: Client, r: dict[str, Any]) -> None:
+    tok = token(r["np_reg"])
+    code = post(client, "/api/v1/sanctions", body(r), user_token=tok).json()["code"]
+    url = f"/api/v1/sanctions/{code}/publication"
+    assert post(client, url, {"published": "no"}, user_token=tok).status_code == 400  # not a boolean
+    resp = post(client, url, {"published": False}, user_token=tok)
+    assert resp.status_code == 400 and "say why" in errors(resp)["reason"]
+    assert post(client, url, {"published": False, "reason": "x"}, user_token=token(r["ph_reg"])).status_code == 404
+    resp = post(client, url, {"published": False, "reason": "the person's request, granted"}, user_token=tok)
+    assert resp.status_code == 200 and resp.json()["withdrawn_reason"] == "the person's request, granted"
+    assert resp.json()["state"] == "in_force"  # still in force
+    assert client.get("/api/v1/sanctions").json()["count"] == 0
+    assert client.get("/api/v1/organisations/NP-DOFE-4242/sanctions").json()["sanctions"] == []
+    resp = post(client, url, {"published": True}, user_token=tok)
+    assert resp.status_code == 200 and resp.json()["withdrawn_on"] is None
+    assert client.get("/api/v1/sanctions").json()["count"] == 1

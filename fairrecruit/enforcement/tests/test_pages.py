@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from fairrecruit.core.models import AuditEvent
 from fairrecruit.enforcement.models import Inspection, Sanction
 from fairrecruit.enforcement.services import inspection_record, sanction_impose
 from fairrecruit.enforcement.tests.helpers import build, sanction_input
@@ -182,3 +183,32 @@ def test_a_job_offer_from_a_banned_employer_is_a_warning(client: Client, r: dict
             "recruiting (blacklisted), from") in after
     ne = text_of(client.get("/verify/job-offer/", query, HTTP_ACCEPT_LANGUAGE="ne"))
     assert "Gulf Star Contracting W.L.L." in ne and "under a sanction" not in ne
+
+
+def test_a_sanction_withdrawn_from_publication_leaves_every_public_page_and_comes_back(
+    client: Client, r: dict[str, Any],
+) -> None:
+    client.force_login(r["np_reg"])
+    client.post("/enforcement/sanctions/new/", sanction_form(r))
+    s = Sanction.objects.get()
+    public = Client()
+    assert "Himal Sathi Manpower" in text_of(public.get("/sanctions/", {"country": "NP"}))
+    resp = client.post(f"/enforcement/sanctions/{s.pk}/", {"published": "no", "reason": ""})
+    assert resp.status_code == 400 and "say why it is withdrawn" in text_of(resp)
+    resp = client.post(f"/enforcement/sanctions/{s.pk}/", {"published": "no", "reason": "court order of 3 May 2026"})
+    assert resp.status_code == 302
+    assert "0 sanctions" in text_of(public.get("/sanctions/", {"country": "NP"}))
+    assert "court order" not in text_of(public.get("/verify/NP-DOFE-4242/"))
+    assert 'data-sanction="suspension"' not in text_of(public.get("/verify/", {"q": "Himal Sathi"}))
+    assert public.get("/api/v1/sanctions", {"country": "NP"}).json()["count"] == 0
+    assert "Himal Sathi" not in public.get("/api/v1/sanctions", {"format": "csv"}).content.decode()
+    # still in force: the licence stays suspended, and the regulator still sees it with the reason
+    assert Licence.objects.get(pk=r["himal_lic"].pk).status == "suspended"
+    page = text_of(client.get(f"/enforcement/sanctions/{s.pk}/"))
+    assert "Withdrawn from publication on" in page and "court order of 3 May 2026" in page
+    assert client.post(f"/enforcement/sanctions/{s.pk}/", {"published": "no", "reason": "again"}).status_code == 400
+    assert client.post(f"/enforcement/sanctions/{s.pk}/", {"published": "yes"}).status_code == 302
+    assert "Himal Sathi Manpower" in text_of(public.get("/sanctions/", {"country": "NP"}))
+    actions = list(AuditEvent.objects.filter(target_id=str(s.pk), action__in=["sanction.withdraw", "sanction.publish"])
+                   .order_by("id").values_list("action", flat=True))
+    assert actions == ["sanction.withdraw", "sanction.publish"]
