@@ -572,6 +572,35 @@ def _sanction_warnings(actors: list[Actor], day: dt.date) -> list[str]:
     return out
 
 
+def _minimum_wage_warnings(destination: str, day: dt.date, offered: tuple[Decimal, str] | None,
+                           jo: JobOrder | None) -> list[str]:
+    """Warnings when the wage offered, or the job order's approved wage, is below the legal minimum wage of the
+    country of the job on ``day`` (the rule files' minimum wages, through the contracts app's check: the same
+    conversion at the reference rate and tolerance). Nothing when no minimum is known there."""
+    if not destination or not apps.is_installed("fairrecruit.contracts"):
+        return []
+    from fairrecruit.contracts.compare import Money, Terms, check_minimum
+    from fairrecruit.contracts.selectors import minimum_wage
+
+    minimum = minimum_wage(destination, day)
+    if minimum is None:
+        return []
+    out = []
+    floor = f"{minimum.wage.amount:,.2f} {minimum.wage.currency}"
+    wages = [("offered", offered), ("approved", (jo.wage_amount, jo.wage_currency) if jo is not None else None)]
+    for which, wage in wages:
+        if wage is None or not check_minimum(Terms(wage=Money(*wage)), minimum, day).verdict == "below":
+            continue
+        shown = f"{wage[0]:,.2f} {wage[1]}"
+        if which == "offered":
+            out.append(_("The wage you were offered (%(o)s) is below the legal minimum wage in %(c)s, %(m)s a month: "
+                         "an employer may not pay less.") % {"o": shown, "c": destination, "m": floor})
+        else:
+            out.append(_("The approved wage of this job order (%(a)s) is below the legal minimum wage in %(c)s, "
+                         "%(m)s a month.") % {"a": shown, "c": destination, "m": floor})
+    return out
+
+
 def check_job_offer(
     *,
     job_order_number: str = "",
@@ -625,7 +654,9 @@ def check_job_offer(
                     _("%(name)s%(where)s is in the registry, but we found no approved job order%(job)s.")
                     % {"name": employers[0][0].name, "where": where, "job": job}
                 )
+    offer = (wage_amount, wage_currency) if wage_amount is not None and wage_currency else None
     if not candidates:
+        res.warnings += _minimum_wage_warnings(destination, day, offer, None)
         res.next_steps = [
             _("Ask the recruiter for the job order (demand letter) number and the agency's licence number."),
             _(
@@ -730,6 +761,7 @@ def check_job_offer(
                 % {"name": jo.agency.name, "status": ast.message}
             )
     res.warnings += _sanction_warnings([a for a in (jo.employer, jo.agency) if a is not None], day)
+    res.warnings += _minimum_wage_warnings(jo.destination, day, offer, jo)
     res.verdict = "warning" if res.warnings else "ok"
     if res.warnings:
         res.next_steps = [

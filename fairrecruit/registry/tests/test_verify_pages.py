@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -349,3 +350,24 @@ def test_bad_job_offer_input_names_the_field(
     text = offer(client, status=400, **params)
     assert message in text
     assert 'id="result"' not in text
+
+
+def test_a_wage_below_the_legal_minimum_is_warned_of_with_or_without_a_job_order(
+    client: Client, reg: dict[str, Any],
+) -> None:
+    """Qatar's minimum wage (rule files: QAR 1,000 a month from 20 March 2021): an offer below it is a warning
+    whether or not a job order is found, and so is a job order approved below it."""
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="900", wage_currency="QAR"))
+    assert ("The wage you were offered (900.00 QAR) is below the legal minimum wage in QA, 1,000.00 QAR a month: an "
+            "employer may not pay less.") in box
+    assert "The approved wage of this job order" not in box  # 1,200 is above it
+    box = result_box(offer(client, employer="Doha Sunshine Trading", destination="QA", occupation="driver",
+                           wage_amount="150", wage_currency="USD"))  # about QAR 546: converted at the day's rate
+    assert "⚠ No approved job order found" in box and "(150.00 USD) is below the legal minimum wage in QA" in box
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="1000", wage_currency="QAR"))
+    assert "below the legal minimum" not in box  # at the minimum: only the lower-than-approved warning
+    reg["jo"].wage_amount = Decimal("800")
+    reg["jo"].save()
+    box = result_box(offer(client, job_order_number="JO-2025-001"))
+    assert "The approved wage of this job order (800.00 QAR) is below the legal minimum wage in QA" in box
+    assert "An approved job order was found, but check the warnings" in box
