@@ -242,3 +242,14 @@ def test_example_journeys_name_their_occupation_in_the_readers_language(client: 
     one = client.get("/check/examples/np-qa-2014-mason/", headers={"Accept-Language": "ne"}).content.decode()
     assert f": {mason}</h1>" in one
     assert ": mason</a>" in client.get("/check/examples/").content.decode()
+
+
+def test_the_law_page_of_a_destination_shows_its_minimum_wage_cited(client: Client) -> None:
+    html = client.get("/standards/law/QA/").content.decode()
+    section = html.split('id="qa.minimum-wage"')[1].split("</section>")[0]
+    assert "Basic wage of at least 1,000 QAR a month." in section and "2021-03-20" in section
+    assert "Law No. 17 of 2020" in section and "wording recalled, not checked" in section  # unverified, shown so
+    assert 'href="/contract/"' in section
+    nepali = client.get("/standards/law/QA/", headers={"Accept-Language": "ne"}).content.decode()
+    assert '<span lang="ne">न्यूनतम तलब</span>' in nepali.split('id="qa.minimum-wage"')[1]
+    assert "minimum-wage" not in client.get("/standards/law/SA/").content.decode()  # none known: none shown
