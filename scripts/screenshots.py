@@ -291,8 +291,9 @@ def shoot(base: str, out: Path, scale: float, reviewed: str, receipt: str) -> li
             page = phone(language="ne")
             r = page.goto("/contract/")
             expect(r is not None and r.ok, "/contract/ in Nepali did not load")
+            page.select_option("#id_destination", "QA")
             for field, value in [("promised_wage_amount", "1400"), ("promised_wage_currency", "QAR"),
-                                 ("actual_wage_amount", "1000"), ("actual_wage_currency", "QAR"),
+                                 ("actual_wage_amount", "950"), ("actual_wage_currency", "QAR"),
                                  ("promised_hours_per_day", "8"), ("actual_hours_per_day", "11"),
                                  ("promised_rest_days_per_week", "1"), ("actual_rest_days_per_week", "0"),
                                  ("promised_contract_months", "24"), ("months_worked", "4")]:
