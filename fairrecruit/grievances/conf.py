@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     # `fairrecruit retention`: days after its last message that an SMS/chat complaint abandoned before the end is
     # deleted (its answers may hold a name); 0 keeps them for ever.
     "FAIRRECRUIT_RETAIN_ABANDONED_CONVERSATIONS_DAYS": 30,
+    # `fairrecruit retention`: days after which an evidence file no case names (an upload whose case was never
+    # stored) is deleted; 0 never.
+    "FAIRRECRUIT_RETAIN_ORPHAN_FILES_DAYS": 1,
 }
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from fairrecruit.core import crypto
 from fairrecruit.core.models import AuditEvent, FormSubmission
 from fairrecruit.grievances.models import Case, Conversation, InboundMessage
-from fairrecruit.grievances.tests.conftest import World, migrate_to, migrate_to_latest
+from fairrecruit.grievances.tests.conftest import World, migrate_to, migrate_to_latest, submit
 from fairrecruit.grievances.tests.test_conversation import Twilio, _code_pin
 
 NOW = timezone.now()
@@ -116,3 +116,34 @@ def test_migration_drops_the_answers_finished_conversations_kept() -> None:
     assert kept == {"step": "done", "lang": "ne", "case_code": "GR-TEST-0001", "answers": {}}
     # a conversation still under way keeps its answers: the worker is in the middle of the complaint
     assert json.loads(crypto.decrypt(Conversation.objects.get(pk=going.pk).state.token))["answers"]["name"] == "Sita"
+
+
+@pytest.mark.django_db
+def test_evidence_files_no_case_names_are_swept_after_a_day(world: World, settings, tmp_path) -> None:
+    import os
+
+    from fairrecruit.grievances import storage
+    from fairrecruit.grievances.models import Attachment
+
+    settings.FAIRRECRUIT_GRIEVANCE_EVIDENCE_DIR = str(tmp_path)
+    pdf = b"%PDF-1.4 evidence"
+    kept = storage.save(pdf)  # named by an attachment
+    case = submit().case
+    Attachment.objects.create(case=case, content_type="application/pdf", size=len(pdf), sha256="0" * 64,
+                              storage_name=kept.storage_name)
+    orphan = storage.save(pdf)  # the upload whose case was never stored
+    fresh = storage.save(pdf)  # an upload under way: too new to touch
+    left_over = tmp_path / f".{'a' * 32}.tmp"
+    left_over.write_bytes(b"x")
+    other = tmp_path / "README.txt"  # not a name storage makes: never touched
+    other.write_text("keep")
+    old = (NOW - dt.timedelta(days=2)).timestamp()
+    for name in (kept.storage_name, orphan.storage_name, left_over.name, other.name):
+        os.utime(tmp_path / name, (old, old))
+
+    assert "evidence files no case names: 2 due" in _run("--dry-run")
+    assert (tmp_path / orphan.storage_name).exists()
+    assert "evidence files no case names: 2 deleted" in _run()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([kept.storage_name, fresh.storage_name, "README.txt"])
+    assert storage.read(kept.storage_name) == pdf
+    assert (AuditEvent.objects.get(action="retention.orphan_evidence_files").new or {}).get("count") == 2

@@ -1,5 +1,5 @@
 """Delete what is kept only for a while (``core.retention``): tokens of sent forms, SMS and chat messages already
-answered, complaints by SMS or chat abandoned before the end. Run it daily (cron), beside ``grievances_tick``."""
+answered, complaints by SMS or chat abandoned before the end, evidence files no case names. Run it daily (cron), beside ``grievances_tick``."""
 
 from __future__ import annotations
 
