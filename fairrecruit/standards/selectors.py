@@ -72,6 +72,21 @@ def _version_view(rs: RuleSet, v: RuleVersion) -> dict[str, Any]:
     }
 
 
+def minimum_wage_in_force(country: str, day: dt.date) -> dict[str, Any] | None:
+    """The legal minimum wage of ``country`` in force on ``day`` (rule files, ``minimum_wages``) for the pages and
+    the API: the rule, its version and the plain fields; None when none is known (which says nothing of whether the
+    country has one)."""
+    found = get_rules().minimum_wage(country, day)
+    if found is None:
+        return None
+    rule, v = found
+    return {"rule": rule, "version": v, "id": rule.id, "title": rule.title, "summary": rule.summary,
+            "amount": v.amount, "currency": v.currency,
+            "allowances": [{"benefit": b, "amount": a} for b, a in v.allowances],
+            "from": v.start.isoformat(), "until": v.until.isoformat() if v.until else None,
+            "source": v.source.as_dict()}
+
+
 def rules_in_force(
     *,
     origin: str,

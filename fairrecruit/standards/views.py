@@ -57,7 +57,9 @@ def charges(request: HttpRequest) -> HttpResponse:
             domestic_work=d["domestic_work"],
             sex=d["sex"] or None,
         )
-    return render(request, "standards/charges.html", {"form": form, "results": results})
+    minimum = (selectors.minimum_wage_in_force(form.cleaned_data["destination"], form.cleaned_data["date"])
+               if results is not None else None)
+    return render(request, "standards/charges.html", {"form": form, "results": results, "minimum": minimum})
 
 
 @never_cache

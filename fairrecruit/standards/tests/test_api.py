@@ -132,3 +132,13 @@ def test_rules_endpoint_changes_on_the_legal_boundary(client: Client) -> None:
     bad = client.get("/api/v1/rules?origin=XX&destination=QA&date=2015-02-31")
     assert bad.status_code == 400
     assert {e["field"] for e in bad.json()["errors"]} == {"origin", "date"}
+
+
+def test_rules_in_force_give_the_destinations_minimum_wage(client) -> None:
+    got = client.get("/api/v1/rules", {"origin": "NP", "destination": "qa", "date": "2021-03-20"}).json()
+    mw = got["minimum_wage"]
+    assert (mw["id"], mw["amount"], mw["currency"], mw["from"]) == ("qa.minimum-wage", 1000.0, "QAR", "2021-03-20")
+    assert {a["benefit"]: a["amount"] for a in mw["allowances"]} == {"food": 300.0, "accommodation": 500.0}
+    assert mw["source"]["verified"] is False
+    assert client.get("/api/v1/rules", {"origin": "NP", "destination": "QA", "date": "2021-03-19"}).json()[
+        "minimum_wage"] is None

@@ -253,3 +253,12 @@ def test_the_law_page_of_a_destination_shows_its_minimum_wage_cited(client: Clie
     nepali = client.get("/standards/law/QA/", headers={"Accept-Language": "ne"}).content.decode()
     assert '<span lang="ne">न्यूनतम तलब</span>' in nepali.split('id="qa.minimum-wage"')[1]
     assert "minimum-wage" not in client.get("/standards/law/SA/").content.decode()  # none known: none shown
+
+
+def test_what_may_a_recruiter_charge_me_also_gives_the_destinations_minimum_wage_on_the_day(client: Client) -> None:
+    html = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2024-01-10"}).content.decode()
+    section = html.split('id="minimum-wage"')[1].split("</section>")[0]
+    assert "Basic wage of at least 1,000 QAR a month." in section and "wording recalled" in section
+    before = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2021-03-19"}).content.decode()
+    assert 'id="minimum-wage"' not in before  # the day before the law applied
+    assert 'id="minimum-wage"' not in client.get("/charges/", {"origin": "NP", "destination": "SA"}).content.decode()
