@@ -224,7 +224,7 @@ def rules_get(
                 {"id": p.id, "label": p.label, "source": p.source.as_dict()} for p in r["principles"]
             ]
         out.append(e)
-    minimum = selectors.minimum_wage_in_force(destination.upper(), day)
+    minimums = selectors.minimum_wages_in_force(origin.upper(), destination.upper(), day, domestic_work)
     return JsonResponse({"date": day.isoformat(), "ruleset_version": get_rules().version, "standards": out,
-                         "minimum_wage": {k: v for k, v in minimum.items() if k not in ("rule", "version")}
-                         if minimum else None})
+                         "minimum_wages": [{k: v for k, v in m.items() if k not in ("rule", "version")}
+                                           for m in minimums]})

@@ -160,6 +160,15 @@ class MinimumWage(_Worded):
     versions: tuple[MinimumWageVersion, ...]
     summaries: tuple[tuple[str, str], ...] = ()
     titles: tuple[tuple[str, str], ...] = ()
+    # Whom it covers, as a rule's applies_to: empty in a destination's file covers every worker there; an origin's
+    # file covers its workers abroad (``destinations``, ``domestic_work``: the Philippines' household workers).
+    applies_to: dict[str, Any] = field(default_factory=dict)
+
+    def covers(self, origin: str, destination: str, domestic_work: bool) -> bool:
+        a = self.applies_to
+        return ((not a.get("origins") or origin in a["origins"])
+                and (not a.get("destinations") or destination in a["destinations"])
+                and ("domestic_work" not in a or a["domestic_work"] == domestic_work))
 
     def version_on(self, day: dt.date) -> MinimumWageVersion | None:
         return next((v for v in self.versions if v.in_force(day)), None)
@@ -260,14 +269,29 @@ class RuleSet:
         return [p for p in self.principles.values() if topic in p.topics]
 
     def minimum_wage(self, country: str, day: dt.date) -> tuple[MinimumWage, MinimumWageVersion] | None:
-        """The minimum wage in force in ``country`` on ``day``, or None when no rule is known for that day (which
-        says nothing about whether the country has one)."""
+        """The minimum wage in force for every worker in ``country`` on ``day`` (its own file's, covering everyone),
+        or None when none is known for that day (which says nothing about whether the country has one)."""
         law = self.laws.get(country)
-        for mw in law.minimum_wages if law else ():
+        for mw in law.minimum_wages if law and law.role == "destination" else ():
             v = mw.version_on(day)
-            if v is not None:
+            if v is not None and not mw.applies_to:
                 return mw, v
         return None
+
+    def minimum_wages_for(self, origin: str, destination: str, day: dt.date,
+                          domestic_work: bool = False) -> list[tuple[MinimumWage, MinimumWageVersion]]:
+        """Every minimum wage in force on ``day`` for a worker of ``origin`` working in ``destination``: the
+        destination's own, and those the origin sets for its workers abroad."""
+        out = []
+        for country in dict.fromkeys((destination, origin)):
+            law = self.laws.get(country)
+            if law is None or (law.role == "destination") != (country == destination):  # each law for its side
+                continue
+            for mw in law.minimum_wages:
+                v = mw.version_on(day)
+                if v is not None and mw.covers(origin, destination, domestic_work):
+                    out.append((mw, v))
+        return out
 
 
 # --- validation helpers ------------------------------------------------------------------------------------
@@ -658,7 +682,15 @@ def _no_overlap(versions: list[Any], path: Path, where: str) -> None:
 
 
 def _parse_minimum_wage(m: Any, path: Path, i: int, cc: str, seen_rules: set[str]) -> MinimumWage:
-    mid, where = _rule_id(m, "minimum_wages", i, set(), path, cc, seen_rules)
+    mid, where = _rule_id(m, "minimum_wages", i, {"applies_to"}, path, cc, seen_rules)
+    applies = m.get("applies_to") or {}
+    _only(applies, {"destinations", "origins", "domestic_work"}, path, f"{where}.applies_to")
+    for k in ("destinations", "origins"):
+        for code in applies.get(k) or []:
+            if not isinstance(code, str) or not _CODE2.match(code):
+                raise RuleFileError(path, f"{where}.applies_to.{k}", f"{code!r} is not an ISO alpha-2 code")
+    if "domestic_work" in applies and not isinstance(applies["domestic_work"], bool):
+        raise RuleFileError(path, f"{where}.applies_to.domestic_work", "must be true or false")
     versions = []
     for j, v in enumerate(_req(m, "versions", path, where, list)):
         vw = f"{where}.versions[{j}]"
@@ -688,7 +720,8 @@ def _parse_minimum_wage(m: Any, path: Path, i: int, cc: str, seen_rules: set[str
     versions.sort(key=lambda v: v.start)
     _no_overlap(versions, path, where)
     return MinimumWage(mid, cc, _req(m, "title", path, where), str(m.get("summary", "")), tuple(versions),
-                       _translations(m, "summaries", path, where), _translations(m, "titles", path, where))
+                       _translations(m, "summaries", path, where), _translations(m, "titles", path, where),
+                       dict(applies))
 
 
 def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:

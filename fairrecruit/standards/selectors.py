@@ -72,19 +72,18 @@ def _version_view(rs: RuleSet, v: RuleVersion) -> dict[str, Any]:
     }
 
 
-def minimum_wage_in_force(country: str, day: dt.date) -> dict[str, Any] | None:
-    """The legal minimum wage of ``country`` in force on ``day`` (rule files, ``minimum_wages``) for the pages and
-    the API: the rule, its version and the plain fields; None when none is known (which says nothing of whether the
-    country has one)."""
-    found = get_rules().minimum_wage(country, day)
-    if found is None:
-        return None
-    rule, v = found
-    return {"rule": rule, "version": v, "id": rule.id, "title": rule.title, "summary": rule.summary,
-            "amount": v.amount, "currency": v.currency,
-            "allowances": [{"benefit": b, "amount": a} for b, a in v.allowances],
-            "from": v.start.isoformat(), "until": v.until.isoformat() if v.until else None,
-            "source": v.source.as_dict()}
+def minimum_wages_in_force(origin: str, destination: str, day: dt.date,
+                            domestic_work: bool = False) -> list[dict[str, Any]]:
+    """The legal minimum wages in force on ``day`` for a worker of ``origin`` in ``destination`` (rule files,
+    ``minimum_wages``: the destination's own, and those the origin sets for its workers abroad) for the pages and
+    the API: each rule, its version and the plain fields. Empty when none is known (which says nothing of whether
+    the countries have one)."""
+    return [{"rule": rule, "version": v, "id": rule.id, "country": rule.country, "title": rule.title,
+             "summary": rule.summary, "amount": v.amount, "currency": v.currency,
+             "allowances": [{"benefit": b, "amount": a} for b, a in v.allowances],
+             "from": v.start.isoformat(), "until": v.until.isoformat() if v.until else None,
+             "source": v.source.as_dict()}
+            for rule, v in get_rules().minimum_wages_for(origin, destination, day, domestic_work)]
 
 
 def rules_in_force(

@@ -47,6 +47,7 @@ def law_detail(request: HttpRequest, country: str) -> HttpResponse:
 def charges(request: HttpRequest) -> HttpResponse:
     form = ChargesForm(request.GET or None)
     results = None
+    minimums: list[dict[str, Any]] = []
     if request.GET and form.is_valid():
         d = form.cleaned_data
         results = selectors.rules_in_force(
@@ -57,9 +58,8 @@ def charges(request: HttpRequest) -> HttpResponse:
             domestic_work=d["domestic_work"],
             sex=d["sex"] or None,
         )
-    minimum = (selectors.minimum_wage_in_force(form.cleaned_data["destination"], form.cleaned_data["date"])
-               if results is not None else None)
-    return render(request, "standards/charges.html", {"form": form, "results": results, "minimum": minimum})
+        minimums = selectors.minimum_wages_in_force(d["origin"], d["destination"], d["date"], d["domestic_work"])
+    return render(request, "standards/charges.html", {"form": form, "results": results, "minimums": minimums})
 
 
 @never_cache

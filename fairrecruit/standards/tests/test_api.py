@@ -136,9 +136,13 @@ def test_rules_endpoint_changes_on_the_legal_boundary(client: Client) -> None:
 
 def test_rules_in_force_give_the_destinations_minimum_wage(client) -> None:
     got = client.get("/api/v1/rules", {"origin": "NP", "destination": "qa", "date": "2021-03-20"}).json()
-    mw = got["minimum_wage"]
+    [mw] = got["minimum_wages"]
     assert (mw["id"], mw["amount"], mw["currency"], mw["from"]) == ("qa.minimum-wage", 1000.0, "QAR", "2021-03-20")
     assert {a["benefit"]: a["amount"] for a in mw["allowances"]} == {"food": 300.0, "accommodation": 500.0}
     assert mw["source"]["verified"] is False
     assert client.get("/api/v1/rules", {"origin": "NP", "destination": "QA", "date": "2021-03-19"}).json()[
-        "minimum_wage"] is None
+        "minimum_wages"] == []
+    both = client.get("/api/v1/rules", {"origin": "PH", "destination": "QA", "date": "2024-01-01",
+                                        "domestic_work": "true"}).json()["minimum_wages"]
+    assert [(m["id"], m["country"]) for m in both] == [("qa.minimum-wage", "QA"),
+                                                       ("ph.household-service-workers-minimum-wage", "PH")]

@@ -161,3 +161,30 @@ def test_a_malformed_minimum_wage_is_refused(tmp_path: Path, versions: str, key:
         load_rules(_with_minimum_wage(tmp_path, versions))
     assert (err.value.key, err.value.path.endswith("zz.yaml")) == (key, True)
     assert problem in err.value.problem
+
+
+def test_an_origins_minimum_wage_covers_its_workers_abroad_as_its_applies_to_says() -> None:
+    import datetime as dt
+
+    rs = load_rules()
+
+    def ids(origin: str, destination: str, day: dt.date, domestic: bool) -> list[str]:
+        return [m.id for m, _v in rs.minimum_wages_for(origin, destination, day, domestic)]
+
+    hsw = "ph.household-service-workers-minimum-wage"
+    assert ids("PH", "SA", dt.date(2006, 12, 15), True) == []  # the day before the chosen first day
+    assert ids("PH", "SA", dt.date(2006, 12, 16), True) == [hsw]
+    assert ids("PH", "SA", dt.date(2024, 1, 1), False) == []  # household workers only
+    assert ids("PH", "QA", dt.date(2024, 1, 1), True) == ["qa.minimum-wage", hsw]
+    assert ids("NP", "QA", dt.date(2024, 1, 1), True) == ["qa.minimum-wage"]
+    assert rs.minimum_wage("PH", dt.date(2024, 1, 1)) is None  # an origin's rule is never a destination's minimum
+
+
+def test_a_minimum_wage_for_someone_unknown_is_refused(tmp_path: Path) -> None:
+    dst = _with_minimum_wage(tmp_path, f"      - {{from: 2020-01-01, amount: 100, currency: USD, {SRC}}}")
+    path = dst / "countries" / "zz.yaml"
+    path.write_text(path.read_text().replace("    title: Minimum wage\n",
+                                             "    title: Minimum wage\n    applies_to: {occupation: driver}\n"))
+    with pytest.raises(RuleFileError) as err:
+        load_rules(dst)
+    assert err.value.key == "minimum_wages.zz.minimum-wage.applies_to.occupation" and "unknown key" in err.value.problem

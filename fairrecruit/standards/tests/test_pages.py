@@ -257,8 +257,15 @@ def test_the_law_page_of_a_destination_shows_its_minimum_wage_cited(client: Clie
 
 def test_what_may_a_recruiter_charge_me_also_gives_the_destinations_minimum_wage_on_the_day(client: Client) -> None:
     html = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2024-01-10"}).content.decode()
-    section = html.split('id="minimum-wage"')[1].split("</section>")[0]
+    section = html.split('id="qa.minimum-wage"')[1].split("</section>")[0]
     assert "Basic wage of at least 1,000 QAR a month." in section and "wording recalled" in section
+    assert "ph.household" not in html  # a Nepali worker: the Philippines' rule is not theirs
     before = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2021-03-19"}).content.decode()
-    assert 'id="minimum-wage"' not in before  # the day before the law applied
-    assert 'id="minimum-wage"' not in client.get("/charges/", {"origin": "NP", "destination": "SA"}).content.decode()
+    assert "minimum-wage" not in before  # the day before the law applied
+    assert "minimum-wage" not in client.get("/charges/", {"origin": "NP", "destination": "SA"}).content.decode()
+    # a Filipino domestic worker in Saudi Arabia: the minimum the Philippines sets for its household workers abroad
+    hsw = client.get("/charges/", {"origin": "PH", "destination": "SA", "date": "2024-01-10",
+                                   "domestic_work": "on"}).content.decode()
+    assert "Basic wage of at least 400 USD a month." in hsw.split('id="ph.household-service-workers-minimum-wage"')[1]
+    other = client.get("/charges/", {"origin": "PH", "destination": "SA", "date": "2024-01-10"}).content.decode()
+    assert "ph.household-service-workers-minimum-wage" not in other  # not a domestic worker
