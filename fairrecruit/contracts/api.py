@@ -54,7 +54,7 @@ def comparison_json(check: selectors.ContractCheck) -> dict[str, Any]:
         "findings": [{"type": f["type"], "message": f["text"], "principles": f["principles"]}
                      for f in check.findings],
         "wage_gap": c.wage_gap.as_dict() if c.wage_gap else None,
-        "minimum_wage": c.minimum.as_dict() if c.minimum else None,
+        "minimum_wages": [m.as_dict() for m in c.minimums],
         "job_order": None if jo is None else {
             "number": jo.number, "employer": {"identifier": jo.employer.identifier, "name": jo.employer.name},
             "occupation": jo.occupation, "destination": jo.destination, "wage_amount": f"{jo.wage_amount:.2f}",
@@ -96,8 +96,9 @@ def compare_json(body: Any) -> tuple[int, dict[str, Any]]:
         "not_enough. `wage_gap` is how much less than promised is paid (net: a lower wage plus deductions beyond the "
         "promised ones, less any raise or fewer deductions; `extra_deductions` is the part deductions explain), a month, so far (`months_worked`) and over "
         "the contract, in the promised wage's currency (a wage in another currency is converted at the reference "
-        "rate of `start`, or today). `minimum_wage`, when the rule files know the legal minimum wage of `destination` (or "
-        "of the job order's country) on `start`: the rule with its source and `verified` flag, the wage now in its "
+        "rate of `start`, or today). `minimum_wages`, one for each legal minimum wage the rule files know that covers the worker on `start`: "
+        "the one of `destination` (or of the job order's country), and the one `origin` sets for its workers abroad "
+        "(with `domestic_work`: the Philippines' household service workers). Each gives the rule with its source and `verified` flag, the wage now in its "
         "currency, `verdict` below, not_below or not_compared, the `shortfall` a month, and the allowances due where "
         "food or accommodation is not given (finding `wage_below_minimum`). `findings` cite the principles they breach, each with its `verified` flag. "
         "Nothing is stored. Bad input: 400 with the field (e.g. `actual.hours_per_day`) and the message."

@@ -196,7 +196,7 @@ class Comparison:
     findings: list[str] = field(default_factory=list)  # contract_substituted | wage_lower_than_promised | ...
     wage_gap: WageGap | None = None
     day: dt.date | None = None
-    minimum: MinimumCheck | None = None
+    minimums: list[MinimumCheck] = field(default_factory=list)  # one per legal minimum wage that covers the worker
 
     def term(self, name: str) -> TermResult:
         return next(t for t in self.terms if t.term == name)
@@ -248,9 +248,9 @@ def _converted(m: Money, currency: str, day: dt.date) -> tuple[Decimal | None, d
 
 
 def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None = None,
-            promised_from: dict[str, str] | None = None, minimum: Minimum | None = None) -> Comparison:
-    """Term by term; ``promised_from`` names the terms taken from an approved job order; ``minimum``, the legal
-    minimum wage where the job is, when one is known for the day."""
+            promised_from: dict[str, str] | None = None, minimums: list[Minimum] | None = None) -> Comparison:
+    """Term by term; ``promised_from`` names the terms taken from an approved job order; ``minimums``, the legal
+    minimum wages that cover the worker on the day (the destination's; the origin's for its workers abroad)."""
     c = circumstances or Circumstances()
     day = c.day or dt.date.today()
     src = promised_from or {}
@@ -290,8 +290,8 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
         findings.append("contract_not_before_departure")
     if c.language_understood is False:
         findings.append("contract_language")
-    below = check_minimum(actual, minimum, day) if minimum is not None else None
-    if below is not None and below.verdict == "below":
+    checks = [check_minimum(actual, m, day) for m in minimums or []]
+    if any(m.verdict == "below" for m in checks):
         findings.append("wage_below_minimum")
     if "contract_substituted" in findings:
         verdict = "substituted"
@@ -301,7 +301,7 @@ def compare(promised: Terms, actual: Terms, circumstances: Circumstances | None 
         verdict = "better_only"
     else:
         verdict = "same"
-    return Comparison(verdict=verdict, terms=results, findings=findings, wage_gap=gap, day=day, minimum=below)
+    return Comparison(verdict=verdict, terms=results, findings=findings, wage_gap=gap, day=day, minimums=checks)
 
 
 def _gap(wage: tuple[Decimal, str, dict[str, Any] | None] | None,

@@ -116,6 +116,11 @@ class ContractForm(forms.Form):
         label=_("Country of the job"), required=False, choices=country_choices,
         error_messages={"invalid_choice": _("unknown country code '%(value)s'")},
     )
+    origin = forms.ChoiceField(
+        label=_("Country you come from"), required=False, choices=country_choices,
+        error_messages={"invalid_choice": _("unknown country code '%(value)s'")},
+    )
+    domestic_work = forms.ChoiceField(label=_("Domestic work (in a household)"), required=False, choices=YES_NO)
     start = forms.CharField(
         label=_("Date your job started (optional)"), required=False, max_length=10,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -132,9 +137,11 @@ class ContractForm(forms.Form):
                                      required=False, choices=YES_NO)
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        if data is not None and data.get("destination"):
+        if data is not None and (data.get("destination") or data.get("origin")):
             data = data.copy()
-            data["destination"] = str(data["destination"]).strip().upper()
+            for k in ("destination", "origin"):
+                if data.get(k):
+                    data[k] = str(data[k]).strip().upper()
         super().__init__(data, *args, **kwargs)
         for side in SIDES:
             for term in TEXT_TERMS:
@@ -158,6 +165,9 @@ class ContractForm(forms.Form):
 
     def clean_destination(self) -> str:
         return (self.cleaned_data.get("destination") or "").upper()
+
+    def clean_origin(self) -> str:
+        return (self.cleaned_data.get("origin") or "").upper()
 
     def clean_start(self) -> dt.date | None:
         raw = (self.cleaned_data.get("start") or "").strip()
@@ -226,7 +236,8 @@ class ContractForm(forms.Form):
         return any(actual.given(t) and (promised.given(t) or t in from_job_order) for t in TERMS) or any(
             d.get(k) for k in ("received", "language_understood", "signed_again")) or (
             actual.given("wage") and bool(d.get("destination"))
-            and get_rules().minimum_wage(d["destination"], d.get("start") or dt.date.today()) is not None)
+            and bool(get_rules().minimum_wages_for(d.get("origin") or "", d["destination"],
+                                                   d.get("start") or dt.date.today(), d.get("domestic_work") == "yes")))
 
     def term_rows(self) -> list[dict[str, Any]]:
         """For the page: each term with its bound fields, as promised and now."""
@@ -274,9 +285,9 @@ class ContractForm(forms.Form):
 
 # ------------------------------------------------------------------------------------- JSON (API and command line)
 SIDE_KEYS = (*TEXT_TERMS, *NUMBERS, "wage_currency", *BENEFIT_TERMS)
-TOP_KEYS = ("job_order_number", "destination", "start", "months_worked", "received", "language_understood",
+TOP_KEYS = ("job_order_number", "destination", "origin", "domestic_work", "start", "months_worked", "received", "language_understood",
             "signed_again", *SIDES)
-YES_NO_KEYS = ("language_understood", "signed_again", *BENEFIT_TERMS)
+YES_NO_KEYS = ("language_understood", "signed_again", "domestic_work", *BENEFIT_TERMS)
 
 
 def json_field(name: str) -> str:

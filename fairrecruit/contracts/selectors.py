@@ -16,7 +16,7 @@ from fairrecruit.contracts.forms import ContractForm
 from fairrecruit.registry.models import JobOrder
 from fairrecruit.registry.selectors import job_order_view, job_orders_find, today
 from fairrecruit.standards.engine import principles_for
-from fairrecruit.standards.loader import get_rules
+from fairrecruit.standards.loader import MinimumWage, MinimumWageVersion, get_rules
 from fairrecruit.standards.templatetags.fees import FINDINGS
 
 # What each finding breaks: the topic of the principles the engine cites for it (standards/rules/standards/).
@@ -58,11 +58,23 @@ class ContractCheck:
 
 
 def minimum_wage(country: str, day: dt.date) -> Minimum | None:
-    """The legal minimum wage in ``country`` on ``day`` from the rule files, or None when none is known."""
+    """The legal minimum wage of every worker in ``country`` on ``day`` from the rule files, or None when none is
+    known."""
     found = get_rules().minimum_wage(country, day) if country else None
-    if found is None:
-        return None
-    rule, v = found
+    return _minimum(*found) if found is not None else None
+
+
+def minimum_wages(origin: str, destination: str, day: dt.date, domestic_work: bool) -> list[Minimum]:
+    """Every legal minimum wage that covers the worker on ``day``: the destination's own, and the origin's for its
+    workers abroad (the Philippines' household service workers)."""
+    if not destination:
+        return []
+    if not origin:
+        return [m for m in [minimum_wage(destination, day)] if m is not None]
+    return [_minimum(rule, v) for rule, v in get_rules().minimum_wages_for(origin, destination, day, domestic_work)]
+
+
+def _minimum(rule: MinimumWage, v: MinimumWageVersion) -> Minimum:
     lang = get_language() or "en"
     summary, summary_lang = rule.summary_in(lang)
     return Minimum(rule_id=rule.id, wage=Money(Decimal(str(v.amount)), v.currency),
@@ -117,8 +129,10 @@ def compare_contract(form: ContractForm, day: dt.date | None = None) -> Contract
             notes.append(_("This job order is for a job in %(a)s, not %(b)s.") % {"a": jo.destination,
                                                                                  "b": destination})
         destination = destination or jo.destination
+    d = form.cleaned_data
     result = compare(promised, actual, circumstances, promised_from=src,
-                     minimum=minimum_wage(destination, circumstances.day))
+                     minimums=minimum_wages(d.get("origin", ""), destination, circumstances.day,
+                                            d.get("domestic_work") == "yes"))
     return ContractCheck(
         comparison=result,
         job_order=jo,

@@ -173,30 +173,30 @@ QA_MINIMUM = Minimum(rule_id="qa.minimum-wage", wage=Money(Decimal("1000"), "QAR
 def test_a_wage_below_the_minimum_is_a_finding_with_the_shortfall_even_when_it_is_the_promised_one():
     promised = Terms(wage=Money(Decimal("900"), "QAR"))
     r = compare(promised, Terms(wage=Money(Decimal("900"), "QAR"), food=False, accommodation=True),
-                Circumstances(day=DAY), minimum=QA_MINIMUM)
+                Circumstances(day=DAY), minimums=[QA_MINIMUM])
     assert r.verdict == "same"  # not substituted: the promise itself was unlawful
     assert r.findings == ["wage_below_minimum"]
-    assert r.minimum is not None
-    assert (r.minimum.verdict, r.minimum.wage, r.minimum.shortfall) == ("below", Decimal("900"), Decimal("100.00"))
-    assert r.minimum.allowances_due == [("food", Decimal("300"))]  # housing is given, food is not
+    assert r.minimums
+    assert (r.minimums[0].verdict, r.minimums[0].wage, r.minimums[0].shortfall) == ("below", Decimal("900"), Decimal("100.00"))
+    assert r.minimums[0].allowances_due == [("food", Decimal("300"))]  # housing is given, food is not
 
 
 def test_a_wage_at_the_minimum_is_not_below_it_and_unknown_benefits_owe_no_allowance():
-    r = compare(Terms(), Terms(wage=Money(Decimal("1000"), "QAR")), Circumstances(day=DAY), minimum=QA_MINIMUM)
-    assert r.minimum is not None and r.minimum.verdict == "not_below" and r.minimum.shortfall is None
+    r = compare(Terms(), Terms(wage=Money(Decimal("1000"), "QAR")), Circumstances(day=DAY), minimums=[QA_MINIMUM])
+    assert r.minimums and r.minimums[0].verdict == "not_below" and r.minimums[0].shortfall is None
     assert "wage_below_minimum" not in r.findings
-    assert r.minimum.allowances_due == []  # the worker did not say: nothing claimed
+    assert r.minimums[0].allowances_due == []  # the worker did not say: nothing claimed
 
 
 def test_a_wage_in_another_currency_is_converted_at_the_reference_rate_and_never_guessed():
     usd = fx.usd_rate("QAR", DAY)
     assert usd is not None
     below = Money((Decimal("1000") / Decimal(str(usd.per_usd)) * Decimal("0.9")).quantize(Decimal("0.01")), "USD")
-    r = compare(Terms(), Terms(wage=below), Circumstances(day=DAY), minimum=QA_MINIMUM)
-    assert r.minimum is not None and r.minimum.verdict == "below" and r.minimum.rate is not None
-    assert r.minimum.shortfall is not None and Decimal("95") < r.minimum.shortfall < Decimal("105")  # 10 % of 1,000
-    unknown = compare(Terms(), Terms(wage=Money(Decimal("5"), "XTS")), Circumstances(day=DAY), minimum=QA_MINIMUM)
-    assert unknown.minimum is not None and unknown.minimum.verdict == "not_compared"
+    r = compare(Terms(), Terms(wage=below), Circumstances(day=DAY), minimums=[QA_MINIMUM])
+    assert r.minimums and r.minimums[0].verdict == "below" and r.minimums[0].rate is not None
+    assert r.minimums[0].shortfall is not None and Decimal("95") < r.minimums[0].shortfall < Decimal("105")  # 10 % of 1,000
+    unknown = compare(Terms(), Terms(wage=Money(Decimal("5"), "XTS")), Circumstances(day=DAY), minimums=[QA_MINIMUM])
+    assert unknown.minimums and unknown.minimums[0].verdict == "not_compared"
     assert "wage_below_minimum" not in unknown.findings
 
 

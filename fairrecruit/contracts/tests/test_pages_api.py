@@ -235,7 +235,7 @@ def test_the_wage_now_is_checked_against_the_legal_minimum_wage_in_force_on_the_
     status, html = post(client, {"destination": "QA", "start": "2024-05-01", "actual_wage_amount": "900",
                                  "actual_wage_currency": "QAR", "actual_food": "no", "actual_accommodation": "yes"})
     assert status == 200, html
-    section = html.split('id="minimum-wage"')[1].split("</div>")[0]
+    section = html.split('id="qa.minimum-wage"')[1].split("</div>")[0]
     assert "900.00 QAR a month, is below the legal minimum of 1,000.00 QAR" in section
     assert '<strong class="owed">100.00 QAR</strong> a month short' in section
     assert "does not give you food: on top of your basic wage, they must pay you at least 300.00 QAR" in section
@@ -246,20 +246,20 @@ def test_the_wage_now_is_checked_against_the_legal_minimum_wage_in_force_on_the_
     # the day before the law took effect: no minimum is known, so there is nothing to compare
     status, html = post(client, {"destination": "QA", "start": "2021-03-19", "actual_wage_amount": "900",
                                  "actual_wage_currency": "QAR"})
-    assert 'id="minimum-wage"' not in html and "Fill in at least one term" in html
+    assert 'class="minimum-wage"' not in html and "Fill in at least one term" in html
     status, html = post(client, {"destination": "QA", "start": "2021-03-20", "actual_wage_amount": "900",
                                  "actual_wage_currency": "QAR"})
-    assert 'id="minimum-wage"' in html
+    assert 'id="qa.minimum-wage"' in html
     # a country with no minimum wage in the rule files: never a verdict
     status, html = post(client, {"destination": "SA", "actual_wage_amount": "900", "actual_wage_currency": "SAR"})
-    assert 'id="minimum-wage"' not in html and "Fill in at least one term" in html
+    assert 'class="minimum-wage"' not in html and "Fill in at least one term" in html
 
 
 def test_the_minimum_wage_in_the_workers_language(client):
     client.cookies["django_language"] = "ne"
     status, html = post(client, {"destination": "QA", "actual_wage_amount": "1200", "actual_wage_currency": "QAR"})
     assert status == 200, html
-    section = html.split('id="minimum-wage"')[1].split("</details>")[0]
+    section = html.split('id="qa.minimum-wage"')[1].split("</details>")[0]
     assert 'lang="ne"' in section and "आधारभूत तलब" in section  # the rule's summary, in Nepali
     assert 'class="ok"' in section
 
@@ -269,7 +269,7 @@ def test_api_and_cli_give_the_minimum_wage_check(client, tmp_path):
             "actual": {"wage_amount": 750, "wage_currency": "QAR", "accommodation": False}}
     r = client.post("/api/v1/contracts/compare", body, content_type="application/json")
     assert r.status_code == 200, r.content
-    mw = r.json()["minimum_wage"]
+    [mw] = r.json()["minimum_wages"]
     assert (mw["verdict"], mw["wage"], mw["shortfall"]) == ("below", 750, 250)
     assert mw["minimum"]["rule_id"] == "qa.minimum-wage" and mw["minimum"]["from"] == "2021-03-20"
     assert mw["minimum"]["source"]["verified"] is False
@@ -299,3 +299,25 @@ def test_place_of_work_and_overtime_pay_on_the_page_and_in_the_api(client):
     assert r.status_code == 200, r.content
     terms = {t["term"]: t["verdict"] for t in r.json()["terms"]}
     assert terms["workplace"] == terms["overtime_percent"] == "same" and r.json()["verdict"] == "same"
+
+
+def test_a_filipino_household_worker_is_checked_against_both_minimum_wages(client):
+    """Qatar's for every worker there, and the Philippines' US$400 for its household service workers abroad."""
+    body = {"destination": "QA", "origin": "PH", "domestic_work": True, "start": "2024-05-01",
+            "actual": {"wage_amount": 1200, "wage_currency": "QAR"}}  # above QAR 1,000, but about US$330
+    r = client.post("/api/v1/contracts/compare", body, content_type="application/json")
+    assert r.status_code == 200, r.content
+    got = {m["minimum"]["rule_id"]: m for m in r.json()["minimum_wages"]}
+    assert got["qa.minimum-wage"]["verdict"] == "not_below"
+    hsw = got["ph.household-service-workers-minimum-wage"]
+    assert hsw["verdict"] == "below" and hsw["rate"] is not None and 60 < hsw["shortfall"] < 80
+    assert [f["type"] for f in r.json()["findings"]] == ["wage_below_minimum"]
+    not_domestic = client.post("/api/v1/contracts/compare", body | {"domestic_work": False},
+                               content_type="application/json").json()
+    assert [m["minimum"]["rule_id"] for m in not_domestic["minimum_wages"]] == ["qa.minimum-wage"]
+    status, html = post(client, {"destination": "QA", "origin": "PH", "domestic_work": "yes", "start": "2024-05-01",
+                                 "actual_wage_amount": "1200", "actual_wage_currency": "QAR"})
+    assert status == 200 and html.count('class="minimum-wage"') == 2
+    assert "Minimum wage of household service workers abroad" in html  # two rules: each named
+    assert client.post("/api/v1/contracts/compare", body | {"origin": "XX"},
+                       content_type="application/json").status_code == 400

@@ -51,8 +51,7 @@ class Command(BaseCommand):
             if gap["over_contract"] is not None:
                 line += f"; {gap['over_contract']:,.2f} over the {gap['contract_months']}-month contract"
             self.stdout.write(line)
-        mw = answer["minimum_wage"]
-        if mw:
+        for mw in answer["minimum_wages"]:
             m = mw["minimum"]
             line = (f"minimum wage {m['amount']:,.2f} {m['currency']} a month ({m['rule_id']}, from {m['from']}"
                     f"{'' if m['source']['verified'] else ', unverified'}): {mw['verdict'].replace('_', ' ')}")
