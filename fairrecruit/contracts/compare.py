@@ -138,9 +138,10 @@ class Minimum:
     title: str = ""
     summary: str = ""  # in the reader's language where written, else English
     summary_lang: str = "en"
+    country: str = ""  # whose rule: the destination's, or the worker's country's for its workers abroad
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule_id": self.rule_id, "title": self.title, "amount": float(self.wage.amount),
+        return {"rule_id": self.rule_id, "country": self.country, "title": self.title, "amount": float(self.wage.amount),
                 "currency": self.wage.currency,
                 "allowances": [{"benefit": b, "amount": float(a)} for b, a in self.allowances],
                 "from": self.start.isoformat() if self.start else None,

@@ -80,7 +80,7 @@ def _minimum(rule: MinimumWage, v: MinimumWageVersion) -> Minimum:
     return Minimum(rule_id=rule.id, wage=Money(Decimal(str(v.amount)), v.currency),
                    allowances=tuple((b, Decimal(str(a))) for b, a in v.allowances), start=v.start,
                    until=v.until, source=v.source, title=rule.title_in(lang)[0], summary=summary,
-                   summary_lang=summary_lang)
+                   summary_lang=summary_lang, country=rule.country)
 
 
 class JobOrderNotFound(LookupError):

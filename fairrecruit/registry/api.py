@@ -186,6 +186,8 @@ class JobOfferIn(Schema):
     occupation: str = ""
     wage_amount: str | float | None = None
     wage_currency: str = ""
+    origin: str = ""  # the worker's country: its minimum wage for its workers abroad is checked too
+    domestic_work: bool | None = None
 
 
 class JobOfferOut(Schema):
@@ -489,7 +491,8 @@ def job_offer_check(request: HttpRequest) -> Any:
     bad = [k for k, v in body.items() if v is not None and not isinstance(v, str | int | float)]
     if bad:
         return _errors(400, [{"field": k, "message": "must be a string or a number"} for k in bad])
-    form = JobOfferForm({k: "" if v is None else str(v) for k, v in body.items()})
+    form = JobOfferForm({k: "" if v is None else ({True: "yes", False: "no"}[v] if isinstance(v, bool) else str(v))
+                         for k, v in body.items()})
     if not form.is_valid():
         return _errors(400, errors_named(form))
     day = selectors.today()

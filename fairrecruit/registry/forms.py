@@ -65,6 +65,16 @@ class JobOfferForm(forms.Form):
         error_messages={"invalid_choice": _("unknown country code '%(value)s'")},
     )
     occupation = forms.CharField(label=_("Job"), required=False, max_length=200)
+    origin = forms.ChoiceField(
+        label=_("Country you come from"),
+        required=False,
+        choices=country_choices,
+        error_messages={"invalid_choice": _("unknown country code '%(value)s'")},
+    )
+    domestic_work = forms.ChoiceField(
+        label=_("Domestic work (in a household)"), required=False,
+        choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+    )
     wage_amount = forms.DecimalField(
         label=_("Monthly wage offered"),
         required=False,
@@ -89,13 +99,18 @@ class JobOfferForm(forms.Form):
     )
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        if data is not None and data.get("destination"):
+        if data is not None and (data.get("destination") or data.get("origin")):
             data = data.copy()
-            data["destination"] = str(data["destination"]).strip().upper()
+            for k in ("destination", "origin"):
+                if data.get(k):
+                    data[k] = str(data[k]).strip().upper()
         super().__init__(data, *args, **kwargs)
 
     def clean_destination(self) -> str:
         return (self.cleaned_data.get("destination") or "").upper()
+
+    def clean_origin(self) -> str:
+        return (self.cleaned_data.get("origin") or "").upper()
 
     def clean_wage_currency(self) -> str:
         c = (self.cleaned_data.get("wage_currency") or "").strip().upper()

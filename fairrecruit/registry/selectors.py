@@ -572,32 +572,35 @@ def _sanction_warnings(actors: list[Actor], day: dt.date) -> list[str]:
     return out
 
 
-def _minimum_wage_warnings(destination: str, day: dt.date, offered: tuple[Decimal, str] | None,
-                           jo: JobOrder | None) -> list[str]:
-    """Warnings when the wage offered, or the job order's approved wage, is below the legal minimum wage of the
-    country of the job on ``day`` (the rule files' minimum wages, through the contracts app's check: the same
-    conversion at the reference rate and tolerance). Nothing when no minimum is known there."""
+def _minimum_wage_warnings(destination: str, origin: str, domestic_work: bool, day: dt.date,
+                           offered: tuple[Decimal, str] | None, jo: JobOrder | None) -> list[str]:
+    """Warnings when the wage offered, or the job order's approved wage, is below a legal minimum wage that covers
+    the worker on ``day``: the destination's own, or the one the worker's country sets for its workers abroad (the
+    rule files' minimum wages, through the contracts app's check: the same conversion at the reference rate and
+    tolerance). Nothing when none is known."""
     if not destination or not apps.is_installed("fairrecruit.contracts"):
         return []
     from fairrecruit.contracts.compare import Money, Terms, check_minimum
-    from fairrecruit.contracts.selectors import minimum_wage
+    from fairrecruit.contracts.selectors import minimum_wages
 
-    minimum = minimum_wage(destination, day)
-    if minimum is None:
-        return []
     out = []
-    floor = f"{minimum.wage.amount:,.2f} {minimum.wage.currency}"
-    wages = [("offered", offered), ("approved", (jo.wage_amount, jo.wage_currency) if jo is not None else None)]
-    for which, wage in wages:
-        if wage is None or not check_minimum(Terms(wage=Money(*wage)), minimum, day).verdict == "below":
-            continue
-        shown = f"{wage[0]:,.2f} {wage[1]}"
-        if which == "offered":
-            out.append(_("The wage you were offered (%(o)s) is below the legal minimum wage in %(c)s, %(m)s a month: "
-                         "an employer may not pay less.") % {"o": shown, "c": destination, "m": floor})
-        else:
-            out.append(_("The approved wage of this job order (%(a)s) is below the legal minimum wage in %(c)s, "
-                         "%(m)s a month.") % {"a": shown, "c": destination, "m": floor})
+    for minimum in minimum_wages(origin, destination, day, domestic_work):
+        floor = f"{minimum.wage.amount:,.2f} {minimum.wage.currency}"
+        origins = minimum.country != destination  # the worker's country's rule for its workers abroad
+        wages = [("offered", offered), ("approved", (jo.wage_amount, jo.wage_currency) if jo is not None else None)]
+        for which, wage in wages:
+            if wage is None or check_minimum(Terms(wage=Money(*wage)), minimum, day).verdict != "below":
+                continue
+            shown = f"{wage[0]:,.2f} {wage[1]}"
+            if origins:
+                out.append(_("The wage (%(w)s) is below the minimum wage your country sets for its workers abroad in "
+                             "this work, %(m)s a month: %(rule)s.") % {"w": shown, "m": floor, "rule": minimum.title})
+            elif which == "offered":
+                out.append(_("The wage you were offered (%(o)s) is below the legal minimum wage in %(c)s, %(m)s a "
+                             "month: an employer may not pay less.") % {"o": shown, "c": destination, "m": floor})
+            else:
+                out.append(_("The approved wage of this job order (%(a)s) is below the legal minimum wage in %(c)s, "
+                             "%(m)s a month.") % {"a": shown, "c": destination, "m": floor})
     return out
 
 
@@ -609,6 +612,8 @@ def check_job_offer(
     occupation: str = "",
     wage_amount: Decimal | None = None,
     wage_currency: str = "",
+    origin: str = "",
+    domestic_work: str = "",
     day: dt.date | None = None,
 ) -> JobOfferCheck:
     """Does an approved, still valid job order match the offer, and does the wage match it? Inputs are already
@@ -656,7 +661,7 @@ def check_job_offer(
                 )
     offer = (wage_amount, wage_currency) if wage_amount is not None and wage_currency else None
     if not candidates:
-        res.warnings += _minimum_wage_warnings(destination, day, offer, None)
+        res.warnings += _minimum_wage_warnings(destination, origin, domestic_work == "yes", day, offer, None)
         res.next_steps = [
             _("Ask the recruiter for the job order (demand letter) number and the agency's licence number."),
             _(
@@ -761,7 +766,7 @@ def check_job_offer(
                 % {"name": jo.agency.name, "status": ast.message}
             )
     res.warnings += _sanction_warnings([a for a in (jo.employer, jo.agency) if a is not None], day)
-    res.warnings += _minimum_wage_warnings(jo.destination, day, offer, jo)
+    res.warnings += _minimum_wage_warnings(jo.destination, origin, domestic_work == "yes", day, offer, jo)
     res.verdict = "warning" if res.warnings else "ok"
     if res.warnings:
         res.next_steps = [

@@ -284,3 +284,12 @@ def test_endpoints_are_documented_in_openapi(client: Client) -> None:
     assert {"job_order_number", "employer", "destination", "wage_amount", "wage_currency"} <= set(
         body["properties"]
     )
+
+
+def test_job_offer_check_with_the_workers_country_and_domestic_work(client: Client, reg: dict[str, Any]) -> None:
+    got = post(client, {"employer": "Riyadh Family Household", "destination": "SA", "origin": "ph",
+                        "domestic_work": True, "wage_amount": 250, "wage_currency": "USD"})
+    assert any("400.00 USD a month" in w for w in got["warnings"])
+    plain = post(client, {"employer": "Riyadh Family Household", "destination": "SA", "origin": "PH",
+                          "domestic_work": False, "wage_amount": 250, "wage_currency": "USD"})
+    assert not any("400.00 USD" in w for w in plain["warnings"])

@@ -371,3 +371,15 @@ def test_a_wage_below_the_legal_minimum_is_warned_of_with_or_without_a_job_order
     box = result_box(offer(client, job_order_number="JO-2025-001"))
     assert "The approved wage of this job order (800.00 QAR) is below the legal minimum wage in QA" in box
     assert "An approved job order was found, but check the warnings" in box
+
+
+def test_a_filipino_household_worker_is_warned_of_an_offer_below_the_philippines_minimum(
+    client: Client, reg: dict[str, Any],
+) -> None:
+    box = result_box(offer(client, employer="Riyadh Family Household", destination="SA", origin="PH",
+                           domestic_work="yes", wage_amount="1000", wage_currency="SAR"))  # about US$267
+    assert ("The wage (1,000.00 SAR) is below the minimum wage your country sets for its workers abroad in this "
+            "work, 400.00 USD a month: Minimum wage of household service workers abroad.") in box
+    box = result_box(offer(client, employer="Riyadh Family Household", destination="SA", origin="PH",
+                           domestic_work="no", wage_amount="1000", wage_currency="SAR"))
+    assert "your country sets" not in box  # not domestic work: the rule does not cover it
