@@ -277,11 +277,16 @@ def sanction_lift(request: HttpRequest, code: str) -> HttpResponse:
         return bad
     assert s is not None
     form = LiftForm(data)
+    return _changed(form, s, lambda: services.sanction_lift(
+        user=user, organisation=selectors.organisation_for(user, s.regulator), sanction=s,
+        lifted_on=form.cleaned_data["lifted_on"], reason=form.cleaned_data["reason"]))
+
+
+def _changed(form: Any, s: Sanction, change: Any) -> HttpResponse:
+    """The sanction after ``change`` (called when the form is valid), or 400 naming each field."""
     if form.is_valid():
         try:
-            s = services.sanction_lift(user=user, organisation=selectors.organisation_for(user, s.regulator),
-                                       sanction=s, lifted_on=form.cleaned_data["lifted_on"],
-                                       reason=form.cleaned_data["reason"])
+            s = change()
         except services.EnforcementError as exc:
             form.add_service_errors(exc.errors)
     if form.errors:
@@ -307,12 +312,6 @@ def sanction_publication(request: HttpRequest, code: str) -> HttpResponse:
     if not isinstance(published, bool):
         return _errors(400, [{"field": "published", "message": "must be true (publish) or false (withdraw)"}])
     form = PublicationForm({"published": "yes" if published else "no", "reason": data.get("reason", "")})
-    if form.is_valid():
-        try:
-            s = services.sanction_publication(user=user, organisation=selectors.organisation_for(user, s.regulator),
-                                              sanction=s, published=published, reason=form.cleaned_data["reason"])
-        except services.EnforcementError as exc:
-            form.add_service_errors(exc.errors)
-    if form.errors:
-        return _errors(400, errors_named(form))
-    return JsonResponse(sanction_json(selectors.view(s, selectors.today())), json_dumps_params={"ensure_ascii": False})
+    return _changed(form, s, lambda: services.sanction_publication(
+        user=user, organisation=selectors.organisation_for(user, s.regulator), sanction=s, published=published,
+        reason=form.cleaned_data["reason"]))
