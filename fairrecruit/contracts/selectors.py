@@ -57,20 +57,11 @@ class ContractCheck:
                 for f in self.comparison.findings]
 
 
-def minimum_wage(country: str, day: dt.date) -> Minimum | None:
-    """The legal minimum wage of every worker in ``country`` on ``day`` from the rule files, or None when none is
-    known."""
-    found = get_rules().minimum_wage(country, day) if country else None
-    return _minimum(*found) if found is not None else None
-
-
 def minimum_wages(origin: str, destination: str, day: dt.date, domestic_work: bool) -> list[Minimum]:
     """Every legal minimum wage that covers the worker on ``day``: the destination's own, and the origin's for its
-    workers abroad (the Philippines' household service workers)."""
+    workers abroad (the Philippines' household service workers); with no origin, the destination's only."""
     if not destination:
         return []
-    if not origin:
-        return [m for m in [minimum_wage(destination, day)] if m is not None]
     return [_minimum(rule, v) for rule, v in get_rules().minimum_wages_for(origin, destination, day, domestic_work)]
 
 
@@ -114,8 +105,9 @@ def compare_contract(form: ContractForm, day: dt.date | None = None) -> Contract
     promised, actual = form.terms("promised"), form.terms("actual")
     circumstances = form.circumstances()
     circumstances.day = circumstances.day or day or today()
-    number = form.cleaned_data.get("job_order_number", "")
-    destination = form.cleaned_data.get("destination", "")
+    d = form.cleaned_data
+    number = d.get("job_order_number", "")
+    destination = d.get("destination", "")
     jo: JobOrder | None = None
     src: dict[str, str] = {}
     notes: list[str] = []
@@ -129,7 +121,6 @@ def compare_contract(form: ContractForm, day: dt.date | None = None) -> Contract
             notes.append(_("This job order is for a job in %(a)s, not %(b)s.") % {"a": jo.destination,
                                                                                  "b": destination})
         destination = destination or jo.destination
-    d = form.cleaned_data
     result = compare(promised, actual, circumstances, promised_from=src,
                      minimums=minimum_wages(d.get("origin", ""), destination, circumstances.day,
                                             d.get("domestic_work") == "yes"))

@@ -4,8 +4,7 @@ Some records exist only to make something else safe for a while: the token of a 
 tap stores nothing new), a gateway message already answered (so that a redelivery is not answered twice), the
 half-finished answers of a worker who stopped writing in the middle of a complaint. Kept for ever, they only add to
 what could leak. Apps register a rule for each (``register`` in ``AppConfig.ready``): which rows are due after how
-many days (a retention setting such as ``FAIRRECRUIT_RETAIN_FORM_TOKENS_DAYS``, ``0`` keeps them for ever), and either delete them or scrub them with
-the rule's own function (or, for files, sweep them). Each rule runs in its own transaction with one audit event ``retention.<rule>`` that
+many days (a retention setting such as ``FAIRRECRUIT_RETAIN_FORM_TOKENS_DAYS``, ``0`` keeps them for ever), and delete them (or, for files, sweep them). Each rule runs in its own transaction with one audit event ``retention.<rule>`` that
 records the count and the cut-off day (never what was removed). Run it daily, beside ``grievances_tick``.
 """
 
@@ -32,13 +31,11 @@ DEFAULTS: dict[str, Any] = {
 class Rule:
     name: str  # short, lower case: the audit action is retention.<name>
     what: str  # plain words for the command's output
-    rows: Callable[[dt.datetime], models.QuerySet[Any]] | None  # the rows due, given the cut-off time
+    rows: Callable[[dt.datetime], models.QuerySet[Any]] | None  # the rows due (deleted), given the cut-off time
     defaults: dict[str, Any]  # the app's defaults, where ``setting`` is found
     setting: str  # the name of the setting that gives the days
-    # None: delete the rows. Else called with the due rows (inside the transaction); returns how many it changed.
-    scrub: Callable[[models.QuerySet[Any]], int] | None = None
-    # For what is not rows (files): called with the cut-off time and ``dry_run``; deletes (or counts) and says how
-    # many. ``target`` names what it sweeps in the audit event.
+    # Instead of rows, for what is not rows (files): called with the cut-off time and ``dry_run``; deletes (or
+    # counts) and says how many. ``target`` names what it sweeps in the audit event.
     sweep: Callable[[dt.datetime, bool], int] | None = None
     target: str = ""
 
@@ -77,23 +74,14 @@ def apply(*, dry_run: bool = False, now: dt.datetime | None = None) -> list[Appl
         cutoff = now - dt.timedelta(days=days)
         with transaction.atomic():
             if rule.sweep is not None:
-                n = rule.sweep(cutoff, dry_run)
-                if n and not dry_run:
-                    audit_record(actor=None, action=f"retention.{rule.name}", target=(rule.target, "*"),
-                                 new={"count": n, "older_than": cutoff.date().isoformat(), "days": days})
-                out.append(Applied(rule, days, cutoff, n))
-                continue
-            assert rule.rows is not None
-            due = rule.rows(cutoff)
-            if dry_run:
-                n = due.count()
-            elif rule.scrub is None:
-                n = due.delete()[1].get(due.model._meta.label, 0)
+                n, target = rule.sweep(cutoff, dry_run), rule.target
             else:
-                n = rule.scrub(due)
+                assert rule.rows is not None
+                due = rule.rows(cutoff)
+                target = due.model._meta.label
+                n = due.count() if dry_run else due.delete()[1].get(target, 0)
             if n and not dry_run:
-                audit_record(actor=None, action=f"retention.{rule.name}",
-                             target=(due.model._meta.label, "*"),
+                audit_record(actor=None, action=f"retention.{rule.name}", target=(target, "*"),
                              new={"count": n, "older_than": cutoff.date().isoformat(), "days": days})
         out.append(Applied(rule, days, cutoff, n))
     return out

@@ -1689,13 +1689,19 @@ def _sender_language(channel: str, sender: str) -> str | None:
     return found if found in conversation.LANGUAGES else None
 
 
-def _repayment_receipt(text: str) -> str | None:
-    """A fee survey's receipt code sent on its own (``supplychain.sms``), when the supply-chain app is installed."""
+def _repayment_sms() -> Any:
+    """``supplychain.sms`` (a fee survey's receipt code sent on its own, and its answer) when the supply-chain app
+    is installed, else None."""
     if not apps.is_installed("fairrecruit.supplychain"):
         return None
-    from fairrecruit.supplychain import sms as repayment_sms
+    from fairrecruit.supplychain import sms
 
-    return repayment_sms.parse(text)
+    return sms
+
+
+def _reply_language(channel: str, sender: str, text: str) -> str:
+    """The language to answer a lookup in: the message's script, else the one this sender chose before."""
+    return conversation.script_language(text) or _sender_language(channel, sender) or "en"
 
 
 def _sender_hashes(channel: str, sender: str) -> list[str]:
@@ -1719,15 +1725,15 @@ def conversation_handle(
     if not sender:
         raise _fail("From", "is required")
     check = sms_check.parse(text)
-    receipt = _repayment_receipt(text) if check is None else None
+    repayment = _repayment_sms()
+    receipt = repayment.parse(text) if repayment is not None and check is None else None
     # "CHECK <agency>" and a receipt code are answered, nothing stored, unless a complaint is under way (where
     # they may be an answer: an agency called "Check Point Manpower").
     lookup = (check is not None or receipt is not None) and not _complaint_in_progress(channel, sender)
     if lookup and key_limited(group="grievances.sms_lookup", key=_sender_hashes(channel, sender)[0],
                               rate=conf.get("FAIRRECRUIT_SMS_LOOKUP_RATE")):
         # counted per sender (by keyed hash): the gateway's connection says nothing of who asks
-        lang = conversation.script_language(text) or _sender_language(channel, sender) or "en"
-        return ConversationReply([conversation.message(lang, "too_many")])
+        return ConversationReply([conversation.message(_reply_language(channel, sender, text), "too_many")])
     if lookup and check is not None:
         lang, query = check
         if lang == "en" and conversation.script_language(query) is None:
@@ -1738,10 +1744,7 @@ def conversation_handle(
                                                    script_language=conversation.script_language))
     if lookup and receipt is not None:
         # A fee survey's receipt code: the worker's repayment, answered from the survey, nothing stored.
-        from fairrecruit.supplychain import sms as repayment_sms
-
-        lang = conversation.script_language(text) or _sender_language(channel, sender) or "en"
-        return ConversationReply(repayment_sms.replies(receipt, lang))
+        return ConversationReply(repayment.replies(receipt, _reply_language(channel, sender, text)))
     now = _now(clock)
     resume = dt.timedelta(minutes=int(conf.get("FAIRRECRUIT_GRIEVANCE_RESUME_MINUTES")))
     msg_key = crypto.lookup_hash(f"{channel}:{message_id}", purpose="grievance.message") if message_id else ""

@@ -151,7 +151,8 @@ class MinimumWageVersion:
 
 @dataclass(frozen=True)
 class MinimumWage(_Worded):
-    """A destination country's legal minimum monthly wage (``minimum_wages`` in its rule file)."""
+    """A legal minimum monthly wage (``minimum_wages`` in a country's rule file): a destination's own, or one an
+    origin sets for its workers abroad."""
 
     id: str
     country: str
@@ -592,19 +593,7 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
     rules = []
     for i, r in enumerate(_req(d, "rules", path, "", list)):
         rid, where = _rule_id(r, "rules", i, {"applies_to"}, path, cc, seen_rules)
-        applies = r.get("applies_to") or {}
-        _only(
-            applies,
-            {"destinations", "origins", "domestic_work", "sex", "occupations", "occupation_keywords"},
-            path,
-            f"{where}.applies_to",
-        )
-        for k in ("destinations", "origins"):
-            for code in applies.get(k) or []:
-                if not isinstance(code, str) or not _CODE2.match(code):
-                    raise RuleFileError(
-                        path, f"{where}.applies_to.{k}", f"{code!r} is not an ISO alpha-2 code"
-                    )
+        applies = _applies_to(r, {"sex", "occupations", "occupation_keywords"}, path, where)
         versions = []
         for j, v in enumerate(_req(r, "versions", path, where, list)):
             vw = f"{where}.versions[{j}]"
@@ -675,6 +664,18 @@ def _rule_id(r: Any, section: str, i: int, extra: set[str], path: Path, cc: str,
     return rid, where
 
 
+def _applies_to(entry: dict[str, Any], extra: set[str], path: Path, where: str) -> dict[str, Any]:
+    """An entry's ``applies_to`` (whom a rule or a minimum wage covers), checked: known keys only
+    (``destinations``, ``origins``, ``domestic_work`` and ``extra``), countries as ISO alpha-2 codes."""
+    applies = entry.get("applies_to") or {}
+    _only(applies, {"destinations", "origins", "domestic_work", *extra}, path, f"{where}.applies_to")
+    for k in ("destinations", "origins"):
+        for code in applies.get(k) or []:
+            if not isinstance(code, str) or not _CODE2.match(code):
+                raise RuleFileError(path, f"{where}.applies_to.{k}", f"{code!r} is not an ISO alpha-2 code")
+    return applies
+
+
 def _no_overlap(versions: list[Any], path: Path, where: str) -> None:
     for a, b in zip(versions, versions[1:], strict=False):
         if a.until is None or a.until >= b.start:
@@ -683,12 +684,7 @@ def _no_overlap(versions: list[Any], path: Path, where: str) -> None:
 
 def _parse_minimum_wage(m: Any, path: Path, i: int, cc: str, seen_rules: set[str]) -> MinimumWage:
     mid, where = _rule_id(m, "minimum_wages", i, {"applies_to"}, path, cc, seen_rules)
-    applies = m.get("applies_to") or {}
-    _only(applies, {"destinations", "origins", "domestic_work"}, path, f"{where}.applies_to")
-    for k in ("destinations", "origins"):
-        for code in applies.get(k) or []:
-            if not isinstance(code, str) or not _CODE2.match(code):
-                raise RuleFileError(path, f"{where}.applies_to.{k}", f"{code!r} is not an ISO alpha-2 code")
+    applies = _applies_to(m, set(), path, where)
     if "domestic_work" in applies and not isinstance(applies["domestic_work"], bool):
         raise RuleFileError(path, f"{where}.applies_to.domestic_work", "must be true or false")
     versions = []

@@ -225,6 +225,24 @@ def fee_survey_programme(request: HttpRequest, survey_id: str) -> HttpResponse:
                          "url": f"/api/v1/programmes/{p.pk}"}, status=201 if done.created else 200)
 
 
+def _survey_and_body(request: HttpRequest, code: str, *, open_only: bool,
+                     too_many: str) -> tuple[FeeSurvey, Any] | JsonResponse:
+    """The survey of a worker's call (by its code) and the JSON body, or the answer that refuses it: 404 for no
+    such survey, 410 when ``open_only`` and it is closed, the body's error, 429 over the connection's rate."""
+    survey = FeeSurvey.objects.filter(code=code[:16]).select_related("organisation").first()
+    if survey is None:
+        return _errors(404, [{"field": "code", "message": "no such survey"}])
+    if open_only and not surveys.is_open(survey):
+        return _errors(410, [{"field": "code", "message": "this survey is closed"}])
+    try:
+        body = json_body(request)
+    except BodyError as exc:
+        return _errors(exc.status, exc.errors)
+    if surveys.over_rate(request):
+        return _errors(429, [{"field": "(connection)", "message": f"too many {too_many}: wait an hour"}])
+    return survey, body
+
+
 @router.post("/fee-surveys/{code}/answers", summary="Answer a workforce fee survey (no token; partner apps)",
              description="Body: `worker_ref` (the employee number) and `journey` (the assessment input, "
              "/api/v1/schema/journey). Send an `Idempotency-Key` header (16 to 100 letters, digits, - or _): a retry "
@@ -245,17 +263,10 @@ def fee_survey_programme(request: HttpRequest, survey_id: str) -> HttpResponse:
                                "415": json_response(ERROR_SCHEMA, "The body is not application/json"),
                                "429": json_response(ERROR_SCHEMA, "Too many answers from this connection")}})
 def fee_survey_answer(request: HttpRequest, code: str) -> HttpResponse:
-    survey = FeeSurvey.objects.filter(code=code[:16]).select_related("organisation").first()
-    if survey is None:
-        return _errors(404, [{"field": "code", "message": "no such survey"}])
-    if not surveys.is_open(survey):
-        return _errors(410, [{"field": "code", "message": "this survey is closed"}])
-    try:
-        body = json_body(request)
-    except BodyError as exc:
-        return _errors(exc.status, exc.errors)
-    if surveys.over_rate(request):
-        return _errors(429, [{"field": "(connection)", "message": "too many answers: wait an hour"}])
+    got = _survey_and_body(request, code, open_only=True, too_many="answers")
+    if isinstance(got, JsonResponse):
+        return got
+    survey, body = got
     key, bad_key = idempotency.header_key(request)
     errors = [bad_key] if bad_key else []
     if not key:
@@ -310,15 +321,10 @@ def _money(v: Any) -> str | None:
                                "415": json_response(ERROR_SCHEMA, "The body is not application/json"),
                                "429": json_response(ERROR_SCHEMA, "Too many tries from this connection")}})
 def fee_survey_repayment(request: HttpRequest, code: str) -> HttpResponse:
-    survey = FeeSurvey.objects.filter(code=code[:16]).first()
-    if survey is None:
-        return _errors(404, [{"field": "code", "message": "no such survey"}])
-    try:
-        body = json_body(request)
-    except BodyError as exc:
-        return _errors(exc.status, exc.errors)
-    if surveys.over_rate(request):
-        return _errors(429, [{"field": "(connection)", "message": "too many tries: wait an hour"}])
+    got = _survey_and_body(request, code, open_only=False, too_many="tries")
+    if isinstance(got, JsonResponse):
+        return got
+    survey, body = got
     if not isinstance(body, dict):
         return _errors(400, [{"field": "(body)", "message": "must be a JSON object"}])
     errors = [{"field": k, "message": "unknown field: use receipt"} for k in sorted(set(body) - {"receipt"})]

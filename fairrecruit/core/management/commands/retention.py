@@ -24,6 +24,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{a.rule.what}: kept for ever ({a.rule.setting}=0)")
                 continue
             assert a.cutoff is not None
-            verb = "due" if dry else ("scrubbed" if a.rule.scrub else "deleted")
+            verb = "due" if dry else "deleted"
             self.stdout.write(f"{a.rule.what}: {a.count} {verb} (older than {a.days} days, before "
                               f"{a.cutoff.date().isoformat()})")
