@@ -99,6 +99,20 @@ def expect(ok: bool, what: str) -> None:
         raise SystemExit(f"screenshot aborted: {what}")
 
 
+def pdf_page(base: str, path: str, language: str, png: Path) -> Path:
+    """The first page of a PDF the site serves, downloaded in ``language`` and rendered by pdftoppm."""
+    req = urllib.request.Request(base + path, headers={"Cookie": f"django_language={language}"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        data = r.read()
+    expect(data.startswith(b"%PDF"), f"{path} is not a PDF")
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "r.pdf").write_bytes(data)
+        subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile", str(Path(tmp) / "r.pdf"),
+                        str(png.with_suffix(""))], check=True, timeout=120)
+    print(f"{png.relative_to(ROOT) if png.is_relative_to(ROOT) else png}  {base}{path} ({language})")
+    return png
+
+
 def shoot(base: str, out: Path, scale: float, reviewed: str, receipt: str) -> list[Path]:
     shots: list[Path] = []
     with sync_playwright() as p:
@@ -280,6 +294,7 @@ def shoot(base: str, out: Path, scale: float, reviewed: str, receipt: str) -> li
             expect(r is not None and r.ok, "/corridors/NP-QA/ in Nepali did not load")
             expect("नेपाल → कतार" in page.content(), "/corridors/NP-QA/ in Nepali does not name the corridor in Nepali")
             save(page, "corridor-ne", full_page=False)
+            shots.append(pdf_page(base, "/corridors/NP-QA/profile.pdf", "ne", out / "corridor-report-ne.png"))
 
             page = phone(language="ne")
             r = page.goto("/sanctions/?country=NP")

@@ -1,311 +1,374 @@
-"""The corridor profile as a PDF report (fpdf2, pure Python). Text is transliterated to Latin (anyascii) so the
-built-in PDF fonts can show every rule title and source, in any script, without shipping font files. The report
-is written in English whatever the reader's language (the pages are translated; a Latin-only font could not show
-most of the workers' scripts)."""
+"""The corridor profile as a PDF report (fpdf2), in the reader's language.
+
+The report says what the corridor page says, with the same translated words: the indicator and its tables, the
+distributions as bar charts, the fee rules in force (titles and summaries in the reader's language where
+FairRecruit wrote them, sources in English as published), recruiters, certificates and complaints. The fonts
+(``core/pdf_fonts.py``) draw every script the worker pages speak; Arabic is laid out right to left.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from anyascii import anyascii
 from django.utils import translation
-from fpdf import FPDF
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from fpdf.fonts import FontFace
 
-from fairrecruit.evidence import sdg
-from fairrecruit.evidence.selectors import COST_EDGES, RATIO_EDGES
-from fairrecruit.registry.models import ActorKind, LicenceStatus
+from fairrecruit.core import pdf_fonts
+from fairrecruit.core.countries import country_name
+from fairrecruit.evidence import sdg, selectors
+from fairrecruit.evidence.templatetags.evidence import (
+    actor_kind,
+    by_label,
+    certificate_status,
+    level,
+    licence_status,
+    months,
+    sanction_kind,
+)
+from fairrecruit.standards.templatetags.fees import cap_text, cost_labels, payee_labels, standard_title
 
 _BLUE = (11, 79, 108)
+_RED = (164, 0, 15)
+_GREY = (90, 90, 90)
 _SERIES = {"F": (142, 59, 142), "M": (11, 79, 108), "X": (107, 78, 0)}
+_T = pdf_fonts.text
 
 
-def _t(text: Any) -> str:
-    return anyascii(str(text)).encode("latin-1", "replace").decode("latin-1")
+class _Report(pdf_fonts.Document):
+    family = pdf_fonts.FAMILY
 
-
-def _num(v: float | None, digits: int = 1) -> str:
-    return "-" if v is None else f"{v:,.{digits}f}"
-
-
-class _Report(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 6, _t(f"FairRecruit corridor profile - page {self.page_no()}"), align="C")
+        self.set_font(self.family, "", 8)
+        self.cell(0, 6, _T(_("FairRecruit corridor profile, page %(page)s") % {"page": self.page_no()}), align="C")
+
+    def para(self, text: str, size: float = 10, style: str = "", height: float = 5) -> None:
+        self.set_font(self.family, style, size)
+        self.multi_cell(0, height, _T(text), new_x="LMARGIN", new_y="NEXT", align=pdf_fonts.align())
+
+    def section(self, title: str) -> None:
+        self.ln(3)
+        self.set_text_color(*_BLUE)
+        self.para(title, size=12, style="B", height=6)
+        self.set_text_color(0, 0, 0)
+
+    def grid(self, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+        """A table that wraps long cells; columns run right to left in Arabic."""
+        rtl = pdf_fonts.align() == "R"
+
+        def order(cells: Sequence[Any]) -> list[Any]:
+            return list(reversed(cells)) if rtl else list(cells)
+
+        self.set_font(self.family, "", 8)
+        with self.table(
+            col_widths=tuple(order(widths)),
+            text_align="RIGHT" if rtl else "LEFT",
+            headings_style=FontFace(emphasis="BOLD"),
+            line_height=4.5,
+            borders_layout="HORIZONTAL_LINES",
+            first_row_as_headings=True,
+        ) as table:
+            for cells in (head, *rows):
+                table.row([_T(c) for c in order(cells)])
 
 
-def corridor_pdf(profile: dict[str, Any]) -> bytes:
-    with translation.override("en"):
+def corridor_pdf(profile: dict[str, Any], language: str = "en") -> bytes:
+    """The report of ``profile`` (``selectors.corridor_profile``) in ``language``."""
+    with translation.override(language):
         return _corridor_pdf(profile)
 
 
-def _corridor_pdf(profile: dict[str, Any]) -> bytes:
-    ratio_labels = sdg.bin_labels(RATIO_EDGES)
-    cost_labels = sdg.bin_labels(COST_EDGES, prefix="$")
+def _corridor_pdf(p: dict[str, Any]) -> bytes:
+    origin, destination = country_name(p["origin"]), country_name(p["destination"])
     pdf = _Report(format="A4")
-    pdf.set_title(_t(f"Recruitment costs {profile['origin_name']} to {profile['destination_name']}"))
+    pdf.family = pdf_fonts.use_fonts(pdf)
+    title = _("%(origin)s → %(destination)s: recruitment costs") % {"origin": origin, "destination": destination}
+    pdf.set_title(_T(title))
+    pdf.set_lang(translation.get_language() or "en")
     pdf.set_author("FairRecruit")
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(
-        0,
-        8,
-        _t(f"Recruitment costs: {profile['origin_name']} to {profile['destination_name']}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
+    pdf.para(title, size=16, style="B", height=8)
+    pdf.para(
+        _("Corridor %(code)s. Rules in force on %(day)s.") % {"code": p["code"], "day": f"{p['day']:%Y-%m-%d}"}
+        + f" {_('SDG indicator 10.7.1')}: {sdg.METADATA_URL}",
+        size=9,
     )
-    pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(
-        0,
-        5,
-        _t(
-            f"Corridor {profile['code']}. Rules as in force on {profile['day']:%Y-%m-%d}. "
-            f"SDG indicator 10.7.1 (metadata {sdg.METADATA_VERSION}): {sdg.METADATA_URL}"
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
-    )
-    if profile["synthetic"]:
-        pdf.set_text_color(164, 0, 15)
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.multi_cell(
-            0,
-            5,
-            "DEMO DATA: the survey behind these numbers is synthetic (generated), not real workers.",
-            new_x="LMARGIN",
-            new_y="NEXT",
-            align="L",
-        )
+    if p["synthetic"]:
+        pdf.set_text_color(*_RED)
+        pdf.para(_("Demo data: the survey behind these numbers is synthetic (generated), not real workers."), style="B")
         pdf.set_text_color(0, 0, 0)
-    _section(pdf, "Months of earnings paid for the job (SDG 10.7.1)")
-    overall = [r for r in profile["stats"] if r["by"] == "all"]
-    if not overall:
-        pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(
-            0, 5, "No survey data for this corridor yet.", new_x="LMARGIN", new_y="NEXT", align="L"
-        )
-    else:
-        _stats_table(pdf, [r for r in profile["stats"] if r["by"] in ("all", "sex")])
-        pdf.set_font("Helvetica", "", 8)
-        pdf.multi_cell(
-            0,
-            4,
-            _t(
-                "Per-worker ratio of costs to first-month earnings, then weighted mean, median and "
-                "4th quintile (80th percentile). Ratio of means is shown only for comparison. "
-                f"Groups with fewer than {profile['min_cell']} workers are not shown."
-            ),
-            new_x="LMARGIN",
-            new_y="NEXT",
-            align="L",
-        )
-        dist = profile["distributions"]
-        _bars(pdf, "Share of workers by months of earnings paid", ratio_labels, dist["ratio"])
-        _bars(pdf, "Share of workers by costs paid (US dollars)", cost_labels, dist["cost"])
-        _bars_by_sex(pdf, "Months of earnings paid, women and men", ratio_labels, dist["ratio_by_sex"])
-    _section(pdf, "Fee rules in force")
-    for r in profile["rules"]:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.multi_cell(0, 5, _t(r["title"]), new_x="LMARGIN", new_y="NEXT", align="L")
-        pdf.set_font("Helvetica", "", 9)
-        for line in _rule_lines(r):
-            pdf.multi_cell(0, 4.5, _t(line), new_x="LMARGIN", new_y="NEXT", align="L")
-    _section(pdf, "Recruiters of the origin country in the registry")
-    rec = profile["recruiters"]
-    pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(
-        0,
-        5,
-        _t(f"{rec['total']} recruiters known. " + "; ".join(f"{ActorKind(k).label}: {n}" for k, n in rec["by_kind"])),
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
-    )
-    if rec["licences"]:
-        pdf.multi_cell(
-            0,
-            5,
-            _t("Licences: " + "; ".join(f"{LicenceStatus(k).label}: {n}" for k, n in rec["licences"])),
-            new_x="LMARGIN",
-            new_y="NEXT",
-            align="L",
-        )
-    _section(pdf, "Certified recruiters of the origin country")
-    pdf.set_font("Helvetica", "", 10)
-    for line in _certification_lines(profile.get("certification")):
-        pdf.multi_cell(0, 5, _t(line), new_x="LMARGIN", new_y="NEXT", align="L")
-    _section(pdf, "Complaints and remedies")
-    pdf.set_font("Helvetica", "", 10)
-    for line in _complaint_lines(profile.get("complaints")):
-        pdf.multi_cell(0, 5, _t(line), new_x="LMARGIN", new_y="NEXT", align="L")
-    _section(pdf, "Sources of the data")
-    pdf.set_font("Helvetica", "", 9)
-    for s in profile["surveys"]:
-        label = " (SYNTHETIC demo data)" if s.synthetic else ""
-        pdf.multi_cell(
-            0,
-            4.5,
-            _t(f"- {s.title}{label}; {s.producer or 'producer not given'}; {s.fx_rule}"),
-            new_x="LMARGIN",
-            new_y="NEXT",
-            align="L",
-        )
-    if profile["platform_n"]:
-        pdf.multi_cell(
-            0,
-            4.5,
-            _t(
-                f"- {profile['platform_n']} fee assessments stored on FairRecruit (cases brought "
-                "to the platform, not a sample)."
-            ),
-            new_x="LMARGIN",
-            new_y="NEXT",
-            align="L",
-        )
+    _indicator(pdf, p, destination)
+    _rules(pdf, p["rules"])
+    _recruiters(pdf, p["recruiters"], origin)
+    _certificates(pdf, p.get("certification"), origin)
+    _complaints(pdf, p.get("complaints"))
     return bytes(pdf.output())
 
 
-def _section(pdf: FPDF, title: str) -> None:
-    pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.set_text_color(*_BLUE)
-    pdf.multi_cell(0, 6, _t(title), new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.set_text_color(0, 0, 0)
+def _stat_cells(r: dict[str, Any], min_cell: int) -> list[str]:
+    if r.get("suppressed"):
+        return [f"< {min_cell}", _("not shown (too few workers)"), "", "", ""]
+    return [
+        f"{r['n']:,}",
+        f"{months(r['mean'])} ({months(r['mean_ci_low'])}–{months(r['mean_ci_high'])})",
+        months(r["median"]),
+        months(r["q80"]),
+        months(r["ratio_of_means"]),
+    ]
 
 
-def _stats_table(pdf: FPDF, rows: list[dict[str, Any]]) -> None:
-    head = ("Zero costs", "Group", "Workers", "Mean (95% CI)", "Median", "4th quintile", "Ratio of means*")
-    widths = (22, 26, 18, 44, 20, 24, 28)
-    pdf.set_font("Helvetica", "B", 8)
-    for h, w in zip(head, widths, strict=True):
-        pdf.cell(w, 5, h, border="B")
-    pdf.ln()
-    pdf.set_font("Helvetica", "", 8)
-    for r in rows:
-        if r.get("suppressed"):
-            cells = (r["zero_costs"], r["group"], "<5", "not shown", "", "", "")
-        else:
-            ci = f"{_num(r['mean'])} ({_num(r['mean_ci_low'])}-{_num(r['mean_ci_high'])})"
-            cells = (
-                r["zero_costs"],
-                r["group"],
-                f"{r['n']:,}",
-                ci,
-                _num(r["median"]),
-                _num(r["q80"]),
-                _num(r["ratio_of_means"]),
+def _stat_heads() -> list[str]:
+    return [_("Workers"), _("Mean (95%% CI)") % {}, _("Median"), _("4th quintile"), _("Ratio of means*")]
+
+
+_STAT_WIDTHS = (34, 22, 44, 26, 28, 36)
+
+
+def _indicator(pdf: _Report, p: dict[str, Any], destination: str) -> None:
+    pdf.section(_("Months of earnings paid for the job"))
+    overall = [r for r in p["stats"] if r["by"] == "all"]
+    if not overall:
+        pdf.para(_("No survey data for this corridor yet."))
+    else:
+        pdf.para(_("SDG indicator 10.7.1"), size=10, style="B")
+        pdf.grid(
+            [_("Workers who paid nothing"), *_stat_heads()],
+            [
+                [_("included") if r["zero_costs"] == "include" else _("left out"), *_stat_cells(r, p["min_cell"])]
+                for r in overall
+            ],
+            _STAT_WIDTHS,
+        )
+        for dimension in selectors.PROFILE_DIMENSIONS:
+            rows = [r for r in p["stats"] if r["by"] == dimension and r["zero_costs"] == "include"]
+            if rows:
+                pdf.ln(1)
+                pdf.para(by_label(dimension), size=10, style="B")
+                pdf.grid(
+                    [_("Group"), *_stat_heads()],
+                    [[level(r["group"]), *_stat_cells(r, p["min_cell"])] for r in rows],
+                    _STAT_WIDTHS,
+                )
+        pdf.ln(1)
+        pdf.set_text_color(*_GREY)
+        pdf.para(
+            _(
+                "For every surveyed worker, the recruitment costs they paid are divided by their first month's "
+                "earnings in %(destination)s (both converted at the same day's reference rate). The table shows the "
+                "weighted mean, median and 4th quintile (80th percentile) of these ratios, as the UN metadata of SDG "
+                "indicator 10.7.1 defines. Whether workers who paid nothing count is shown both ways. *The ratio of "
+                "mean costs to mean earnings is shown only for comparison: it is not the indicator. Confidence "
+                "intervals are for the mean (linearisation, assuming simple random sampling). Groups with fewer "
+                "than %(min_cell)s workers are not shown."
             )
-        for c, w in zip(cells, widths, strict=True):
-            pdf.cell(w, 5, _t(c))
-        pdf.ln()
+            % {"destination": destination, "min_cell": p["min_cell"]},
+            size=8,
+            height=4,
+        )
+        pdf.set_text_color(0, 0, 0)
+        dist = p["distributions"]
+        ratio, cost = selectors.ratio_labels(), selectors.cost_labels()
+        _bars(pdf, _("Share of workers by months of earnings paid"), ratio, {d["bin"]: d["share"] for d in dist["ratio"]})
+        _bars(pdf, _("Share of workers by costs paid (US dollars)"), cost, {d["bin"]: d["share"] for d in dist["cost"]})
+        _bars_by_sex(pdf, ratio, dist["ratio_by_sex"])
+        for s in p["surveys"]:
+            label = f" ({_('synthetic')})" if s.synthetic else ""
+            pdf.para(f"- {s.title}{label}; {s.producer or 'producer not given'}; {s.fx_rule}", size=8, height=4)
+    if p["platform_n"]:
+        pdf.ln(1)
+        pdf.para(_("Cases assessed on FairRecruit"), size=10, style="B")
+        n = p["platform_n"]
+        pdf.para(
+            ngettext(
+                "%(n)s journey brought to FairRecruit: not a sample of all workers.",
+                "%(n)s journeys brought to FairRecruit: not a sample of all workers.",
+                n,
+            )
+            % {"n": n},
+            size=9,
+        )
+        rows = [r for r in p["platform_stats"] if r["zero_costs"] == "include"]
+        pdf.grid(
+            [_("Group"), *_stat_heads()],
+            [[level(r["group"]), *_stat_cells(r, p["min_cell"])] for r in rows],
+            _STAT_WIDTHS,
+        )
 
 
-def _bars(pdf: FPDF, title: str, labels: list[str], dist: list[dict[str, Any]]) -> None:
-    shares = {d["bin"]: d["share"] for d in dist}
+def _bars(pdf: _Report, title: str, labels: list[str], shares: dict[int, float]) -> None:
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 9)
-    pdf.multi_cell(0, 5, _t(title), new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.set_font("Helvetica", "", 8)
-    top = max(shares.values()) if shares else 1.0
+    pdf.para(title, size=9, style="B")
+    pdf.set_font(pdf.family, "", 8)
+    top = max(shares.values(), default=0.0) or 1.0
     for i, label in enumerate(labels):
-        v = shares.get(i, 0.0)
-        y = pdf.get_y()
-        pdf.cell(32, 4.5, _t(label), align="R")
-        pdf.set_fill_color(*_BLUE)
-        w = 110 * v / top if top else 0
-        if w > 0:
-            pdf.rect(pdf.l_margin + 34, y + 0.5, w, 3.5, style="F")
-        pdf.set_x(pdf.l_margin + 36 + w)
-        pdf.cell(20, 4.5, f"{v * 100:.0f}%", new_x="LMARGIN", new_y="NEXT", align="L")
+        _bar(pdf, _T(label), shares.get(i, 0.0), top, _BLUE, 4.5)
 
 
-def _bars_by_sex(pdf: FPDF, title: str, labels: list[str], dist: list[dict[str, Any]]) -> None:
-    levels = sorted({d["level"] for d in dist if d["level"] in _SERIES})
-    if not levels:
+def _bars_by_sex(pdf: _Report, labels: list[str], dist: list[dict[str, Any]]) -> None:
+    sexes = sorted({d["level"] for d in dist if d["level"] in _SERIES})
+    if not sexes:
         return
     shares = {(d["level"], d["bin"]): d["share"] for d in dist}
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 9)
-    pdf.multi_cell(
-        0,
-        5,
-        _t(title + " (" + ", ".join({"F": "women", "M": "men", "X": "other"}[s] for s in levels) + ")"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
+    pdf.para(
+        f"{_('Women and men')} ({', '.join(level(s) for s in sexes)})",
+        size=9,
+        style="B",
     )
-    pdf.set_font("Helvetica", "", 7)
-    top = max(shares.values()) if shares else 1.0
+    pdf.set_font(pdf.family, "", 7)
+    top = max(shares.values(), default=0.0) or 1.0
     for i, label in enumerate(labels):
-        for s in levels:
-            v = shares.get((s, i), 0.0)
-            y = pdf.get_y()
-            pdf.cell(32, 3.6, _t(f"{label} {s}"), align="R")
-            pdf.set_fill_color(*_SERIES[s])
-            w = 110 * v / top if top else 0
-            if w > 0:
-                pdf.rect(pdf.l_margin + 34, y + 0.4, w, 2.8, style="F")
-            pdf.set_x(pdf.l_margin + 36 + w)
-            pdf.cell(20, 3.6, f"{v * 100:.0f}%", new_x="LMARGIN", new_y="NEXT", align="L")
+        for s in sexes:
+            _bar(pdf, _T(f"{label} · {level(s)}"), shares.get((s, i), 0.0), top, _SERIES[s], 3.8)
 
 
-def _rule_lines(r: dict[str, Any]) -> list[str]:
-    out = []
-    if r["id"] == "ilo-zero-fee":
-        if r["found"]:
-            out.append("Workers should pay no recruitment fees or related costs; the employer pays.")
-            for p in r["principles"]:
-                out.append(
-                    f"{p.label} - {p.source.title}, {p.source.article}: {p.source.url}"
-                    + ("" if p.source.verified else " (wording recalled, not checked)")
-                )
-        return out
-    if not r["found"]:
-        return [
-            "No rule known to FairRecruit for this country and date (this does not mean any charge is allowed)."
-        ]
-    v = r["version"]
-    out.append(f"{r['rule'].title}: {r['rule'].summary}")
-    if v["cap"]:
-        out.append(f"Cap: {v['cap']}")
-    src = v["source"]
-    out.append(
-        f"Source: {src.title}, {src.article}: {src.url}"
-        + ("" if src.verified else " (wording recalled, not checked)")
+def _bar(pdf: _Report, label: str, share: float, top: float, colour: tuple[int, int, int], h: float) -> None:
+    y = pdf.get_y()
+    pdf.cell(44, h, label, align="R")
+    width = 100 * share / top
+    if width > 0:
+        pdf.set_fill_color(*colour)
+        pdf.rect(pdf.l_margin + 46, y + 0.5, width, h - 1, style="F")
+    pdf.set_x(pdf.l_margin + 48 + width)
+    pdf.cell(20, h, f"{share * 100:.0f}%", new_x="LMARGIN", new_y="NEXT", align="L")
+
+
+def _rules(pdf: _Report, rules: list[dict[str, Any]]) -> None:
+    language = translation.get_language() or "en"
+    pdf.section(_("Fee rules in force today"))
+    for r in rules:
+        pdf.para(standard_title(r), size=10, style="B")
+        if r["id"] == "ilo-zero-fee":
+            if not r["found"]:
+                pdf.para(_("No international zero-fee standard was published yet on that date."), size=9)
+                continue
+            pdf.para(
+                _(
+                    "International standards say: you should pay nothing. The employer should pay all "
+                    "recruitment fees and costs."
+                ),
+                size=9,
+            )
+            for principle in r["principles"]:
+                pdf.para(principle.label_in(language)[0], size=9)
+                _source(pdf, principle.source)
+            continue
+        if not r["found"]:
+            pdf.para(
+                _(
+                    "FairRecruit does not know a rule for this country and date. This does not mean you may be "
+                    "charged anything: ask a union, a migrant centre or the labour ministry."
+                ),
+                size=9,
+            )
+            continue
+        rule, v = r["rule"], r["version"]
+        pdf.para(rule.title_in(language)[0], size=9, style="B")
+        pdf.para(rule.summary_in(language)[0], size=9)
+        until = f"{v['until']:%Y-%m-%d}" if v.get("until") else _("today")
+        pdf.para(f"{_('In force')}: {v['from']:%Y-%m-%d} – {until}", size=9)
+        if v.get("prohibited"):
+            pdf.para(f"{_('You must not pay')}: {cost_labels(v['prohibited_codes'])}", size=9)
+        if v.get("capped"):
+            pdf.para(
+                f"{_('Together you may be charged')} {cap_text(v['cap_spec'])}: {cost_labels(v['capped_codes'])}",
+                size=9,
+            )
+        if v.get("allowed"):
+            pdf.para(f"{_('You may have to pay')}: {cost_labels(v['allowed_codes'])}", size=9)
+        if v.get("payees"):
+            pdf.para(f"{_('This rule binds payments to')}: {payee_labels(v['payees'])}", size=9)
+        _source(pdf, v["source"])
+
+
+def _source(pdf: _Report, source: Any) -> None:
+    mark = _("checked") if source.verified else _("wording recalled, not checked against the official text")
+    pdf.set_text_color(*(_GREY if source.verified else _RED))
+    pdf.para(f"{_('Source')} ({mark}): {source.title}, {source.article}: {source.url}", size=8, height=4)
+    pdf.set_text_color(0, 0, 0)
+
+
+def _recruiters(pdf: _Report, rec: dict[str, Any], origin: str) -> None:
+    pdf.section(_("Recruiters in %(origin)s") % {"origin": origin})
+    if not rec["total"]:
+        pdf.para(_("No recruiters of %(origin)s in the registry yet.") % {"origin": origin})
+        return
+    n = rec["total"]
+    pdf.para(
+        ngettext(
+            "%(n)s recruiter in the FairRecruit registry.", "%(n)s recruiters in the FairRecruit registry.", n
+        )
+        % {"n": n}
     )
-    return out
+    pdf.para("; ".join(f"{actor_kind(k)}: {c}" for k, c in rec["by_kind"]), size=9)
+    if rec["licences"]:
+        pdf.para(
+            f"{_('Licences by status:')} " + "; ".join(f"{licence_status(k)}: {c}" for k, c in rec["licences"]),
+            size=9,
+        )
+    if rec.get("sanctions"):
+        pdf.para(
+            f"{_('Sanctions by regulators')}: " + "; ".join(f"{sanction_kind(k)}: {c}" for k, c in rec["sanctions"]),
+            size=9,
+        )
 
 
-def _certification_lines(cert: dict[str, Any] | None) -> list[str]:
+def _certificates(pdf: _Report, cert: dict[str, Any] | None, origin: str) -> None:
+    pdf.section(_("Certified recruiters of %(origin)s") % {"origin": origin})
     if cert is None:
-        return ["Certification is not run on this installation."]
+        pdf.para(_("Certification is not run on this installation."))
+        return
     if not cert["certificates"]:
-        return ["No certified recruiter of this country in the register yet."]
-    from fairrecruit.certification.models import CertificateStatus  # installed, or cert would be None
+        pdf.para(_("No certified recruiter of %(origin)s in the register yet.") % {"origin": origin})
+        return
+    pdf.grid(
+        [_("Recruiter"), _("Certificate"), _("Status"), _("Valid until"), _("Corridors")],
+        [
+            [
+                c["holder"],
+                c["number"],
+                certificate_status(c["status"]),
+                f"{c['valid_until']:%Y-%m-%d}",
+                (", ".join(c["scope"]) or _("all"))
+                + ("" if c.get("covers", True) else f" ({_('not this corridor')})"),
+            ]
+            for c in cert["certificates"]
+        ],
+        (58, 34, 26, 26, 46),
+    )
 
-    return [
-        f"- {c['holder']} ({c['identifier']}): certificate {c['number']}, {str(CertificateStatus(c['status']).label).lower()}, valid "
-        f"until {c['valid_until']:%Y-%m-%d}; corridors: {', '.join(c['scope']) or 'all'}"
-        for c in cert["certificates"]
-    ]
 
-
-def _complaint_lines(complaints: dict[str, Any] | None) -> list[str]:
+def _complaints(pdf: _Report, complaints: dict[str, Any] | None) -> None:
+    pdf.section(_("Complaints and remedies"))
     if complaints is None:
-        return ["The grievance mechanism is not run on this installation."]
+        pdf.para(_("The grievance mechanism is not run on this installation."))
+        return
     row, m = complaints["row"], complaints["min_cell"]
     if row is None:
-        return ["No complaints about this corridor yet."]
+        pdf.para(_("No complaints about this corridor yet."))
+        return
 
     def cell(c: Any) -> str:
-        return f"fewer than {m}" if c.suppressed else ("-" if c.value is None else str(c.value))
+        if c.suppressed:
+            return _("fewer than %(m)s") % {"m": m}
+        return "—" if c.value is None else str(c.value)
 
-    return [
-        f"Received: {cell(row['received'])}; resolved: {cell(row['resolved'])}; median days to resolution: "
-        f"{cell(row['median_days_to_resolution'])}; recovered (USD): {cell(row['recovered_usd'])}.",
-        f"Figures based on fewer than {m} complaints are not shown.",
-    ]
+    pdf.grid(
+        [_("Received"), _("Resolved"), _("Median days to resolution"), _("Recovered (USD)")],
+        [[cell(row[k]) for k in ("received", "resolved", "median_days_to_resolution", "recovered_usd")]],
+        (45, 45, 50, 50),
+    )
+    pdf.ln(1)
+    pdf.para(
+        _(
+            "Complaints about recruitment in this corridor made through FairRecruit (web, SMS, partner hotlines). "
+            "Figures based on fewer than %(m)s complaints are not shown, so that no worker can be recognised."
+        )
+        % {"m": m},
+        size=8,
+        height=4,
+    )

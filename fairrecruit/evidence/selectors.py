@@ -13,6 +13,7 @@ import pycountry
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from fairrecruit.core import fx
 from fairrecruit.core.conf import setting
@@ -26,6 +27,21 @@ from fairrecruit.standards.models import Assessment
 MIN_CELL = 5  # public pages show no group with fewer workers than this
 RATIO_EDGES = (0.5, 1, 2, 3, 6, 12)  # months of earnings
 COST_EDGES = (250, 500, 1000, 2000, 4000, 8000)  # US dollars
+
+
+def _bin_labels(edges: tuple[float, ...], *, prefix: str = "") -> list[str]:
+    """The bins of a distribution chart in the reader's language: 'nothing', 'up to 0.5', '0.5–1', ..."""
+    return sdg.bin_labels(edges, nothing=_("nothing"), up_to=_("up to %(n)s"), over=_("over %(n)s"), prefix=prefix)
+
+
+def ratio_labels() -> list[str]:
+    """The bins of the months-of-earnings distribution, in the reader's language."""
+    return _bin_labels(RATIO_EDGES)
+
+
+def cost_labels() -> list[str]:
+    """The bins of the US-dollar cost distribution, in the reader's language."""
+    return _bin_labels(COST_EDGES, prefix="$")
 PROFILE_DIMENSIONS = ("sex", "documented", "occupation", "age_group", "education")
 CORRIDOR_RE = re.compile(r"^([A-Z]{2})-([A-Z]{2})$")
 RECRUITER_KINDS = ("licensed_agency", "branch", "sub_agent", "individual_broker", "reported")

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,19 +40,6 @@ from fairrecruit.jobs.models import Job
 from fairrecruit.jobs.views import see_job
 
 SEX_LEVELS = ("F", "M", "X")
-
-
-def _bin_labels(edges: tuple[float, ...], *, prefix: str = "") -> list[str]:
-    """The bins of a distribution chart in the reader's language: 'nothing', 'up to 0.5', '0.5–1', ..."""
-    return sdg.bin_labels(edges, nothing=_("nothing"), up_to=_("up to %(n)s"), over=_("over %(n)s"), prefix=prefix)
-
-
-def ratio_labels() -> list[str]:
-    return _bin_labels(selectors.RATIO_EDGES)
-
-
-def cost_labels() -> list[str]:
-    return _bin_labels(selectors.COST_EDGES, prefix="$")
 
 
 # --- corridors --------------------------------------------------------------------------------------------
@@ -112,7 +100,7 @@ def _charts(p: dict[str, Any]) -> dict[str, str]:
     if not dist:
         return {}
     out = {}
-    ratio, cost = ratio_labels(), cost_labels()
+    ratio, cost = selectors.ratio_labels(), selectors.cost_labels()
 
     def shares(rows: list[dict[str, Any]], level: str, n_bins: int) -> list[float | None]:
         s = {d["bin"]: d["share"] for d in rows if d["level"] == level}
@@ -195,7 +183,7 @@ def corridor_pdf(request: HttpRequest, code: str) -> HttpResponse:
     from fairrecruit.evidence.pdf import corridor_pdf as build
 
     p = _profile(code)
-    data = build(p)  # in English whatever the page's language (see pdf.py)
+    data = build(p, translation.get_language() or "en")
     resp = HttpResponse(data, content_type="application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="fairrecruit-{p["code"]}-profile.pdf"'
     return resp

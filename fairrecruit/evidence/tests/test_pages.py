@@ -74,10 +74,11 @@ def test_pdf_report(client: Client, stored_survey: Survey, tmp_path: Path) -> No
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     pdf = PdfReader(io.BytesIO(r.content))
     text = "\n".join(page.extract_text() for page in pdf.pages)
-    assert "Recruitment costs: Nepal to Qatar" in text
-    assert "synthetic" in text and "Fee rules in force" in text
+    assert "Nepal – Qatar: recruitment costs" in text
+    assert "synthetic" in text and "Fee rules in force today" in text
     assert "english.nepalnews.com" in text
-    assert "No certified recruiter of this country in the register yet." in text
+    assert "By occupation (ISCO-08 major group)" in text and "Professionals (2)" in text
+    assert "No certified recruiter of Nepal in the register yet." in text
     assert "No complaints about this corridor yet." in text
     if shutil.which("pdftoppm"):  # Debian's poppler-utils: the page renders to an image
         (tmp_path / "r.pdf").write_bytes(r.content)
@@ -144,14 +145,74 @@ def test_corridor_page_in_the_readers_language(client: Client, stored_survey: Su
     assert 'dir="rtl"' in listing and "نيبال" in listing and "Recruitment costs by corridor" not in listing
 
 
-def test_pdf_report_is_english_whatever_the_page_language(client: Client, stored_survey: Survey) -> None:
-    _nepal_agency()
-    client.cookies["django_language"] = "ne"
+def _pdf(client: Client, lang: str) -> tuple[str, set[str]]:
+    """The corridor report as the reader of ``lang`` downloads it: its text and the fonts embedded in it (that
+    the fonts have every letter of the catalogues is checked in core/tests/test_pdf_fonts.py)."""
+    client.cookies["django_language"] = lang
     r = client.get("/corridors/NP-QA/profile.pdf")
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
-    assert "Recruitment costs: Nepal to Qatar" in text
-    assert "Licensed recruitment agency: 1" in text and "Suspended: 1" in text
-    assert "up to 0.5" in text
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(r.content))
+    resources: list[Any] = [page["/Resources"] for page in reader.pages]
+    fonts = {str(f["/BaseFont"]).split("+")[-1] for r in resources for f in r["/Font"].values()}
+    return "\n".join(page.extract_text() for page in reader.pages), fonts
+
+
+def test_pdf_report_is_in_the_readers_language(
+    client: Client, stored_survey: Survey
+) -> None:
+    _nepal_agency()
+    russian, fonts = _pdf(client, "ru")
+    assert "Непал – Катар: расходы на трудоустройство" in russian and "Nepal – Qatar" not in russian
+    assert "Лицензированное кадровое агентство: 1" in russian and "Licensed recruitment agency" not in russian
+    assert "Специалисты высшей" in russian and "Professionals (2)" not in russian
+    assert "Women and men" not in russian and "Rules in force" not in russian
+    assert fonts == {"NotoSans", "NotoSansBold"}
+    nepali, fonts = _pdf(client, "ne")
+    assert "नेपाल" in nepali and "कतार" in nepali and "Nepal – Qatar" not in nepali
+    assert "Licensed recruitment agency" not in nepali and "Fee rules in force" not in nepali
+    assert "english.nepalnews.com" in nepali  # sources stay as published
+    assert {"NotoSansDevanagari", "NotoSansDevanagariBold"} <= fonts
+    arabic, fonts = _pdf(client, "ar")
+    assert "نيبال" in arabic and "قطر" in arabic and "Nepal – Qatar" not in arabic
+    assert {"NotoSansArabic", "NotoSansArabicBold"} <= fonts
+
+
+def test_pdf_report_draws_a_name_in_another_script_than_the_readers(
+    client: Client, stored_survey: Survey
+) -> None:
+    """A survey titled in Bengali, listed in a report in Nepali: the Bengali letters come from the Bengali font."""
+    stored_survey.title = "অভিবাসী কর্মীদের জরিপ"
+    stored_survey.save(update_fields=["title"])
+    _text, fonts = _pdf(client, "ne")
+    assert "NotoSansBengali" in fonts and "NotoSansDevanagari" in fonts
+    english, fonts = _pdf(client, "en")
+    assert "Nepal – Qatar" in english and "NotoSansBengali" in fonts
+
+
+def test_pdf_report_renders_without_errors_in_every_language(
+    client: Client, stored_survey: Survey, tmp_path: Path
+) -> None:
+    """poppler draws every page of the report in each site language without a syntax error (fpdf2 once left the
+    lines after one that started in a fallback font with no font: "No font in show"), and each page has ink."""
+    from django.conf import settings
+
+    _nepal_agency()
+    stored_survey.title = "অভিবাসী কর্মীদের জরিপ"  # a name in another script than most reports'
+    stored_survey.save(update_fields=["title"])
+    assert shutil.which("pdftoppm"), "install poppler-utils: sh scripts/system-deps.sh"
+    for lang, _name in settings.LANGUAGES:
+        client.cookies["django_language"] = lang
+        (tmp_path / "r.pdf").write_bytes(client.get("/corridors/NP-QA/profile.pdf").content)
+        done = subprocess.run(
+            ["pdftoppm", "-png", "-r", "20", str(tmp_path / "r.pdf"), str(tmp_path / lang)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0 and "Error" not in done.stderr, (lang, done.stderr[:500])
+        pages = sorted(tmp_path.glob(f"{lang}-*.png"))
+        assert len(pages) >= 2, lang
+        assert all(p.stat().st_size > 1500 for p in pages), lang
 
 
 def test_corridor_list_is_sorted_by_country_names_in_the_readers_language(
