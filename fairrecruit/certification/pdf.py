@@ -1,5 +1,6 @@
-"""The certificate and the audit report as PDFs (fpdf2, pure Python, as ``evidence.pdf``): text transliterated
-to Latin (anyascii) for the built-in fonts. The certificate carries a QR code (segno) to its verification page,
+"""The certificate and the audit report as PDFs (fpdf2, pure Python, as ``evidence.pdf``), in English, with
+names, findings and interview notes in the script they were written in (the fonts of ``core/pdf_fonts.py``:
+Latin, Cyrillic, Devanagari, Bengali, Arabic, Burmese). The certificate carries a QR code (segno) to its verification page,
 drawn as vector squares, and its Ed25519 signature."""
 
 from __future__ import annotations
@@ -7,30 +8,34 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from anyascii import anyascii
 from fpdf import FPDF
 
 from fairrecruit.certification.models import Audit, Certificate, Grade
+from fairrecruit.core import pdf_fonts
 
 _BLUE = (11, 79, 108)
 
 
-def _t(text: Any) -> str:
-    return anyascii(str(text)).encode("latin-1", "replace").decode("latin-1")
+_t = pdf_fonts.text
+_FONT = pdf_fonts.FAMILY
 
 
-class _Doc(FPDF):
+class _Doc(pdf_fonts.Document):
     label = "FairRecruit"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pdf_fonts.use_fonts(self)
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", "", 8)
+        self.set_font(_FONT, "", 8)
         self.set_text_color(90, 90, 90)
         self.cell(0, 6, _t(f"{self.label} - page {self.page_no()}"), align="C")
 
 
 def _line(pdf: FPDF, text: str, size: float = 10, style: str = "", h: float = 5) -> None:
-    pdf.set_font("Helvetica", style, size)
+    pdf.set_font(_FONT, style, size)
     pdf.multi_cell(0, h, _t(text), new_x="LMARGIN", new_y="NEXT", align="L")
 
 
@@ -59,23 +64,23 @@ def certificate_pdf(cert: Certificate, *, verify_url: str) -> bytes:
     pdf.rect(8, 8, 194, 281)
     pdf.set_y(22)
     pdf.set_text_color(*_BLUE)
-    pdf.set_font("Helvetica", "B", 24)
+    pdf.set_font(_FONT, "B", 24)
     pdf.cell(0, 12, "Certificate of ethical recruitment", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(_FONT, "", 11)
     pdf.cell(
         0, 8, _t(f"Scheme: {cert.scheme.name} ({cert.scheme.code})"), align="C", new_x="LMARGIN", new_y="NEXT"
     )
     pdf.cell(0, 6, _t(f"Standard: {cert.scheme.standard_title}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
-    pdf.set_font("Helvetica", "", 12)
+    pdf.set_font(_FONT, "", 12)
     pdf.cell(0, 8, "This certifies that", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 20)
+    pdf.set_font(_FONT, "B", 20)
     pdf.multi_cell(0, 10, _t(cert.holder_name), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(_FONT, "", 10)
     pdf.cell(0, 6, _t(f"Registry record {cert.actor.identifier}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "", 12)
+    pdf.set_font(_FONT, "", 12)
     pdf.multi_cell(
         0,
         7,
@@ -96,9 +101,9 @@ def certificate_pdf(cert: Certificate, *, verify_url: str) -> bytes:
         ("Certification body", cert.body.organisation.name),
     ):
         pdf.set_x(40)
-        pdf.set_font("Helvetica", "B", 11)
+        pdf.set_font(_FONT, "B", 11)
         pdf.cell(50, 7, _t(label))
-        pdf.set_font("Helvetica", "", 11)
+        pdf.set_font(_FONT, "", 11)
         pdf.cell(0, 7, _t(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     _line(

@@ -1,6 +1,6 @@
 """Fonts for PDFs written in the reader's language.
 
-fpdf2's built-in fonts are Latin-1 only. The fonts shipped in ``core/fonts/`` (Noto Sans and its Devanagari,
+fpdf2's built-in fonts are Latin-1 only. The fonts shipped in ``core/fonts/`` (Noto Sans (regular, bold, italic) and its Devanagari,
 Bengali, Arabic and Myanmar companions, SIL Open Font License 1.1, see ``fonts/LICENSE.txt``) cover every
 language the worker pages speak: Latin with Vietnamese, Cyrillic, Nepali and Hindi, Bengali, Arabic and Burmese.
 Text is shaped with HarfBuzz (uharfbuzz), so that Devanagari and Bengali conjuncts, Arabic joined letters read
@@ -47,7 +47,8 @@ def use_fonts(pdf: FPDF) -> str:
         pdf.add_font(FAMILY, style, str(FONT_DIR / f"NotoSans-{suffix}.ttf"))
         for name in _SCRIPT_FONTS:
             pdf.add_font(name.lower(), style, str(FONT_DIR / f"{name}-{suffix}.ttf"))
-    pdf.set_fallback_fonts([name.lower() for name in _SCRIPT_FONTS])
+    pdf.add_font(FAMILY, "I", str(FONT_DIR / "NotoSans-Italic.ttf"))  # the script fonts have no italic: upright
+    pdf.set_fallback_fonts([name.lower() for name in _SCRIPT_FONTS], exact_match=False)
     pdf.set_text_shaping(True)
     return FAMILY
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from django.test import Client
 from pypdf import PdfReader
@@ -89,3 +90,42 @@ def test_qr_is_drawn_module_by_module() -> None:
     pdf.draw_qr(doc, url, 10, 10, 50)
     dark = sum(sum(1 for m in row if m) for row in segno.make(url, error="m").matrix_iter(scale=1, border=4))
     assert bytes(doc.output()).count(b" re f") == dark + 1  # every dark module, plus the white background
+
+
+def _fonts_and_errors(data: bytes, tmp_path: Path) -> tuple[set[str], str]:
+    resources: list[Any] = [page["/Resources"] for page in PdfReader(io.BytesIO(data)).pages]
+    fonts = {str(f["/BaseFont"]).split("+")[-1] for r in resources for f in r["/Font"].values()}
+    (tmp_path / "doc.pdf").write_bytes(data)
+    done = subprocess.run(
+        ["pdftoppm", "-png", "-r", "20", str(tmp_path / "doc.pdf"), str(tmp_path / "all")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return fonts, done.stderr
+
+
+def test_names_keep_their_script_in_the_certificate_and_the_audit_report(
+    world: World, client: Client, tmp_path: Path
+) -> None:
+    """A recruiter named in Nepali or Bengali is printed as written, not transliterated to Latin letters."""
+    cert = world.certified()
+    cert.holder_name = "नेपाल सेवा मानव संसाधन"
+    cert.save(update_fields=["holder_name"])
+    r = client.get(f"/certification/certificates/{cert.number}/certificate.pdf")
+    text = PdfReader(io.BytesIO(r.content)).pages[0].extract_text()
+    assert "नेपाल" in text and "nepal" not in text.lower()
+    fonts, errors = _fonts_and_errors(r.content, tmp_path)
+    assert "NotoSansDevanagariBold" in fonts and "Error" not in errors, errors
+
+    audit = world.conduct(world.planned_audit(), fee_reports=1)
+    actor = audit.application.actor
+    actor.name = "ঢাকা ওভারসিজ"
+    actor.save(update_fields=["name"])
+    client.force_login(world.manager)
+    r = client.get(f"/certification/audits/{audit.pk}/report.pdf")
+    assert r.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert "Dhaka" not in text and "W01" in text
+    fonts, errors = _fonts_and_errors(r.content, tmp_path)
+    assert "NotoSansBengaliBold" in fonts and "Error" not in errors, errors
