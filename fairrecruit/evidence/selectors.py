@@ -369,6 +369,19 @@ def corridor_profile(origin: str, destination: str, *, day: dt.date | None = Non
                    lambda: _corridor_profile(origin, destination, day))
 
 
+def corridor_report(origin: str, destination: str, language: str, *, day: dt.date | None = None) -> bytes:
+    """The corridor's PDF report in ``language`` (``pdf.corridor_pdf`` of :func:`corridor_profile`), kept in the
+    cache like the profile: a report takes a second or more to lay out, and every reader of a language gets the
+    same one."""
+    from fairrecruit.evidence.pdf import corridor_pdf
+
+    day = day or dt.date.today()
+    return _cached(
+        f"report:{origin}-{destination}:{day.isoformat()}:{language}",
+        lambda: corridor_pdf(corridor_profile(origin, destination, day=day), language),
+    )
+
+
 def _corridor_profile(origin: str, destination: str, day: dt.date) -> dict[str, Any]:
     from fairrecruit.standards.selectors import rules_in_force
 

@@ -70,11 +70,15 @@ def corridors(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _profile(code: str) -> dict[str, Any]:
+def _corridor(code: str) -> tuple[str, str]:
     parsed = selectors.parse_corridor(code)
     if parsed is None:
         raise Http404("Write the corridor as ORIGIN-DESTINATION with ISO country codes, e.g. NP-QA")
-    return selectors.corridor_profile(*parsed)
+    return parsed
+
+
+def _profile(code: str) -> dict[str, Any]:
+    return selectors.corridor_profile(*_corridor(code))
 
 
 def corridor(request: HttpRequest, code: str) -> HttpResponse:
@@ -180,12 +184,10 @@ def _csv(v: Any) -> Any:
 
 
 def corridor_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    from fairrecruit.evidence.pdf import corridor_pdf as build
-
-    p = _profile(code)
-    data = build(p, translation.get_language() or "en")
+    parsed = _corridor(code)
+    data = selectors.corridor_report(*parsed, translation.get_language() or "en")
     resp = HttpResponse(data, content_type="application/pdf")
-    resp["Content-Disposition"] = f'attachment; filename="fairrecruit-{p["code"]}-profile.pdf"'
+    resp["Content-Disposition"] = f'attachment; filename="fairrecruit-{"-".join(parsed)}-profile.pdf"'
     return resp
 
 
