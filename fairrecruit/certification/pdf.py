@@ -5,8 +5,6 @@ drawn as vector squares, and its Ed25519 signature."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import segno
 from fpdf import FPDF
 
@@ -20,18 +18,12 @@ _t = pdf_fonts.text
 _FONT = pdf_fonts.FAMILY
 
 
-class _Doc(pdf_fonts.Document):
-    label = "FairRecruit"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        pdf_fonts.use_fonts(self)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(_FONT, "", 8)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 6, _t(f"{self.label} - page {self.page_no()}"), align="C")
+def _doc(label: str) -> pdf_fonts.Document:
+    """An English document (whatever the reader's language) whose footer says ``label`` and the page."""
+    pdf = pdf_fonts.Document()
+    pdf.set_lang("en")
+    pdf.footer_text = label.replace("%", "%%") + " - page %(page)s"
+    return pdf
 
 
 def _line(pdf: FPDF, text: str, size: float = 10, style: str = "", h: float = 5) -> None:
@@ -54,10 +46,8 @@ def draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
 
 
 def certificate_pdf(cert: Certificate, *, verify_url: str) -> bytes:
-    pdf = _Doc(format="A4")
-    pdf.label = f"Certificate {cert.number}"
+    pdf = _doc(f"Certificate {cert.number}")
     pdf.set_title(_t(f"Certificate {cert.number}"))
-    pdf.set_author("FairRecruit")
     pdf.add_page()
     pdf.set_draw_color(*_BLUE)
     pdf.set_line_width(1.2)
@@ -128,11 +118,8 @@ def audit_report_pdf(audit: Audit, *, per_interview: bool = True) -> bytes:
     and only from ``selectors.INTERVIEW_MIN_AGGREGATE`` interviews up."""
     app = audit.application
     scheme = app.scheme
-    pdf = _Doc(format="A4")
-    pdf.label = f"Audit report {audit.pk}"
+    pdf = _doc(f"Audit report {audit.pk}")
     pdf.set_title(_t(f"Audit report {audit.pk} - {app.actor.name}"))
-    pdf.set_author("FairRecruit")
-    pdf.set_auto_page_break(True, margin=16)
     pdf.add_page()
     pdf.set_text_color(*_BLUE)
     _line(pdf, f"Audit report: {app.actor.name}", 16, "B", 8)

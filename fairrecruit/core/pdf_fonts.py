@@ -10,11 +10,13 @@ right to left and Burmese stacked letters come out as they should; a name in ano
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language, get_language_bidi
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "noto"
@@ -24,21 +26,72 @@ _SCRIPT_FONTS = ("NotoSansDevanagari", "NotoSansBengali", "NotoSansArabic", "Not
 _REPLACE = str.maketrans({"→": "–", "←": "–"})
 
 
-class Document(FPDF):
-    """An fpdf2 document whose every line of text sets its font again.
+BLUE = (11, 79, 108)
+RED = (164, 0, 15)
+GREY = (90, 90, 90)
 
-    fpdf2 2.8.9 sets the page's font inside a line's q/Q group when the line starts with letters of a fallback
-    font (a Nepali word before a Latin one), then believes it is still set after the Q: the next line is drawn
-    with no font, and PDF readers show nothing or complain ("No font in show"). Forgetting after each line that
-    the font was set makes fpdf2 set it again, outside any group. ``evidence/tests/test_pages.py`` renders the
-    corridor report in every language with poppler and fails on such errors.
+
+class Document(FPDF):
+    """An A4 document in the active language with the shipped fonts, and the few pieces every FairRecruit report
+    is made of: paragraphs, section headings, tables, a footer with the page number (``footer_text``).
+
+    Every line of text sets its font again: fpdf2 2.8.9 sets the page's font inside a line's q/Q group when the
+    line starts with letters of a fallback font (a Nepali word before a Latin one), then believes it is still set
+    after the Q, so the next line is drawn with no font and PDF readers show nothing or complain ("No font in
+    show"). Forgetting after each line that the font was set makes fpdf2 set it again, outside any group;
+    ``evidence/tests/test_pages.py`` renders a report in every language with poppler and fails on such errors.
     """
+
+    footer_text = "FairRecruit, page %(page)s"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "A4")
+        super().__init__(*args, **kwargs)
+        self.family = use_fonts(self)
+        self.set_lang(get_language() or "en")
+        self.set_author("FairRecruit")
+        self.set_auto_page_break(True, margin=16)
 
     def _render_styled_text_line(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super()._render_styled_text_line(*args, **kwargs)
         finally:
             self.current_font_is_set_on_page = False
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, "", 8)
+        self.cell(0, 6, text(self.footer_text % {"page": self.page_no()}), align="C")
+
+    def para(self, value: str, size: float = 10, style: str = "", height: float = 5) -> None:
+        """A paragraph, wrapped, aligned for the language."""
+        self.set_font(self.family, style, size)
+        self.multi_cell(0, height, text(value), new_x="LMARGIN", new_y="NEXT", align=align())
+
+    def section(self, title: str) -> None:
+        self.ln(3)
+        self.set_text_color(*BLUE)
+        self.para(title, size=12, style="B", height=6)
+        self.set_text_color(0, 0, 0)
+
+    def grid(self, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+        """A table that wraps long cells, ``widths`` in mm; columns run right to left in Arabic."""
+        rtl = align() == "R"
+
+        def order(cells: Sequence[Any]) -> list[Any]:
+            return list(reversed(cells)) if rtl else list(cells)
+
+        self.set_font(self.family, "", 8)
+        with self.table(
+            col_widths=tuple(order(widths)),
+            text_align="RIGHT" if rtl else "LEFT",
+            headings_style=FontFace(emphasis="BOLD"),
+            line_height=4.5,
+            borders_layout="HORIZONTAL_LINES",
+            first_row_as_headings=True,
+        ) as table:
+            for cells in (head, *rows):
+                table.row([text(c) for c in order(cells)])
 
 
 def use_fonts(pdf: FPDF) -> str:

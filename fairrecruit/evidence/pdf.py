@@ -8,13 +8,11 @@ FairRecruit wrote them, sources in English as published), recruiters, certificat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from fpdf.fonts import FontFace
 
 from fairrecruit.core import pdf_fonts
 from fairrecruit.core.countries import country_name
@@ -30,49 +28,9 @@ from fairrecruit.evidence.templatetags.evidence import (
 )
 from fairrecruit.standards.templatetags.fees import cap_text, cost_labels, payee_labels, standard_title
 
-_BLUE = (11, 79, 108)
-_RED = (164, 0, 15)
-_GREY = (90, 90, 90)
+_BLUE, _RED, _GREY = pdf_fonts.BLUE, pdf_fonts.RED, pdf_fonts.GREY
 _SERIES = {"F": (142, 59, 142), "M": (11, 79, 108), "X": (107, 78, 0)}
 _T = pdf_fonts.text
-
-
-class _Report(pdf_fonts.Document):
-    family = pdf_fonts.FAMILY
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(self.family, "", 8)
-        self.cell(0, 6, _T(_("FairRecruit corridor profile, page %(page)s") % {"page": self.page_no()}), align="C")
-
-    def para(self, text: str, size: float = 10, style: str = "", height: float = 5) -> None:
-        self.set_font(self.family, style, size)
-        self.multi_cell(0, height, _T(text), new_x="LMARGIN", new_y="NEXT", align=pdf_fonts.align())
-
-    def section(self, title: str) -> None:
-        self.ln(3)
-        self.set_text_color(*_BLUE)
-        self.para(title, size=12, style="B", height=6)
-        self.set_text_color(0, 0, 0)
-
-    def grid(self, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
-        """A table that wraps long cells; columns run right to left in Arabic."""
-        rtl = pdf_fonts.align() == "R"
-
-        def order(cells: Sequence[Any]) -> list[Any]:
-            return list(reversed(cells)) if rtl else list(cells)
-
-        self.set_font(self.family, "", 8)
-        with self.table(
-            col_widths=tuple(order(widths)),
-            text_align="RIGHT" if rtl else "LEFT",
-            headings_style=FontFace(emphasis="BOLD"),
-            line_height=4.5,
-            borders_layout="HORIZONTAL_LINES",
-            first_row_as_headings=True,
-        ) as table:
-            for cells in (head, *rows):
-                table.row([_T(c) for c in order(cells)])
 
 
 def corridor_pdf(profile: dict[str, Any], language: str = "en") -> bytes:
@@ -83,13 +41,10 @@ def corridor_pdf(profile: dict[str, Any], language: str = "en") -> bytes:
 
 def _corridor_pdf(p: dict[str, Any]) -> bytes:
     origin, destination = country_name(p["origin"]), country_name(p["destination"])
-    pdf = _Report(format="A4")
-    pdf.family = pdf_fonts.use_fonts(pdf)
+    pdf = pdf_fonts.Document()
+    pdf.footer_text = _("FairRecruit corridor profile, page %(page)s")
     title = _("%(origin)s → %(destination)s: recruitment costs") % {"origin": origin, "destination": destination}
     pdf.set_title(_T(title))
-    pdf.set_lang(translation.get_language() or "en")
-    pdf.set_author("FairRecruit")
-    pdf.set_auto_page_break(True, margin=16)
     pdf.add_page()
     pdf.para(title, size=16, style="B", height=8)
     pdf.para(
@@ -128,7 +83,7 @@ def _stat_heads() -> list[str]:
 _STAT_WIDTHS = (34, 22, 44, 26, 28, 36)
 
 
-def _indicator(pdf: _Report, p: dict[str, Any], destination: str) -> None:
+def _indicator(pdf: pdf_fonts.Document, p: dict[str, Any], destination: str) -> None:
     pdf.section(_("Months of earnings paid for the job"))
     overall = [r for r in p["stats"] if r["by"] == "all"]
     if not overall:
@@ -199,7 +154,7 @@ def _indicator(pdf: _Report, p: dict[str, Any], destination: str) -> None:
         )
 
 
-def _bars(pdf: _Report, title: str, labels: list[str], shares: dict[int, float]) -> None:
+def _bars(pdf: pdf_fonts.Document, title: str, labels: list[str], shares: dict[int, float]) -> None:
     pdf.ln(2)
     pdf.para(title, size=9, style="B")
     pdf.set_font(pdf.family, "", 8)
@@ -208,7 +163,7 @@ def _bars(pdf: _Report, title: str, labels: list[str], shares: dict[int, float])
         _bar(pdf, _T(label), shares.get(i, 0.0), top, _BLUE, 4.5)
 
 
-def _bars_by_sex(pdf: _Report, labels: list[str], dist: list[dict[str, Any]]) -> None:
+def _bars_by_sex(pdf: pdf_fonts.Document, labels: list[str], dist: list[dict[str, Any]]) -> None:
     sexes = sorted({d["level"] for d in dist if d["level"] in _SERIES})
     if not sexes:
         return
@@ -226,7 +181,7 @@ def _bars_by_sex(pdf: _Report, labels: list[str], dist: list[dict[str, Any]]) ->
             _bar(pdf, _T(f"{label} · {level(s)}"), shares.get((s, i), 0.0), top, _SERIES[s], 3.8)
 
 
-def _bar(pdf: _Report, label: str, share: float, top: float, colour: tuple[int, int, int], h: float) -> None:
+def _bar(pdf: pdf_fonts.Document, label: str, share: float, top: float, colour: tuple[int, int, int], h: float) -> None:
     y = pdf.get_y()
     pdf.cell(44, h, label, align="R")
     width = 100 * share / top
@@ -237,7 +192,7 @@ def _bar(pdf: _Report, label: str, share: float, top: float, colour: tuple[int, 
     pdf.cell(20, h, f"{share * 100:.0f}%", new_x="LMARGIN", new_y="NEXT", align="L")
 
 
-def _rules(pdf: _Report, rules: list[dict[str, Any]]) -> None:
+def _rules(pdf: pdf_fonts.Document, rules: list[dict[str, Any]]) -> None:
     language = translation.get_language() or "en"
     pdf.section(_("Fee rules in force today"))
     for r in rules:
@@ -285,14 +240,14 @@ def _rules(pdf: _Report, rules: list[dict[str, Any]]) -> None:
         _source(pdf, v["source"])
 
 
-def _source(pdf: _Report, source: Any) -> None:
+def _source(pdf: pdf_fonts.Document, source: Any) -> None:
     mark = _("checked") if source.verified else _("wording recalled, not checked against the official text")
     pdf.set_text_color(*(_GREY if source.verified else _RED))
     pdf.para(f"{_('Source')} ({mark}): {source.title}, {source.article}: {source.url}", size=8, height=4)
     pdf.set_text_color(0, 0, 0)
 
 
-def _recruiters(pdf: _Report, rec: dict[str, Any], origin: str) -> None:
+def _recruiters(pdf: pdf_fonts.Document, rec: dict[str, Any], origin: str) -> None:
     pdf.section(_("Recruiters in %(origin)s") % {"origin": origin})
     if not rec["total"]:
         pdf.para(_("No recruiters of %(origin)s in the registry yet.") % {"origin": origin})
@@ -317,7 +272,7 @@ def _recruiters(pdf: _Report, rec: dict[str, Any], origin: str) -> None:
         )
 
 
-def _certificates(pdf: _Report, cert: dict[str, Any] | None, origin: str) -> None:
+def _certificates(pdf: pdf_fonts.Document, cert: dict[str, Any] | None, origin: str) -> None:
     pdf.section(_("Certified recruiters of %(origin)s") % {"origin": origin})
     if cert is None:
         pdf.para(_("Certification is not run on this installation."))
@@ -342,7 +297,7 @@ def _certificates(pdf: _Report, cert: dict[str, Any] | None, origin: str) -> Non
     )
 
 
-def _complaints(pdf: _Report, complaints: dict[str, Any] | None) -> None:
+def _complaints(pdf: pdf_fonts.Document, complaints: dict[str, Any] | None) -> None:
     pdf.section(_("Complaints and remedies"))
     if complaints is None:
         pdf.para(_("The grievance mechanism is not run on this installation."))
