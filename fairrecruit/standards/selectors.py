@@ -157,3 +157,14 @@ def assessments_visible_to(user: User | None) -> QuerySet[Assessment]:
     if scope == Scope.ORGANISATION:
         qs = qs | Assessment.objects.filter(organisation_id__in=orgs)
     return qs
+
+
+def rates_used(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The exchange rates an assessment used, once each, by currency (the page and the statement word them in the
+    reader's language)."""
+    seen = {
+        (p["currency"], r["per_usd"], r["date"], r["source"])
+        for p in result["payments"]
+        if (r := p.get("rate")) and p["currency"] != "USD"
+    }
+    return [{"currency": c, "per_usd": f"{rate:g}", "date": d, "source": s} for c, rate, d, s in sorted(seen)]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("standards/<str:standard_id>/", views.standard_detail, name="detail"),
     path("charges/", views.charges, name="charges"),
     path("check/", views.check_fees, name="check"),
+    path("check/statement.pdf", views.check_statement, name="statement"),
     path("check/examples/", views.examples, name="examples"),
     path("check/examples/<str:journey_id>/", views.example, name="example"),
+    path("check/examples/<str:journey_id>/statement.pdf", views.example_statement, name="example_statement"),
 ]

@@ -3,14 +3,17 @@ collect, the engine and selectors decide."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from fairrecruit.core.fx import COMMON_CURRENCIES
-from fairrecruit.standards import selectors, services
+from fairrecruit.standards import selectors, services, statement
 from fairrecruit.standards.forms import ChargesForm, JourneyForm, PaymentFormSet, valid_journey
 from fairrecruit.standards.loader import get_rules
 
@@ -64,23 +67,57 @@ def charges(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def check_fees(request: HttpRequest) -> HttpResponse:
-    """Nothing entered here is stored: the page computes and shows the answer, then forgets."""
+    """Nothing entered here is stored: the page computes and shows the answer, then forgets. The answer offers
+    the same as a PDF statement: a form of hidden fields that sends the same answers again."""
     ctx: dict[str, Any] = {"currencies": COMMON_CURRENCIES}
     if request.method == "POST":
-        form = JourneyForm(request.POST)
-        payments = PaymentFormSet(request.POST, prefix="p")
-        if form.is_valid() and payments.is_valid():
-            clean = valid_journey(form, payments)
-            if clean is not None:
-                ctx["result"] = services.assessment_compute(journey=clean)
+        form, payments, journey = _posted_journey(request)
+        if journey is not None:
+            ctx["result"] = services.assessment_compute(journey=journey)
+            ctx["posted"] = [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values]
     else:
         form = JourneyForm()
         payments = PaymentFormSet(prefix="p")
     ctx.update(form=form, payments=payments)
     if "result" in ctx:
-        ctx["rates_used"] = _rates_used(ctx["result"])
+        ctx["rates_used"] = selectors.rates_used(ctx["result"])
     failed = request.method == "POST" and "result" not in ctx
     return render(request, "standards/check.html", ctx, status=400 if failed else 200)
+
+
+def _posted_journey(request: HttpRequest) -> tuple[JourneyForm, Any, dict[str, Any] | None]:
+    """The fee check's forms bound to the POST, and the journey when they and the engine accept it."""
+    form = JourneyForm(request.POST)
+    payments = PaymentFormSet(request.POST, prefix="p")
+    journey = valid_journey(form, payments) if form.is_valid() and payments.is_valid() else None
+    return form, payments, journey
+
+
+@require_POST
+def check_statement(request: HttpRequest) -> HttpResponse:
+    """The fee check's answer as a PDF statement in the reader's language (``statement.py``); nothing stored. Bad
+    answers get the check page with its field errors; each connection may make FAIRRECRUIT_STATEMENT_RATE of
+    them (laying one out takes about a second)."""
+    if statement.over_rate(request):
+        return render(request, "standards/429.html", status=429)
+    form, payments, journey = _posted_journey(request)
+    if journey is None:
+        ctx = {"currencies": COMMON_CURRENCIES, "form": form, "payments": payments}
+        return render(request, "standards/check.html", ctx, status=400)
+    return _statement(journey)
+
+
+def example_statement(request: HttpRequest, journey_id: str) -> HttpResponse:
+    return _statement(_example_journey(journey_id))
+
+
+def _statement(journey: dict[str, Any]) -> HttpResponse:
+    result = services.assessment_compute(journey=journey)
+    data = statement.statement_pdf(journey, result, get_language() or "en", today=dt.date.today())
+    resp = HttpResponse(data, content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="{statement.FILENAME}"'
+    resp["Cache-Control"] = "no-store"
+    return resp
 
 
 def examples(request: HttpRequest) -> HttpResponse:
@@ -93,20 +130,17 @@ def examples(request: HttpRequest) -> HttpResponse:
     return render(request, "standards/examples.html", {"examples": rows})
 
 
-def example(request: HttpRequest, journey_id: str) -> HttpResponse:
+def _example_journey(journey_id: str) -> dict[str, Any]:
     j = next((x for x in selectors.example_journeys() if x["id"] == journey_id), None)
     if j is None:
         raise Http404("No such example")
+    return j
+
+
+def example(request: HttpRequest, journey_id: str) -> HttpResponse:
+    j = _example_journey(journey_id)
     result = services.assessment_compute(journey=j)
     return render(request, "standards/example.html",
-                  {"journey": j, "result": result, "example": True, "rates_used": _rates_used(result)})
+                  {"journey": j, "result": result, "example": True, "rates_used": selectors.rates_used(result)})
 
 
-def _rates_used(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The exchange rates the result used, once each (the page words them in the reader's language)."""
-    seen = {
-        (p["currency"], r["per_usd"], r["date"], r["source"])
-        for p in result["payments"]
-        if (r := p.get("rate")) and p["currency"] != "USD"
-    }
-    return [{"currency": c, "per_usd": f"{rate:g}", "date": d, "source": s} for c, rate, d, s in sorted(seen)]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fairrecruit.standards.engine import JourneyError, default_assessor
@@ -24,8 +26,19 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="input is .jsonl, .csv or .parquet")
         parser.add_argument("--output", "-o", help="batch output file (default: <input>.results.<ext>)")
         parser.add_argument("--progress", action="store_true", help="show progress of a batch on stderr")
+        parser.add_argument(
+            "--statement", metavar="PDF", help="also write the worker's fee statement (PDF) of one journey here"
+        )
+        parser.add_argument(
+            "--language",
+            default="en",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="language of the statement (default en)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["batch"] and opts["statement"]:
+            raise CommandError("--statement is for one journey, not --batch")
         if opts["batch"]:
             from fairrecruit.standards.batch import BatchError, assess_file
 
@@ -52,6 +65,15 @@ class Command(BaseCommand):
             for e in exc.errors:
                 self.stderr.write(f"error: {e.field}: {e.message}")
             raise CommandError(f"{len(exc.errors)} problem(s) in {opts['file']}; nothing assessed") from exc
+        if opts["statement"]:
+            from fairrecruit.standards.statement import statement_pdf
+
+            data = statement_pdf(journey, result, opts["language"], today=dt.date.today())
+            try:
+                Path(opts["statement"]).write_bytes(data)
+            except OSError as exc:
+                raise CommandError(f"cannot write {opts['statement']}: {exc.strerror}") from exc
+            self.stderr.write(f"statement written to {opts['statement']} ({len(data):,} bytes, {opts['language']})")
         if opts["format"] == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:

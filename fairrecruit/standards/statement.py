@@ -1,0 +1,222 @@
+"""A worker's fee statement as a PDF, in the worker's language.
+
+"Check my fees" tells a worker what is owed back; the statement is the same answer on paper, to show a union, a
+migrant workers' centre, the labour office or the recruiter: what the worker typed (the journey and every
+payment), what each rule says of each payment and the amount owed under it, the rules' sources (marked where the
+wording is only recalled), the other problems found, the exchange rates used and the rule set. It is made from the
+engine's result and stored nowhere. The words are the page's (the same catalogue entries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from fairrecruit.core import pdf_fonts
+from fairrecruit.core.auth import post_limited
+from fairrecruit.core.conf import setting
+from fairrecruit.core.countries import country_name
+from fairrecruit.core.crypto import lookup_hash
+from fairrecruit.standards import selectors
+from fairrecruit.standards.forms import EVENT_LABELS, JourneyForm, PaymentForm
+from fairrecruit.standards.loader import get_rules
+from fairrecruit.standards.templatetags.fees import (
+    finding_text,
+    gap_texts,
+    item_label,
+    no_rule_text,
+    payee_label,
+    rule_summary,
+    standard_title,
+    verdict_label,
+)
+
+FILENAME = "fairrecruit-fee-statement.pdf"
+DEFAULTS = {"FAIRRECRUIT_STATEMENT_RATE": "30/h"}
+
+
+def over_rate(request: HttpRequest) -> bool:
+    """Count one statement from this connection (a salted hash of its address, kept in the cache only); True when
+    over ``FAIRRECRUIT_STATEMENT_RATE``: laying a statement out takes about a second of the server's time."""
+    return post_limited(
+        request,
+        group="standards.statement",
+        rate=setting(DEFAULTS, "FAIRRECRUIT_STATEMENT_RATE"),
+        source=lambda _group, req: lookup_hash(req.META.get("REMOTE_ADDR") or "unknown", purpose="statement")[:32],
+    )
+
+
+def statement_pdf(journey: dict[str, Any], result: dict[str, Any], language: str, *, today: dt.date) -> bytes:
+    """The statement of ``result`` (``services.assessment_compute`` of ``journey``) in ``language``."""
+    with translation.override(language):
+        pdf = pdf_fonts.Document()
+        pdf.footer_text = _("FairRecruit fee statement, page %(page)s")
+        title = _("What you should get back")
+        pdf.set_title(title)
+        pdf.add_page()
+        pdf.para(title, size=16, style="B", height=8)
+        pdf.para(
+            _("Made by FairRecruit on %(day)s from what you typed.") % {"day": today.isoformat()}
+            + " "
+            + _("Nothing you typed was stored."),
+            size=9,
+        )
+        _journey(pdf, journey)
+        _payments(pdf, result)
+        _owed(pdf, result)
+        _findings(pdf, result)
+        pdf.ln(3)
+        pdf.para(
+            _(
+                "This statement is not a decision of a court or of a labour office. Show it, with your receipts, "
+                "to a union, a migrant workers' centre or the labour office: they can help you claim the money."
+            ),
+            size=9,
+            style="B",
+        )
+        pdf.para(f"{_('Rule set')} {result['ruleset_version']}.", size=8)
+        return bytes(pdf.output())
+
+
+def _money(amount: float | None, currency: str | None) -> str:
+    if amount is None:
+        return "—"
+    return f"{number_format(amount, decimal_pos=0 if float(amount).is_integer() else 2, force_grouping=True)} {currency or ''}".strip()
+
+
+def _journey(pdf: pdf_fonts.Document, j: dict[str, Any]) -> None:
+    f = JourneyForm.base_fields
+    pdf.section(_("Your job"))
+    lines = [
+        (f["origin"].label, country_name(j["origin"])),
+        (f["destination"].label, country_name(j["destination"])),
+        (f["occupation"].label, (j.get("occupation") or {}).get("title", "")),
+        (f["recruitment_date"].label, j.get("recruitment_date", "")),
+        (f["contract_months"].label, j.get("contract_months", "")),
+        (f["promised_wage_amount"].label, _money(*_amount(j.get("promised_wage")))),
+        (f["earnings_amount"].label, _money(*_amount(j.get("first_month_earnings")))),
+        (f["events"].label, ", ".join(str(EVENT_LABELS.get(e["type"], e["type"])) for e in j.get("events") or [])),
+    ]
+    if j.get("domestic_work"):
+        lines.append((f["domestic_work"].label, _("Yes")))
+    for label, value in lines:
+        if value not in ("", None):
+            pdf.para(f"{label}: {value}", size=9)
+    for r in j.get("recruiters") or []:
+        pdf.para(f"{payee_label(r.get('role'))}: {r.get('name', '')}", size=9)
+
+
+def _amount(money: dict[str, Any] | None) -> tuple[float | None, str | None]:
+    return (money or {}).get("amount"), (money or {}).get("currency")
+
+
+def _payments(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
+    f = PaymentForm.base_fields
+    pdf.ln(2)
+    pdf.grid(
+        ["#", _("Paid for"), str(f["amount"].label), str(f["date"].label), str(f["paid_to"].label)],
+        [
+            [
+                str(p["index"] + 1),
+                item_label(p["item"]) + (f" ({p['purpose']})" if p.get("purpose") else "")
+                if p.get("item")
+                else p.get("purpose", ""),
+                _money(p["amount"], p["currency"]),
+                p.get("date") or "",
+                payee_label(p.get("paid_to")),
+            ]
+            for p in result["payments"]
+        ],
+        (8, 80, 34, 26, 42),
+    )
+    if result.get("unclassified"):
+        pdf.para(
+            _("We could not tell what some payments were for. A person should look at them:")
+            + " "
+            + " ".join(f"#{i + 1}" for i in result["unclassified"]),
+            size=9,
+        )
+
+
+def _owed(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
+    pdf.section(_("What you should get back"))
+    for s in result["standards"]:
+        pdf.para(standard_title(s), size=11, style="B", height=6)
+        if s["status"] == "no_rule":
+            pdf.para(f"{no_rule_text(s)} {_('This does not mean any charge is allowed.')}", size=9)
+            continue
+        owed = s.get("owed") or {}
+        if owed.get("amount"):
+            usd = f" (≈ {_money(round(owed['amount_usd']), 'USD')})" if owed.get("amount_usd") else ""
+            pdf.para(f"{_('Owed to you')}: {_money(owed['amount'], owed['currency'])}{usd}", size=10, style="B")
+        else:
+            pdf.para(_("Nothing charged against this rule."), size=9)
+        if s["status"] == "incomplete":
+            pdf.para(f"{_('Only part of this could be checked:')} {'; '.join(gap_texts(s))}.", size=9)
+        elif s.get("rule"):
+            summary = rule_summary(s["rule"])
+            pdf.para(summary["text"], size=9)
+            if summary["translated"]:
+                pdf.para(_("Translated by FairRecruit: the law's own text (see the source) is what counts."), size=8)
+        pdf.grid(
+            ["#", _("Paid for"), _("Verdict"), _("Owed")],
+            [
+                [
+                    str(v["index"] + 1),
+                    item_label(v["item"]) if v.get("item") else "",
+                    verdict_label(v["verdict"]) + (f" ({_('needs review')})" if v.get("needs_review") else ""),
+                    _money(v["owed"], v["currency"]) if v.get("owed") else "",
+                ]
+                for v in s["payments"]
+            ],
+            (8, 70, 70, 42),
+        )
+        if s.get("rule"):
+            _source(pdf, s["rule"]["source"])
+        for c in s.get("citations") or []:
+            pdf.para(_principle_label(c), size=9)
+            _source(pdf, {"title": c.get("standard", ""), "article": c.get("article", ""), "url": c.get("url", ""),
+                          "verified": c.get("verified", False)})
+
+
+def _principle_label(cited: dict[str, Any]) -> str:
+    """A cited principle's label in the reader's language where FairRecruit wrote one, else English."""
+    found = get_rules().principles.get(cited.get("id", ""))
+    return found.label_in(translation.get_language() or "en")[0] if found else str(cited.get("label", ""))
+
+
+def _source(pdf: pdf_fonts.Document, source: dict[str, Any]) -> None:
+    checked = source.get("verified")
+    mark = _("checked") if checked else _("wording recalled, not checked against the official text")
+    pdf.set_text_color(*(pdf_fonts.GREY if checked else pdf_fonts.RED))
+    pdf.para(f"{_('Source')} ({mark}): {source['title']}, {source['article']}: {source['url']}", size=8, height=4)
+    pdf.set_text_color(0, 0, 0)
+
+
+def _findings(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
+    if result.get("findings"):
+        pdf.section(_("What else went wrong"))
+        for f in result["findings"]:
+            pdf.para(f"- {finding_text(f)}", size=9)
+    months = (result.get("sdg_10_7_1") or {}).get("months")
+    if months is not None:
+        pdf.ln(2)
+        pdf.para(
+            _("You paid about %(m)s months of your first wage for this job.") % {"m": number_format(months, 1)},
+            size=9,
+        )
+    rates = selectors.rates_used(result)
+    if rates:
+        pdf.para(_("Exchange rates used"), size=9, style="B")
+        for t in rates:
+            pdf.para(
+                _("%(c)s: %(r)s per US dollar on %(d)s") % {"c": t["currency"], "r": t["per_usd"], "d": t["date"]}
+                + f" ({t['source']})",
+                size=8,
+                height=4,
+            )
