@@ -74,6 +74,36 @@ def test_worker_checks_fees_on_a_slow_phone(live_server: Any) -> None:
         assert findings.filter(has_text="passport or other documents").count() == 1
 
 
+def test_worker_downloads_the_answer_as_a_statement_without_javascript(live_server: Any) -> None:
+    """The answer's "Download this as a PDF" is a plain form: with JavaScript off it sends the same answers again
+    and the browser saves the worker's statement."""
+    import io
+
+    from pypdf import PdfReader
+
+    with chromium() as browser:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", java_script_enabled=False,
+                                      accept_downloads=True, **PHONE)
+        page = context.new_page()
+        page.goto("/check/")
+        fill_journey(page)
+        assert submit(page) == 200
+        button = page.get_by_role("button", name="Download this as a PDF")
+        assert button.is_visible()
+        with page.expect_download() as download:
+            button.click()
+        assert download.value.suggested_filename == "fairrecruit-fee-statement.pdf"
+        path = download.value.path()
+        data = open(path, "rb").read()
+        assert data.startswith(b"%PDF")
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join(p.extract_text() for p in reader.pages)
+        assert "140,000 NPR" in text and "150,000 NPR" in text  # Nepal's law; the zero-fee standard
+        fonts = {str(f["/BaseFont"]) for p in reader.pages for f in p["/Resources"]["/Font"].values()}
+        assert any("Devanagari" in f for f in fonts)  # the purpose "टिकट" as the worker typed it
+        context.close()
+
+
 def test_result_with_every_source_open_fits_a_phone(live_server: Any) -> None:
     with phone(live_server, throttle=False) as page:
         page.goto("/check/")
