@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -72,6 +73,13 @@ class Document(FPDF):
         self.ln(3)
         self.set_text_color(*BLUE)
         self.para(title, size=12, style="B", height=6)
+        self.set_text_color(0, 0, 0)
+
+    def source(self, title: str, article: str, url: str, verified: bool) -> None:
+        """A rule's source, small: grey when its wording was checked, red when only recalled."""
+        mark = _("checked") if verified else _("wording recalled, not checked against the official text")
+        self.set_text_color(*(GREY if verified else RED))
+        self.para(f"{_('Source')} ({mark}): {title}, {article}: {url}", size=8, height=4)
         self.set_text_color(0, 0, 0)
 
     def grid(self, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:

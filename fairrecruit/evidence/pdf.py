@@ -210,7 +210,8 @@ def _rules(pdf: pdf_fonts.Document, rules: list[dict[str, Any]]) -> None:
             )
             for principle in r["principles"]:
                 pdf.para(principle.label_in(language)[0], size=9)
-                _source(pdf, principle.source)
+                src = principle.source
+                pdf.source(src.title, src.article, src.url, src.verified)
             continue
         if not r["found"]:
             pdf.para(
@@ -237,14 +238,8 @@ def _rules(pdf: pdf_fonts.Document, rules: list[dict[str, Any]]) -> None:
             pdf.para(f"{_('You may have to pay')}: {cost_labels(v['allowed_codes'])}", size=9)
         if v.get("payees"):
             pdf.para(f"{_('This rule binds payments to')}: {payee_labels(v['payees'])}", size=9)
-        _source(pdf, v["source"])
-
-
-def _source(pdf: pdf_fonts.Document, source: Any) -> None:
-    mark = _("checked") if source.verified else _("wording recalled, not checked against the official text")
-    pdf.set_text_color(*(_GREY if source.verified else _RED))
-    pdf.para(f"{_('Source')} ({mark}): {source.title}, {source.article}: {source.url}", size=8, height=4)
-    pdf.set_text_color(0, 0, 0)
+        src = v["source"]
+        pdf.source(src.title, src.article, src.url, src.verified)
 
 
 def _recruiters(pdf: pdf_fonts.Document, rec: dict[str, Any], origin: str) -> None:

@@ -54,33 +54,44 @@ def over_rate(request: HttpRequest) -> bool:
 def statement_pdf(journey: dict[str, Any], result: dict[str, Any], language: str, *, today: dt.date) -> bytes:
     """The statement of ``result`` (``services.assessment_compute`` of ``journey``) in ``language``."""
     with translation.override(language):
-        pdf = pdf_fonts.Document()
-        pdf.footer_text = _("FairRecruit fee statement, page %(page)s")
-        title = _("What you should get back")
-        pdf.set_title(title)
-        pdf.add_page()
-        pdf.para(title, size=16, style="B", height=8)
-        pdf.para(
-            _("Made by FairRecruit on %(day)s from what you typed.") % {"day": today.isoformat()}
-            + " "
-            + _("Nothing you typed was stored."),
-            size=9,
-        )
+        pdf = begin(_("What you should get back"), _("FairRecruit fee statement, page %(page)s"), today)
         _journey(pdf, journey)
         _payments(pdf, result)
         _owed(pdf, result)
         _findings(pdf, result)
-        pdf.ln(3)
-        pdf.para(
-            _(
-                "This statement is not a decision of a court or of a labour office. Show it, with your receipts, "
-                "to a union, a migrant workers' centre or the labour office: they can help you claim the money."
-            ),
-            size=9,
-            style="B",
-        )
         pdf.para(f"{_('Rule set')} {result['ruleset_version']}.", size=8)
-        return bytes(pdf.output())
+        return end(pdf)
+
+
+def begin(title: str, footer: str, today: dt.date) -> pdf_fonts.Document:
+    """A worker's statement, started: its title, and that it was made from what the worker typed, on ``today``,
+    and stored nowhere (also the contract comparison's statement)."""
+    pdf = pdf_fonts.Document()
+    pdf.footer_text = footer
+    pdf.set_title(title)
+    pdf.add_page()
+    pdf.para(title, size=16, style="B", height=8)
+    pdf.para(
+        _("Made by FairRecruit on %(day)s from what you typed.") % {"day": today.isoformat()}
+        + " "
+        + _("Nothing you typed was stored."),
+        size=9,
+    )
+    return pdf
+
+
+def end(pdf: pdf_fonts.Document) -> bytes:
+    """A worker's statement, finished: what it is not, and whom to show it to."""
+    pdf.ln(3)
+    pdf.para(
+        _(
+            "This statement is not a decision of a court or of a labour office. Show it, with your receipts, "
+            "to a union, a migrant workers' centre or the labour office: they can help you claim the money."
+        ),
+        size=9,
+        style="B",
+    )
+    return bytes(pdf.output())
 
 
 def _money(amount: float | None, currency: str | None) -> str:
@@ -177,25 +188,17 @@ def _owed(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
             (8, 70, 70, 42),
         )
         if s.get("rule"):
-            _source(pdf, s["rule"]["source"])
+            src = s["rule"]["source"]
+            pdf.source(src["title"], src["article"], src["url"], bool(src.get("verified")))
         for c in s.get("citations") or []:
             pdf.para(_principle_label(c), size=9)
-            _source(pdf, {"title": c.get("standard", ""), "article": c.get("article", ""), "url": c.get("url", ""),
-                          "verified": c.get("verified", False)})
+            pdf.source(c.get("standard", ""), c.get("article", ""), c.get("url", ""), bool(c.get("verified")))
 
 
 def _principle_label(cited: dict[str, Any]) -> str:
     """A cited principle's label in the reader's language where FairRecruit wrote one, else English."""
     found = get_rules().principles.get(cited.get("id", ""))
     return found.label_in(translation.get_language() or "en")[0] if found else str(cited.get("label", ""))
-
-
-def _source(pdf: pdf_fonts.Document, source: dict[str, Any]) -> None:
-    checked = source.get("verified")
-    mark = _("checked") if checked else _("wording recalled, not checked against the official text")
-    pdf.set_text_color(*(pdf_fonts.GREY if checked else pdf_fonts.RED))
-    pdf.para(f"{_('Source')} ({mark}): {source['title']}, {source['article']}: {source['url']}", size=8, height=4)
-    pdf.set_text_color(0, 0, 0)
 
 
 def _findings(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
