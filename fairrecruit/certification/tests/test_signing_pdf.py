@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import subprocess
 from pathlib import Path
-from typing import Any
 
 from django.test import Client
 from pypdf import PdfReader
@@ -13,6 +12,7 @@ from pypdf import PdfReader
 from fairrecruit.certification import pdf, signing
 from fairrecruit.certification.models import Certificate
 from fairrecruit.certification.tests.factories import World
+from tests.pdfs import render, text_and_fonts
 
 
 def test_tampered_field_shows_signature_invalid(world: World, client: Client) -> None:
@@ -93,16 +93,8 @@ def test_qr_is_drawn_module_by_module() -> None:
 
 
 def _fonts_and_errors(data: bytes, tmp_path: Path) -> tuple[set[str], str]:
-    resources: list[Any] = [page["/Resources"] for page in PdfReader(io.BytesIO(data)).pages]
-    fonts = {str(f["/BaseFont"]).split("+")[-1] for r in resources for f in r["/Font"].values()}
-    (tmp_path / "doc.pdf").write_bytes(data)
-    done = subprocess.run(
-        ["pdftoppm", "-png", "-r", "20", str(tmp_path / "doc.pdf"), str(tmp_path / "all")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return fonts, done.stderr
+    _pages, errors = render(data, tmp_path / "all")
+    return text_and_fonts(data)[1], errors
 
 
 def test_names_keep_their_script_in_the_certificate_and_the_audit_report(

@@ -4,10 +4,7 @@ nowhere."""
 
 from __future__ import annotations
 
-import html
 import io
-import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,30 +12,13 @@ import pytest
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
-from pypdf import PdfReader
 
 from fairrecruit.core.models import AuditEvent
 from fairrecruit.standards.models import Assessment
 from fairrecruit.standards.tests.test_pages import FORM
+from tests.pdfs import render, statement_form_fields, text_and_fonts
 
 pytestmark = pytest.mark.django_db
-
-
-def _hidden_fields(page: str) -> list[tuple[str, str]]:
-    """The fields of the answer page's statement form, as a browser would send them."""
-    form = page[page.index('class="statement"'):]
-    form = form[: form.index("</form>")]
-    return [
-        (html.unescape(name), html.unescape(value))
-        for name, value in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form)
-    ]
-
-
-def _read(data: bytes) -> tuple[str, set[str]]:
-    reader = PdfReader(io.BytesIO(data))
-    resources: list[Any] = [page["/Resources"] for page in reader.pages]
-    fonts = {str(f["/BaseFont"]).split("+")[-1] for r in resources for f in r["/Font"].values()}
-    return "\n".join(page.extract_text() for page in reader.pages), fonts
 
 
 def _post(client: Client, fields: list[tuple[str, str]]) -> Any:
@@ -51,7 +31,7 @@ def _post(client: Client, fields: list[tuple[str, str]]) -> Any:
 def test_the_answer_page_sends_the_same_answers_for_a_statement(client: Client, tmp_path: Path) -> None:
     form = dict(FORM, **{"p-0-purpose": "सेवा शुल्क"})
     page = client.post("/check/", form).content.decode()
-    fields = _hidden_fields(page)
+    fields = statement_form_fields(page)
     assert ("p-0-purpose", "सेवा शुल्क") in fields and ("origin", "NP") in fields
     assert [k for k, _v in fields].count("csrfmiddlewaretoken") == 1  # the form's own token, not the old one
 
@@ -59,7 +39,7 @@ def test_the_answer_page_sends_the_same_answers_for_a_statement(client: Client, 
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf", r.content[:500]
     assert 'filename="fairrecruit-fee-statement.pdf"' in r["Content-Disposition"]
     assert r["Cache-Control"] == "no-store"
-    text, fonts = _read(r.content)
+    text, fonts = text_and_fonts(r.content)
     assert "What you should get back" in text and "Law of Nepal" in text
     assert "140,000 NPR" in text  # Nepal: 110,000 over the NPR 10,000 cap + the 30,000 ticket
     assert "Owed to you: 150,000 NPR" in text  # the zero-fee standard: all of it
@@ -69,10 +49,8 @@ def test_the_answer_page_sends_the_same_answers_for_a_statement(client: Client, 
     assert "NotoSansDevanagari" in fonts  # the purpose as typed, in its own script
     assert Assessment.objects.count() == 0 and AuditEvent.objects.count() == 0  # nothing stored
 
-    (tmp_path / "s.pdf").write_bytes(r.content)
-    done = subprocess.run(["pdftoppm", "-png", "-r", "20", str(tmp_path / "s.pdf"), str(tmp_path / "p")],
-                          capture_output=True, text=True, check=True)
-    assert "Error" not in done.stderr, done.stderr
+    pages, errors = render(r.content, tmp_path)
+    assert pages and "Error" not in errors, errors
 
 
 def test_the_statement_is_in_the_readers_language(client: Client) -> None:
@@ -80,7 +58,7 @@ def test_the_statement_is_in_the_readers_language(client: Client) -> None:
         client.cookies["django_language"] = lang
         r = client.post("/check/statement.pdf", FORM)
         assert r.status_code == 200, lang
-        text, _fonts = _read(r.content)
+        text, _fonts = text_and_fonts(r.content)
         with translation.override(lang):
             made = gettext("Made by FairRecruit on %(day)s from what you typed.").split("%(day)s")[0].strip()
             owed = gettext("Owed to you")
@@ -91,7 +69,7 @@ def test_the_statement_is_in_the_readers_language(client: Client) -> None:
         assert "What you should get back" not in text and "Owed to you" not in text, lang
     for lang, font in (("ne", "NotoSansDevanagari"), ("ar", "NotoSansArabic"), ("my", "NotoSansMyanmar")):
         client.cookies["django_language"] = lang
-        text, fonts = _read(client.post("/check/statement.pdf", FORM).content)
+        text, fonts = text_and_fonts(client.post("/check/statement.pdf", FORM).content)
         assert font in fonts and "What you should get back" not in text and "Owed to you" not in text, lang
 
 
@@ -107,7 +85,7 @@ def test_an_example_has_its_statement(client: Client) -> None:
     assert 'href="/check/examples/np-qa-2019-labourer/statement.pdf"' in page
     r = client.get("/check/examples/np-qa-2019-labourer/statement.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
-    text, _fonts = _read(r.content)
+    text, _fonts = text_and_fonts(r.content)
     assert "Village agent" in text and "Demo Manpower" in text  # the recruiters named in the journey
     assert client.get("/check/examples/no-such-example/statement.pdf").status_code == 404
 
@@ -128,7 +106,7 @@ def test_the_command_line_writes_a_statement(tmp_path: Path) -> None:
     out = tmp_path / "statement.pdf"
     call_command("assess", str(examples / "np-qa-labourer.json"), "--statement", str(out), "--language", "es",
                  stdout=io.StringIO(), stderr=io.StringIO())
-    text, _fonts = _read(out.read_bytes())
+    text, _fonts = text_and_fonts(out.read_bytes())
     with translation.override("es"):
         assert gettext("Owed to you") in text and gettext("Law of %(country)s") % {"country": "Nepal"} in text
     with pytest.raises(CommandError, match="one journey"):

@@ -1,0 +1,166 @@
+"""The contract comparison as a PDF statement, in the worker's language.
+
+The same answer as "Compare my contract", on paper, for a union, a migrant workers' centre, the labour office or
+the employer: each term as promised and as it is now with its verdict, whether this is contract substitution, the
+wage lost a month, so far and over the contract, the legal minimum wages that cover the worker with their
+sources, the job order found, and what else went wrong with the principles it breaks. Made from
+``selectors.compare_contract`` and stored nowhere; the words are the page's (the same catalogue entries, without
+their HTML).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.template.defaultfilters import floatformat
+from django.utils.html import strip_tags
+from django.utils.translation import get_language, gettext_noop, ngettext
+from django.utils.translation import gettext as _
+
+from fairrecruit.contracts.forms import TERM_LABELS
+from fairrecruit.contracts.selectors import ContractCheck
+from fairrecruit.contracts.templatetags.contracts import term_value, term_verdict
+from fairrecruit.core import pdf_fonts
+from fairrecruit.standards.loader import get_rules
+from fairrecruit.standards.statement import begin, end
+
+FILENAME = "fairrecruit-contract-statement.pdf"
+
+_HEADINGS = {
+    "substituted": gettext_noop("Your contract was changed: this is contract substitution"),
+    "better_only": gettext_noop("Nothing is worse than you were promised"),
+    "same": gettext_noop("Your terms are the ones you were promised"),
+    "not_enough": gettext_noop("We could not compare the terms"),
+}
+
+
+def _n(value: Any) -> str:
+    return str(floatformat(value, "2g"))
+
+
+def statement_pdf(check: ContractCheck, *, today: dt.date) -> bytes:
+    """The statement of ``check`` in the active language (the one it was compared in)."""
+    c = check.comparison
+    pdf = begin(_(_HEADINGS[c.verdict]), _("FairRecruit contract comparison, page %(page)s"), today)
+    if c.verdict == "substituted":
+        pdf.para(
+            _(
+                "Changing the terms you agreed to before you left, without your free agreement, is not allowed "
+                "under the fair recruitment principles. You can complain and ask for what you were promised."
+            ),
+            size=10,
+        )
+    if c.compared:
+        pdf.ln(2)
+        pdf.grid(
+            [_("Term"), _("As promised"), _("Now"), ""],
+            [
+                [
+                    str(TERM_LABELS.get(t.term, t.term)),
+                    term_value(t.promised) + (f" ({_('job order')})" if t.promised_from == "job_order" else ""),
+                    term_value(t.actual),
+                    term_verdict(t.verdict),
+                ]
+                for t in c.compared
+            ],
+            (52, 52, 52, 34),
+        )
+    _wage_gap(pdf, c.wage_gap)
+    for m in c.minimums:
+        _minimum(pdf, m, many=len(c.minimums) > 1)
+    if check.job_order is not None:
+        jo = check.job_order
+        approved = f" · {_('approved by')} {jo.approved_by.name}" if jo.approved_by else ""
+        pdf.para(f"{_('Job order')} {jo.number}: {jo.occupation}, {jo.employer.name}{approved}", size=9)
+        for note in check.job_order_notes:
+            pdf.para(note, size=9, style="B")
+    if check.findings:
+        pdf.section(_("What else went wrong"))
+        language = get_language() or "en"
+        for f in check.findings:
+            pdf.para(f["text"], size=10, style="B")
+            for p in f["principles"]:
+                found = get_rules().principles.get(p.get("id", ""))
+                label = found.label_in(language)[0] if found else p.get("label", "")
+                pdf.para(f"- {label} ({p.get('standard', '')}, {p.get('id', '')})", size=8, height=4)
+    pdf.section(_("What to do next"))
+    pdf.para(_("Keep photos of both contracts, your job offer and your payslips. Do not hand over the originals."), size=9)
+    return end(pdf)
+
+
+def _wage_gap(pdf: pdf_fonts.Document, g: Any) -> None:
+    if g is None:
+        return
+    lines = [
+        _("You are paid <strong class=\"owed\">%(a)s %(cur)s</strong> a month less than you were promised.")
+        % {"a": _n(g.per_month), "cur": g.currency}
+    ]
+    if g.extra_deductions:
+        lines.append(
+            _("Of this, %(a)s %(cur)s a month is taken from your wage beyond what you were told.")
+            % {"a": _n(g.extra_deductions), "cur": g.currency}
+        )
+    if g.so_far is not None:
+        lines.append(
+            ngettext(
+                "Over the %(n)s month you have worked: %(a)s %(cur)s.",
+                "Over the %(n)s months you have worked: %(a)s %(cur)s.",
+                g.months_worked,
+            )
+            % {"n": g.months_worked, "a": _n(g.so_far), "cur": g.currency}
+        )
+    if g.over_contract is not None:
+        lines.append(
+            ngettext(
+                "Over your contract of %(n)s month: %(a)s %(cur)s.",
+                "Over your contract of %(n)s months: %(a)s %(cur)s.",
+                g.contract_months,
+            )
+            % {"n": g.contract_months, "a": _n(g.over_contract), "cur": g.currency}
+        )
+    pdf.ln(2)
+    pdf.para(strip_tags(" ".join(lines)), size=10, style="B")
+    for r in (g.rate or {}).get("rates", []):
+        pdf.para(
+            _("%(c)s: %(r)s per US dollar on %(d)s") % {"c": r["currency"], "r": r["per_usd"], "d": r["date"]}
+            + f" ({r['source']})",
+            size=8,
+            height=4,
+        )
+
+
+def _minimum(pdf: pdf_fonts.Document, m: Any, *, many: bool) -> None:
+    mw = m.minimum
+    pdf.section(_("Legal minimum wage") + (f": {mw.title}" if many else ""))
+    pdf.para(mw.summary, size=9)
+    wage = {"min": _n(mw.wage.amount), "cur": mw.wage.currency}
+    if m.verdict == "below":
+        text = _(
+            "Your basic wage now, %(w)s %(cur)s a month, is below the legal minimum of %(min)s %(cur)s: "
+            "<strong class=\"owed\">%(s)s %(cur)s</strong> a month short."
+        ) % {**wage, "w": _n(m.wage), "s": _n(m.shortfall)}
+        pdf.para(strip_tags(text), size=10, style="B")
+    elif m.verdict == "not_below":
+        pdf.para(_("Your basic wage now is not below the legal minimum of %(min)s %(cur)s a month.") % wage, size=9)
+    else:
+        pdf.para(
+            _("Write the basic wage you are paid now to compare it with the legal minimum of %(min)s %(cur)s a month.")
+            % wage,
+            size=9,
+        )
+    for benefit, amount in m.allowances_due:
+        words = {"a": _n(amount), "cur": mw.wage.currency}
+        if benefit == "food":
+            text = _(
+                "Your employer does not give you food: on top of your basic wage, they must pay you at least "
+                "%(a)s %(cur)s a month for it."
+            ) % words
+        else:
+            text = _(
+                "Your employer does not give you housing: on top of your basic wage, they must pay you at least "
+                "%(a)s %(cur)s a month for it."
+            ) % words
+        pdf.para(text, size=9)
+    s = mw.source
+    pdf.source(s.title, s.article, s.url, s.verified)
