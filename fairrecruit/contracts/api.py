@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from ninja import Router, Schema
 
-from fairrecruit.contracts import selectors
+from fairrecruit.contracts import selectors, statement
 from fairrecruit.contracts.forms import ContractForm, errors_for_json, form_data_from_json
 from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
+from fairrecruit.standards import statement as fee_statement
 
 router = Router(tags=["contracts"])
 
@@ -67,18 +70,24 @@ def comparison_json(check: selectors.ContractCheck) -> dict[str, Any]:
 
 def compare_json(body: Any) -> tuple[int, dict[str, Any]]:
     """(status, answer) for a JSON input: the API's and the command line's one path."""
+    check, errors = _check(body)
+    if check is None:
+        return 400, {"errors": errors}
+    return 200, comparison_json(check)
+
+
+def _check(body: Any) -> tuple[selectors.ContractCheck | None, list[dict[str, str]]]:
+    """The comparison of a JSON input, or None and the errors naming each field."""
     data, errors = form_data_from_json(body)
     if errors:
-        return 400, {"errors": errors}
+        return None, errors
     form = ContractForm(data)
     if not form.is_valid():
-        return 400, {"errors": errors_for_json(form)}
+        return None, errors_for_json(form)
     try:
-        check = selectors.compare_contract(form)
+        return selectors.compare_contract(form), []
     except selectors.JobOrderNotFound as exc:
-        return 400, {"errors": [{"field": "job_order_number",
-                                 "message": f"no approved job order has the number {exc.args[0]}"}]}
-    return 200, comparison_json(check)
+        return None, [{"field": "job_order_number", "message": f"no approved job order has the number {exc.args[0]}"}]
 
 
 @router.post(
@@ -118,3 +127,30 @@ def contract_compare(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"errors": exc.errors}, status=exc.status)
     status, answer = compare_json(body)
     return JsonResponse(answer, status=status)
+
+
+@router.post(
+    "/contracts/statement",
+    summary="The worker's contract statement (PDF)",
+    description=(
+        "The same input as POST /api/v1/contracts/compare; the answer is the comparison as the worker's PDF "
+        "statement (the page's 'Download this as a PDF') in `language` (a site language, default en). Nothing is "
+        "stored. Bad input: 400 naming each field. Without a token, counted with the fee statements against "
+        "FAIRRECRUIT_STATEMENT_RATE per connection (429 beyond); a partner's token is not limited."
+    ),
+    openapi_extra=fee_statement.api_openapi(ContractIn.model_json_schema()),
+)
+def contract_statement(request: HttpRequest) -> HttpResponse:
+    language = fee_statement.api_language(request)
+    if isinstance(language, JsonResponse):
+        return language
+    try:
+        body = json_body(request)
+    except BodyError as exc:
+        return JsonResponse({"errors": exc.errors}, status=exc.status)
+    with translation.override(language):  # the rules' summaries are chosen as the terms are compared
+        check, errors = _check(body)
+        if check is None:
+            return JsonResponse({"errors": errors}, status=400)
+        data = statement.statement_pdf(check, today=dt.date.today())
+    return fee_statement.pdf_response(data, statement.FILENAME)

@@ -15,7 +15,7 @@ from fairrecruit.contracts import selectors, statement
 from fairrecruit.contracts.forms import TERM_LABELS, ContractForm
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.registry.forms import errors_named
-from fairrecruit.standards.statement import over_rate
+from fairrecruit.standards.statement import over_rate, pdf_response
 
 
 def compare(request: HttpRequest) -> HttpResponse:
@@ -53,7 +53,4 @@ def compare_statement(request: HttpRequest) -> HttpResponse:
     if check is None:
         ctx = {"currencies": COMMON_CURRENCIES, "labels": TERM_LABELS, "form": form, "errors": errors_named(form)}
         return render(request, "contracts/compare.html", ctx, status=400)
-    resp = HttpResponse(statement.statement_pdf(check, today=dt.date.today()), content_type="application/pdf")
-    resp["Content-Disposition"] = f'attachment; filename="{statement.FILENAME}"'
-    resp["Cache-Control"] = "no-store"
-    return resp
+    return pdf_response(statement.statement_pdf(check, today=dt.date.today()), statement.FILENAME)

@@ -10,7 +10,7 @@ from ninja import Router
 
 from fairrecruit.core.auth import api_user
 from fairrecruit.core.openapi import ERROR_SCHEMA, BodyError, json_body, json_response
-from fairrecruit.standards import selectors, services
+from fairrecruit.standards import selectors, services, statement
 from fairrecruit.standards.engine import journey_schema, validate_journey
 from fairrecruit.standards.loader import get_rules
 
@@ -51,6 +51,18 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)
 
 
+def _journey(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
+    """The request's journey, or the answer that refuses it: 400 naming each field, 415 for a form."""
+    try:
+        journey = json_body(request)
+    except BodyError as exc:
+        return None, _errors(exc.status, exc.errors)
+    errors = validate_journey(journey)
+    if errors:
+        return None, _errors(400, [e.as_dict() for e in errors])
+    return journey, None
+
+
 @router.post(
     "/assessments",
     summary="Assess a recruitment journey",
@@ -72,13 +84,9 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
     },
 )
 def assessment_create(request: HttpRequest) -> HttpResponse:
-    try:
-        journey = json_body(request)
-    except BodyError as exc:
-        return _errors(exc.status, exc.errors)
-    errors = validate_journey(journey)
-    if errors:
-        return _errors(400, [e.as_dict() for e in errors])
+    journey, bad = _journey(request)
+    if bad is not None:
+        return bad
     token = api_user(request)
     if token is None:
         result = services.assessment_compute(journey=journey)
@@ -95,6 +103,30 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
             409, [{"field": "Idempotency-Key", "message": "was already used with a different journey"}]
         )
     return JsonResponse({"id": str(a.id), "stored": True, **a.result}, status=201 if created else 200)
+
+
+@router.post(
+    "/assessments/statement",
+    summary="The worker's fee statement (PDF) of a journey",
+    description=(
+        "The same input as POST /api/v1/assessments; the answer is the worker's fee statement, the PDF of the page "
+        "'Check my fees': what was typed, each payment's verdict under each standard, the amounts owed, the "
+        "sources, in `language` (a site language, default en). Nothing is stored. Bad input gets 400 with "
+        "{field, message}. Without a token, each connection may make FAIRRECRUIT_STATEMENT_RATE statements (429 "
+        "beyond); a partner's token is not limited."
+    ),
+    openapi_extra=statement.api_openapi(journey_schema()),
+)
+def assessment_statement(request: HttpRequest) -> HttpResponse:
+    language = statement.api_language(request)
+    if isinstance(language, JsonResponse):
+        return language
+    journey, bad = _journey(request)
+    if bad is not None:
+        return bad
+    result = services.assessment_compute(journey=journey)
+    data = statement.statement_pdf(journey, result, language, today=dt.date.today())
+    return statement.pdf_response(data, statement.FILENAME)
 
 
 @router.get(

@@ -12,16 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from fairrecruit.core import pdf_fonts
-from fairrecruit.core.auth import post_limited
+from fairrecruit.core.auth import api_user, post_limited
 from fairrecruit.core.conf import setting
 from fairrecruit.core.countries import country_name
 from fairrecruit.core.crypto import lookup_hash
+from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
 from fairrecruit.standards import selectors
 from fairrecruit.standards.forms import EVENT_LABELS, JourneyForm, PaymentForm
 from fairrecruit.standards.loader import get_rules
@@ -38,6 +40,43 @@ from fairrecruit.standards.templatetags.fees import (
 
 FILENAME = "fairrecruit-fee-statement.pdf"
 DEFAULTS = {"FAIRRECRUIT_STATEMENT_RATE": "30/h"}
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    """A statement as a download, never kept by a cache on the way (it holds what the worker typed)."""
+    resp = HttpResponse(data, content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    resp["Cache-Control"] = "no-store"
+    return resp
+
+
+def api_language(request: HttpRequest) -> str | JsonResponse:
+    """For the statement endpoints: the language asked (``?language=``, a site language, default en), or the
+    refusal to send: 429 when an anonymous connection is over ``FAIRRECRUIT_STATEMENT_RATE`` (a partner's token is
+    not limited: a hotline or app makes statements for many workers from one server), 400 for another language."""
+    if api_user(request) is None and over_rate(request):
+        return JsonResponse(
+            {"errors": [{"field": "", "message": "too many statements from this connection: wait an hour"}]}, status=429
+        )
+    asked = request.GET.get("language") or "en"
+    if asked not in {code for code, _name in settings.LANGUAGES}:
+        return JsonResponse(
+            {"errors": [{"field": "language", "message": "must be one of the site languages, e.g. en, ne"}]}, status=400
+        )
+    return asked
+
+
+def api_openapi(body_schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI of a statement endpoint that takes ``body_schema``."""
+    return {
+        "parameters": [{"name": "language", "in": "query", "required": False, "schema": {"type": "string"}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body_schema}}},
+        "responses": {
+            "200": {"description": "The statement", "content": {"application/pdf": {}}},
+            "400": json_response(ERROR_SCHEMA, "Bad input"),
+            "429": json_response(ERROR_SCHEMA, "Too many statements from this connection"),
+        },
+    }
 
 
 def over_rate(request: HttpRequest) -> bool:

@@ -114,10 +114,7 @@ def example_statement(request: HttpRequest, journey_id: str) -> HttpResponse:
 def _statement(journey: dict[str, Any]) -> HttpResponse:
     result = services.assessment_compute(journey=journey)
     data = statement.statement_pdf(journey, result, get_language() or "en", today=dt.date.today())
-    resp = HttpResponse(data, content_type="application/pdf")
-    resp["Content-Disposition"] = f'attachment; filename="{statement.FILENAME}"'
-    resp["Cache-Control"] = "no-store"
-    return resp
+    return statement.pdf_response(data, statement.FILENAME)
 
 
 def examples(request: HttpRequest) -> HttpResponse:

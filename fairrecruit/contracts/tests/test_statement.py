@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
+from fairrecruit.contracts.tests.test_pages_api import EXAMPLE
 from fairrecruit.core.models import AuditEvent
 from tests.pdfs import render, statement_form_fields, text_and_fonts
 
@@ -66,3 +67,19 @@ def test_a_contract_statement_of_bad_terms_names_the_field(client: Client, setti
     assert client.post("/contract/statement.pdf", TERMS).status_code == 200
     assert client.post("/check/statement.pdf", {}).status_code == 429  # one count for both statements
     assert client.post("/contract/statement.pdf", TERMS).status_code == 429
+
+
+def test_the_api_answers_the_terms_with_the_statement(client: Client) -> None:
+    import json
+
+    body = json.loads(EXAMPLE.read_text())
+    r = client.post("/api/v1/contracts/statement?language=ru", data=json.dumps(body),
+                    content_type="application/json")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf", r.content[:300]
+    text, _fonts = text_and_fonts(r.content)
+    with translation.override("ru"):
+        heading = gettext("Your contract was changed: this is contract substitution")
+    assert heading in text and "contract substitution" not in text
+    body["actual"]["hours_per_day"] = 30
+    bad = client.post("/api/v1/contracts/statement", data=json.dumps(body), content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "actual.hours_per_day"

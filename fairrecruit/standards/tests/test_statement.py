@@ -5,6 +5,7 @@ nowhere."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext
 
 from fairrecruit.core.models import AuditEvent
 from fairrecruit.standards.models import Assessment
+from fairrecruit.standards.tests.test_api import journey
 from fairrecruit.standards.tests.test_pages import FORM
 from tests.pdfs import render, statement_form_fields, text_and_fonts
 
@@ -111,3 +113,33 @@ def test_the_command_line_writes_a_statement(tmp_path: Path) -> None:
         assert gettext("Owed to you") in text and gettext("Law of %(country)s") % {"country": "Nepal"} in text
     with pytest.raises(CommandError, match="one journey"):
         call_command("assess", str(tmp_path / "x.jsonl"), "--batch", "--statement", str(out))
+
+
+def test_the_api_answers_a_journey_with_its_statement(client: Client, settings: Any) -> None:
+    url = "/api/v1/assessments/statement"
+    r = client.post(f"{url}?language=es", data=json.dumps(journey()), content_type="application/json")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r["Cache-Control"] == "no-store"
+    text, _fonts = text_and_fonts(r.content)
+    with translation.override("es"):
+        assert gettext("Owed to you") in text
+    assert Assessment.objects.count() == 0
+    bad = client.post(f"{url}?language=xx", data=json.dumps(journey()), content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "language"
+    wrong = dict(journey(), destination="ZZ")
+    bad = client.post(url, data=json.dumps(wrong), content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "destination"
+
+
+def test_the_api_limits_anonymous_statements_not_partners(client: Client, settings: Any) -> None:
+    from fairrecruit.core.models import Organisation, User
+    from fairrecruit.core.services import api_token_create
+
+    org = Organisation.objects.create(name="Hotline", kind="union_cso", country="NP")
+    _, key = api_token_create(actor=None, user=User.objects.create_user("hotline"), name="app", organisation=org)
+    settings.FAIRRECRUIT_STATEMENT_RATE = "1/h"
+    body = json.dumps(journey())
+    url = "/api/v1/assessments/statement"
+    assert client.post(url, data=body, content_type="application/json").status_code == 200
+    assert client.post(url, data=body, content_type="application/json").status_code == 429
+    partner = client.post(url, data=body, content_type="application/json", headers={"Authorization": f"Bearer {key}"})
+    assert partner.status_code == 200
