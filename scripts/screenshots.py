@@ -295,6 +295,8 @@ def shoot(base: str, out: Path, scale: float, reviewed: str, receipt: str) -> li
             expect("नेपाल → कतार" in page.content(), "/corridors/NP-QA/ in Nepali does not name the corridor in Nepali")
             save(page, "corridor-ne", full_page=False)
             shots.append(pdf_page(base, "/corridors/NP-QA/profile.pdf", "ne", out / "corridor-report-ne.png"))
+            shots.append(pdf_page(base, "/check/examples/np-qa-2019-labourer/statement.pdf", "ne",
+                                  out / "fee-statement-ne.png"))
 
             page = phone(language="ne")
             r = page.goto("/sanctions/?country=NP")

@@ -43,3 +43,11 @@ def statement_form_fields(page: str) -> list[tuple[str, str]]:
         (html.unescape(name), html.unescape(value))
         for name, value in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form)
     ]
+
+
+def as_post(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Form fields (a name may come more than once) as the test client's POST data."""
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    return data

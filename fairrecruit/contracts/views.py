@@ -15,7 +15,7 @@ from fairrecruit.contracts import selectors, statement
 from fairrecruit.contracts.forms import TERM_LABELS, ContractForm
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.registry.forms import errors_named
-from fairrecruit.standards.statement import over_rate, pdf_response
+from fairrecruit.standards.statement import over_rate, pdf_response, resend_fields
 
 
 def compare(request: HttpRequest) -> HttpResponse:
@@ -24,7 +24,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form, ctx["result"] = _compared(request)
         if ctx["result"] is not None:
-            ctx["posted"] = [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values]
+            ctx["posted"] = resend_fields(request)
     else:
         form = ContractForm()
     failed = request.method == "POST" and ctx.get("result") is None

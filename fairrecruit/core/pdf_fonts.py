@@ -23,8 +23,8 @@ FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "noto"
 # The script fonts, tried in this order for a letter the main font lacks.
 _SCRIPT_FONTS = ("NotoSansDevanagari", "NotoSansBengali", "NotoSansArabic", "NotoSansMyanmar")
-# Characters the fonts lack, written another way (Noto Sans has no arrows).
-_REPLACE = str.maketrans({"→": "–", "←": "–"})
+# Characters the fonts lack, written another way (Noto Sans has no arrows, no "almost equal", no check marks).
+_REPLACE = str.maketrans({"→": "–", "←": "–", "≈": "~", "✓": "+", "✔": "+", "⚠": "!"})
 
 
 BLUE = (11, 79, 108)

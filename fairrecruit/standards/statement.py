@@ -42,6 +42,13 @@ FILENAME = "fairrecruit-fee-statement.pdf"
 DEFAULTS = {"FAIRRECRUIT_STATEMENT_RATE": "30/h"}
 
 
+def resend_fields(request: HttpRequest, leave_out: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """What an answer page's "Download this as a PDF" form (``core/_statement_form.html``) sends again: the POST's
+    fields, each value of each, without the CSRF token (the form adds its own) and ``leave_out``."""
+    skip = {"csrfmiddlewaretoken", *leave_out}
+    return [(k, v) for k, values in request.POST.lists() if k not in skip for v in values]
+
+
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     """A statement as a download, never kept by a cache on the way (it holds what the worker typed)."""
     resp = HttpResponse(data, content_type="application/pdf")
@@ -173,9 +180,7 @@ def _payments(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
         [
             [
                 str(p["index"] + 1),
-                item_label(p["item"]) + (f" ({p['purpose']})" if p.get("purpose") else "")
-                if p.get("item")
-                else p.get("purpose", ""),
+                _paid_for(p),
                 _money(p["amount"], p["currency"]),
                 p.get("date") or "",
                 payee_label(p.get("paid_to")),
@@ -191,6 +196,15 @@ def _payments(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
             + " ".join(f"#{i + 1}" for i in result["unclassified"]),
             size=9,
         )
+
+
+def _paid_for(payment: dict[str, Any]) -> str:
+    """What a payment was for: the engine's item in the reader's language, and the worker's words when other."""
+    typed = (payment.get("purpose") or "").strip()
+    if not payment.get("item"):
+        return typed
+    label = item_label(payment["item"])
+    return label if not typed or typed.casefold() == label.casefold() else f"{label} ({typed})"
 
 
 def _owed(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:

@@ -74,7 +74,7 @@ def check_fees(request: HttpRequest) -> HttpResponse:
         form, payments, journey = _posted_journey(request)
         if journey is not None:
             ctx["result"] = services.assessment_compute(journey=journey)
-            ctx["posted"] = [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values]
+            ctx["posted"] = statement.resend_fields(request)
     else:
         form = JourneyForm()
         payments = PaymentFormSet(prefix="p")

@@ -24,6 +24,7 @@ from fairrecruit.core.models import Organisation
 from fairrecruit.grievances.programmes import ProgrammeError
 from fairrecruit.registry.selectors import today
 from fairrecruit.standards.forms import JourneyForm, PaymentFormSet, valid_journey
+from fairrecruit.standards.statement import resend_fields
 from fairrecruit.supplychain import surveys
 from fairrecruit.supplychain.forms import (
     CorrectForm,
@@ -64,7 +65,9 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
                 else:
                     return render(request, "supplychain/survey_answer.html",
                                   ctx | {"result": done.answer.result, "stored": True, "again": not done.created,
-                                         "receipt": surveys.receipt_for(ref.cleaned_data["token"])})
+                                         "receipt": surveys.receipt_for(ref.cleaned_data["token"]),
+                                         # the answers again, for the worker's statement; not the employee number
+                                         "posted": resend_fields(request, leave_out=("token", "worker_ref"))})
     else:
         ref = WorkerRefForm(initial={"token": secrets.token_urlsafe(24)})
         form = JourneyForm()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from fairrecruit.contracts.tests.test_pages_api import EXAMPLE
 from fairrecruit.core.models import AuditEvent
-from tests.pdfs import render, statement_form_fields, text_and_fonts
+from tests.pdfs import as_post, render, statement_form_fields, text_and_fonts
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_answer_page_sends_the_same_terms_for_a_statement(client: Client, tm
     page = client.post("/contract/", TERMS).content.decode()
     fields = statement_form_fields(page)
     assert ("actual_employer", "दोहा ठेकेदार") in fields and ("actual_wage_amount", "950") in fields
-    r = client.post("/contract/statement.pdf", dict(fields))
+    r = client.post("/contract/statement.pdf", as_post(fields))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf", r.content[:300]
     assert 'filename="fairrecruit-contract-statement.pdf"' in r["Content-Disposition"]
     assert r["Cache-Control"] == "no-store"

@@ -48,6 +48,16 @@ def test_characters_the_fonts_lack_are_written_another_way() -> None:
     assert not [c for c in _drawable("→ ←") if ord(c) not in _covered()]
 
 
+def test_fonts_cover_every_letter_written_in_the_code_that_makes_pdfs() -> None:
+    """Words written into the PDF modules themselves ("≈ 1,356 USD", "–") are drawable too."""
+    root = settings.BASE_DIR / "fairrecruit"
+    modules = ["evidence/pdf.py", "standards/statement.py", "contracts/statement.py", "certification/pdf.py"]
+    text = "".join((root / m).read_text(encoding="utf-8") for m in modules)
+    assert "≈" in text
+    missing = sorted(c for c in _drawable(text) if ord(c) not in _covered())
+    assert not missing, [f"{c} U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing]
+
+
 def test_a_report_in_arabic_is_aligned_right() -> None:
     with translation.override("ar"):
         assert pdf_fonts.align() == "R"

@@ -18,16 +18,9 @@ from fairrecruit.core.models import AuditEvent
 from fairrecruit.standards.models import Assessment
 from fairrecruit.standards.tests.test_api import journey
 from fairrecruit.standards.tests.test_pages import FORM
-from tests.pdfs import render, statement_form_fields, text_and_fonts
+from tests.pdfs import as_post, render, statement_form_fields, text_and_fonts
 
 pytestmark = pytest.mark.django_db
-
-
-def _post(client: Client, fields: list[tuple[str, str]]) -> Any:
-    data: dict[str, list[str]] = {}
-    for k, v in fields:
-        data.setdefault(k, []).append(v)
-    return client.post("/check/statement.pdf", data)
 
 
 def test_the_answer_page_sends_the_same_answers_for_a_statement(client: Client, tmp_path: Path) -> None:
@@ -37,7 +30,7 @@ def test_the_answer_page_sends_the_same_answers_for_a_statement(client: Client, 
     assert ("p-0-purpose", "सेवा शुल्क") in fields and ("origin", "NP") in fields
     assert [k for k, _v in fields].count("csrfmiddlewaretoken") == 1  # the form's own token, not the old one
 
-    r = _post(client, fields)
+    r = client.post("/check/statement.pdf", as_post(fields))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf", r.content[:500]
     assert 'filename="fairrecruit-fee-statement.pdf"' in r["Content-Disposition"]
     assert r["Cache-Control"] == "no-store"

@@ -476,3 +476,22 @@ def test_a_programme_imported_from_the_downloaded_file_or_a_payroll_file_links_t
                      first_due=dt.date(2026, 1, 1))
     assert all(a.programme_worker is not None and a.programme_worker.programme_id == second.pk
                for a in surveys.current(r["survey"]))
+
+
+def test_worker_takes_a_statement_of_the_answer_without_the_employee_number(r):
+    """The answer page offers the fee statement: the answers are sent again to the fee check's statement, never
+    the employee number, and no second answer is stored."""
+    from tests.pdfs import as_post, statement_form_fields, text_and_fonts
+
+    c = Client()
+    done = c.post(f"/fee-survey/{r['survey'].code}/", journey_post("E-2002", "a-token-of-sixteen-chars"))
+    assert done.status_code == 200
+    fields = statement_form_fields(done.content.decode())
+    names = {k for k, _v in fields}
+    assert "worker_ref" not in names and "token" not in names and ("p-0-amount", "120000") in fields
+    assert "E-2002" not in done.content.decode()[done.content.decode().index('class="statement"'):]
+    pdf = c.post("/check/statement.pdf", as_post(fields))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text, _fonts = text_and_fonts(pdf.content)
+    assert "110,000 NPR" in text and "E-2002" not in text
+    assert FeeSurveyAnswer.objects.count() == 1
