@@ -5,7 +5,6 @@ drawn as vector squares, and its Ed25519 signature."""
 
 from __future__ import annotations
 
-import segno
 from fpdf import FPDF
 
 from fairrecruit.certification.models import Audit, Certificate, Grade
@@ -29,20 +28,6 @@ def _doc(label: str) -> pdf_fonts.Document:
 def _line(pdf: FPDF, text: str, size: float = 10, style: str = "", h: float = 5) -> None:
     pdf.set_font(_FONT, style, size)
     pdf.multi_cell(0, h, _t(text), new_x="LMARGIN", new_y="NEXT", align="L")
-
-
-def draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code of ``data`` as filled squares, ``size`` mm wide, quiet zone included."""
-    qr = segno.make(data, error="m", micro=False)
-    matrix = [list(row) for row in qr.matrix_iter(scale=1, border=4)]
-    cell = size / len(matrix)
-    pdf.set_fill_color(255, 255, 255)
-    pdf.rect(x, y, size, size, style="F")
-    pdf.set_fill_color(0, 0, 0)
-    for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                pdf.rect(x + c * cell, y + r * cell, cell + 0.01, cell + 0.01, style="F")
 
 
 def certificate_pdf(cert: Certificate, *, verify_url: str) -> bytes:
@@ -103,7 +88,7 @@ def certificate_pdf(cert: Certificate, *, verify_url: str) -> bytes:
         9,
     )
     y = pdf.get_y() + 4
-    draw_qr(pdf, verify_url, 80, y, 50)
+    pdf_fonts.draw_qr(pdf, verify_url, 80, y, 50)
     pdf.set_y(y + 54)
     _line(pdf, verify_url, 9, "B")
     pdf.ln(2)

@@ -152,5 +152,5 @@ def contract_statement(request: HttpRequest) -> HttpResponse:
         check, errors = _check(body)
         if check is None:
             return JsonResponse({"errors": errors}, status=400)
-        data = statement.statement_pdf(check, today=dt.date.today())
+        data = statement.statement_pdf(check, today=dt.date.today(), complain=fee_statement.complaint_address(request))
     return fee_statement.pdf_response(data, statement.FILENAME)

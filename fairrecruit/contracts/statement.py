@@ -39,8 +39,9 @@ def _n(value: Any) -> str:
     return str(floatformat(value, "2g"))
 
 
-def statement_pdf(check: ContractCheck, *, today: dt.date) -> bytes:
-    """The statement of ``check`` in the active language (the one it was compared in)."""
+def statement_pdf(check: ContractCheck, *, today: dt.date, complain: str | None = None) -> bytes:
+    """The statement of ``check`` in the active language (the one it was compared in); with ``complain`` (the
+    complaint page's full address), how to complain about a changed contract or a wage too low."""
     c = check.comparison
     pdf = begin(_(_HEADINGS[c.verdict]), _("FairRecruit contract comparison, page %(page)s"), today)
     if c.verdict == "substituted":
@@ -86,7 +87,10 @@ def statement_pdf(check: ContractCheck, *, today: dt.date) -> bytes:
                 pdf.para(f"- {label} ({p.get('standard', '')}, {p.get('id', '')})", size=8, height=4)
     pdf.section(_("What to do next"))
     pdf.para(_("Keep photos of both contracts, your job offer and your payslips. Do not hand over the originals."), size=9)
-    return end(pdf)
+    categories = ["contract_substitution"] if c.verdict == "substituted" else []
+    if c.wage_gap is not None or any(m.verdict == "below" for m in c.minimums):
+        categories.append("wages")
+    return end(pdf, complain, categories)
 
 
 def _wage_gap(pdf: pdf_fonts.Document, g: Any) -> None:

@@ -15,7 +15,7 @@ from fairrecruit.contracts import selectors, statement
 from fairrecruit.contracts.forms import TERM_LABELS, ContractForm
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.registry.forms import errors_named
-from fairrecruit.standards.statement import over_rate, pdf_response, resend_fields
+from fairrecruit.standards.statement import complaint_address, over_rate, pdf_response, resend_fields
 
 
 def compare(request: HttpRequest) -> HttpResponse:
@@ -53,4 +53,4 @@ def compare_statement(request: HttpRequest) -> HttpResponse:
     if check is None:
         ctx = {"currencies": COMMON_CURRENCIES, "labels": TERM_LABELS, "form": form, "errors": errors_named(form)}
         return render(request, "contracts/compare.html", ctx, status=400)
-    return pdf_response(statement.statement_pdf(check, today=dt.date.today()), statement.FILENAME)
+    return pdf_response(statement.statement_pdf(check, today=dt.date.today(), complain=complaint_address(request)), statement.FILENAME)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import segno
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -122,3 +123,18 @@ def text(value: object) -> str:
 def align() -> str:
     """Paragraph alignment for the active language: right for Arabic, left otherwise."""
     return "R" if get_language_bidi() else "L"
+
+
+def draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
+    """Draw a QR code of ``data`` (segno) as filled squares at (``x``, ``y``), ``size`` mm wide, quiet zone
+    included: vector, sharp at any print size (certificates, workers' statements)."""
+    qr = segno.make(data, error="m", micro=False)
+    matrix = [list(row) for row in qr.matrix_iter(scale=1, border=4)]
+    cell = size / len(matrix)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(x, y, size, size, style="F")
+    pdf.set_fill_color(0, 0, 0)
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if dark:
+                pdf.rect(x + c * cell, y + r * cell, cell + 0.01, cell + 0.01, style="F")

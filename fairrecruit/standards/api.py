@@ -125,7 +125,8 @@ def assessment_statement(request: HttpRequest) -> HttpResponse:
     if bad is not None:
         return bad
     result = services.assessment_compute(journey=journey)
-    data = statement.statement_pdf(journey, result, language, today=dt.date.today())
+    data = statement.statement_pdf(journey, result, language, today=dt.date.today(),
+                                   complain=statement.complaint_address(request))
     return statement.pdf_response(data, statement.FILENAME)
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from fairrecruit.core.auth import api_user, post_limited
 from fairrecruit.core.conf import setting
 from fairrecruit.core.countries import country_name
 from fairrecruit.core.crypto import lookup_hash
+from fairrecruit.core.links import absolute, public_base
 from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
 from fairrecruit.standards import selectors
 from fairrecruit.standards.forms import EVENT_LABELS, JourneyForm, PaymentForm
@@ -97,8 +100,12 @@ def over_rate(request: HttpRequest) -> bool:
     )
 
 
-def statement_pdf(journey: dict[str, Any], result: dict[str, Any], language: str, *, today: dt.date) -> bytes:
-    """The statement of ``result`` (``services.assessment_compute`` of ``journey``) in ``language``."""
+def statement_pdf(
+    journey: dict[str, Any], result: dict[str, Any], language: str, *, today: dt.date, complain: str | None = None
+) -> bytes:
+    """The statement of ``result`` (``services.assessment_compute`` of ``journey``) in ``language``; with
+    ``complain`` (the complaint page's full address, see :func:`complaint_address`), how to complain when
+    something is owed, as a link and a QR code."""
     with translation.override(language):
         pdf = begin(_("What you should get back"), _("FairRecruit fee statement, page %(page)s"), today)
         _journey(pdf, journey)
@@ -106,7 +113,8 @@ def statement_pdf(journey: dict[str, Any], result: dict[str, Any], language: str
         _owed(pdf, result)
         _findings(pdf, result)
         pdf.para(f"{_('Rule set')} {result['ruleset_version']}.", size=8)
-        return end(pdf)
+        owed = any((s.get("owed") or {}).get("amount") for s in result["standards"])
+        return end(pdf, complain, ["fees"] if owed else [])
 
 
 def begin(title: str, footer: str, today: dt.date) -> pdf_fonts.Document:
@@ -126,8 +134,22 @@ def begin(title: str, footer: str, today: dt.date) -> pdf_fonts.Document:
     return pdf
 
 
-def end(pdf: pdf_fonts.Document) -> bytes:
-    """A worker's statement, finished: what it is not, and whom to show it to."""
+def end(pdf: pdf_fonts.Document, complain: str | None = None, categories: list[str] | None = None) -> bytes:
+    """A worker's statement, finished: where to complain (when ``complain`` is given and there is something to
+    complain about, ``categories`` ticked on the form, as a link and a QR code), what the statement is not, and
+    whom to show it to."""
+    if complain and categories:
+        link = complain + "?" + urlencode([("category", c) for c in categories])
+        pdf.ln(3)
+        pdf.para(f"{_('Make a complaint')}: {_('a case code and PIN to follow it, no account needed.')}", style="B")
+        pdf.para(link, size=9)
+        size = 28.0
+        if pdf.get_y() + size > pdf.h - 20:
+            pdf.add_page()
+        x = pdf.w - pdf.r_margin - size if pdf_fonts.align() == "R" else pdf.l_margin
+        y = pdf.get_y() + 1
+        pdf_fonts.draw_qr(pdf, link, x, y, size)
+        pdf.set_y(y + size + 1)
     pdf.ln(3)
     pdf.para(
         _(
@@ -138,6 +160,16 @@ def end(pdf: pdf_fonts.Document) -> bytes:
         style="B",
     )
     return bytes(pdf.output())
+
+
+def complaint_address(request: HttpRequest | None) -> str | None:
+    """The complaint page's full address for a statement: on the public address (``FAIRRECRUIT_PUBLIC_URL``) or,
+    when there is none, the request's; None from the command line without a public address."""
+    path = reverse("grievances:new")
+    if request is not None:
+        return absolute(request, path)
+    base = public_base()
+    return base + path if base else None
 
 
 def _money(amount: float | None, currency: str | None) -> str:

@@ -104,16 +104,17 @@ def check_statement(request: HttpRequest) -> HttpResponse:
     if journey is None:
         ctx = {"currencies": COMMON_CURRENCIES, "form": form, "payments": payments}
         return render(request, "standards/check.html", ctx, status=400)
-    return _statement(journey)
+    return _statement(request, journey)
 
 
 def example_statement(request: HttpRequest, journey_id: str) -> HttpResponse:
-    return _statement(_example_journey(journey_id))
+    return _statement(request, _example_journey(journey_id))
 
 
-def _statement(journey: dict[str, Any]) -> HttpResponse:
+def _statement(request: HttpRequest, journey: dict[str, Any]) -> HttpResponse:
     result = services.assessment_compute(journey=journey)
-    data = statement.statement_pdf(journey, result, get_language() or "en", today=dt.date.today())
+    data = statement.statement_pdf(journey, result, get_language() or "en", today=dt.date.today(),
+                                   complain=statement.complaint_address(request))
     return statement.pdf_response(data, statement.FILENAME)
 
 

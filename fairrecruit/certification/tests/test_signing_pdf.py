@@ -9,9 +9,10 @@ from pathlib import Path
 from django.test import Client
 from pypdf import PdfReader
 
-from fairrecruit.certification import pdf, signing
+from fairrecruit.certification import signing
 from fairrecruit.certification.models import Certificate
 from fairrecruit.certification.tests.factories import World
+from fairrecruit.core import pdf_fonts
 from tests.pdfs import render, text_and_fonts
 
 
@@ -87,7 +88,7 @@ def test_qr_is_drawn_module_by_module() -> None:
     doc = FPDF()
     doc.set_compression(False)
     doc.add_page()
-    pdf.draw_qr(doc, url, 10, 10, 50)
+    pdf_fonts.draw_qr(doc, url, 10, 10, 50)
     dark = sum(sum(1 for m in row if m) for row in segno.make(url, error="m").matrix_iter(scale=1, border=4))
     assert bytes(doc.output()).count(b" re f") == dark + 1  # every dark module, plus the white background
 

@@ -44,6 +44,7 @@ def test_the_answer_page_sends_the_same_terms_for_a_statement(client: Client, tm
     assert "300.00 QAR a month" in text  # the food allowance owed, food not given
     assert "wording recalled" in text  # the minimum's source, marked
     assert "NotoSansDevanagari" in fonts  # the employer as the worker typed it
+    assert "/complain/?category=contract_substitution&category=wages" in text
     assert AuditEvent.objects.count() == events  # nothing stored
     pages, errors = render(r.content, tmp_path)
     assert pages and "Error" not in errors, errors

@@ -42,6 +42,7 @@ def test_the_answer_page_sends_the_same_answers_for_a_statement(client: Client, 
     assert "english.nepalnews.com" in text and "wording recalled" in text  # the rule's source, marked
     assert "Nepal" in text and "Qatar" in text and "2019-03-01" in text  # what the worker typed
     assert "NotoSansDevanagari" in fonts  # the purpose as typed, in its own script
+    assert "Make a complaint" in text and "http://testserver/complain/?category=fees" in text  # and a QR code
     assert Assessment.objects.count() == 0 and AuditEvent.objects.count() == 0  # nothing stored
 
     pages, errors = render(r.content, tmp_path)
@@ -68,6 +69,12 @@ def test_the_statement_is_in_the_readers_language(client: Client) -> None:
         assert font in fonts and "What you should get back" not in text and "Owed to you" not in text, lang
 
 
+def test_nothing_owed_no_complaint_link(client: Client) -> None:
+    nothing_paid = {k: v for k, v in FORM.items() if not k.startswith("p-") or k.endswith("_FORMS")}
+    text, _fonts = text_and_fonts(client.post("/check/statement.pdf", nothing_paid).content)
+    assert "Nothing charged against this rule." in text and "Make a complaint" not in text
+
+
 def test_a_statement_of_bad_answers_gets_the_form_with_the_field_named(client: Client) -> None:
     r = client.post("/check/statement.pdf", dict(FORM, **{"p-0-amount": "-5"}))
     assert r.status_code == 400 and r["Content-Type"].startswith("text/html")
@@ -92,7 +99,7 @@ def test_statements_are_limited_per_connection(client: Client, settings: Any) ->
     assert client.post("/check/", FORM).status_code == 200  # the check itself is not limited by it
 
 
-def test_the_command_line_writes_a_statement(tmp_path: Path) -> None:
+def test_the_command_line_writes_a_statement(tmp_path: Path, settings: Any) -> None:
     from django.core.management import CommandError, call_command
 
     import fairrecruit.standards
@@ -104,6 +111,11 @@ def test_the_command_line_writes_a_statement(tmp_path: Path) -> None:
     text, _fonts = text_and_fonts(out.read_bytes())
     with translation.override("es"):
         assert gettext("Owed to you") in text and gettext("Law of %(country)s") % {"country": "Nepal"} in text
+    assert "Make a complaint" not in text  # no public address configured: no link to a host nobody knows
+    settings.FAIRRECRUIT_PUBLIC_URL = "https://fairrecruit.example.org"
+    call_command("assess", str(examples / "np-qa-labourer.json"), "--statement", str(out),
+                 stdout=io.StringIO(), stderr=io.StringIO())
+    assert "https://fairrecruit.example.org/complain/?category=fees" in text_and_fonts(out.read_bytes())[0]
     with pytest.raises(CommandError, match="one journey"):
         call_command("assess", str(tmp_path / "x.jsonl"), "--batch", "--statement", str(out))
 

@@ -66,9 +66,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"error: {e.field}: {e.message}")
             raise CommandError(f"{len(exc.errors)} problem(s) in {opts['file']}; nothing assessed") from exc
         if opts["statement"]:
-            from fairrecruit.standards.statement import statement_pdf
+            from fairrecruit.standards.statement import complaint_address, statement_pdf
 
-            data = statement_pdf(journey, result, opts["language"], today=dt.date.today())
+            data = statement_pdf(journey, result, opts["language"], today=dt.date.today(),
+                                 complain=complaint_address(None))
             try:
                 Path(opts["statement"]).write_bytes(data)
             except OSError as exc:
