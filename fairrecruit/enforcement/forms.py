@@ -12,6 +12,7 @@ from django import forms
 from fairrecruit.core.idempotency import IdempotencyMismatch
 from fairrecruit.core.models import User
 from fairrecruit.enforcement import selectors, services
+from fairrecruit.enforcement.mappings import list_sanction_mappings, load_sanction_mapping
 from fairrecruit.enforcement.models import (
     Breach,
     Inspection,
@@ -195,11 +196,25 @@ class ImportForm(forms.Form):
                                                        "invalid_choice": "choose one of the regulators you act for"})
     file = forms.FileField(label="List of sanctions (CSV UTF-8 or XLSX)",
                            error_messages={"required": "choose the file", "empty": "the file is empty"})
+    layout = forms.ChoiceField(label="Layout of the list", required=False,
+                               error_messages={"invalid_choice": "choose one of the layouts listed"})
     dry_run = forms.BooleanField(label="Check only: store nothing", required=False)
 
     def __init__(self, *args: Any, regulators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["regulator"].queryset = regulators  # type: ignore[attr-defined]
+        self.fields["layout"].choices = [("", "FairRecruit's columns (below)")] + [  # type: ignore[attr-defined]
+            (m.name, f"{m.title} ({m.regulator})") for m in list_sanction_mappings()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, regulator = data.get("layout"), data.get("regulator")
+        data["mapping"] = load_sanction_mapping(name) if name else None
+        if data["mapping"] is not None and regulator is not None and data["mapping"].regulator != regulator.identifier:
+            self.add_error("layout", f"this is the layout of {data['mapping'].regulator}'s lists, not "
+                                     f"{regulator.identifier}'s")
+        return data
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]

@@ -32,6 +32,7 @@ from django.db import transaction
 from fairrecruit.core.idempotency import IdempotencyMismatch
 from fairrecruit.core.models import Organisation, User
 from fairrecruit.core.services import audit_record
+from fairrecruit.enforcement.mappings import SanctionMapping
 from fairrecruit.enforcement.models import SanctionKind
 from fairrecruit.enforcement.services import SanctionInput, check_sanction, licences_from, sanction_impose
 from fairrecruit.registry.imports import FileError, Problem, read_spreadsheet
@@ -101,8 +102,21 @@ def _date(cells: dict[str, str], name: str, problems: list[Problem], row: int) -
         return None
 
 
-def _header(table: list[tuple[int, list[Any]]]) -> tuple[int, list[str], list[Problem]]:
+def _header(
+    table: list[tuple[int, list[Any]]], mapping: SanctionMapping | None = None
+) -> tuple[int, list[str], list[Problem]]:
     for number, values in table:
+        if mapping is not None and any(_cell(v) for v in values):
+            names = mapping.header_names([_cell(v) for v in values])
+            problems = [
+                Problem(number, col, None, f"no column of the list is one of the layout's headers for {col}")
+                for col in ("kind", "decided_on")
+                if col not in names
+            ]
+            if not {"identifier", "licence", "name"} & set(names):
+                problems.append(Problem(number, "identifier", None, "no column of the list names the recruiter "
+                                        "(the layout's headers for identifier, licence or name)"))
+            return number, names, problems
         names = [_cell(v).casefold().replace(" ", "_") for v in values]
         if any(names):
             problems = [Problem(number, n, None, "unknown column; the columns are " + ", ".join(COLUMNS))
@@ -169,10 +183,11 @@ def _parse(number: int, cells: dict[str, str], regulator: Actor, filename: str,
 
 def import_sanctions(
     data: bytes, *, filename: str, regulator: Actor, user: User | None, organisation: Organisation | None = None,
-    dry_run: bool = False,
+    dry_run: bool = False, mapping: SanctionMapping | None = None,
 ) -> SanctionImport:
     """Check every row, then store every sanction in one transaction (or none, when any row is bad). A dry run
-    checks and counts, and stores nothing."""
+    checks and counts, and stores nothing. With ``mapping`` (``mappings.load_sanction_mapping``) the file is in the
+    regulator's own layout, translated row by row into FairRecruit's columns before the same checks."""
     result = SanctionImport(filename=filename, regulator=regulator.identifier, dry_run=dry_run)
     if regulator.kind != ActorKind.REGULATOR:
         result.problems.append(Problem(None, None, regulator.identifier, "is not a regulator of the registry"))
@@ -182,7 +197,11 @@ def import_sanctions(
     except FileError as exc:
         result.problems = exc.problems
         return result
-    header_row, names, result.problems = _header(table)
+    if mapping is not None and mapping.regulator != regulator.identifier:
+        result.problems.append(Problem(None, "mapping", mapping.name, f"is the layout of {mapping.regulator}'s "
+                                       f"lists, not {regulator.identifier}'s"))
+        return result
+    header_row, names, result.problems = _header(table, mapping)
     if result.problems:
         return result
     rows: list[_Row] = []
@@ -194,6 +213,8 @@ def import_sanctions(
             result.problems.append(Problem(number, None, None, f"at most {MAX_ROWS:,} rows in one file: split it"))
             return result
         cells = {n: _cell(v) for n, v in zip(names, values, strict=False) if n}
+        if mapping is not None:
+            cells = mapping.translate(number, cells, result.problems)
         row = _parse(number, cells, regulator, filename, result.problems)
         if row is not None:
             rows.append(row)

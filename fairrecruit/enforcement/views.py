@@ -20,6 +20,7 @@ from fairrecruit.core.permissions import can
 from fairrecruit.enforcement import selectors, services
 from fairrecruit.enforcement.forms import ImportForm, InspectionForm, LiftForm, PublicationForm, SanctionForm
 from fairrecruit.enforcement.imports import COLUMNS, import_sanctions
+from fairrecruit.enforcement.mappings import list_sanction_mappings
 from fairrecruit.enforcement.models import SanctionKind
 from fairrecruit.enforcement.targeting import inspection_targets
 from fairrecruit.registry.forms import errors_named
@@ -147,11 +148,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         result = import_sanctions(d["file"].read(), filename=d["file"].name, regulator=d["regulator"], user=user,
                                   organisation=selectors.organisation_for(user, d["regulator"]),
-                                  dry_run=d["dry_run"])
+                                  dry_run=d["dry_run"], mapping=d["mapping"])
     status = 400 if (form.is_bound and form.errors) or (result and result.problems) else 200
     return render(request, "enforcement/import.html", {
         "form": form, "errors": errors_named(form) if form.is_bound else [], "result": result,
-        "columns": COLUMNS}, status=status)
+        "columns": COLUMNS, "layouts": list_sanction_mappings()}, status=status)
 
 
 TARGET_COLUMNS = ["identifier", "name", "kind", "country", "complaints", "substantiated", "reviews", "fee_reports",

@@ -124,7 +124,7 @@ class Mapping:
     path: str
 
     def headers(self, fld: str) -> tuple[str, ...]:
-        return tuple(_norm(h) for h in self.columns.get(fld, ()))
+        return tuple(norm(h) for h in self.columns.get(fld, ()))
 
     def identifier_for(self, licence_number: str) -> str:
         part = _NOT_IDENT.sub("-", transliterate(licence_number).upper()).strip("-")
@@ -140,22 +140,22 @@ def human_date_format(fmt: str) -> str:
     return re.sub(r"%(.)", lambda mo: _DATE_DIRECTIVES.get(mo.group(1), mo.group(0)), fmt)
 
 
-def _norm(text: Any) -> str:
+def norm(text: Any) -> str:
     """Header or status word for comparison: 'License No.' and 'LICENSE  NO' compare equal."""
     return search_key(str(text)) if text is not None else ""
 
 
-def _str_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
+def header_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items:
         raise MappingError(path, key, "must be a column header or a list of accepted headers")
     for it in items:
-        if not isinstance(it, str) or not _norm(it):
+        if not isinstance(it, str) or not norm(it):
             raise MappingError(path, key, f"{it!r} is not a column header")
     return tuple(items)
 
 
-def _check_date_formats(path: Path, value: Any) -> tuple[str, ...]:
+def check_date_formats(path: Path, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(f, str) for f in value):
         raise MappingError(path, "date_formats", "must be a list of formats such as '%d/%m/%Y'")
     for f in value:
@@ -247,13 +247,13 @@ def _parse_mapping(path: Path, raw: Any) -> Mapping:
     for fld, headers in cols.items():
         if fld not in FIELDS:
             raise MappingError(path, f"columns.{fld}", f"unknown field; fields: {', '.join(FIELDS)}")
-        columns[fld] = _str_list(path, f"columns.{fld}", headers)
+        columns[fld] = header_list(path, f"columns.{fld}", headers)
         for h in columns[fld]:
-            if _norm(h) in owner and owner[_norm(h)] != fld:
+            if norm(h) in owner and owner[norm(h)] != fld:
                 raise MappingError(
-                    path, f"columns.{fld}", f"header {h!r} is also given for {owner[_norm(h)]}"
+                    path, f"columns.{fld}", f"header {h!r} is also given for {owner[norm(h)]}"
                 )
-            owner[_norm(h)] = fld
+            owner[norm(h)] = fld
     for fld in REQUIRED_FIELDS:
         if fld not in columns:
             raise MappingError(path, f"columns.{fld}", "missing: every list must have this column")
@@ -283,9 +283,9 @@ def _parse_mapping(path: Path, raw: Any) -> Mapping:
             raise MappingError(
                 path, f"statuses.{word}", f"{target!r}: use one of {', '.join(LicenceStatus.values)}"
             )
-        if statuses.get(_norm(word), target) != target:
+        if statuses.get(norm(word), target) != target:
             raise MappingError(path, f"statuses.{word}", "given twice with different statuses")
-        statuses[_norm(word)] = target
+        statuses[norm(word)] = target
     if "status" in columns and not statuses:
         raise MappingError(path, "statuses", "missing: say what each status word in the list means")
     if "status" not in columns and default_status is None:
@@ -293,7 +293,7 @@ def _parse_mapping(path: Path, raw: Any) -> Mapping:
 
     date_formats: tuple[str, ...] = ()
     if "date_formats" in raw or any(f in columns for f in DATE_FIELDS):
-        date_formats = _check_date_formats(path, raw.get("date_formats"))
+        date_formats = check_date_formats(path, raw.get("date_formats"))
 
     encoding = raw.get("encoding")
     if encoding is not None:
@@ -635,8 +635,8 @@ def find_columns(table: Table, m: Mapping) -> tuple[int, list[Column]]:
     by_field = {fld: set(m.headers(fld)) for fld in m.columns}
     header_at, best = None, 0
     for i, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
-        norm = {_norm(c) for c in cells}
-        hits = {fld for fld, hs in by_field.items() if norm & hs}
+        normed = {norm(c) for c in cells}
+        hits = {fld for fld, hs in by_field.items() if normed & hs}
         if set(REQUIRED_FIELDS) <= hits:
             header_at = i
             break
@@ -650,11 +650,11 @@ def find_columns(table: Table, m: Mapping) -> tuple[int, list[Column]]:
     found = [_text(c) for c in cells]
     where: dict[str, int] = {}
     for idx, h in enumerate(found):
-        where.setdefault(_norm(h), idx)
+        where.setdefault(norm(h), idx)
     columns: list[Column] = []
     missing: list[str] = []
     for fld, accepted in m.columns.items():
-        at = next((where[_norm(h)] for h in accepted if _norm(h) in where), None)
+        at = next((where[norm(h)] for h in accepted if norm(h) in where), None)
         if at is not None:
             columns.append(Column(fld, at, found[at]))
         elif fld not in m.optional:
@@ -740,8 +740,8 @@ def check_rows(
         if "status" in by_field:
             word = _text(cell("status"))
             if word:
-                if _norm(word) in m.statuses:
-                    status = m.statuses[_norm(word)]
+                if norm(word) in m.statuses:
+                    status = m.statuses[norm(word)]
                 else:
                     known = ", ".join(m.status_words)
                     bad("status", word, f'unknown status "{word}"; known: {known}')
