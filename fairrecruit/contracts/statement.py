@@ -15,15 +15,14 @@ from typing import Any
 
 from django.template.defaultfilters import floatformat
 from django.utils.html import strip_tags
-from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from fairrecruit.contracts.forms import TERM_LABELS
 from fairrecruit.contracts.selectors import ContractCheck
 from fairrecruit.contracts.templatetags.contracts import term_value, term_verdict
 from fairrecruit.core import pdf_fonts
-from fairrecruit.standards.loader import get_rules
-from fairrecruit.standards.statement import begin, end
+from fairrecruit.standards.statement import begin, end, principle_label, rate_lines
 
 FILENAME = "fairrecruit-contract-statement.pdf"
 
@@ -78,13 +77,10 @@ def statement_pdf(check: ContractCheck, *, today: dt.date, complain: str | None 
             pdf.para(note, size=9, style="B")
     if check.findings:
         pdf.section(_("What else went wrong"))
-        language = get_language() or "en"
         for f in check.findings:
             pdf.para(f["text"], size=10, style="B")
             for p in f["principles"]:
-                found = get_rules().principles.get(p.get("id", ""))
-                label = found.label_in(language)[0] if found else p.get("label", "")
-                pdf.para(f"- {label} ({p.get('standard', '')}, {p.get('id', '')})", size=8, height=4)
+                pdf.para(f"- {principle_label(p)} ({p.get('standard', '')}, {p.get('id', '')})", size=8, height=4)
     pdf.section(_("What to do next"))
     pdf.para(_("Keep photos of both contracts, your job offer and your payslips. Do not hand over the originals."), size=9)
     categories = ["contract_substitution"] if c.verdict == "substituted" else []
@@ -125,13 +121,7 @@ def _wage_gap(pdf: pdf_fonts.Document, g: Any) -> None:
         )
     pdf.ln(2)
     pdf.para(strip_tags(" ".join(lines)), size=10, style="B")
-    for r in (g.rate or {}).get("rates", []):
-        pdf.para(
-            _("%(c)s: %(r)s per US dollar on %(d)s") % {"c": r["currency"], "r": r["per_usd"], "d": r["date"]}
-            + f" ({r['source']})",
-            size=8,
-            height=4,
-        )
+    rate_lines(pdf, (g.rate or {}).get("rates", []))
 
 
 def _minimum(pdf: pdf_fonts.Document, m: Any, *, many: bool) -> None:

@@ -20,7 +20,14 @@ from typing import Any
 import yaml
 
 from fairrecruit.enforcement.models import Breach, SanctionKind
-from fairrecruit.registry.imports import MappingError, Problem, check_date_formats, header_list, norm
+from fairrecruit.registry.imports import (
+    MappingError,
+    Problem,
+    check_date_formats,
+    date_in_formats,
+    header_list,
+    norm,
+)
 
 MAPPINGS_DIR = Path(__file__).parent / "lists"
 _KEYS = {"title", "regulator", "columns", "kinds", "breaches", "identifier", "legal_basis", "date_formats", "notes"}
@@ -70,11 +77,9 @@ class SanctionMapping:
         return out
 
     def _date(self, number: int, col: str, text: str, problems: list[Problem]) -> str:
-        for f in self.date_formats:
-            try:
-                return dt.datetime.strptime(text.strip(), f).date().isoformat()
-            except ValueError:
-                continue
+        day = date_in_formats(text.strip(), self.date_formats)
+        if day is not None:
+            return day.isoformat()
         sample = dt.date(2026, 3, 1)
         problems.append(Problem(number, col, text, "write the date as " + " or ".join(sample.strftime(f)
                                                                                    for f in self.date_formats)))

@@ -668,6 +668,16 @@ def find_columns(table: Table, m: Mapping) -> tuple[int, list[Column]]:
     return header_at, columns
 
 
+def date_in_formats(text: str, formats: Iterable[str]) -> dt.date | None:
+    """``text`` read with the first of ``formats`` (strptime) that fits it, or None."""
+    for f in formats:
+        try:
+            return dt.datetime.strptime(text, f).date()
+        except ValueError:
+            continue
+    return None
+
+
 def _parse_date(v: Any, m: Mapping, today: dt.date) -> dt.date | None:
     """A date from a cell: XLSX dates as they are, text in one of the mapping's formats. Raises ValueError
     with the message for the report."""
@@ -681,13 +691,7 @@ def _parse_date(v: Any, m: Mapping, today: dt.date) -> dt.date | None:
     elif isinstance(v, int | float) and not isinstance(v, bool) and 20000 <= v <= 80000:
         d = dt.date(1899, 12, 30) + dt.timedelta(days=int(v))  # an Excel date serial not formatted as a date
     else:
-        text = _text(v)
-        for f in m.date_formats:
-            try:
-                d = dt.datetime.strptime(text, f).date()
-                break
-            except ValueError:
-                continue
+        d = date_in_formats(_text(v), m.date_formats)
     if d is None:
         raise ValueError(f'"{_text(v)}" is not a date like {m.date_help()}')
     if d.year > today.year + MAX_YEARS_AHEAD:

@@ -276,11 +276,11 @@ def _owed(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
             src = s["rule"]["source"]
             pdf.source(src["title"], src["article"], src["url"], bool(src.get("verified")))
         for c in s.get("citations") or []:
-            pdf.para(_principle_label(c), size=9)
+            pdf.para(principle_label(c), size=9)
             pdf.source(c.get("standard", ""), c.get("article", ""), c.get("url", ""), bool(c.get("verified")))
 
 
-def _principle_label(cited: dict[str, Any]) -> str:
+def principle_label(cited: dict[str, Any]) -> str:
     """A cited principle's label in the reader's language where FairRecruit wrote one, else English."""
     found = get_rules().principles.get(cited.get("id", ""))
     return found.label_in(translation.get_language() or "en")[0] if found else str(cited.get("label", ""))
@@ -301,10 +301,16 @@ def _findings(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
     rates = selectors.rates_used(result)
     if rates:
         pdf.para(_("Exchange rates used"), size=9, style="B")
-        for t in rates:
-            pdf.para(
-                _("%(c)s: %(r)s per US dollar on %(d)s") % {"c": t["currency"], "r": t["per_usd"], "d": t["date"]}
-                + f" ({t['source']})",
-                size=8,
-                height=4,
-            )
+        rate_lines(pdf, rates)
+
+
+def rate_lines(pdf: pdf_fonts.Document, rates: list[dict[str, Any]]) -> None:
+    """One small line per exchange rate used (``currency``, ``per_usd``, ``date``, ``source``), in the reader's
+    language with the source as published (also the contract statement's)."""
+    for t in rates:
+        pdf.para(
+            _("%(c)s: %(r)s per US dollar on %(d)s") % {"c": t["currency"], "r": t["per_usd"], "d": t["date"]}
+            + f" ({t['source']})",
+            size=8,
+            height=4,
+        )
