@@ -118,6 +118,8 @@ LANGUAGES = [
 ]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LOCALE_PATHS = [BASE_DIR / "fairrecruit" / "locale"]
+# Separators and grouping from CLDR for the languages Django leaves ungrouped (core/formats/__init__.py).
+FORMAT_MODULE_PATH = ["fairrecruit.core.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -232,6 +232,6 @@ def test_worker_follows_the_repayment_in_nepali_on_a_slow_phone(live_server: Any
         assert nav.value is not None and nav.value.status == 200
         status = page.locator("#status")
         # the amount as the worker's language writes numbers (Nepali: no grouping)
-        assert "Doha repayment" in status.inner_text() and "2026-01-10: 5000 NPR" in status.inner_text()
+        assert "Doha repayment" in status.inner_text() and "2026-01-10: 5,000 NPR" in status.inner_text()
         assert "E-5" not in page.content()  # never the employee number
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]

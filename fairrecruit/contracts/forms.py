@@ -38,6 +38,7 @@ TERM_LABELS: dict[str, Any] = {
     "deductions": _("Taken from your wage each month (in the wage's currency)"),
     "deductions_amount": _("Taken from your wage each month (in the wage's currency)"),
     "hours_per_day": _("Working hours a day"),
+    # xgettext:no-python-format ("% of" is not a placeholder; flagged, msgfmt rejects every translation)
     "overtime_percent": _("Overtime pay, in % of the pay for a normal hour (e.g. 125)"),
     "rest_days_per_week": _("Days off a week"),
     "annual_leave_days": _("Paid leave, days a year"),

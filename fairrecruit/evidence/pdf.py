@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -68,7 +69,7 @@ def _stat_cells(r: dict[str, Any], min_cell: int) -> list[str]:
     if r.get("suppressed"):
         return [f"< {min_cell}", _("not shown (too few workers)"), "", "", ""]
     return [
-        f"{r['n']:,}",
+        number_format(r["n"], force_grouping=True),
         f"{months(r['mean'])} ({months(r['mean_ci_low'])}–{months(r['mean_ci_high'])})",
         months(r["median"]),
         months(r["q80"]),

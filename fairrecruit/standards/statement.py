@@ -119,7 +119,8 @@ def statement_pdf(
 
 def begin(title: str, footer: str, today: dt.date) -> pdf_fonts.Document:
     """A worker's statement, started: its title, and that it was made from what the worker typed, on ``today``,
-    and stored nowhere (also the contract comparison's statement)."""
+    and that making it stored nothing (also the contract comparison's statement). Not "nothing was stored": a
+    worker who answered a brand's fee survey takes the same statement after their answer was recorded."""
     pdf = pdf_fonts.Document()
     pdf.footer_text = footer
     pdf.set_title(title)
@@ -128,7 +129,7 @@ def begin(title: str, footer: str, today: dt.date) -> pdf_fonts.Document:
     pdf.para(
         _("Made by FairRecruit on %(day)s from what you typed.") % {"day": today.isoformat()}
         + " "
-        + _("Nothing you typed was stored."),
+        + _("Making this statement stored nothing you typed."),
         size=9,
     )
     return pdf

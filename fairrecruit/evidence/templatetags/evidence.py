@@ -4,9 +4,11 @@ every language)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 
 from fairrecruit.evidence import charts
@@ -49,7 +51,8 @@ BY = {
 
 @register.filter
 def months(v: Any) -> str:
-    return "—" if v is None else f"{v:,.1f}"
+    """Months of earnings, one decimal, written as the reader's language writes numbers ("2,5" in Spanish)."""
+    return "—" if v is None else number_format(Decimal(f"{v:.1f}"), decimal_pos=1, force_grouping=True)
 
 
 @register.filter

@@ -170,7 +170,7 @@ def test_the_receipt_and_the_follow_page_say_what_is_owed_in_the_workers_languag
     html = r.content.decode()
     assert r.status_code == 200 and "नेपालको कानून" in html and "कतारको कानून" in html
     assert "रोजगारदाताले तिर्छ" in html  # the zero-fee standard, named in Nepali
-    assert re.search(r"<strong>120,?000(\.00)? NPR</strong>", html), html[html.find("<table"):][:1500]
+    assert re.search(r"<strong>1,20,000(\.00)? NPR</strong>", html), html[html.find("<table"):][:1500]  # lakhs
     assert "Law of Nepal" not in html
     code = re.search(r'id="case-code"[^>]*>([^<]+)<', html)
     pin = re.search(r'id="case-pin"[^>]*>([^<]+)<', html)

@@ -135,7 +135,7 @@ def test_what_may_they_charge_words_each_rule_in_the_readers_language(client: Cl
     own title and summary are in the reader's language as FairRecruit wrote them, marked with their language."""
     nepali = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2019-01-01"},
                         headers={"Accept-Language": "ne"}).content.decode()
-    assert "बढीमा 10000 NPR: भर्ती शुल्क" in nepali  # at most 10,000 NPR: recruitment fee
+    assert "बढीमा 10,000 NPR: भर्ती शुल्क" in nepali  # at most 10,000 NPR: recruitment fee
     assert "अवैध खर्च (घूस, धरौटी, जमानत), हवाई टिकट, भिसा" in nepali  # illegitimate costs, air ticket, visa
     assert "Illegitimate costs" not in nepali and "Recruitment fee" not in nepali
     # The rule's summary in Nepali where FairRecruit wrote one, saying that the law's own text is what counts.

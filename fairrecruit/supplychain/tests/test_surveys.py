@@ -494,4 +494,7 @@ def test_worker_takes_a_statement_of_the_answer_without_the_employee_number(r):
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text, _fonts = text_and_fonts(pdf.content)
     assert "110,000 NPR" in text and "E-2002" not in text
+    # true of the statement, whose answer the survey did store: not "Nothing you typed was stored"
+    assert "Making this statement stored nothing you typed." in " ".join(text.split())
+    assert "Nothing you typed was stored" not in text
     assert FeeSurveyAnswer.objects.count() == 1

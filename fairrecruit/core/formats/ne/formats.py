@@ -1,0 +1,5 @@
+"""Number formats of 'ne' from CLDR (see ``fairrecruit/core/formats/__init__.py``)."""
+
+from fairrecruit.core.formats import cldr_numbers
+
+DECIMAL_SEPARATOR, THOUSAND_SEPARATOR, NUMBER_GROUPING = cldr_numbers("ne")
