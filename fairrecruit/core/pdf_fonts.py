@@ -11,19 +11,24 @@ right to left and Burmese stacked letters come out as they should; a name in ano
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import segno
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.enums import PDFResourceType
 from fpdf.fonts import FontFace
+from fpdf.output import OutputProducer
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "noto"
 # The script fonts, tried in this order for a letter the main font lacks.
 _SCRIPT_FONTS = ("NotoSansDevanagari", "NotoSansBengali", "NotoSansArabic", "NotoSansMyanmar")
+_FILES = {name.lower(): name for name in _SCRIPT_FONTS}
 # Characters the fonts lack, written another way (Noto Sans has no arrows, no "almost equal", no check marks).
 _REPLACE = str.maketrans({"→": "–", "←": "–", "≈": "~", "✓": "+", "✔": "+", "⚠": "!"})
 
@@ -49,7 +54,11 @@ class Document(FPDF):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("format", "A4")
         super().__init__(*args, **kwargs)
-        self.family = use_fonts(self)
+        self.family = FAMILY
+        for style, suffix in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
+            self.add_font(FAMILY, style, str(FONT_DIR / f"NotoSans-{suffix}.ttf"))
+        self.set_text_shaping(True)
+        self._scripts: list[str] = []  # the script fonts registered so far, in the order of _SCRIPT_FONTS
         self.set_lang(get_language() or "en")
         self.set_author("FairRecruit")
         self.set_auto_page_break(True, margin=16)
@@ -59,6 +68,27 @@ class Document(FPDF):
             return super()._render_styled_text_line(*args, **kwargs)
         finally:
             self.current_font_is_set_on_page = False
+
+    def get_fallback_font(self, char: str, style: str = "") -> str | None:
+        """The script font that has ``char``, registered the first time a letter needs it (fpdf2's documented
+        extension point): parsing a font costs about 40 ms, and most documents use one script besides Latin. The
+        font chosen is the one fpdf2 would choose with every script font registered: the first in
+        ``_SCRIPT_FONTS`` that has the letter (the danda "।" is in both the Devanagari and the Bengali fonts)."""
+        code = ord(char)
+        for family, letters in _script_letters():
+            if code in letters:
+                if family not in self._scripts:
+                    for weight, suffix in (("", "Regular"), ("B", "Bold")):  # the script fonts have no italic
+                        self.add_font(family, weight, str(FONT_DIR / f"{_FILES[family]}-{suffix}.ttf"))
+                    self._scripts.append(family)
+                    order = [f for f, _letters in _script_letters() if f in self._scripts]
+                    self.set_fallback_fonts(order, exact_match=False)
+                break
+        return super().get_fallback_font(char, style)
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("output_producer_class", _UsedFontsOnly)
+        return super().output(*args, **kwargs)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -103,16 +133,35 @@ class Document(FPDF):
                 table.row([text(c) for c in order(cells)])
 
 
-def use_fonts(pdf: FPDF) -> str:
-    """Register the fonts on ``pdf``, turn on text shaping and return the family name to ``set_font`` with."""
-    for style, suffix in (("", "Regular"), ("B", "Bold")):
-        pdf.add_font(FAMILY, style, str(FONT_DIR / f"NotoSans-{suffix}.ttf"))
-        for name in _SCRIPT_FONTS:
-            pdf.add_font(name.lower(), style, str(FONT_DIR / f"{name}-{suffix}.ttf"))
-    pdf.add_font(FAMILY, "I", str(FONT_DIR / "NotoSans-Italic.ttf"))  # the script fonts have no italic: upright
-    pdf.set_fallback_fonts([name.lower() for name in _SCRIPT_FONTS], exact_match=False)
-    pdf.set_text_shaping(True)
-    return FAMILY
+class _UsedFontsOnly(OutputProducer):
+    """fpdf2's writer, embedding only the fonts some page uses. fpdf2 embeds (and subsets, about 0.1 s each) every
+    registered font, so an English statement carried the Devanagari, Bengali, Arabic and Myanmar fonts it never
+    draws: seven times the bytes for a worker on a slow connection. The fonts a page uses are those fpdf2 lists in
+    the page's resources, which is also what the pages' font dictionaries are made from."""
+
+    def _add_fonts(self, *args: Any, **kwargs: Any) -> Any:
+        catalog = self.fpdf._resource_catalog
+        used = {int(str(i)) for i in catalog.get_used_resources(PDFResourceType.FONT)}  # font numbers
+        registered = catalog.font_registry
+        catalog.font_registry = {key: font for key, font in registered.items() if font.i in used}
+        try:
+            return super()._add_fonts(*args, **kwargs)
+        finally:
+            catalog.font_registry = registered
+
+
+@cache
+def _script_letters() -> tuple[tuple[str, frozenset[int]], ...]:
+    """Each script font's family name and the characters it has, in fallback order: read once per process from
+    the fonts' character maps alone."""
+    out = []
+    for name in _SCRIPT_FONTS:
+        font = TTFont(FONT_DIR / f"{name}-Regular.ttf", lazy=True)
+        try:
+            out.append((name.lower(), frozenset(font.getBestCmap())))
+        finally:
+            font.close()
+    return tuple(out)
 
 
 def text(value: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -10,10 +11,10 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 from fontTools.ttLib import TTFont
-from fpdf import FPDF
 
 from fairrecruit.core import pdf_fonts
 from fairrecruit.core.countries import country_name
+from tests.pdfs import render
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 
@@ -65,12 +66,39 @@ def test_a_report_in_arabic_is_aligned_right() -> None:
         assert pdf_fonts.align() == "L"
 
 
-def test_fonts_register_on_a_document_and_shape_text() -> None:
-    pdf = FPDF()
-    family = pdf_fonts.use_fonts(pdf)
+def test_a_document_draws_every_script_from_its_font() -> None:
+    """The script fonts are registered when a letter first needs one; each letter comes from its own script's
+    font (the danda from the Devanagari font, first in the order, as with every font registered at once)."""
+    pdf = pdf_fonts.Document()
     pdf.add_page()
-    pdf.set_font(family, "B", 12)
-    pdf.cell(0, 8, "क्षेत्र ক্ষেত্র عمال မြန်မာ")
+    pdf.para("Owed क्षेत्र ক্ষেত্র। عمال မြန်မာ", style="B", size=12)
+    assert pdf._scripts == ["notosansdevanagari", "notosansbengali", "notosansarabic", "notosansmyanmar"]
+    assert pdf._fallback_font_ids[:2] == ["notosansdevanagari", "notosansdevanagariB"]
+    assert pdf.get_fallback_font("।", "B") == "notosansdevanagariB"
     out = bytes(pdf.output())
-    for name in (b"NotoSansBold", b"NotoSansDevanagariBold", b"NotoSansBengaliBold", b"NotoSansArabicBold"):
-        assert name in out
+    assert _embedded(out) == {"NotoSansBold", "NotoSans", "NotoSansDevanagariBold", "NotoSansBengaliBold",
+                              "NotoSansArabicBold", "NotoSansMyanmarBold"}
+    _pages, errors = render(out)
+    assert not errors.strip(), errors
+
+
+def _embedded(data: bytes) -> set[str]:
+    """The font programs a PDF carries (every /BaseFont of the file, not only those its pages name)."""
+    return {m.split(b"+")[-1].decode() for m in re.findall(rb"/BaseFont /([A-Za-z0-9+\-]+)", data)}
+
+
+def test_a_document_embeds_only_the_fonts_it_draws_with() -> None:
+    """fpdf2 embeds every registered font; an English page carried four scripts' fonts it never draws."""
+    with translation.override("en"):
+        doc = pdf_fonts.Document()
+        doc.add_page()
+        doc.para("Owed to you: 140,000 NPR")
+        english = bytes(doc.output())
+        doc = pdf_fonts.Document()
+        doc.add_page()
+        doc.para("तपाईंलाई फिर्ता: 1,40,000 NPR", style="B")
+        nepali = bytes(doc.output())
+    assert _embedded(english) == {"NotoSans"}  # the paragraph and the footer
+    assert _embedded(nepali) == {"NotoSans", "NotoSansBold", "NotoSansDevanagariBold"}
+    assert doc._scripts == ["notosansdevanagari"]  # the other script fonts were never even read
+    assert len(english) < 20_000, len(english)  # was about 50 kB with the unused fonts
