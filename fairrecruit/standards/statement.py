@@ -26,6 +26,7 @@ from fairrecruit.core.conf import setting
 from fairrecruit.core.countries import country_name
 from fairrecruit.core.crypto import lookup_hash
 from fairrecruit.core.links import absolute, public_base
+from fairrecruit.core.money import money
 from fairrecruit.core.openapi import ERROR_SCHEMA, json_response
 from fairrecruit.standards import selectors
 from fairrecruit.standards.forms import EVENT_LABELS, JourneyForm, PaymentForm
@@ -173,12 +174,6 @@ def complaint_address(request: HttpRequest | None) -> str | None:
     return base + path if base else None
 
 
-def _money(amount: float | None, currency: str | None) -> str:
-    if amount is None:
-        return "—"
-    return f"{number_format(amount, decimal_pos=0 if float(amount).is_integer() else 2, force_grouping=True)} {currency or ''}".strip()
-
-
 def _journey(pdf: pdf_fonts.Document, j: dict[str, Any]) -> None:
     f = JourneyForm.base_fields
     pdf.section(_("Your job"))
@@ -188,8 +183,8 @@ def _journey(pdf: pdf_fonts.Document, j: dict[str, Any]) -> None:
         (f["occupation"].label, (j.get("occupation") or {}).get("title", "")),
         (f["recruitment_date"].label, j.get("recruitment_date", "")),
         (f["contract_months"].label, j.get("contract_months", "")),
-        (f["promised_wage_amount"].label, _money(*_amount(j.get("promised_wage")))),
-        (f["earnings_amount"].label, _money(*_amount(j.get("first_month_earnings")))),
+        (f["promised_wage_amount"].label, money(*_amount(j.get("promised_wage")))),
+        (f["earnings_amount"].label, money(*_amount(j.get("first_month_earnings")))),
         (f["events"].label, ", ".join(str(EVENT_LABELS.get(e["type"], e["type"])) for e in j.get("events") or [])),
     ]
     if j.get("domestic_work"):
@@ -201,8 +196,8 @@ def _journey(pdf: pdf_fonts.Document, j: dict[str, Any]) -> None:
         pdf.para(f"{payee_label(r.get('role'))}: {r.get('name', '')}", size=9)
 
 
-def _amount(money: dict[str, Any] | None) -> tuple[float | None, str | None]:
-    return (money or {}).get("amount"), (money or {}).get("currency")
+def _amount(value: dict[str, Any] | None) -> tuple[float | None, str | None]:
+    return (value or {}).get("amount"), (value or {}).get("currency")
 
 
 def _payments(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
@@ -214,7 +209,7 @@ def _payments(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
             [
                 str(p["index"] + 1),
                 _paid_for(p),
-                _money(p["amount"], p["currency"]),
+                money(p["amount"], p["currency"]),
                 p.get("date") or "",
                 payee_label(p.get("paid_to")),
             ]
@@ -249,8 +244,8 @@ def _owed(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
             continue
         owed = s.get("owed") or {}
         if owed.get("amount"):
-            usd = f" (≈ {_money(round(owed['amount_usd']), 'USD')})" if owed.get("amount_usd") else ""
-            pdf.para(f"{_('Owed to you')}: {_money(owed['amount'], owed['currency'])}{usd}", size=10, style="B")
+            usd = f" (≈ {money(round(owed['amount_usd']), 'USD')})" if owed.get("amount_usd") else ""
+            pdf.para(f"{_('Owed to you')}: {money(owed['amount'], owed['currency'])}{usd}", size=10, style="B")
         else:
             pdf.para(_("Nothing charged against this rule."), size=9)
         if s["status"] == "incomplete":
@@ -267,7 +262,7 @@ def _owed(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
                     str(v["index"] + 1),
                     item_label(v["item"]) if v.get("item") else "",
                     verdict_label(v["verdict"]) + (f" ({_('needs review')})" if v.get("needs_review") else ""),
-                    _money(v["owed"], v["currency"]) if v.get("owed") else "",
+                    money(v["owed"], v["currency"]) if v.get("owed") else "",
                 ]
                 for v in s["payments"]
             ],

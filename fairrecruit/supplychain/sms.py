@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fairrecruit.core import crypto
+from fairrecruit.core.money import money
 from fairrecruit.supplychain import surveys
 from fairrecruit.supplychain.models import FeeSurveyAnswer
 
@@ -28,7 +28,7 @@ def parse(text: str) -> str | None:
 
 def _amount(value: object) -> str:
     """As the repayment page writes it (the reader's language's digits grouping, no ".00")."""
-    return str(floatformat(value, "-2g"))
+    return money(value)
 
 
 def replies(receipt: str, lang: str) -> list[str]:

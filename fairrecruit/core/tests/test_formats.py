@@ -45,3 +45,21 @@ def test_months_of_earnings_use_the_readers_decimal_mark() -> None:
             assert months(2.46) == shown, lang
     with translation.override("hi"):
         assert months(123456.0) == "1,23,456.0"
+
+
+def test_money_is_written_the_same_way_on_pages_pdfs_and_sms() -> None:
+    from decimal import Decimal
+
+    from django.template import Context, Template
+
+    from fairrecruit.core.money import money
+
+    with translation.override("ne"):
+        assert money(Decimal("150000.00"), "NPR") == "1,50,000 NPR"  # no ".00" when there are no cents
+        assert money(1234.5, "QAR") == "1,234.50 QAR"
+        assert money(None, "NPR") == "—"
+        page = Template("{% load currencies %}{{ plan.amount|money:plan.currency }} / {{ paid|money }}")
+        assert page.render(Context({"plan": {"amount": Decimal("250000"), "currency": "NPR"},
+                                    "paid": "5000"})) == "2,50,000 NPR / 5,000"
+    with translation.override("vi"):
+        assert money(Decimal("1234567.25"), "VND") == "1.234.567,25 VND"

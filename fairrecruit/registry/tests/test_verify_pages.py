@@ -205,7 +205,7 @@ def test_profile_shows_related_organisations_and_job_orders(client: Client, reg:
     assert "Branches" in related and "Himalayan Overseas Pokhara Branch" in related
     assert "Employers recruiting through it" in related and "Qatar Building Company W.L.L." in related
     jobs = text[text.index('id="job-orders"') : text.index('id="certification"')]
-    assert "JO-2025-001" in jobs and "Construction labourer" in jobs and "1200.00 QAR" in jobs
+    assert "JO-2025-001" in jobs and "Construction labourer" in jobs and "1,200 QAR" in jobs
     assert '<span class="ok">valid</span>' in jobs
     assert "NP-OLD-77" in text  # the merged record is listed
     assert "Himalayan Overseas Private Limited" in text  # and its name

@@ -12,6 +12,7 @@ from django.utils.translation import get_language, gettext, gettext_noop, pgette
 from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.core.countries import country_name
+from fairrecruit.core.money import money
 from fairrecruit.standards.engine import ZERO_FEE_ID
 from fairrecruit.standards.forms import PAYEE_LABELS
 from fairrecruit.standards.loader import Cap, Principle, Rule, get_rules
@@ -95,8 +96,8 @@ def finding_text(f: dict[str, Any]) -> str:
         text += " " + str(
             _("Promised %(promised)s, first month %(paid)s.")
             % {
-                "promised": f"{number_format(p['amount'])} {p['currency']}",
-                "paid": f"{number_format(m['amount'])} {m['currency']}",
+                "promised": money(p["amount"], p["currency"]),
+                "paid": money(m["amount"], m["currency"]),
             }
         )
     return text
@@ -150,10 +151,6 @@ def _count(value: float) -> str:
     return number_format(int(value) if float(value).is_integer() else value)
 
 
-def _amount(value: float, currency: str | None) -> str:
-    return f"{number_format(value, decimal_pos=0, force_grouping=True)} {currency or ''}".strip()
-
-
 @register.filter
 def cap_text(cap: Cap | None) -> str:
     """A rule's limit in plain words in the reader's language ("at most 10,000 NPR")."""
@@ -162,7 +159,7 @@ def cap_text(cap: Cap | None) -> str:
     if cap.kind == "zero":
         return str(_("nothing (zero)"))
     if cap.kind == "fixed" and cap.amount is not None:
-        return str(_("at most %(amount)s") % {"amount": _amount(cap.amount, cap.currency)})
+        return str(_("at most %(amount)s") % {"amount": money(cap.amount, cap.currency)})
     if cap.kind == "wage_multiple":
         months = _count(cap.months or 0)
         if cap.per_contract_months:
@@ -173,7 +170,7 @@ def cap_text(cap: Cap | None) -> str:
         if cap.max_months:
             parts.append(str(_("never more than %(months)s months") % {"months": _count(cap.max_months)}))
         if cap.max_amount:
-            parts.append(str(_("never more than %(amount)s") % {"amount": _amount(cap.max_amount, cap.currency)}))
+            parts.append(str(_("never more than %(amount)s") % {"amount": money(cap.max_amount, cap.currency)}))
         return _listed(parts)
     return str(_("a limit exists, but FairRecruit does not know the amount"))
 

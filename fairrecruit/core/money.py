@@ -1,0 +1,16 @@
+"""An amount of money as the reader's language writes it: one function for pages, PDFs and SMS replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.defaultfilters import floatformat
+
+
+def money(amount: Any, currency: str | None = None) -> str:
+    """``amount`` grouped as the reader's language groups digits (lakhs in Nepali, Bengali and Hindi: see
+    ``core/formats``), cents only when there are any ("1,50,000 NPR", "1,234.50 QAR"), then the currency code;
+    "—" when the amount is unknown. Accepts numbers, Decimals and numeric strings."""
+    if amount is None or amount == "":
+        return "—"
+    return f"{floatformat(amount, '-2g')} {currency or ''}".strip()
