@@ -27,8 +27,10 @@ from typing import Any
 
 import pycountry
 from babel.numbers import get_territory_currencies
+from django.utils import translation
 
 from fairrecruit.core.countries import country_code, country_name
+from fairrecruit.core.money import money
 
 LANGUAGES = ("en", "ne", "bn", "hi", "fil", "id", "vi", "ar", "ru", "es", "my")
 DONE = "done"
@@ -612,7 +614,8 @@ def owed_messages(lang: str, result: dict[str, Any]) -> list[str]:
         owed = s.get("owed") or {}
         if not owed.get("amount") or s.get("status") == "no_rule":
             continue
-        amount = f"{owed['amount']:,.0f} {owed.get('currency', '')}".strip()
+        with translation.override(lang):  # "1,50,000 NPR" in Nepali; "150.000" in Vietnamese, not "150,000"
+            amount = money(round(owed["amount"]), owed.get("currency"))
         if not s.get("country"):
             out.append(message(lang, "owed", amount=amount))
         elif s.get("status") == "assessed":

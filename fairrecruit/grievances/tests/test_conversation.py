@@ -306,9 +306,13 @@ def test_the_reply_to_a_complaint_says_what_should_come_back_under_each_standard
     owed = {s["id"]: s["owed"]["amount"] for s in result["standards"]}
     assert owed["ilo-zero-fee"] == 200000 and 0 < owed["law-bd"] < 200000  # the Bangladesh cap lets some stand
     replies = conversation.owed_messages("bn", result)
-    assert replies[0] == conversation.message("bn", "owed", amount="200,000 BDT")
-    assert f"বাংলাদেশ-এর আইন অনুযায়ী: {owed['law-bd']:,.0f} BDT।" in replies
-    assert "কাতার-এর আইন অনুযায়ী: 200,000 BDT।" in replies
+    assert replies[0] == conversation.message("bn", "owed", amount="2,00,000 BDT")  # lakhs, as Bengali writes
+    law_bd = [r for r in replies if r.startswith("বাংলাদেশ-এর আইন অনুযায়ী: ")]
+    assert len(law_bd) == 1 and re.fullmatch(r"বাংলাদেশ-এর আইন অনুযায়ী: \d{1,2}(,\d\d)*,\d{3} BDT।", law_bd[0])
+    assert int(re.sub(r"\D", "", law_bd[0])) == round(owed["law-bd"])
+    assert "কাতার-এর আইন অনুযায়ী: 2,00,000 BDT।" in replies
+    # Vietnamese writes 200.000: "200,000" would read as two hundred
+    assert conversation.owed_messages("vi", result)[0] == conversation.message("vi", "owed", amount="200.000 BDT")
     assert conversation.owed_messages("bn", {"standards": [{"id": "law-np", "country": "NP", "status": "no_rule",
                                                             "owed": {"amount": None}}]}) == []
 
