@@ -615,7 +615,7 @@ def owed_messages(lang: str, result: dict[str, Any]) -> list[str]:
         if not owed.get("amount") or s.get("status") == "no_rule":
             continue
         with translation.override(lang):  # "1,50,000 NPR" in Nepali; "150.000" in Vietnamese, not "150,000"
-            amount = money(round(owed["amount"]), owed.get("currency"))
+            amount = money(round(owed["amount"]), owed.get("currency"), sms=True)
         if not s.get("country"):
             out.append(message(lang, "owed", amount=amount))
         elif s.get("status") == "assessed":

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fairrecruit.core.money import money
 from fairrecruit.registry import selectors
 
 KEYWORDS: dict[str, str] = {
@@ -65,7 +66,7 @@ def replies(query: str, lang: str, *, base_url: str = "", script_language: Calla
             parts = [f"{r.actor.name} ({r.actor.identifier}): {r.status.message}"]
             for v in current.get(r.actor.pk, []):
                 s = v.sanction
-                amount = f" {s.amount:,.0f} {s.currency}" if s.amount is not None else ""
+                amount = f" {money(round(s.amount), s.currency, sms=True)}" if s.amount is not None else ""
                 # GSM characters only ("!", ":"), so that a Latin-script answer is not sent as UCS-2 (70 a part)
                 parts.append(f"! {s.get_kind_display()}{amount}: {s.regulator.name}, {s.effective_from.isoformat()}")
             if base_url:

@@ -28,7 +28,7 @@ def parse(text: str) -> str | None:
 
 def _amount(value: object) -> str:
     """As the repayment page writes it (the reader's language's digits grouping, no ".00")."""
-    return money(value)
+    return money(value, sms=True)
 
 
 def replies(receipt: str, lang: str) -> list[str]:

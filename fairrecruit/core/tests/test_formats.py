@@ -63,3 +63,18 @@ def test_money_is_written_the_same_way_on_pages_pdfs_and_sms() -> None:
                                     "paid": "5000"})) == "2,50,000 NPR / 5,000"
     with translation.override("vi"):
         assert money(Decimal("1234567.25"), "VND") == "1.234.567,25 VND"
+
+
+def test_money_in_an_sms_keeps_to_the_gsm_alphabet() -> None:
+    """Spanish groups digits with a no-break space, which the GSM alphabet lacks: in an SMS it is a plain space,
+    or the whole reply goes as UCS-2, 70 characters a part instead of 160."""
+    from fairrecruit.core.money import money
+    from fairrecruit.grievances.conversation import sms_segments
+
+    with translation.override("es"):
+        assert money(500000, "NPR") == "500\u00a0000 NPR"  # on pages
+        texted = money(500000, "NPR", sms=True)
+    assert texted == "500 000 NPR"
+    reply = f"Multa {texted}: Departamento de Empleo en el Exterior, vigente desde 2026-01-10"
+    assert 70 < len(reply) <= 160
+    assert sms_segments(reply) == 1 and sms_segments(reply.replace(texted, "500\u00a0000 NPR")) == 2
