@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fairrecruit.contracts.compare import Comparison, Minimum, Money, Terms, compare, text_verdict
 from fairrecruit.contracts.forms import ContractForm
+from fairrecruit.core.money import money
 from fairrecruit.registry.models import JobOrder
 from fairrecruit.registry.selectors import job_order_view, job_orders_find, today
 from fairrecruit.standards.engine import principles_for
@@ -95,8 +96,8 @@ def _fill_from_job_order(promised: Terms, jo: JobOrder) -> tuple[dict[str, str],
     elif promised.wage.currency == approved.currency and promised.wage.amount < approved.amount:
         notes.append(_("The approved job order's wage, %(a)s, is higher than the wage you were told, %(p)s: you "
                        "should be paid at least the approved wage.")
-                     % {"a": f"{approved.amount:,.2f} {approved.currency}",
-                        "p": f"{promised.wage.amount:,.2f} {promised.wage.currency}"})
+                     % {"a": money(approved.amount, approved.currency, cents=True),
+                        "p": money(promised.wage.amount, promised.wage.currency, cents=True)})
     return src, notes
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.template.defaultfilters import floatformat
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -22,6 +21,7 @@ from fairrecruit.contracts.forms import TERM_LABELS
 from fairrecruit.contracts.selectors import ContractCheck
 from fairrecruit.contracts.templatetags.contracts import term_value, term_verdict
 from fairrecruit.core import pdf_fonts
+from fairrecruit.core.money import money
 from fairrecruit.standards.statement import begin, end, principle_label, rate_lines
 
 FILENAME = "fairrecruit-contract-statement.pdf"
@@ -32,10 +32,6 @@ _HEADINGS = {
     "same": gettext_noop("Your terms are the ones you were promised"),
     "not_enough": gettext_noop("We could not compare the terms"),
 }
-
-
-def _n(value: Any) -> str:
-    return str(floatformat(value, "2g"))
 
 
 def statement_pdf(check: ContractCheck, *, today: dt.date, complain: str | None = None) -> bytes:
@@ -94,12 +90,12 @@ def _wage_gap(pdf: pdf_fonts.Document, g: Any) -> None:
         return
     lines = [
         _("You are paid <strong class=\"owed\">%(a)s %(cur)s</strong> a month less than you were promised.")
-        % {"a": _n(g.per_month), "cur": g.currency}
+        % {"a": money(g.per_month, cents=True), "cur": g.currency}
     ]
     if g.extra_deductions:
         lines.append(
             _("Of this, %(a)s %(cur)s a month is taken from your wage beyond what you were told.")
-            % {"a": _n(g.extra_deductions), "cur": g.currency}
+            % {"a": money(g.extra_deductions, cents=True), "cur": g.currency}
         )
     if g.so_far is not None:
         lines.append(
@@ -108,7 +104,7 @@ def _wage_gap(pdf: pdf_fonts.Document, g: Any) -> None:
                 "Over the %(n)s months you have worked: %(a)s %(cur)s.",
                 g.months_worked,
             )
-            % {"n": g.months_worked, "a": _n(g.so_far), "cur": g.currency}
+            % {"n": g.months_worked, "a": money(g.so_far, cents=True), "cur": g.currency}
         )
     if g.over_contract is not None:
         lines.append(
@@ -117,7 +113,7 @@ def _wage_gap(pdf: pdf_fonts.Document, g: Any) -> None:
                 "Over your contract of %(n)s months: %(a)s %(cur)s.",
                 g.contract_months,
             )
-            % {"n": g.contract_months, "a": _n(g.over_contract), "cur": g.currency}
+            % {"n": g.contract_months, "a": money(g.over_contract, cents=True), "cur": g.currency}
         )
     pdf.ln(2)
     pdf.para(strip_tags(" ".join(lines)), size=10, style="B")
@@ -128,12 +124,12 @@ def _minimum(pdf: pdf_fonts.Document, m: Any, *, many: bool) -> None:
     mw = m.minimum
     pdf.section(_("Legal minimum wage") + (f": {mw.title}" if many else ""))
     pdf.para(mw.summary, size=9)
-    wage = {"min": _n(mw.wage.amount), "cur": mw.wage.currency}
+    wage = {"min": money(mw.wage.amount, cents=True), "cur": mw.wage.currency}
     if m.verdict == "below":
         text = _(
             "Your basic wage now, %(w)s %(cur)s a month, is below the legal minimum of %(min)s %(cur)s: "
             "<strong class=\"owed\">%(s)s %(cur)s</strong> a month short."
-        ) % {**wage, "w": _n(m.wage), "s": _n(m.shortfall)}
+        ) % {**wage, "w": money(m.wage, cents=True), "s": money(m.shortfall, cents=True)}
         pdf.para(strip_tags(text), size=10, style="B")
     elif m.verdict == "not_below":
         pdf.para(_("Your basic wage now is not below the legal minimum of %(min)s %(cur)s a month.") % wage, size=9)
@@ -144,7 +140,7 @@ def _minimum(pdf: pdf_fonts.Document, m: Any, *, many: bool) -> None:
             size=9,
         )
     for benefit, amount in m.allowances_due:
-        words = {"a": _n(amount), "cur": mw.wage.currency}
+        words = {"a": money(amount, cents=True), "cur": mw.wage.currency}
         if benefit == "food":
             text = _(
                 "Your employer does not give you food: on top of your basic wage, they must pay you at least "

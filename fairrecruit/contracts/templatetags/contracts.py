@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.contracts.compare import Money
+from fairrecruit.core.money import money
 
 register = template.Library()
 
@@ -35,7 +36,7 @@ def term_verdict(verdict: str) -> str:
 @register.filter
 def term_value(value: Any) -> str:
     if isinstance(value, Money):
-        return f"{number_format(value.amount, 2, force_grouping=True)} {value.currency}"
+        return money(value.amount, value.currency, cents=True)
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, Decimal):

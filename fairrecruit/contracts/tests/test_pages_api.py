@@ -107,6 +107,13 @@ def test_job_order_fills_the_promised_terms_and_warns_where_the_worker_was_told_
     assert "Qatar Building Company W.L.L." in html and "(job order)" in html  # the employer came from it
     assert "1,200.00 QAR, is higher than the wage you were told" in html
     assert "100.00 QAR" in html  # compared with what the worker typed: 1000 - 900
+    # in Vietnamese, "1,200.00" would read as one point two: the note is written as Vietnamese writes numbers
+    client.cookies["django_language"] = "vi"
+    status, html = post(client, {"job_order_number": "jo 2025-001", "promised_wage_amount": "1000",
+                                 "promised_wage_currency": "QAR", "actual_wage_amount": "900",
+                                 "actual_wage_currency": "QAR", "actual_employer": "Qatar Building Co WLL"})
+    assert status == 200, html
+    assert "1.200,00 QAR" in html and "1.000,00 QAR" in html and "1,200.00" not in html
 
 
 def test_unknown_job_order_number_is_named(client, job_order):

@@ -78,3 +78,4 @@ def test_money_in_an_sms_keeps_to_the_gsm_alphabet() -> None:
     reply = f"Multa {texted}: Departamento de Empleo en el Exterior, vigente desde 2026-01-10"
     assert 70 < len(reply) <= 160
     assert sms_segments(reply) == 1 and sms_segments(reply.replace(texted, "500\u00a0000 NPR")) == 2
+
