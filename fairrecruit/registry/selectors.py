@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz
 
+from fairrecruit.core.countries import country_name
 from fairrecruit.core.models import Organisation
+from fairrecruit.core.money import money
 from fairrecruit.core.permissions import Scope, scope_for
 from fairrecruit.registry import search
 from fairrecruit.registry.models import (
@@ -585,22 +587,23 @@ def _minimum_wage_warnings(destination: str, origin: str, domestic_work: bool, d
 
     out = []
     for minimum in minimum_wages(origin, destination, day, domestic_work):
-        floor = f"{minimum.wage.amount:,.2f} {minimum.wage.currency}"
+        floor = money(minimum.wage.amount, minimum.wage.currency)
         origins = minimum.country != destination  # the worker's country's rule for its workers abroad
         wages = [("offered", offered), ("approved", (jo.wage_amount, jo.wage_currency) if jo is not None else None)]
         for which, wage in wages:
             if wage is None or check_minimum(Terms(wage=Money(*wage)), minimum, day).verdict != "below":
                 continue
-            shown = f"{wage[0]:,.2f} {wage[1]}"
+            shown = money(wage[0], wage[1])
             if origins:
                 out.append(_("The wage (%(w)s) is below the minimum wage your country sets for its workers abroad in "
                              "this work, %(m)s a month: %(rule)s.") % {"w": shown, "m": floor, "rule": minimum.title})
             elif which == "offered":
                 out.append(_("The wage you were offered (%(o)s) is below the legal minimum wage in %(c)s, %(m)s a "
-                             "month: an employer may not pay less.") % {"o": shown, "c": destination, "m": floor})
+                             "month: an employer may not pay less.") % {"o": shown, "c": country_name(destination),
+                                                                         "m": floor})
             else:
                 out.append(_("The approved wage of this job order (%(a)s) is below the legal minimum wage in %(c)s, "
-                             "%(m)s a month.") % {"a": shown, "c": destination, "m": floor})
+                             "%(m)s a month.") % {"a": shown, "c": country_name(destination), "m": floor})
     return out
 
 
@@ -712,9 +715,9 @@ def check_job_offer(
         res.warnings.append(
             _("This job order is for \u201c%(occ)s\u201d, not the job you typed.") % {"occ": jo.occupation}
         )
-    approved = f"{jo.wage_amount:,.2f} {jo.wage_currency}"
+    approved = money(jo.wage_amount, jo.wage_currency)
     if wage_amount is not None:
-        offered = f"{wage_amount:,.2f} {wage_currency}"
+        offered = money(wage_amount, wage_currency)
         if wage_currency != jo.wage_currency:
             res.wage = "other_currency"
             res.notes.append(

@@ -250,7 +250,7 @@ def test_job_offer_form_is_shown_empty(client: Client, reg: dict[str, Any]) -> N
 def test_job_offer_matching_approved_order_and_wage(client: Client, reg: dict[str, Any]) -> None:
     box = result_box(offer(client, job_order_number="jo 2025 001", wage_amount="1200", wage_currency="qar"))
     assert "✔ An approved job order matches this offer" in box
-    assert "The wage matches the approved wage (1,200.00 QAR)." in box
+    assert "The wage matches the approved wage (1,200 QAR)." in box
     assert "Himalayan Overseas Pvt. Ltd." in box and 'data-status="active"' in box
     assert 'class="warnings"' not in box
 
@@ -269,14 +269,14 @@ def test_job_offer_by_employer_with_lower_wage(client: Client, reg: dict[str, An
     assert "An approved job order was found, but check the warnings" in box
     assert "JO-2025-001" in box
     assert (
-        "The wage you were offered (900.00 QAR) is LOWER than the approved wage (1,200.00 QAR). You should be "
-        "paid at least 1,200.00 QAR."
+        "The wage you were offered (900 QAR) is LOWER than the approved wage (1,200 QAR). You should be "
+        "paid at least 1,200 QAR."
     ) in box
 
 
 def test_job_offer_with_much_higher_wage_is_a_lure_warning(client: Client, reg: dict[str, Any]) -> None:
     box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="2500", wage_currency="QAR"))
-    assert "much higher than the approved wage (1,200.00 QAR)" in box and "common lure" in box
+    assert "much higher than the approved wage (1,200 QAR)" in box and "common lure" in box
     box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="1300", wage_currency="QAR"))
     assert "✔ An approved job order matches this offer" in box and "is higher than the approved wage" in box
 
@@ -358,19 +358,27 @@ def test_a_wage_below_the_legal_minimum_is_warned_of_with_or_without_a_job_order
     """Qatar's minimum wage (rule files: QAR 1,000 a month from 20 March 2021): an offer below it is a warning
     whether or not a job order is found, and so is a job order approved below it."""
     box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="900", wage_currency="QAR"))
-    assert ("The wage you were offered (900.00 QAR) is below the legal minimum wage in QA, 1,000.00 QAR a month: an "
+    assert ("The wage you were offered (900 QAR) is below the legal minimum wage in Qatar, 1,000 QAR a month: an "
             "employer may not pay less.") in box
     assert "The approved wage of this job order" not in box  # 1,200 is above it
     box = result_box(offer(client, employer="Doha Sunshine Trading", destination="QA", occupation="driver",
                            wage_amount="150", wage_currency="USD"))  # about QAR 546: converted at the day's rate
-    assert "⚠ No approved job order found" in box and "(150.00 USD) is below the legal minimum wage in QA" in box
+    assert "⚠ No approved job order found" in box and "(150 USD) is below the legal minimum wage in Qatar" in box
     box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="1000", wage_currency="QAR"))
     assert "below the legal minimum" not in box  # at the minimum: only the lower-than-approved warning
     reg["jo"].wage_amount = Decimal("800")
     reg["jo"].save()
     box = result_box(offer(client, job_order_number="JO-2025-001"))
-    assert "The approved wage of this job order (800.00 QAR) is below the legal minimum wage in QA" in box
+    assert "The approved wage of this job order (800 QAR) is below the legal minimum wage in Qatar" in box
     assert "An approved job order was found, but check the warnings" in box
+
+    # in the worker's language: the country by its name, the amounts as that language writes them
+    client.cookies["django_language"] = "vi"
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="900", wage_currency="QAR"))
+    assert "1.000 QAR" in box and "1,000" not in box  # the minimum, as Vietnamese writes it
+    client.cookies["django_language"] = "ne"
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="900", wage_currency="QAR"))
+    assert "कतार" in box and " QA," not in box
 
 
 def test_a_filipino_household_worker_is_warned_of_an_offer_below_the_philippines_minimum(
@@ -378,8 +386,8 @@ def test_a_filipino_household_worker_is_warned_of_an_offer_below_the_philippines
 ) -> None:
     box = result_box(offer(client, employer="Riyadh Family Household", destination="SA", origin="PH",
                            domestic_work="yes", wage_amount="1000", wage_currency="SAR"))  # about US$267
-    assert ("The wage (1,000.00 SAR) is below the minimum wage your country sets for its workers abroad in this "
-            "work, 400.00 USD a month: Minimum wage of household service workers abroad.") in box
+    assert ("The wage (1,000 SAR) is below the minimum wage your country sets for its workers abroad in this "
+            "work, 400 USD a month: Minimum wage of household service workers abroad.") in box
     box = result_box(offer(client, employer="Riyadh Family Household", destination="SA", origin="PH",
                            domestic_work="no", wage_amount="1000", wage_currency="SAR"))
     assert "your country sets" not in box  # not domestic work: the rule does not cover it
