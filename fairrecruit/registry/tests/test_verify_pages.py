@@ -205,7 +205,7 @@ def test_profile_shows_related_organisations_and_job_orders(client: Client, reg:
     assert "Branches" in related and "Himalayan Overseas Pokhara Branch" in related
     assert "Employers recruiting through it" in related and "Qatar Building Company W.L.L." in related
     jobs = text[text.index('id="job-orders"') : text.index('id="certification"')]
-    assert "JO-2025-001" in jobs and "Construction labourer" in jobs and "1,200 QAR" in jobs
+    assert "JO-2025-001" in jobs and "Construction labourer — Qatar" in jobs and "1,200 QAR" in jobs
     assert '<span class="ok">valid</span>' in jobs
     assert "NP-OLD-77" in text  # the merged record is listed
     assert "Himalayan Overseas Private Limited" in text  # and its name
@@ -251,6 +251,7 @@ def test_job_offer_matching_approved_order_and_wage(client: Client, reg: dict[st
     box = result_box(offer(client, job_order_number="jo 2025 001", wage_amount="1200", wage_currency="qar"))
     assert "✔ An approved job order matches this offer" in box
     assert "The wage matches the approved wage (1,200 QAR)." in box
+    assert "Construction labourer — Qatar" in box  # the destination by its name, not "QA"
     assert "Himalayan Overseas Pvt. Ltd." in box and 'data-status="active"' in box
     assert 'class="warnings"' not in box
 

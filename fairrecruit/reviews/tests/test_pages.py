@@ -188,6 +188,7 @@ def test_aggregates_are_hidden_below_the_threshold_and_shown_at_it(
     html = client.get("/reviews/actor/NP-DOFE-1234/").content.decode()
     assert 'id="no-aggregate"' in html and 'id="aggregate"' not in html
     assert html.count('<article class="box"') == 4
+    assert html.count("Nepal → Qatar") == 4 and "NP → QA" not in html  # countries by their names
     api = client.get("/api/v1/actors/NP-DOFE-1234/reviews").json()
     assert api["aggregate"] == {"count": 4, "threshold": 5, "shown": False}
     published(staff, 1, rating=5)
