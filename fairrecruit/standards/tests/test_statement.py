@@ -148,3 +148,28 @@ def test_the_api_limits_anonymous_statements_not_partners(client: Client, settin
     assert client.post(url, data=body, content_type="application/json").status_code == 429
     partner = client.post(url, data=body, content_type="application/json", headers={"Authorization": f"Bearer {key}"})
     assert partner.status_code == 200
+
+
+def test_every_example_has_its_page_and_statement_in_each_language(client: Client, tmp_path: Path,
+                                                                   settings: Any) -> None:
+    """Each shipped example journey (31 corridors, rules and currencies), its page and its statement, each in one
+    of the site's languages in turn, so that every example and every language is drawn once: a whole page in the
+    language, and a statement poppler draws without complaint that names the journey's recruiters. (The site crawl
+    opens one example only: a statement takes about a second to lay out.)"""
+    from fairrecruit.standards import selectors
+
+    languages = [code for code, _name in settings.LANGUAGES]
+    examples = selectors.example_journeys()
+    assert len(examples) >= len(languages)
+    for i, example in enumerate(examples):
+        lang = languages[i % len(languages)]
+        page = client.get(f"/check/examples/{example['id']}/", HTTP_ACCEPT_LANGUAGE=lang)
+        assert page.status_code == 200 and f'<html lang="{lang}"' in page.content.decode(), (example["id"], lang)
+        r = client.get(f"/check/examples/{example['id']}/statement.pdf", HTTP_ACCEPT_LANGUAGE=lang)
+        assert r.status_code == 200 and r.content.startswith(b"%PDF"), (example["id"], lang)
+        pages, errors = render(r.content, tmp_path / example["id"])
+        assert pages and not errors, (example["id"], lang, errors)
+        text, _fonts = text_and_fonts(r.content)
+        flat = " ".join(text.split())
+        for recruiter in example.get("recruiters", []):  # a name's last full stop moves in right-to-left text
+            assert recruiter["name"].rstrip(".") in flat, (example["id"], lang, recruiter["name"])
