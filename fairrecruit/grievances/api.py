@@ -365,6 +365,7 @@ def _worker_json(case: Any) -> dict[str, Any]:
             for p in v["plans"]
         ],
         "assessment": v["assessment"],
+        "wages_below_minimum": [w.as_dict() for w in v["wages_below_minimum"]],
         "outcome": v["outcome"] or None,
         "seen_by": v["seen_by"],
     }

@@ -65,6 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "Case {code}: {status}.",
         "owed": "What should come back to you: {amount} under the rule that the employer pays.",
         "owed_law": "Under the law of {country}: {amount}.",
+        "below_minimum": "The wage you were promised, {wage}, is below the legal minimum wage in {country}, {minimum} a month. An employer may not pay less.",
     },
     "ne": {
         "danger": "के तपाईं अहिले खतरामा हुनुहुन्छ? १ हो, २ होइन लेखेर पठाउनुहोस्।",
@@ -93,6 +94,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "मुद्दा {code}: {status}।",
         "owed": "तपाईंले फिर्ता पाउनुपर्ने: रोजगारदाताले तिर्ने नियमअनुसार {amount}।",
         "owed_law": "{country}को कानूनअनुसार: {amount}।",
+        "below_minimum": "तपाईंलाई भनिएको तलब, {wage}, {country}को कानुनी न्यूनतम तलब, महिनाको {minimum}, भन्दा कम छ। रोजगारदाताले योभन्दा कम दिन पाउँदैन।",
     },
     "bn": {
         "danger": "আপনি কি এখন বিপদে আছেন? উত্তর দিন ১ হ্যাঁ, ২ না।",
@@ -121,6 +123,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "কেস {code}: {status}।",
         "owed": "আপনার যা ফেরত পাওয়া উচিত: নিয়োগকর্তা দেবেন এই নিয়ম অনুযায়ী {amount}।",
         "owed_law": "{country}-এর আইন অনুযায়ী: {amount}।",
+        "below_minimum": "আপনাকে যে বেতনের কথা বলা হয়েছিল, {wage}, তা {country}-এর আইনি ন্যূনতম মজুরি, মাসে {minimum}, এর চেয়ে কম। নিয়োগকর্তা এর কম দিতে পারেন না।",
     },
     "hi": {
         "danger": "क्या आप अभी खतरे में हैं? जवाब दें 1 हाँ, 2 नहीं।",
@@ -150,6 +153,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "केस {code}: {status}।",
         "owed": "आपको जो वापस मिलना चाहिए: नियोक्ता भुगतान करे, इस नियम के अनुसार {amount}।",
         "owed_law": "{country} के क़ानून के अनुसार: {amount}।",
+        "below_minimum": "आपसे वादा किया गया वेतन, {wage}, {country} के क़ानूनी न्यूनतम वेतन, महीने के {minimum}, से कम है। नियोक्ता इससे कम नहीं दे सकता।",
     },
     "fil": {
         "danger": "Nasa panganib ka ba ngayon? Sumagot ng 1 Oo, 2 Hindi.",
@@ -182,6 +186,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "Kaso {code}: {status}.",
         "owed": "Ang dapat ibalik sa iyo: {amount} ayon sa tuntuning employer ang magbabayad.",
         "owed_law": "Ayon sa batas ng {country}: {amount}.",
+        "below_minimum": "Ang sahod na ipinangako sa iyo, {wage}, ay mas mababa sa legal na minimum na sahod sa {country}, {minimum} kada buwan. Hindi maaaring magbayad nang mas mababa ang employer.",
     },
     "id": {
         "danger": "Apakah Anda dalam bahaya sekarang? Balas 1 Ya, 2 Tidak.",
@@ -212,6 +217,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "Kasus {code}: {status}.",
         "owed": "Yang seharusnya dikembalikan kepada Anda: {amount} menurut aturan bahwa pemberi kerja yang membayar.",
         "owed_law": "Menurut hukum {country}: {amount}.",
+        "below_minimum": "Gaji yang dijanjikan kepada Anda, {wage}, di bawah upah minimum menurut hukum di {country}, {minimum} sebulan. Pemberi kerja tidak boleh membayar lebih rendah.",
     },
     "vi": {
         "danger": "Bạn có đang gặp nguy hiểm không? Trả lời 1 Có, 2 Không.",
@@ -241,6 +247,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "Hồ sơ {code}: {status}.",
         "owed": "Số tiền bạn cần được hoàn lại: {amount} theo nguyên tắc chủ sử dụng lao động trả.",
         "owed_law": "Theo luật của {country}: {amount}.",
+        "below_minimum": "Mức lương bạn được hứa, {wage}, thấp hơn lương tối thiểu theo luật ở {country}, {minimum} mỗi tháng. Chủ sử dụng lao động không được trả thấp hơn.",
     },
     "ar": {
         "danger": "هل أنت في خطر الآن؟ أرسل 1 نعم، 2 لا.",
@@ -263,6 +270,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "القضية {code}: {status}.",
         "owed": "ما يجب أن يُردّ إليك: {amount} وفق قاعدة أن صاحب العمل هو من يدفع.",
         "owed_law": "وفق قانون {country}: {amount}.",
+        "below_minimum": "الأجر الذي وُعدت به، {wage}، أقل من الحد الأدنى القانوني للأجور في {country}، وهو {minimum} شهرياً. لا يجوز لصاحب العمل أن يدفع أقل منه.",
     },
     "ru": {
         "danger": "Вы сейчас в опасности? Ответьте 1 Да, 2 Нет.",
@@ -285,6 +293,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "Дело {code}: {status}.",
         "owed": "Вам должны вернуть: {amount} по правилу «платит работодатель».",
         "owed_law": "По закону страны {country}: {amount}.",
+        "below_minimum": "Обещанная вам зарплата, {wage}, ниже минимальной зарплаты по закону страны {country}: {minimum} в месяц. Работодатель не может платить меньше.",
     },
     "es": {
         "danger": "¿Estás en peligro ahora? Responde 1 Sí, 2 No.",
@@ -307,6 +316,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "Caso {code}: {status}.",
         "owed": "Lo que te deben devolver: {amount} según la regla de que paga el empleador.",
         "owed_law": "Según la ley de {country}: {amount}.",
+        "below_minimum": "El salario que te prometieron, {wage}, está por debajo del salario mínimo legal en {country}, {minimum} al mes. El empleador no puede pagar menos.",
     },
     "my": {
         "danger": "ယခု သင် အန္တရာယ်ရှိနေပါသလား။ ၁ ဟုတ်၊ ၂ မဟုတ် ဟု ပြန်ပို့ပါ။",
@@ -329,6 +339,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "အမှု {code}- {status}။",
         "owed": "သင့်ထံ ပြန်ပေးရမည့်ငွေ- အလုပ်ရှင်က ပေးရမည်ဟူသော စည်းမျဉ်းအရ {amount}။",
         "owed_law": "{country} ဥပဒေအရ- {amount}။",
+        "below_minimum": "သင့်အား ကတိပေးခဲ့သော လစာ {wage} သည် {country} ၏ ဥပဒေအရ အနည်းဆုံးလုပ်ခ တစ်လ {minimum} ထက် နည်းပါသည်။ အလုပ်ရှင်သည် ယင်းထက် နည်း၍ မပေးရပါ။",
     },
 }
 # Each language's own name, as the menu shows it (in LANGUAGES order: the menu's numbers).
@@ -620,6 +631,21 @@ def owed_messages(lang: str, result: dict[str, Any]) -> list[str]:
             out.append(message(lang, "owed", amount=amount))
         elif s.get("status") == "assessed":
             out.append(message(lang, "owed_law", country=country_name(s["country"], lang), amount=amount))
+    return out
+
+
+def minimum_wage_messages(lang: str, wages: list[Any]) -> list[str]:
+    """For the reply to a new complaint: each promised wage below the legal minimum wage of the destination
+    (``grievances.selectors.wages_below_minimum``), amounts as the worker's language writes them. A minimum the
+    worker's own country sets for work abroad is said on the follow page, not here."""
+    out = []
+    for w in wages:
+        mw = w.check.minimum
+        if w.which != "promised" or mw.country != w.destination:
+            continue
+        with translation.override(lang):
+            wage, minimum = money(w.amount, w.currency, sms=True), money(mw.wage.amount, mw.wage.currency, sms=True)
+        out.append(message(lang, "below_minimum", wage=wage, minimum=minimum, country=country_name(mw.country, lang)))
     return out
 
 

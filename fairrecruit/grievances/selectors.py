@@ -10,15 +10,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from fairrecruit.core.countries import country_name
 from fairrecruit.core.models import AuditEvent, Organisation, User
+from fairrecruit.core.money import money
 from fairrecruit.core.permissions import Scope, scope_for
 from fairrecruit.grievances import conf
 from fairrecruit.grievances.models import (
@@ -30,6 +34,9 @@ from fairrecruit.grievances.models import (
     RemediationPayment,
     Status,
 )
+
+if TYPE_CHECKING:
+    from fairrecruit.contracts.compare import MinimumCheck
 
 READ_ACTIONS = (
     "grievance.case.read",
@@ -173,6 +180,7 @@ def case_detail(user: User | None, case: Case) -> dict[str, Any]:
         "outcome": case.outcome or None,
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,
         "assessment": _assessment_out(latest.result) if latest else None,
+        "wages_below_minimum": [w.as_dict() for w in wages_below_minimum(case)],
         "referrals": [
             {
                 "organisation": r.organisation.name,
@@ -230,6 +238,79 @@ def _assessment_out(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def recruitment_day(facts: dict[str, Any]) -> dt.date | None:
+    """The day a complaint's recruitment happened: its date, or 1 July of its year (today in the current year)."""
+    if facts.get("recruitment_date"):
+        return dt.date.fromisoformat(str(facts["recruitment_date"]))
+    if facts.get("recruitment_year"):
+        return min(dt.date(int(facts["recruitment_year"]), 7, 1), dt.date.today())
+    return None
+
+
+@dataclass(frozen=True)
+class WageBelowMinimum:
+    """A wage the worker gave (``promised``, or ``received`` in the first month) that is below a legal minimum
+    wage covering them on the recruitment day."""
+
+    which: str  # promised | received
+    amount: Decimal
+    currency: str
+    day: dt.date
+    destination: str
+    check: MinimumCheck
+
+    @property
+    def minimum(self) -> Any:
+        return self.check.minimum
+
+    @property
+    def text(self) -> str:
+        """The finding in the active language, as the worker reads it."""
+        mw = self.check.minimum
+        shown, floor = money(self.amount, self.currency), money(mw.wage.amount, mw.wage.currency)
+        if mw.country != self.destination:  # the worker's country's rule for its workers abroad
+            return _("The wage (%(w)s) is below the minimum wage your country sets for its workers abroad in this "
+                     "work, %(m)s a month: %(rule)s.") % {"w": shown, "m": floor, "rule": mw.title}
+        values = {"w": shown, "c": country_name(mw.country), "m": floor}
+        if self.which == "promised":
+            return _("The wage you were promised (%(w)s) is below the legal minimum wage in %(c)s, %(m)s a month: "
+                     "an employer may not pay less.") % values
+        return _("The wage you were paid (%(w)s) is below the legal minimum wage in %(c)s, %(m)s a month: the "
+                 "employer owes you the difference.") % values
+
+    def as_dict(self) -> dict[str, Any]:
+        check = self.check.as_dict()  # the minimum with its source, the wage converted, the rate used
+        return {"which": self.which, "amount": float(self.amount), "currency": self.currency,
+                "day": self.day.isoformat(), "verdict": check["verdict"], "minimum": check["minimum"],
+                "wage_in_minimum_currency": check["wage"], "shortfall": check["shortfall"], "rate": check["rate"]}
+
+
+def wages_below_minimum(case: Case) -> list[WageBelowMinimum]:
+    """The case's promised and first-month wages that are below a legal minimum wage covering the worker on the
+    recruitment day (the rule files' ``minimum_wages`` through the contracts app's check: converted at the reference
+    rate of that day, with its tolerance; never guessed without a rate). A complaint does not say whether the work
+    is domestic work, so minimums that cover only domestic workers are not checked. Empty when nothing is known."""
+    facts = case.facts or {}
+    day = recruitment_day(facts)
+    if not case.destination or day is None or not apps.is_installed("fairrecruit.contracts"):
+        return []
+    from fairrecruit.contracts.compare import Money, Terms, check_minimum
+    from fairrecruit.contracts.selectors import minimum_wages
+
+    out = []
+    for minimum in minimum_wages(case.origin, case.destination, day, False):
+        for which in ("promised", "received"):
+            wage = facts.get(f"wage_{which}") or {}
+            try:
+                amount, currency = Decimal(str(wage["amount"])), str(wage["currency"]).upper()
+            except (KeyError, InvalidOperation):
+                continue
+            check = check_minimum(Terms(wage=Money(amount, currency)), minimum, day)
+            if check.verdict == "below":
+                out.append(WageBelowMinimum(which, amount, currency, day, case.destination, check))
+    return out
+
+
 def assessment_view(case: Case) -> dict[str, Any] | None:
     latest = case.assessments.first()
     return _assessment_out(latest.result) if latest else None
@@ -263,6 +344,7 @@ def worker_view(case: Case) -> dict[str, Any]:
             for p in case.plans.exclude(status="cancelled")
         ],
         "assessment": assessment_view(case),
+        "wages_below_minimum": wages_below_minimum(case),
         "outcome": case.get_outcome_display() if case.outcome else "",
         "my_notes": [n.text for n in case.notes.filter(from_worker=True)],
         "attachments": case.attachments.count(),

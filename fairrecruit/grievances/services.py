@@ -64,7 +64,13 @@ from fairrecruit.grievances.models import (
     StatusChange,
     TargetKind,
 )
-from fairrecruit.grievances.selectors import acting_organisation, can_act_on, evidence_visible
+from fairrecruit.grievances.selectors import (
+    acting_organisation,
+    can_act_on,
+    evidence_visible,
+    recruitment_day,
+    wages_below_minimum,
+)
 from fairrecruit.registry import sms as sms_check
 from fairrecruit.registry.models import Actor
 from fairrecruit.registry.services import canonical_actor, reported_actor
@@ -322,13 +328,10 @@ def journey_for(case: Case) -> tuple[dict[str, Any] | None, str]:
         return None, "no payments"
     if not case.origin or not case.destination:
         return None, "origin and destination are needed"
-    if f.get("recruitment_date"):
-        day = f["recruitment_date"]
-    elif f.get("recruitment_year"):
-        y = int(f["recruitment_year"])
-        day = min(dt.date(y, 7, 1), dt.date.today()).isoformat()
-    else:
+    recruited = recruitment_day(f)
+    if recruited is None:
         return None, "the recruitment date or year is needed"
+    day = recruited.isoformat()
     promised = f.get("wage_promised") or f.get("wage_received")
     received = f.get("wage_received") or f.get("wage_promised")
     if not promised or not received:
@@ -1798,6 +1801,7 @@ def conversation_handle(
             assessment = case.assessments.first()  # the newest: what the payments say should come back
             if assessment is not None:
                 replies += conversation.owed_messages(lang, assessment.result)
+            replies += conversation.minimum_wage_messages(lang, wages_below_minimum(case))
         elif outcome.add_info is not None and case is not None:
             Note.objects.create(case=case, from_worker=True, text=outcome.add_info, created_at=now)
             audit_record(

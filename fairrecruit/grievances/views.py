@@ -75,7 +75,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                     request,
                     "grievances/received.html",
                     {"case": done.case, "code": done.code, "pin": done.pin, "again": not done.created,
-                     "assessment": selectors.assessment_view(done.case)},
+                     "assessment": selectors.assessment_view(done.case),
+                     "wages_below_minimum": selectors.wages_below_minimum(done.case)},
                 )
         status = 400
     else:
@@ -518,6 +519,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     ctx.update(
         case=case,
         detail=selectors.case_detail(user, case),
+        wages_below_minimum=selectors.wages_below_minimum(case),
         acting=acting,
         notes=case.notes.select_related("author", "organisation"),
         referrals=case.referrals.select_related("organisation"),

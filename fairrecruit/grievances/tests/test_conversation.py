@@ -92,6 +92,7 @@ def test_a_full_sms_conversation_in_english_makes_a_case(world: World, client: C
     assert case is not None
     # The reply says what should come back: all 150,000 NPR under the zero-fee standard (the fee assessment).
     assert "What should come back to you: 150,000 NPR under the rule that the employer pays." in done
+    assert not any("minimum" in r for r in done)  # 1,200 QAR is not below Qatar's minimum wage of 1,000 QAR
     assert case.channel == "sms" and case.categories == ["fees", "documents_retained"]
     assert (case.origin, case.destination) == ("NP", "QA")
     assert case.facts["payments"][0] == {"amount": 150000.0, "currency": "NPR", "purpose": "total paid"}
@@ -315,6 +316,36 @@ def test_the_reply_to_a_complaint_says_what_should_come_back_under_each_standard
     assert conversation.owed_messages("vi", result)[0] == conversation.message("vi", "owed", amount="200.000 BDT")
     assert conversation.owed_messages("bn", {"standards": [{"id": "law-np", "country": "NP", "status": "no_rule",
                                                             "owed": {"amount": None}}]}) == []
+
+
+def _complain_by_sms(phone: Twilio, lang_choice: str, wage: str, year: str) -> list[str]:
+    """A fee complaint from Nepal about a job in Qatar, answered step by step; the replies to the last answer."""
+    for answer in ("hello", lang_choice, "2", "1", "Himalaya Manpower", "1", "1", "150000", wage, year, "0", "0"):
+        phone.send(answer)
+    return phone.send("3")
+
+
+def test_the_reply_says_when_the_promised_wage_is_below_the_legal_minimum_in_force(world: World, client: Client) -> None:
+    """Qatar's minimum wage (QAR 1,000 a month, in force from 20 March 2021, ``standards/rules/countries/qa.yaml``):
+    a wage promised below it in 2023 is named in the reply, in the worker's language with their grouping, and the
+    case holds the finding with the rule's source; the same wage promised in 2019, before the minimum, is not."""
+    done = _complain_by_sms(Twilio(client, "+9779841000011"), "1", "800 QAR", "2023")
+    below = conversation.message("en", "below_minimum", wage="800 QAR", country="Qatar", minimum="1,000 QAR")
+    assert below in done and conversation.sms_segments(below) <= 2
+    case = case_by_code_pin(*_code_pin(done))
+    assert case is not None
+    from fairrecruit.grievances.selectors import wages_below_minimum
+
+    [w] = wages_below_minimum(case)
+    assert (w.which, w.amount, w.currency, w.day) == ("promised", 800, "QAR", dt.date(2023, 7, 1))
+    assert w.check.minimum.rule_id == "qa.minimum-wage" and w.check.shortfall == 200
+    assert w.check.minimum.source is not None and w.check.minimum.source.url
+
+    done = _complain_by_sms(Twilio(client, "+9779841000012"), "2", "800 QAR", "2023")  # Nepali
+    assert conversation.message("ne", "below_minimum", wage="800 QAR", country="कतार", minimum="1,000 QAR") in done
+
+    before = _complain_by_sms(Twilio(client, "+9779841000013"), "1", "800 QAR", "2019")
+    assert _code_pin(before) and not any("minimum" in r for r in before)
 
 
 def test_sms_segments_are_counted_as_gateways_bill_them() -> None:

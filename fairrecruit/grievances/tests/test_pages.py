@@ -178,3 +178,42 @@ def test_the_receipt_and_the_follow_page_say_what_is_owed_in_the_workers_languag
     follow = client.post("/complain/follow/", {"code": code.group(1), "pin": pin.group(1)},
                          headers={"Accept-Language": "bn"}).content.decode()
     assert "নেপাল-এর আইন" in follow and "Law of Nepal" not in follow
+
+
+def test_wages_below_the_legal_minimum_are_shown_to_the_worker_and_the_handler_with_the_rule(
+    world: World, client: Client
+) -> None:
+    """A complaint about a job in Qatar in 2024 whose promised wage (900 QAR) and first-month pay (20,000 NPR,
+    about 550 QAR at that day's reference rates) are below Qatar's minimum wage of 1,000 QAR: the receipt, the
+    follow page, the handler's case page and the API all say so, with the rule's source; a wage above it says
+    nothing."""
+    from fairrecruit.core.services import api_token_create
+
+    data = form_data(wage_promised_amount="900", wage_received_amount="20000", wage_received_currency="NPR")
+    html = client.post("/complain/", data).content.decode()
+    promised = "The wage you were promised (900 QAR) is below the legal minimum wage in Qatar, 1,000 QAR a month"
+    paid = "The wage you were paid (20,000 NPR) is below the legal minimum wage in Qatar, 1,000 QAR a month"
+    assert promised in html and paid in html
+    assert 'id="qa.minimum-wage-promised"' in html and "The minimum in force on 2024-01-10" in html
+    code = re.search(r'id="case-code"[^>]*>([^<]+)<', html)
+    pin = re.search(r'id="case-pin"[^>]*>([^<]+)<', html)
+    assert code and pin
+    follow = client.post("/complain/follow/", {"code": code.group(1), "pin": pin.group(1)}).content.decode()
+    assert promised in follow and paid in follow
+    worker_json = client.post("/api/v1/complaints/status", {"code": code.group(1), "pin": pin.group(1)},
+                              content_type="application/json").json()
+    assert [(w["which"], w["verdict"], w["minimum"]["rule_id"]) for w in worker_json["wages_below_minimum"]] == [
+        ("promised", "below", "qa.minimum-wage"), ("received", "below", "qa.minimum-wage")]
+    assert worker_json["wages_below_minimum"][0]["shortfall"] == 100
+    client.force_login(world.regulator)
+    page = client.get(f"/grievances/cases/{code.group(1)}/").content.decode()
+    assert promised in page and worker_json["wages_below_minimum"][0]["minimum"]["source"]["url"] in page
+    _t, key = api_token_create(actor=None, user=world.regulator, name="dofe", organisation=world.dofe)
+    detail = client.get(f"/api/v1/cases/{code.group(1)}", headers={"Authorization": f"Bearer {key}"}).json()
+    assert detail["wages_below_minimum"] == worker_json["wages_below_minimum"]
+    client.logout()
+    fair = client.post("/complain/", form_data()).content.decode()  # 1,200 QAR promised
+    assert "We received your complaint." in fair and "Legal minimum wage" not in fair
+    nepali = client.post("/complain/", form_data(language="ne", wage_promised_amount="900"),
+                         headers={"Accept-Language": "ne"}).content.decode()
+    assert "तपाईंलाई भनिएको तलब (900 QAR) कतार को कानुनी न्यूनतम तलब, महिनाको 1,000 QAR भन्दा कम छ" in nepali
