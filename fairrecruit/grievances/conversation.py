@@ -63,6 +63,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "Added to your case {code}. Thank you.",
         "too_many": "Too many questions from this number. Please try again in an hour.",
         "status": "Case {code}: {status}.",
+        "plan_open": "Money back: {paid} of {amount} paid so far; the rest is due by {due}.",
+        "plan_overdue": "Money back: {paid} of {amount} paid; the rest was due by {due} and is late. This has been escalated.",
+        "plan_settled": "Money back: {amount} paid in full.",
         "owed": "What should come back to you: {amount} under the rule that the employer pays.",
         "owed_law": "Under the law of {country}: {amount}.",
         "below_minimum": "The wage you were promised, {wage}, is below the legal minimum wage in {country}, {minimum} a month. An employer may not pay less.",
@@ -92,6 +95,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "तपाईंको मुद्दा {code} मा थपियो। धन्यवाद।",
         "too_many": "यो नम्बरबाट धेरै प्रश्न आए। कृपया एक घण्टापछि फेरि प्रयास गर्नुहोस्।",
         "status": "मुद्दा {code}: {status}।",
+        "plan_open": "फिर्ता रकम: {amount} मध्ये अहिलेसम्म {paid} तिरियो; बाँकी {due} सम्म तिर्नुपर्छ।",
+        "plan_overdue": "फिर्ता रकम: {amount} मध्ये {paid} तिरियो; बाँकी {due} सम्म तिर्नुपर्थ्यो, ढिलो भयो। यो माथि पठाइएको छ।",
+        "plan_settled": "फिर्ता रकम: {amount} पूरै तिरियो।",
         "owed": "तपाईंले फिर्ता पाउनुपर्ने: रोजगारदाताले तिर्ने नियमअनुसार {amount}।",
         "owed_law": "{country}को कानूनअनुसार: {amount}।",
         "below_minimum": "तपाईंलाई भनिएको तलब, {wage}, {country}को कानुनी न्यूनतम तलब, महिनाको {minimum}, भन्दा कम छ। रोजगारदाताले योभन्दा कम दिन पाउँदैन।",
@@ -121,6 +127,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "আপনার কেস {code}-এ যোগ করা হয়েছে। ধন্যবাদ।",
         "too_many": "এই নম্বর থেকে অনেক বেশি প্রশ্ন এসেছে। এক ঘণ্টা পরে আবার চেষ্টা করুন।",
         "status": "কেস {code}: {status}।",
+        "plan_open": "টাকা ফেরত: {amount}-এর মধ্যে এ পর্যন্ত {paid} দেওয়া হয়েছে; বাকিটা {due}-এর মধ্যে দিতে হবে।",
+        "plan_overdue": "টাকা ফেরত: {amount}-এর মধ্যে {paid} দেওয়া হয়েছে; বাকিটা {due}-এর মধ্যে দেওয়ার কথা ছিল, দেরি হয়েছে। বিষয়টি ঊর্ধ্বতনদের জানানো হয়েছে।",
+        "plan_settled": "টাকা ফেরত: {amount} পুরো দেওয়া হয়েছে।",
         "owed": "আপনার যা ফেরত পাওয়া উচিত: নিয়োগকর্তা দেবেন এই নিয়ম অনুযায়ী {amount}।",
         "owed_law": "{country}-এর আইন অনুযায়ী: {amount}।",
         "below_minimum": "আপনাকে যে বেতনের কথা বলা হয়েছিল, {wage}, তা {country}-এর আইনি ন্যূনতম মজুরি, মাসে {minimum}, এর চেয়ে কম। নিয়োগকর্তা এর কম দিতে পারেন না।",
@@ -151,6 +160,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "आपके केस {code} में जोड़ दिया गया। धन्यवाद।",
         "too_many": "इस नंबर से बहुत ज़्यादा सवाल आए। कृपया एक घंटे बाद फिर कोशिश करें।",
         "status": "केस {code}: {status}।",
+        "plan_open": "पैसे की वापसी: {amount} में से अब तक {paid} दिए गए; बाक़ी {due} तक देने हैं।",
+        "plan_overdue": "पैसे की वापसी: {amount} में से {paid} दिए गए; बाक़ी {due} तक देने थे, देर हो गई है। मामला ऊपर भेजा गया है।",
+        "plan_settled": "पैसे की वापसी: {amount} पूरे दे दिए गए।",
         "owed": "आपको जो वापस मिलना चाहिए: नियोक्ता भुगतान करे, इस नियम के अनुसार {amount}।",
         "owed_law": "{country} के क़ानून के अनुसार: {amount}।",
         "below_minimum": "आपसे वादा किया गया वेतन, {wage}, {country} के क़ानूनी न्यूनतम वेतन, महीने के {minimum}, से कम है। नियोक्ता इससे कम नहीं दे सकता।",
@@ -184,6 +196,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "Naidagdag sa kaso mo {code}. Salamat.",
         "too_many": "Masyadong maraming tanong mula sa numerong ito. Subukan ulit pagkalipas ng isang oras.",
         "status": "Kaso {code}: {status}.",
+        "plan_open": "Pagbabalik ng pera: {paid} sa {amount} ang naibayad na; ang natitira ay dapat bayaran bago mag-{due}.",
+        "plan_overdue": "Pagbabalik ng pera: {paid} sa {amount} ang naibayad; ang natitira ay dapat nabayaran bago mag-{due} at huli na. Naiakyat na ito.",
+        "plan_settled": "Pagbabalik ng pera: buong {amount} ay naibayad na.",
         "owed": "Ang dapat ibalik sa iyo: {amount} ayon sa tuntuning employer ang magbabayad.",
         "owed_law": "Ayon sa batas ng {country}: {amount}.",
         "below_minimum": "Ang sahod na ipinangako sa iyo, {wage}, ay mas mababa sa legal na minimum na sahod sa {country}, {minimum} kada buwan. Hindi maaaring magbayad nang mas mababa ang employer.",
@@ -215,6 +230,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "Ditambahkan ke kasus Anda {code}. Terima kasih.",
         "too_many": "Terlalu banyak pertanyaan dari nomor ini. Silakan coba lagi satu jam lagi.",
         "status": "Kasus {code}: {status}.",
+        "plan_open": "Pengembalian uang: {paid} dari {amount} sudah dibayar; sisanya jatuh tempo {due}.",
+        "plan_overdue": "Pengembalian uang: {paid} dari {amount} sudah dibayar; sisanya jatuh tempo {due} dan terlambat. Ini sudah dieskalasi.",
+        "plan_settled": "Pengembalian uang: {amount} sudah dibayar lunas.",
         "owed": "Yang seharusnya dikembalikan kepada Anda: {amount} menurut aturan bahwa pemberi kerja yang membayar.",
         "owed_law": "Menurut hukum {country}: {amount}.",
         "below_minimum": "Gaji yang dijanjikan kepada Anda, {wage}, di bawah upah minimum menurut hukum di {country}, {minimum} sebulan. Pemberi kerja tidak boleh membayar lebih rendah.",
@@ -245,6 +263,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "Đã thêm vào hồ sơ {code} của bạn. Cảm ơn.",
         "too_many": "Số này đã hỏi quá nhiều lần. Vui lòng thử lại sau một giờ.",
         "status": "Hồ sơ {code}: {status}.",
+        "plan_open": "Hoàn tiền: đã trả {paid} trên {amount}; phần còn lại phải trả trước {due}.",
+        "plan_overdue": "Hoàn tiền: đã trả {paid} trên {amount}; phần còn lại lẽ ra phải trả trước {due} và đã trễ. Việc này đã được báo lên cấp trên.",
+        "plan_settled": "Hoàn tiền: đã trả đủ {amount}.",
         "owed": "Số tiền bạn cần được hoàn lại: {amount} theo nguyên tắc chủ sử dụng lao động trả.",
         "owed_law": "Theo luật của {country}: {amount}.",
         "below_minimum": "Mức lương bạn được hứa, {wage}, thấp hơn lương tối thiểu theo luật ở {country}, {minimum} mỗi tháng. Chủ sử dụng lao động không được trả thấp hơn.",
@@ -268,6 +289,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "أُضيف إلى قضيتك {code}. شكراً.",
         "too_many": "أسئلة كثيرة جداً من هذا الرقم. يرجى المحاولة مرة أخرى بعد ساعة.",
         "status": "القضية {code}: {status}.",
+        "plan_open": "استرداد المال: دُفع {paid} من {amount} حتى الآن؛ والباقي مستحق بحلول {due}.",
+        "plan_overdue": "استرداد المال: دُفع {paid} من {amount}؛ وكان الباقي مستحقاً بحلول {due} وقد تأخر. رُفع الأمر إلى مستوى أعلى.",
+        "plan_settled": "استرداد المال: دُفع {amount} بالكامل.",
         "owed": "ما يجب أن يُردّ إليك: {amount} وفق قاعدة أن صاحب العمل هو من يدفع.",
         "owed_law": "وفق قانون {country}: {amount}.",
         "below_minimum": "الأجر الذي وُعدت به، {wage}، أقل من الحد الأدنى القانوني للأجور في {country}، وهو {minimum} شهرياً. لا يجوز لصاحب العمل أن يدفع أقل منه.",
@@ -291,6 +315,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "Добавлено в ваше дело {code}. Спасибо.",
         "too_many": "Слишком много запросов с этого номера. Попробуйте снова через час.",
         "status": "Дело {code}: {status}.",
+        "plan_open": "Возврат денег: выплачено {paid} из {amount}; остаток нужно выплатить до {due}.",
+        "plan_overdue": "Возврат денег: выплачено {paid} из {amount}; остаток нужно было выплатить до {due}, срок пропущен. Дело передано выше.",
+        "plan_settled": "Возврат денег: {amount} выплачено полностью.",
         "owed": "Вам должны вернуть: {amount} по правилу «платит работодатель».",
         "owed_law": "По закону страны {country}: {amount}.",
         "below_minimum": "Обещанная вам зарплата, {wage}, ниже минимальной зарплаты по закону страны {country}: {minimum} в месяц. Работодатель не может платить меньше.",
@@ -314,6 +341,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "Añadido a tu caso {code}. Gracias.",
         "too_many": "Demasiadas preguntas desde este número. Inténtalo de nuevo dentro de una hora.",
         "status": "Caso {code}: {status}.",
+        "plan_open": "Devolución del dinero: pagado {paid} de {amount} hasta ahora; el resto vence el {due}.",
+        "plan_overdue": "Devolución del dinero: pagado {paid} de {amount}; el resto vencía el {due} y está atrasado. Se ha escalado.",
+        "plan_settled": "Devolución del dinero: {amount} pagado por completo.",
         "owed": "Lo que te deben devolver: {amount} según la regla de que paga el empleador.",
         "owed_law": "Según la ley de {country}: {amount}.",
         "below_minimum": "El salario que te prometieron, {wage}, está por debajo del salario mínimo legal en {country}, {minimum} al mes. El empleador no puede pagar menos.",
@@ -337,6 +367,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "added": "သင့်အမှု {code} တွင် ထည့်ပြီးပါပြီ။ ကျေးဇူးတင်ပါတယ်။",
         "too_many": "ဤနံပါတ်မှ မေးခွန်းများလွန်းနေသည်။ တစ်နာရီအကြာတွင် ထပ်ကြိုးစားပါ။",
         "status": "အမှု {code}- {status}။",
+        "plan_open": "ငွေပြန်အမ်းခြင်း- {amount} အနက် ယခုထိ {paid} ပေးပြီးပါပြီ၊ ကျန်ငွေကို {due} နောက်ဆုံးထား ပေးရမည်။",
+        "plan_overdue": "ငွေပြန်အမ်းခြင်း- {amount} အနက် {paid} ပေးပြီးပါပြီ၊ ကျန်ငွေကို {due} တွင် ပေးရမည်ဖြစ်သော်လည်း နောက်ကျနေပါသည်။ အထက်သို့ တင်ပြထားပါသည်။",
+        "plan_settled": "ငွေပြန်အမ်းခြင်း- {amount} အပြည့် ပေးပြီးပါပြီ။",
         "owed": "သင့်ထံ ပြန်ပေးရမည့်ငွေ- အလုပ်ရှင်က ပေးရမည်ဟူသော စည်းမျဉ်းအရ {amount}။",
         "owed_law": "{country} ဥပဒေအရ- {amount}။",
         "below_minimum": "သင့်အား ကတိပေးခဲ့သော လစာ {wage} သည် {country} ၏ ဥပဒေအရ အနည်းဆုံးလုပ်ခ တစ်လ {minimum} ထက် နည်းပါသည်။ အလုပ်ရှင်သည် ယင်းထက် နည်း၍ မပေးရပါ။",
@@ -646,6 +679,18 @@ def minimum_wage_messages(lang: str, wages: list[Any]) -> list[str]:
         with translation.override(lang):
             wage, minimum = money(w.amount, w.currency, sms=True), money(mw.wage.amount, mw.wage.currency, sms=True)
         out.append(message(lang, "below_minimum", wage=wage, minimum=minimum, country=country_name(mw.country, lang)))
+    return out
+
+
+def plan_messages(lang: str, plans: list[dict[str, Any]]) -> list[str]:
+    """For the reply to STATUS: each remedy plan's progress (``grievances.selectors.remedy_progress``), amounts as
+    the worker's language writes them, the due date as YYYY-MM-DD."""
+    out = []
+    for p in plans:
+        with translation.override(lang):
+            amount, paid = money(p["amount"], p["currency"], sms=True), money(p["paid"], p["currency"], sms=True)
+        key = {"settled": "plan_settled", "overdue": "plan_overdue"}.get(p["status"], "plan_open")
+        out.append(message(lang, key, amount=amount, paid=paid, due=p["due_date"].isoformat()))
     return out
 
 

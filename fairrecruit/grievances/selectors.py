@@ -316,6 +316,14 @@ def assessment_view(case: Case) -> dict[str, Any] | None:
     return _assessment_out(latest.result) if latest else None
 
 
+def remedy_progress(case: Case) -> list[dict[str, Any]]:
+    """Each remedy plan of the case that is not cancelled, oldest first: amount, currency, what was paid so far, due
+    date and status (open, overdue, settled), for the worker's SMS reply."""
+    plans = case.plans.exclude(status="cancelled").annotate(paid=Sum("payments__amount")).order_by("created_at", "pk")
+    return [{"amount": p.amount, "currency": p.currency, "paid": p.paid or Decimal("0"), "due_date": p.due_date,
+             "status": p.status} for p in plans]
+
+
 def worker_view(case: Case) -> dict[str, Any]:
     """What the worker sees with code and PIN: status and its history (with the notes meant for them), who
     the case went to, the remedy and its payments. No internal notes, no handler names."""

@@ -69,6 +69,7 @@ from fairrecruit.grievances.selectors import (
     can_act_on,
     evidence_visible,
     recruitment_day,
+    remedy_progress,
     wages_below_minimum,
 )
 from fairrecruit.registry import sms as sms_check
@@ -1815,6 +1816,7 @@ def conversation_handle(
                     lang, "status", code=case.code, status=conversation.status_label(lang, case.status)
                 )
             )
+            replies += conversation.plan_messages(lang, remedy_progress(case))
             worker_case_read(case=case)
         elif outcome.want_status or outcome.add_info is not None:
             outcome.state["step"] = "danger"

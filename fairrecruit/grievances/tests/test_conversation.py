@@ -15,7 +15,14 @@ from fairrecruit.core import crypto
 from fairrecruit.grievances import conversation
 from fairrecruit.grievances.clock import FixedClock
 from fairrecruit.grievances.models import Case, Conversation, Note
-from fairrecruit.grievances.services import case_by_code_pin, conversation_handle
+from fairrecruit.grievances.selectors import wages_below_minimum
+from fairrecruit.grievances.services import (
+    case_by_code_pin,
+    conversation_handle,
+    grievances_tick,
+    remediation_payment_record,
+    remediation_plan_create,
+)
 from fairrecruit.grievances.tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -334,8 +341,6 @@ def test_the_reply_says_when_the_promised_wage_is_below_the_legal_minimum_in_for
     assert below in done and conversation.sms_segments(below) <= 2
     case = case_by_code_pin(*_code_pin(done))
     assert case is not None
-    from fairrecruit.grievances.selectors import wages_below_minimum
-
     [w] = wages_below_minimum(case)
     assert (w.which, w.amount, w.currency, w.day) == ("promised", 800, "QAR", dt.date(2023, 7, 1))
     assert w.check.minimum.rule_id == "qa.minimum-wage" and w.check.shortfall == 200
@@ -346,6 +351,30 @@ def test_the_reply_says_when_the_promised_wage_is_below_the_legal_minimum_in_for
 
     before = _complain_by_sms(Twilio(client, "+9779841000013"), "1", "800 QAR", "2019")
     assert _code_pin(before) and not any("minimum" in r for r in before)
+
+
+def test_status_by_sms_says_how_much_of_the_money_back_was_paid(world: World, client: Client) -> None:
+    """A worker who complained by SMS sends STATUS: with a remedy plan, the reply says how much of it was paid
+    and by when the rest is due, in their language and grouping; late, that it is late and escalated; paid in
+    full, that it was."""
+    phone = Twilio(client, "+9779841000021")
+    case = case_by_code_pin(*_code_pin(_complain_by_sms(phone, "2", "1200 QAR", "2023")))  # Nepali
+    assert case is not None
+    assert phone.send("STATUS") == [conversation.message("ne", "status", code=case.code,
+                                                         status=conversation.status_label("ne", case.status))]
+    today = dt.date.today()
+    plan = remediation_plan_create(actor=world.staff, case=case, payer_kind="recruiter", amount="150000",
+                                   currency="NPR", due_date=today + dt.timedelta(days=30))
+    remediation_payment_record(actor=world.staff, plan=plan, amount=40000, paid_on=today)
+    due = (today + dt.timedelta(days=30)).isoformat()
+    replies = phone.send("STATUS")
+    assert replies[1:] == [conversation.message("ne", "plan_open", paid="40,000 NPR", amount="1,50,000 NPR", due=due)]
+    later = FixedClock(dt.datetime.combine(today + dt.timedelta(days=32), dt.time(9), tzinfo=dt.UTC))
+    assert case.code in grievances_tick(clock=later).remedy_overdue
+    assert phone.send("STATUS")[1:] == [
+        conversation.message("ne", "plan_overdue", paid="40,000 NPR", amount="1,50,000 NPR", due=due)]
+    remediation_payment_record(actor=world.staff, plan=plan, amount=110000, paid_on=today, clock=later)
+    assert phone.send("STATUS")[1:] == [conversation.message("ne", "plan_settled", amount="1,50,000 NPR")]
 
 
 def test_sms_segments_are_counted_as_gateways_bill_them() -> None:
