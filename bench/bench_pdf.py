@@ -19,6 +19,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +40,16 @@ from fairrecruit.standards.statement import statement_pdf  # noqa: E402
 EXAMPLES = Path(__file__).resolve().parents[1] / "fairrecruit" / "standards" / "examples"
 
 
-def make(journey: dict[str, Any], result: dict[str, Any], language: str, every_font: bool) -> bytes:
+def make(journey: dict[str, Any], result: dict[str, Any], language: str, every_font: bool,
+         shape_all: bool = False) -> bytes:
     """The statement; with ``every_font``, the baseline: every script font registered when the document is made
-    and fpdf2's own writer (every registered font embedded)."""
-    init, output = pdf_fonts.Document.__init__, pdf_fonts.Document.output
+    and fpdf2's own writer (every registered font embedded); with ``shape_all``, every line shaped by HarfBuzz
+    (as before 27 November 2026), not only those that need it."""
+    init, output, shaped = pdf_fonts.Document.__init__, pdf_fonts.Document.output, pdf_fonts.Document._shaped_if_needed
+
+    @contextmanager
+    def always(self: pdf_fonts.Document, value: object) -> Iterator[None]:
+        yield
 
     def register_all(self: pdf_fonts.Document, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
@@ -57,11 +65,14 @@ def make(journey: dict[str, Any], result: dict[str, Any], language: str, every_f
     if every_font:
         pdf_fonts.Document.__init__ = register_all  # type: ignore[method-assign]
         pdf_fonts.Document.output = embed_all  # type: ignore[method-assign]
+    if every_font or shape_all:
+        pdf_fonts.Document._shaped_if_needed = always  # type: ignore[assignment,method-assign]
     try:
         return statement_pdf(journey, result, language, today=dt.date(2026, 11, 27),
                              complain="https://fairrecruit.example/complain/")
     finally:
         pdf_fonts.Document.__init__, pdf_fonts.Document.output = init, output  # type: ignore[method-assign]
+        pdf_fonts.Document._shaped_if_needed = shaped  # type: ignore[method-assign]
 
 
 def main() -> None:
@@ -70,29 +81,32 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     assessor = default_assessor()
-    print(f"{'statement':<34} {'language':<8} {'all fonts':>10} {'used only':>10} {'bytes':>7}"
-          f" {'all fonts':>9} {'used only':>9} {'time':>6}")
+    print(f"{'statement':<22} {'lang':<4} {'baseline':>10} {'now':>9} {'bytes':>6}"
+          f" {'baseline':>9} {'all shaped':>10} {'now':>8} {'time':>5} {'shaping':>7}")
     sizes: list[float] = []
     times: list[float] = []
+    shaping: list[float] = []
     for path in sorted(EXAMPLES.glob("*.json")):
         journey = json.loads(path.read_text(encoding="utf-8"))
         result = assessor.assess(journey)
         for language in args.languages.split(","):
             figures = {}
-            for every_font in (True, False):
+            for way in ("baseline", "all shaped", "now"):
                 best = float("inf")
                 for _ in range(args.repeat):
                     start = time.perf_counter()
-                    data = make(journey, result, language, every_font)
+                    data = make(journey, result, language, way == "baseline", way == "all shaped")
                     best = min(best, time.perf_counter() - start)
-                figures[every_font] = (len(data), best)
-            (big, slow), (small, fast) = figures[True], figures[False]
+                figures[way] = (len(data), best)
+            (big, slow), (_b, shaped), (small, fast) = figures["baseline"], figures["all shaped"], figures["now"]
             sizes.append(big / small)
             times.append(slow / fast)
-            print(f"{path.stem:<34} {language:<8} {big:>8,} B {small:>8,} B {big / small:>6.1f}x"
-                  f" {slow:>7.3f} s {fast:>7.3f} s {slow / fast:>5.1f}x")
-    print(f"all fonts / used only: bytes {min(sizes):.1f}x to {max(sizes):.1f}x, time {min(times):.1f}x to"
-          f" {max(times):.1f}x (best of {args.repeat}; load average {os.getloadavg()[0]:.2f})")
+            shaping.append(shaped / fast)
+            print(f"{path.stem:<22} {language:<4} {big:>8,} B {small:>7,} B {big / small:>5.1f}x"
+                  f" {slow:>7.3f} s {shaped:>8.3f} s {fast:>6.3f} s {slow / fast:>4.1f}x {shaped / fast:>6.1f}x")
+    print(f"baseline / now: bytes {min(sizes):.1f}x to {max(sizes):.1f}x, time {min(times):.1f}x to"
+          f" {max(times):.1f}x; every line shaped / now: {min(shaping):.1f}x to {max(shaping):.1f}x"
+          f" (best of {args.repeat}; load average {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

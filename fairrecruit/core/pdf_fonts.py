@@ -10,7 +10,9 @@ right to left and Burmese stacked letters come out as they should; a name in ano
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,9 @@ class Document(FPDF):
         for style, suffix in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
             self.add_font(FAMILY, style, str(FONT_DIR / f"NotoSans-{suffix}.ttf"))
         self.set_text_shaping(True)
+        self._shaping = self.text_shaping
+        self._rtl = bool(get_language_bidi())
+        self._plain = frozenset(self.fonts[FAMILY].cmap)  # letters Noto Sans draws without shaping
         self._scripts: list[str] = []  # the script fonts registered so far, in the order of _SCRIPT_FONTS
         self.set_lang(get_language() or "en")
         self.set_author("FairRecruit")
@@ -68,6 +73,28 @@ class Document(FPDF):
             return super()._render_styled_text_line(*args, **kwargs)
         finally:
             self.current_font_is_set_on_page = False
+
+    def cell(self, *args: Any, **kwargs: Any) -> Any:
+        with self._shaped_if_needed(kwargs.get("text", args[2] if len(args) > 2 else "")):
+            return super().cell(*args, **kwargs)
+
+    def multi_cell(self, *args: Any, **kwargs: Any) -> Any:
+        with self._shaped_if_needed(kwargs.get("text", args[2] if len(args) > 2 else "")):
+            return super().multi_cell(*args, **kwargs)
+
+    @contextmanager
+    def _shaped_if_needed(self, value: object) -> Iterator[None]:
+        """Text is shaped with HarfBuzz only where it needs it: in a right-to-left document, or when it has a
+        letter of another script than Noto Sans's (Devanagari, Bengali, Arabic, Burmese: drawn from the script
+        fonts) or a combining mark. Latin, Vietnamese and Cyrillic text is laid out from the font's widths, as
+        fpdf2 does without shaping: about half the time of a worker's statement goes to fpdf2 shaping the line
+        being broken again for every letter added to it (``bench/bench_pdf.py``)."""
+        needs = self._rtl or any(ord(ch) not in self._plain or unicodedata.combining(ch) for ch in str(value or ""))
+        self.text_shaping = self._shaping if needs else None
+        try:
+            yield
+        finally:
+            self.text_shaping = self._shaping
 
     def get_fallback_font(self, char: str, style: str = "") -> str | None:
         """The script font that has ``char``, registered the first time a letter needs it (fpdf2's documented

@@ -102,3 +102,29 @@ def test_a_document_embeds_only_the_fonts_it_draws_with() -> None:
     assert _embedded(nepali) == {"NotoSans", "NotoSansBold", "NotoSansDevanagariBold"}
     assert doc._scripts == ["notosansdevanagari"]  # the other script fonts were never even read
     assert len(english) < 20_000, len(english)  # was about 50 kB with the unused fonts
+
+
+def test_only_text_that_needs_it_is_shaped() -> None:
+    """HarfBuzz shapes what Noto Sans cannot draw letter by letter (another script, a combining mark) and every
+    line of a right-to-left document; Latin (Vietnamese included) and Cyrillic lines are laid out from the font's
+    widths. After each line the document's shaping is as it was."""
+    with translation.override("en"):
+        pdf = pdf_fonts.Document()
+    shaped = []
+    for value in ("Kathmandu Overseas: 1,40,000 NPR", "Nguyễn Văn Tiến", "Дмитрий Иванов", "Owed to हिमालय",
+                  "ক্ষেত্র", "Cafe\u0301", "عمال", "မြန်မာ"):
+        with pdf._shaped_if_needed(value):
+            shaped.append(pdf.text_shaping is not None)
+    assert shaped == [False, False, False, True, True, True, True, True]
+    assert pdf.text_shaping is not None and pdf.text_shaping["use_shaping_engine"]
+    with translation.override("ar"):
+        arabic = pdf_fonts.Document()
+    with arabic._shaped_if_needed("FairRecruit 2026"):
+        assert arabic.text_shaping is not None
+    # Both kinds of line in one document, each drawn as it needs: poppler reads it without complaint.
+    pdf.add_page()
+    pdf.para("Owed to you: 1,40,000 NPR")
+    pdf.para("हिमालय म्यानपावर क्षेत्र")
+    pdf.grid(["Paid to", "Amount"], [["Village agent", "10,000 NPR"], ["हिमालय", "20,000 NPR"]], [60, 40])
+    _pages, errors = render(bytes(pdf.output()))
+    assert not errors.strip(), errors
