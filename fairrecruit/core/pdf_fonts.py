@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, TTFFont
 from fpdf.output import OutputProducer
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -62,7 +62,9 @@ class Document(FPDF):
         self.set_text_shaping(True)
         self._shaping = self.text_shaping
         self._rtl = bool(get_language_bidi())
-        self._plain = frozenset(self.fonts[FAMILY].cmap)  # letters Noto Sans draws without shaping
+        main = self.fonts[FAMILY]
+        assert isinstance(main, TTFFont)
+        self._plain = frozenset(main.cmap)  # the letters Noto Sans draws without shaping
         self._scripts: list[str] = []  # the script fonts registered so far, in the order of _SCRIPT_FONTS
         self.set_lang(get_language() or "en")
         self.set_author("FairRecruit")

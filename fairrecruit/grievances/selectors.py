@@ -240,10 +240,13 @@ def _assessment_out(result: dict[str, Any]) -> dict[str, Any]:
 
 def recruitment_day(facts: dict[str, Any]) -> dt.date | None:
     """The day a complaint's recruitment happened: its date, or 1 July of its year (today in the current year)."""
-    if facts.get("recruitment_date"):
-        return dt.date.fromisoformat(str(facts["recruitment_date"]))
-    if facts.get("recruitment_year"):
-        return min(dt.date(int(facts["recruitment_year"]), 7, 1), dt.date.today())
+    try:
+        if facts.get("recruitment_date"):
+            return dt.date.fromisoformat(str(facts["recruitment_date"]))
+        if facts.get("recruitment_year"):
+            return min(dt.date(int(facts["recruitment_year"]), 7, 1), dt.date.today())
+    except (TypeError, ValueError):  # facts are checked when written; a page must not fail on an old one
+        return None
     return None
 
 
@@ -304,6 +307,8 @@ def wages_below_minimum(case: Case) -> list[WageBelowMinimum]:
             try:
                 amount, currency = Decimal(str(wage["amount"])), str(wage["currency"]).upper()
             except (KeyError, InvalidOperation):
+                continue
+            if amount <= 0:  # "0 if you do not know"
                 continue
             check = check_minimum(Terms(wage=Money(amount, currency)), minimum, day)
             if check.verdict == "below":

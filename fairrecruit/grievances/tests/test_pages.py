@@ -217,3 +217,28 @@ def test_wages_below_the_legal_minimum_are_shown_to_the_worker_and_the_handler_w
     nepali = client.post("/complain/", form_data(language="ne", wage_promised_amount="900"),
                          headers={"Accept-Language": "ne"}).content.decode()
     assert "तपाईंलाई भनिएको तलब (900 QAR) कतार को कानुनी न्यूनतम तलब, महिनाको 1,000 QAR भन्दा कम छ" in nepali
+
+
+def test_a_wage_is_compared_only_with_the_minimum_in_force_and_only_when_it_can_be(world: World) -> None:
+    """No finding for a wage before Qatar's minimum took effect (20 March 2021: the day before and the day),
+    for a wage of 0 ("I do not know"), for a currency with no reference rate, or for a case with no usable date;
+    the page of such a case still opens."""
+    from fairrecruit.grievances.selectors import recruitment_day, wages_below_minimum
+
+    def below(**kw: Any) -> list[tuple[str, Any]]:
+        case = submit(complaint(**kw)).case
+        return [(w.which, w.check.shortfall) for w in wages_below_minimum(case)]
+
+    low = {"wage_promised_amount": 900.0, "wage_received_amount": 900.0}
+    assert below(recruitment_date="2021-03-19", **low) == []
+    assert below(recruitment_date="2021-03-20", **low) == [("promised", 100), ("received", 100)]
+    assert below(recruitment_date="2024-03-15", wage_promised_amount=900.0, wage_promised_currency="XAU") == []
+    case = submit(complaint(recruitment_date="2024-03-15", **low)).case
+    case.facts = {**case.facts, "wage_promised": {"amount": 0, "currency": "QAR"}}  # facts as stored by hand
+    assert [w.which for w in wages_below_minimum(case)] == ["received"]
+    case.facts = {**case.facts, "recruitment_date": "15 March 2024"}
+    case.save(update_fields=["facts"])
+    assert recruitment_day(case.facts) is None and wages_below_minimum(case) == []
+    client = Client()
+    client.force_login(world.staff)
+    assert client.get(f"/grievances/cases/{case.code}/").status_code == 200
