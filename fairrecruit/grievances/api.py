@@ -73,6 +73,7 @@ _COMPLAINT_SCHEMA: dict[str, Any] = {
         "recruitment_date": {"type": "string", "format": "date"},
         "recruitment_year": {"type": "integer", "minimum": 1980, "maximum": 2100},
         "contract_months": {"type": "integer", "minimum": 1, "maximum": 120},
+        "domestic_work": {"type": "boolean", "description": "work in a household (rules and minimum wages of its own)"},
         "wage_promised": _MONEY,
         "wage_received": _MONEY,
         "payments": {
@@ -218,6 +219,7 @@ def complaint_input(body: Any) -> tuple[services.ComplaintInput | None, list[Fie
         recruitment_date=get(body, "recruitment_date", str, ""),
         recruitment_year=year,
         contract_months=months,
+        domestic_work=bool(get(body, "domestic_work", bool, False)),
         wage_promised_amount=money["wage_promised"][0],
         wage_promised_currency=money["wage_promised"][1],
         wage_received_amount=money["wage_received"][0],

@@ -141,6 +141,7 @@ class ComplaintForm(forms.Form):
     contract_months = forms.IntegerField(
         label=_("Contract length in months"), required=False, min_value=1, max_value=120
     )
+    domestic_work = forms.BooleanField(label=_("Domestic work (in a household)"), required=False)
     wage_promised_amount = forms.DecimalField(
         label=_("Monthly wage promised"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
@@ -225,6 +226,7 @@ def to_input(form: ComplaintForm, payments: list[PaymentForm]) -> ComplaintInput
         destination=d.get("destination") or "",
         recruitment_date=d["recruitment_date"].isoformat() if d.get("recruitment_date") else "",
         contract_months=d.get("contract_months"),
+        domestic_work=bool(d.get("domestic_work")),
         wage_promised_amount=num(d.get("wage_promised_amount")),
         wage_promised_currency=(d.get("wage_promised_currency") or "").upper(),
         wage_received_amount=num(d.get("wage_received_amount")),
@@ -402,6 +404,7 @@ class FactsForm(forms.Form):
     contract_months = forms.IntegerField(
         label=_("Contract months"), required=False, min_value=1, max_value=120
     )
+    domestic_work = forms.BooleanField(label=_("Domestic work (in a household)"), required=False)
     wage_promised_amount = forms.DecimalField(label=_("Monthly wage promised"), required=False, min_value=0)
     wage_promised_currency = forms.CharField(
         label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT
@@ -418,6 +421,8 @@ class FactsForm(forms.Form):
             out["recruitment_date"] = d["recruitment_date"].isoformat()
         if d.get("contract_months"):
             out["contract_months"] = d["contract_months"]
+        if d.get("domestic_work"):
+            out["domestic_work"] = True
         for p in ("wage_promised", "wage_received"):
             if d.get(f"{p}_amount"):
                 out[p] = {

@@ -291,8 +291,8 @@ class WageBelowMinimum:
 def wages_below_minimum(case: Case) -> list[WageBelowMinimum]:
     """The case's promised and first-month wages that are below a legal minimum wage covering the worker on the
     recruitment day (the rule files' ``minimum_wages`` through the contracts app's check: converted at the reference
-    rate of that day, with its tolerance; never guessed without a rate). A complaint does not say whether the work
-    is domestic work, so minimums that cover only domestic workers are not checked. Empty when nothing is known."""
+    rate of that day, with its tolerance; never guessed without a rate); those that cover only domestic workers
+    when the complaint says it is domestic work. Empty when nothing is known."""
     facts = case.facts or {}
     day = recruitment_day(facts)
     if not case.destination or day is None or not apps.is_installed("fairrecruit.contracts"):
@@ -301,7 +301,7 @@ def wages_below_minimum(case: Case) -> list[WageBelowMinimum]:
     from fairrecruit.contracts.selectors import minimum_wages
 
     out = []
-    for minimum in minimum_wages(case.origin, case.destination, day, False):
+    for minimum in minimum_wages(case.origin, case.destination, day, bool(facts.get("domestic_work"))):
         for which in ("promised", "received"):
             wage = facts.get(f"wage_{which}") or {}
             try:

@@ -120,6 +120,7 @@ class ComplaintInput:
     recruitment_date: str = ""
     recruitment_year: int | None = None
     contract_months: int | None = None
+    domestic_work: bool = False  # work in a household: rules and minimum wages of their own (the Philippines')
     wage_promised_amount: float | None = None
     wage_promised_currency: str = ""
     wage_received_amount: float | None = None
@@ -300,6 +301,8 @@ def facts_from_input(data: ComplaintInput) -> dict[str, Any]:
         facts["recruitment_year"] = data.recruitment_year
     if data.contract_months:
         facts["contract_months"] = data.contract_months
+    if data.domestic_work:
+        facts["domestic_work"] = True
     for prefix in ("wage_promised", "wage_received"):
         amount = getattr(data, f"{prefix}_amount")
         if amount is not None:
@@ -364,6 +367,7 @@ def journey_for(case: Case) -> tuple[dict[str, Any] | None, str]:
         "destination": case.destination,
         "recruitment_date": day,
         "contract_months": int(f.get("contract_months") or DEFAULT_CONTRACT_MONTHS),
+        "domestic_work": bool(f.get("domestic_work")),
         "promised_wage": promised,
         "first_month_earnings": received,
         "payments": rows,
@@ -1108,7 +1112,8 @@ def case_facts_update(
 ) -> FeeAssessment | None:
     """A handler completes the facts (dates, wages, contract length) and the case is assessed again."""
     _require(actor, case, "grievance.case.manage")
-    allowed = {"recruitment_date", "recruitment_year", "contract_months", "wage_promised", "wage_received"}
+    allowed = {"recruitment_date", "recruitment_year", "contract_months", "domestic_work", "wage_promised",
+               "wage_received"}
     unknown = set(facts) - allowed
     if unknown:
         raise _fail("facts", f"unknown facts: {', '.join(sorted(unknown))}")

@@ -12,6 +12,7 @@ from django.test import Client
 
 from fairrecruit.grievances.forms import new_token
 from fairrecruit.grievances.models import Case, Note
+from fairrecruit.grievances.selectors import assessment_view, recruitment_day, wages_below_minimum
 from fairrecruit.grievances.tests.conftest import JPEG, World, complaint, submit
 
 pytestmark = pytest.mark.django_db
@@ -223,8 +224,6 @@ def test_a_wage_is_compared_only_with_the_minimum_in_force_and_only_when_it_can_
     """No finding for a wage before Qatar's minimum took effect (20 March 2021: the day before and the day),
     for a wage of 0 ("I do not know"), for a currency with no reference rate, or for a case with no usable date;
     the page of such a case still opens."""
-    from fairrecruit.grievances.selectors import recruitment_day, wages_below_minimum
-
     def below(**kw: Any) -> list[tuple[str, Any]]:
         case = submit(complaint(**kw)).case
         return [(w.which, w.check.shortfall) for w in wages_below_minimum(case)]
@@ -242,3 +241,37 @@ def test_a_wage_is_compared_only_with_the_minimum_in_force_and_only_when_it_can_
     client = Client()
     client.force_login(world.staff)
     assert client.get(f"/grievances/cases/{case.code}/").status_code == 200
+
+
+def test_a_domestic_workers_complaint_is_held_to_the_rules_for_domestic_work(world: World, client: Client) -> None:
+    """A Filipina household worker in Saudi Arabia, promised 1,000 SAR (about US$267) in 2019, who paid a
+    placement fee: ticking "Domestic work" on the form makes the Philippines' ban on placement fees from household
+    workers and its US$400 minimum for them apply (both rules cited, marked recalled); the same complaint without
+    the tick is held to the general rules, and no minimum wage is found."""
+    kw = {"origin": "PH", "destination": "SA", "recruitment_date": "2019-05-02", "wage_promised_amount": "1000",
+          "wage_promised_currency": "SAR", "wage_received_amount": "1000", "wage_received_currency": "SAR",
+          "p-0-amount": "20000", "p-0-currency": "PHP", "p-0-purpose": "placement fee", "categories": ["fees"]}
+    domestic = client.post("/complain/", form_data(domestic_work="on", **kw)).content.decode()
+    general = client.post("/complain/", form_data(**kw)).content.decode()
+    cases = {c.facts.get("domestic_work", False): c for c in Case.objects.all()}
+    assert set(cases) == {True, False}
+    def owed_ph(case: Case) -> float:
+        view = assessment_view(case)
+        assert view is not None
+        return next(s["owed"]["amount"] for s in view["standards"] if s.get("country") == "PH")
+
+    assert owed_ph(cases[True]) == 20000 > owed_ph(cases[False])  # the whole fee, against what the cap allows
+    found = wages_below_minimum(cases[True])
+    assert [(w.which, w.check.minimum.rule_id, w.check.minimum.country) for w in found] == [
+        ("promised", "ph.household-service-workers-minimum-wage", "PH"),
+        ("received", "ph.household-service-workers-minimum-wage", "PH")]
+    assert "below the minimum wage your country sets for its workers abroad in this work, 400 USD a month" in domestic
+    assert wages_below_minimum(cases[False]) == [] and "Legal minimum wage" not in general
+    # The API takes the same answer.
+    body = {"categories": ["fees"], "origin": "PH", "destination": "SA", "recruitment_date": "2019-05-02",
+            "domestic_work": True, "wage_promised": {"amount": 1000, "currency": "SAR"},
+            "payments": [{"amount": 20000, "currency": "PHP", "purpose": "placement fee"}]}
+    r = client.post("/api/v1/complaints", body, content_type="application/json",
+                    headers={"Idempotency-Key": "domestic-work-complaint-1"})
+    assert r.status_code in (200, 201), r.content
+    assert Case.objects.get(code=r.json()["code"]).facts["domestic_work"] is True
