@@ -52,6 +52,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "How much did you pay in total to get the job? E.g. 150000 NPR (0 if nothing).",
         "wage": "What monthly wage were you promised? E.g. 1200 QAR (0 if you do not know).",
         "year": "Which year were you recruited? E.g. 2023",
+        "domestic": "Is the job domestic work, in a home? Reply 1 Yes, 2 No.",
         "description": "Tell us briefly what happened (0 to skip).",
         "name": "Your name? Send 0 to stay anonymous. We never give your name to the recruiter.",
         "consent": "May we send your complaint to the authority that can act? 1 Yes, with my name, "
@@ -69,6 +70,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "What should come back to you: {amount} under the rule that the employer pays.",
         "owed_law": "Under the law of {country}: {amount}.",
         "below_minimum": "The wage you were promised, {wage}, is below the legal minimum wage in {country}, {minimum} a month. An employer may not pay less.",
+        "below_minimum_home": "The wage you were promised, {wage}, is below the minimum wage {country} sets for its workers abroad in this work, {minimum} a month.",
     },
     "ne": {
         "danger": "के तपाईं अहिले खतरामा हुनुहुन्छ? १ हो, २ होइन लेखेर पठाउनुहोस्।",
@@ -84,6 +86,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "काम पाउन जम्मा कति तिर्नुभयो? जस्तै 150000 NPR (केही तिर्नुभएन भने ०)।",
         "wage": "तपाईंलाई मासिक कति तलब दिने भनिएको थियो? जस्तै 1200 QAR (थाहा छैन भने ०)।",
         "year": "तपाईं कुन सालमा भर्ना हुनुभयो? जस्तै 2023 (ईस्वी सन्)",
+        "domestic": "के यो काम घरेलु काम (कसैको घरमा) हो? १ हो, २ होइन लेखेर पठाउनुहोस्।",
         "description": "के भयो छोटकरीमा लेख्नुहोस् (छोड्न ०)।",
         "name": "तपाईंको नाम? नाम नदिन ० पठाउनुहोस्। हामी तपाईंको नाम भर्ती एजेन्सीलाई कहिल्यै दिँदैनौं।",
         "consent": "के हामी तपाईंको उजुरी कारबाही गर्न सक्ने निकायलाई पठाउन सक्छौं? १ हो, मेरो नामसहित, "
@@ -101,6 +104,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "तपाईंले फिर्ता पाउनुपर्ने: रोजगारदाताले तिर्ने नियमअनुसार {amount}।",
         "owed_law": "{country}को कानूनअनुसार: {amount}।",
         "below_minimum": "तपाईंलाई भनिएको तलब, {wage}, {country}को कानुनी न्यूनतम तलब, महिनाको {minimum}, भन्दा कम छ। रोजगारदाताले योभन्दा कम दिन पाउँदैन।",
+        "below_minimum_home": "तपाईंलाई भनिएको तलब, {wage}, {country}ले विदेशमा यो काम गर्ने आफ्ना कामदारका लागि तोकेको न्यूनतम तलब, महिनाको {minimum}, भन्दा कम छ।",
     },
     "bn": {
         "danger": "আপনি কি এখন বিপদে আছেন? উত্তর দিন ১ হ্যাঁ, ২ না।",
@@ -116,6 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "কাজ পেতে মোট কত টাকা দিয়েছেন? যেমন 350000 BDT (কিছু না দিলে ০)।",
         "wage": "আপনাকে মাসে কত বেতনের কথা বলা হয়েছিল? যেমন 1200 QAR (না জানলে ০)।",
         "year": "কোন সালে আপনাকে নিয়োগ করা হয়েছিল? যেমন 2023",
+        "domestic": "কাজটি কি গৃহকর্ম, কারও বাড়িতে? উত্তর দিন ১ হ্যাঁ, ২ না।",
         "description": "সংক্ষেপে কী হয়েছে লিখুন (বাদ দিতে ০)।",
         "name": "আপনার নাম? নাম না দিতে চাইলে ০ পাঠান। আমরা কখনো আপনার নাম রিক্রুটিং এজেন্সিকে দিই না।",
         "consent": "আমরা কি আপনার অভিযোগ ব্যবস্থা নিতে পারে এমন কর্তৃপক্ষের কাছে পাঠাতে পারি? "
@@ -133,6 +138,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "আপনার যা ফেরত পাওয়া উচিত: নিয়োগকর্তা দেবেন এই নিয়ম অনুযায়ী {amount}।",
         "owed_law": "{country}-এর আইন অনুযায়ী: {amount}।",
         "below_minimum": "আপনাকে যে বেতনের কথা বলা হয়েছিল, {wage}, তা {country}-এর আইনি ন্যূনতম মজুরি, মাসে {minimum}, এর চেয়ে কম। নিয়োগকর্তা এর কম দিতে পারেন না।",
+        "below_minimum_home": "আপনাকে যে বেতনের কথা বলা হয়েছিল, {wage}, তা বিদেশে এই কাজে {country} তার কর্মীদের জন্য যে ন্যূনতম মজুরি ঠিক করেছে, মাসে {minimum}, এর চেয়ে কম।",
     },
     "hi": {
         "danger": "क्या आप अभी खतरे में हैं? जवाब दें 1 हाँ, 2 नहीं।",
@@ -149,6 +155,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "नौकरी पाने के लिए आपने कुल कितना दिया? जैसे 150000 INR (कुछ नहीं दिया तो 0)।",
         "wage": "आपसे हर महीने कितने वेतन का वादा किया गया था? जैसे 1200 QAR (पता न हो तो 0)।",
         "year": "आपकी भर्ती किस साल हुई? जैसे 2023",
+        "domestic": "क्या यह काम घरेलू काम है, किसी के घर में? जवाब दें 1 हाँ, 2 नहीं।",
         "description": "संक्षेप में बताएँ क्या हुआ (छोड़ने के लिए 0)।",
         "name": "आपका नाम? गुमनाम रहने के लिए 0 भेजें। हम आपका नाम कभी भर्ती एजेंसी को नहीं देते।",
         "consent": "क्या हम आपकी शिकायत उस संस्था को भेज सकते हैं जो कार्रवाई कर सकती है? 1 हाँ, मेरे नाम के साथ, "
@@ -166,6 +173,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "आपको जो वापस मिलना चाहिए: नियोक्ता भुगतान करे, इस नियम के अनुसार {amount}।",
         "owed_law": "{country} के क़ानून के अनुसार: {amount}।",
         "below_minimum": "आपसे वादा किया गया वेतन, {wage}, {country} के क़ानूनी न्यूनतम वेतन, महीने के {minimum}, से कम है। नियोक्ता इससे कम नहीं दे सकता।",
+        "below_minimum_home": "आपसे वादा किया गया वेतन, {wage}, विदेश में इस काम के लिए {country} द्वारा अपने कामगारों के लिए तय न्यूनतम वेतन, महीने के {minimum}, से कम है।",
     },
     "fil": {
         "danger": "Nasa panganib ka ba ngayon? Sumagot ng 1 Oo, 2 Hindi.",
@@ -183,6 +191,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "Magkano ang kabuuang ibinayad mo para makuha ang trabaho? Hal. 50000 PHP (0 kung wala).",
         "wage": "Magkano ang buwanang sahod na ipinangako sa iyo? Hal. 1500 SAR (0 kung hindi mo alam).",
         "year": "Anong taon ka na-recruit? Hal. 2023",
+        "domestic": "Domestic work ba ang trabaho, sa isang bahay? Sumagot ng 1 Oo, 2 Hindi.",
         "description": "Ikuwento nang maikli ang nangyari (0 para laktawan).",
         "name": "Ang pangalan mo? Ipadala ang 0 para hindi magpakilala. Hindi namin kailanman ibibigay ang pangalan "
         "mo sa recruiter.",
@@ -202,6 +211,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "Ang dapat ibalik sa iyo: {amount} ayon sa tuntuning employer ang magbabayad.",
         "owed_law": "Ayon sa batas ng {country}: {amount}.",
         "below_minimum": "Ang sahod na ipinangako sa iyo, {wage}, ay mas mababa sa legal na minimum na sahod sa {country}, {minimum} kada buwan. Hindi maaaring magbayad nang mas mababa ang employer.",
+        "below_minimum_home": "Ang sahod na ipinangako sa iyo, {wage}, ay mas mababa sa minimum na sahod na itinakda ng {country} para sa mga manggagawa nito sa ibang bansa sa ganitong trabaho, {minimum} kada buwan.",
     },
     "id": {
         "danger": "Apakah Anda dalam bahaya sekarang? Balas 1 Ya, 2 Tidak.",
@@ -218,6 +228,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "Berapa total yang Anda bayar untuk mendapat pekerjaan ini? Mis. 15000000 IDR (0 jika tidak ada).",
         "wage": "Berapa gaji bulanan yang dijanjikan kepada Anda? Mis. 1500 MYR (0 jika tidak tahu).",
         "year": "Tahun berapa Anda direkrut? Mis. 2023",
+        "domestic": "Apakah pekerjaannya pekerjaan rumah tangga, di sebuah rumah? Balas 1 Ya, 2 Tidak.",
         "description": "Ceritakan singkat apa yang terjadi (0 untuk melewati).",
         "name": "Nama Anda? Kirim 0 untuk tetap anonim. Kami tidak pernah memberikan nama Anda kepada perekrut.",
         "consent": "Bolehkah kami mengirim pengaduan Anda ke instansi yang dapat bertindak? 1 Ya, dengan nama saya, "
@@ -236,6 +247,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "Yang seharusnya dikembalikan kepada Anda: {amount} menurut aturan bahwa pemberi kerja yang membayar.",
         "owed_law": "Menurut hukum {country}: {amount}.",
         "below_minimum": "Gaji yang dijanjikan kepada Anda, {wage}, di bawah upah minimum menurut hukum di {country}, {minimum} sebulan. Pemberi kerja tidak boleh membayar lebih rendah.",
+        "below_minimum_home": "Gaji yang dijanjikan kepada Anda, {wage}, di bawah upah minimum yang ditetapkan {country} bagi pekerjanya di luar negeri untuk pekerjaan ini, {minimum} sebulan.",
     },
     "vi": {
         "danger": "Bạn có đang gặp nguy hiểm không? Trả lời 1 Có, 2 Không.",
@@ -252,6 +264,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "Tổng cộng bạn đã trả bao nhiêu để có việc? Vd. 120000000 VND (0 nếu không trả gì).",
         "wage": "Bạn được hứa lương tháng bao nhiêu? Vd. 1500 SAR (0 nếu không biết).",
         "year": "Bạn được tuyển năm nào? Vd. 2023",
+        "domestic": "Công việc có phải là giúp việc gia đình, trong một hộ gia đình không? Trả lời 1 Có, 2 Không.",
         "description": "Kể ngắn gọn chuyện đã xảy ra (0 để bỏ qua).",
         "name": "Tên bạn? Gửi 0 để giấu tên. Chúng tôi không bao giờ đưa tên bạn cho bên tuyển dụng.",
         "consent": "Chúng tôi có thể gửi khiếu nại của bạn đến cơ quan có thể xử lý không? 1 Có, kèm tên tôi, "
@@ -269,6 +282,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "Số tiền bạn cần được hoàn lại: {amount} theo nguyên tắc chủ sử dụng lao động trả.",
         "owed_law": "Theo luật của {country}: {amount}.",
         "below_minimum": "Mức lương bạn được hứa, {wage}, thấp hơn lương tối thiểu theo luật ở {country}, {minimum} mỗi tháng. Chủ sử dụng lao động không được trả thấp hơn.",
+        "below_minimum_home": "Mức lương bạn được hứa, {wage}, thấp hơn lương tối thiểu mà {country} quy định cho người lao động của mình ở nước ngoài làm công việc này, {minimum} mỗi tháng.",
     },
     "ar": {
         "danger": "هل أنت في خطر الآن؟ أرسل 1 نعم، 2 لا.",
@@ -280,6 +294,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "كم دفعت في المجموع للحصول على العمل؟ مثلاً 20000 EGP (0 إن لم تدفع شيئاً).",
         "wage": "كم الأجر الشهري الذي وُعدت به؟ مثلاً 1500 SAR (0 إن كنت لا تعرف).",
         "year": "في أي سنة جرى توظيفك؟ مثلاً 2023",
+        "domestic": "هل العمل عمل منزلي، في بيت؟ أرسل 1 نعم، 2 لا.",
         "description": "اكتب باختصار ما حدث (0 للتخطي).",
         "name": "ما اسمك؟ أرسل 0 لتبقى مجهول الهوية. لا نعطي اسمك أبداً لجهة التوظيف.",
         "consent": "هل نرسل شكواك إلى الجهة التي يمكنها التصرف؟ 1 نعم، باسمي، 2 نعم، دون اسمي، 3 لا",
@@ -295,6 +310,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "ما يجب أن يُردّ إليك: {amount} وفق قاعدة أن صاحب العمل هو من يدفع.",
         "owed_law": "وفق قانون {country}: {amount}.",
         "below_minimum": "الأجر الذي وُعدت به، {wage}، أقل من الحد الأدنى القانوني للأجور في {country}، وهو {minimum} شهرياً. لا يجوز لصاحب العمل أن يدفع أقل منه.",
+        "below_minimum_home": "الأجر الذي وُعدت به، {wage}، أقل من الحد الأدنى للأجور الذي تحدده {country} لعمالها في الخارج في هذا العمل، وهو {minimum} شهرياً.",
     },
     "ru": {
         "danger": "Вы сейчас в опасности? Ответьте 1 Да, 2 Нет.",
@@ -306,6 +322,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "Сколько всего вы заплатили, чтобы получить работу? Например 5000000 UZS (0, если ничего).",
         "wage": "Какую месячную зарплату вам обещали? Например 60000 RUB (0, если не знаете).",
         "year": "В каком году вас наняли? Например 2023",
+        "domestic": "Это работа по дому, в частном доме? Ответьте 1 Да, 2 Нет.",
         "description": "Кратко опишите, что случилось (0 — пропустить).",
         "name": "Ваше имя? Отправьте 0, чтобы остаться анонимным. Мы никогда не сообщаем ваше имя нанимателю.",
         "consent": "Можно отправить вашу жалобу в орган, который может принять меры? 1 Да, с моим именем, 2 Да, без имени, 3 Нет",
@@ -321,6 +338,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "Вам должны вернуть: {amount} по правилу «платит работодатель».",
         "owed_law": "По закону страны {country}: {amount}.",
         "below_minimum": "Обещанная вам зарплата, {wage}, ниже минимальной зарплаты по закону страны {country}: {minimum} в месяц. Работодатель не может платить меньше.",
+        "below_minimum_home": "Обещанная вам зарплата, {wage}, ниже минимальной зарплаты, которую страна {country} установила для своих работников за рубежом на такой работе: {minimum} в месяц.",
     },
     "es": {
         "danger": "¿Estás en peligro ahora? Responde 1 Sí, 2 No.",
@@ -332,6 +350,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "¿Cuánto pagaste en total para conseguir el trabajo? P. ej. 15000 GTQ (0 si nada).",
         "wage": "¿Qué salario mensual te prometieron? P. ej. 1200 EUR (0 si no lo sabes).",
         "year": "¿En qué año te contrataron? P. ej. 2023",
+        "domestic": "¿Es trabajo doméstico, en una casa? Responde 1 Sí, 2 No.",
         "description": "Cuéntanos brevemente qué pasó (0 para omitir).",
         "name": "¿Tu nombre? Envía 0 para seguir en el anonimato. Nunca damos tu nombre al reclutador.",
         "consent": "¿Podemos enviar tu queja a la autoridad que puede actuar? 1 Sí, con mi nombre, 2 Sí, sin mi nombre, 3 No",
@@ -347,6 +366,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "Lo que te deben devolver: {amount} según la regla de que paga el empleador.",
         "owed_law": "Según la ley de {country}: {amount}.",
         "below_minimum": "El salario que te prometieron, {wage}, está por debajo del salario mínimo legal en {country}, {minimum} al mes. El empleador no puede pagar menos.",
+        "below_minimum_home": "El salario que te prometieron, {wage}, está por debajo del salario mínimo que {country} fija para sus trabajadores en el extranjero en este trabajo, {minimum} al mes.",
     },
     "my": {
         "danger": "ယခု သင် အန္တရာယ်ရှိနေပါသလား။ ၁ ဟုတ်၊ ၂ မဟုတ် ဟု ပြန်ပို့ပါ။",
@@ -358,6 +378,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paid": "အလုပ်ရဖို့ စုစုပေါင်း ဘယ်လောက် ပေးခဲ့ရသလဲ။ ဥပမာ 2000000 MMK (ဘာမှမပေးရလျှင် ၀)။",
         "wage": "လစဉ် လစာ ဘယ်လောက် ပေးမည်ဟု ကတိပေးခဲ့သလဲ။ ဥပမာ 1500 MYR (မသိလျှင် ၀)။",
         "year": "မည်သည့်နှစ်တွင် အလုပ်ခန့်ခံခဲ့ရသလဲ။ ဥပမာ 2023",
+        "domestic": "ဤအလုပ်သည် အိမ်တစ်အိမ်တွင် လုပ်ရသော အိမ်အကူအလုပ် ဖြစ်ပါသလား။ ၁ ဟုတ်၊ ၂ မဟုတ် ဟု ပြန်ပို့ပါ။",
         "description": "ဘာဖြစ်ခဲ့သလဲ အတိုချုပ် ရေးပါ (ကျော်ရန် ၀)။",
         "name": "သင့်အမည်။ အမည်မဖော်လိုလျှင် ၀ ပို့ပါ။ သင့်အမည်ကို အလုပ်ရှာဖွေရေးအေဂျင်စီသို့ ဘယ်တော့မှ မပေးပါ။",
         "consent": "သင့်တိုင်ကြားချက်ကို အရေးယူနိုင်သော အဖွဲ့ထံ ပို့ခွင့်ရှိပါသလား။ ၁ ဟုတ်၊ ကျွန်ုပ်အမည်နှင့်၊ ၂ ဟုတ်၊ အမည်မပါဘဲ၊ ၃ မဟုတ်",
@@ -373,6 +394,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "owed": "သင့်ထံ ပြန်ပေးရမည့်ငွေ- အလုပ်ရှင်က ပေးရမည်ဟူသော စည်းမျဉ်းအရ {amount}။",
         "owed_law": "{country} ဥပဒေအရ- {amount}။",
         "below_minimum": "သင့်အား ကတိပေးခဲ့သော လစာ {wage} သည် {country} ၏ ဥပဒေအရ အနည်းဆုံးလုပ်ခ တစ်လ {minimum} ထက် နည်းပါသည်။ အလုပ်ရှင်သည် ယင်းထက် နည်း၍ မပေးရပါ။",
+        "below_minimum_home": "သင့်အား ကတိပေးခဲ့သော လစာ {wage} သည် ဤအလုပ်အတွက် နိုင်ငံခြားရှိ မိမိအလုပ်သမားများအား {country} သတ်မှတ်ထားသော အနည်းဆုံးလုပ်ခ တစ်လ {minimum} ထက် နည်းပါသည်။",
     },
 }
 # Each language's own name, as the menu shows it (in LANGUAGES order: the menu's numbers).
@@ -601,6 +623,13 @@ def _paid(a: dict[str, Any]) -> bool:
     return bool(a.get("paid"))
 
 
+def _domestic_matters(a: dict[str, Any]) -> bool:
+    """Asked only where the answer changes what the law allows (the rule files' ``applies_to: domestic_work``)."""
+    from fairrecruit.standards.loader import get_rules
+
+    return get_rules().depends_on_domestic_work(a.get("origin") or "", a.get("destination") or "")
+
+
 @dataclass(frozen=True)
 class Step:
     key: str
@@ -621,6 +650,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step("wage", lambda t, a, d: _money(t, _local_currency(a.get("destination") or "")), when=_paid),
     Step("year", lambda t, a, d: _parse_year(t, d), when=_paid),
+    Step("domestic", lambda t, a, d: _parse_yes_no(t), when=lambda a: _paid(a) and _domestic_matters(a)),
     Step("description", lambda t, a, d: _parse_text(t)),
     Step("name", lambda t, a, d: _parse_text(t, limit=200)),
     Step("consent", lambda t, a, d: _parse_consent(t)),
@@ -668,17 +698,18 @@ def owed_messages(lang: str, result: dict[str, Any]) -> list[str]:
 
 
 def minimum_wage_messages(lang: str, wages: list[Any]) -> list[str]:
-    """For the reply to a new complaint: each promised wage below the legal minimum wage of the destination
-    (``grievances.selectors.wages_below_minimum``), amounts as the worker's language writes them. A minimum the
-    worker's own country sets for work abroad is said on the follow page, not here."""
+    """For the reply to a new complaint: each promised wage below a legal minimum wage that covers the worker
+    (``grievances.selectors.wages_below_minimum``): the destination's, or the one the worker's own country sets for
+    this work abroad; amounts as the worker's language writes them."""
     out = []
     for w in wages:
         mw = w.check.minimum
-        if w.which != "promised" or mw.country != w.destination:
+        if w.which != "promised":
             continue
         with translation.override(lang):
             wage, minimum = money(w.amount, w.currency, sms=True), money(mw.wage.amount, mw.wage.currency, sms=True)
-        out.append(message(lang, "below_minimum", wage=wage, minimum=minimum, country=country_name(mw.country, lang)))
+        key = "below_minimum" if mw.country == w.destination else "below_minimum_home"
+        out.append(message(lang, key, wage=wage, minimum=minimum, country=country_name(mw.country, lang)))
     return out
 
 
@@ -851,4 +882,5 @@ def complaint_fields(answers: dict[str, Any], *, today: dt.date) -> dict[str, An
         if wage:
             out["wage_promised_amount"] = wage["amount"]
             out["wage_promised_currency"] = wage["currency"]
+        out["domestic_work"] = answers.get("domestic") is True
     return out

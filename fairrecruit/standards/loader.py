@@ -279,6 +279,19 @@ class RuleSet:
                 return mw, v
         return None
 
+    def depends_on_domestic_work(self, *countries: str) -> bool:
+        """Whether a rule or a minimum wage of any of ``countries`` covers only, or excludes, domestic work: then
+        whether the work is domestic work changes what the law allows (the Philippines', Indonesia's)."""
+        for country in countries:
+            law = self.laws.get(country)
+            if law is None:
+                continue
+            if any("domestic_work" in (r.applies_to or {}) for r in law.rules) or any(
+                "domestic_work" in (m.applies_to or {}) for m in law.minimum_wages
+            ):
+                return True
+        return False
+
     def minimum_wages_for(self, origin: str, destination: str, day: dt.date,
                           domestic_work: bool = False) -> list[tuple[MinimumWage, MinimumWageVersion]]:
         """Every minimum wage in force on ``day`` for a worker of ``origin`` working in ``destination``: the

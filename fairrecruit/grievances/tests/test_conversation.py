@@ -398,3 +398,24 @@ def test_replies_stay_within_their_sms_budget() -> None:
         if conversation.sms_segments(text) > 5
     ]
     assert not too_long, too_long
+
+
+def test_a_fee_complaint_asks_about_domestic_work_only_where_the_law_depends_on_it(world: World, client: Client) -> None:
+    """From the Philippines (whose rules for household workers differ) the conversation asks whether the job is
+    domestic work; yes is kept in the case's facts (the fee assessment and the minimum-wage check use it) and the
+    reply names the US$400 minimum the Philippines sets for household workers abroad. From Nepal to Qatar it is
+    not asked (``_complain_by_sms`` would fail)."""
+    phone = Twilio(client, "+639171234567")
+    for answer, asked in (("hello", "1 English"), ("1", "danger"), ("2", "What happened"),
+                          ("1", "Who is the complaint about"), ("Manila Placement", "Which country are you from"),
+                          ("4", "Which country is the job in"), ("2", "How much did you pay"),
+                          ("20000", "monthly wage"), ("1000 SAR", "Which year"), ("2019", "domestic work")):
+        assert asked in phone.send(answer)[0], answer
+    for answer in ("1", "0", "0"):
+        phone.send(answer)
+    done = phone.send("3")
+    case = case_by_code_pin(*_code_pin(done))
+    assert case is not None and case.facts["domestic_work"] is True and (case.origin, case.destination) == ("PH", "SA")
+    assert conversation.message("en", "below_minimum_home", wage="1,000 SAR", country="Philippines",
+                                minimum="400 USD") in done
+    assert not conversation._domestic_matters({"origin": "NP", "destination": "QA"})
