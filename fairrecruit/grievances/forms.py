@@ -404,7 +404,10 @@ class FactsForm(forms.Form):
     contract_months = forms.IntegerField(
         label=_("Contract months"), required=False, min_value=1, max_value=120
     )
-    domestic_work = forms.BooleanField(label=_("Domestic work (in a household)"), required=False)
+    domestic_work = forms.ChoiceField(  # "—" leaves the fact as it is; "No" corrects a "Yes"
+        label=_("Domestic work (in a household)"), required=False,
+        choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+    )
     wage_promised_amount = forms.DecimalField(label=_("Monthly wage promised"), required=False, min_value=0)
     wage_promised_currency = forms.CharField(
         label=_("Currency"), required=False, max_length=3, widget=CURRENCY_INPUT
@@ -422,7 +425,7 @@ class FactsForm(forms.Form):
         if d.get("contract_months"):
             out["contract_months"] = d["contract_months"]
         if d.get("domestic_work"):
-            out["domestic_work"] = True
+            out["domestic_work"] = d["domestic_work"] == "yes"
         for p in ("wage_promised", "wage_received"):
             if d.get(f"{p}_amount"):
                 out[p] = {

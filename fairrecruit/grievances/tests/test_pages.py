@@ -247,7 +247,8 @@ def test_a_domestic_workers_complaint_is_held_to_the_rules_for_domestic_work(wor
     """A Filipina household worker in Saudi Arabia, promised 1,000 SAR (about US$267) in 2019, who paid a
     placement fee: ticking "Domestic work" on the form makes the Philippines' ban on placement fees from household
     workers and its US$400 minimum for them apply (both rules cited, marked recalled); the same complaint without
-    the tick is held to the general rules, and no minimum wage is found."""
+    the tick is held to the general rules, and no minimum wage is found, until a handler records that it is
+    domestic work (and can take it back)."""
     kw = {"origin": "PH", "destination": "SA", "recruitment_date": "2019-05-02", "wage_promised_amount": "1000",
           "wage_promised_currency": "SAR", "wage_received_amount": "1000", "wage_received_currency": "SAR",
           "p-0-amount": "20000", "p-0-currency": "PHP", "p-0-purpose": "placement fee", "categories": ["fees"]}
@@ -267,6 +268,14 @@ def test_a_domestic_workers_complaint_is_held_to_the_rules_for_domestic_work(wor
         ("received", "ph.household-service-workers-minimum-wage", "PH")]
     assert "below the minimum wage your country sets for its workers abroad in this work, 400 USD a month" in domestic
     assert wages_below_minimum(cases[False]) == [] and "Legal minimum wage" not in general
+    # A handler who learns it is domestic work says so, and the case is assessed again; "No" corrects it back.
+    client.force_login(world.staff)
+    url = f"/grievances/cases/{cases[False].code}/"
+    for answer, owed in (("yes", 20000), ("no", owed_ph(cases[False]))):
+        assert client.post(url, {"step": "facts", "domestic_work": answer, "token": new_token()}).status_code == 302
+        cases[False].refresh_from_db()
+        assert cases[False].facts["domestic_work"] is (answer == "yes") and owed_ph(cases[False]) == owed
+    client.logout()
     # The API takes the same answer.
     body = {"categories": ["fees"], "origin": "PH", "destination": "SA", "recruitment_date": "2019-05-02",
             "domestic_work": True, "wage_promised": {"amount": 1000, "currency": "SAR"},
