@@ -11,8 +11,18 @@ from typing import Any
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from fairrecruit.contracts.compare import Comparison, Minimum, Money, Terms, compare, text_verdict
+from fairrecruit.contracts.compare import (
+    Comparison,
+    Minimum,
+    MinimumCheck,
+    Money,
+    Terms,
+    check_minimum,
+    compare,
+    text_verdict,
+)
 from fairrecruit.contracts.forms import ContractForm
+from fairrecruit.core.countries import country_name
 from fairrecruit.core.money import money
 from fairrecruit.registry.models import JobOrder
 from fairrecruit.registry.selectors import job_order_view, job_orders_find, today
@@ -64,6 +74,41 @@ def minimum_wages(origin: str, destination: str, day: dt.date, domestic_work: bo
     if not destination:
         return []
     return [_minimum(rule, v) for rule, v in get_rules().minimum_wages_for(origin, destination, day, domestic_work)]
+
+
+def wages_below_minimum(origin: str, destination: str, day: dt.date, domestic_work: bool,
+                        wages: list[tuple[str, Money]]) -> list[tuple[str, Money, MinimumCheck]]:
+    """Each of ``wages`` (a name for whose wage it is: promised, received, offered, approved; and the wage) that is
+    below a legal minimum wage covering the worker on ``day`` (``minimum_wages``), with the check: converted at the
+    reference rate of that day, with its tolerance; never judged without a rate."""
+    out = []
+    for minimum in minimum_wages(origin, destination, day, domestic_work):
+        for which, wage in wages:
+            check = check_minimum(Terms(wage=wage), minimum, day)
+            if check.verdict == "below":
+                out.append((which, wage, check))
+    return out
+
+
+def below_minimum_text(which: str, wage: Money, minimum: Minimum, destination: str) -> str:
+    """The sentence a worker reads for a wage below ``minimum``, in the active language: the worker's own country's
+    rule for its workers abroad, or the destination's law for the wage promised, offered, received or approved."""
+    shown, floor = money(wage.amount, wage.currency), money(minimum.wage.amount, minimum.wage.currency)
+    if minimum.country != destination:
+        return _("The wage (%(w)s) is below the minimum wage your country sets for its workers abroad in this "
+                 "work, %(m)s a month: %(rule)s.") % {"w": shown, "m": floor, "rule": minimum.title}
+    values = {"w": shown, "c": country_name(destination), "m": floor}
+    if which == "promised":
+        return _("The wage you were promised (%(w)s) is below the legal minimum wage in %(c)s, %(m)s a month: "
+                 "an employer may not pay less.") % values
+    if which == "offered":
+        return _("The wage you were offered (%(o)s) is below the legal minimum wage in %(c)s, %(m)s a month: an "
+                 "employer may not pay less.") % {"o": shown, "c": values["c"], "m": floor}
+    if which == "approved":
+        return _("The approved wage of this job order (%(a)s) is below the legal minimum wage in %(c)s, %(m)s a "
+                 "month.") % {"a": shown, "c": values["c"], "m": floor}
+    return _("The wage you were paid (%(w)s) is below the legal minimum wage in %(c)s, %(m)s a month: the "
+             "employer owes you the difference.") % values
 
 
 def _minimum(rule: MinimumWage, v: MinimumWageVersion) -> Minimum:

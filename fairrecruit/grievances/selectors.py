@@ -18,11 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet, Sum
-from django.utils.translation import gettext as _
 
 from fairrecruit.core.countries import country_name
 from fairrecruit.core.models import AuditEvent, Organisation, User
-from fairrecruit.core.money import money
 from fairrecruit.core.permissions import Scope, scope_for
 from fairrecruit.grievances import conf
 from fairrecruit.grievances.models import (
@@ -269,17 +267,11 @@ class WageBelowMinimum:
     @property
     def text(self) -> str:
         """The finding in the active language, as the worker reads it."""
-        mw = self.check.minimum
-        shown, floor = money(self.amount, self.currency), money(mw.wage.amount, mw.wage.currency)
-        if mw.country != self.destination:  # the worker's country's rule for its workers abroad
-            return _("The wage (%(w)s) is below the minimum wage your country sets for its workers abroad in this "
-                     "work, %(m)s a month: %(rule)s.") % {"w": shown, "m": floor, "rule": mw.title}
-        values = {"w": shown, "c": country_name(mw.country), "m": floor}
-        if self.which == "promised":
-            return _("The wage you were promised (%(w)s) is below the legal minimum wage in %(c)s, %(m)s a month: "
-                     "an employer may not pay less.") % values
-        return _("The wage you were paid (%(w)s) is below the legal minimum wage in %(c)s, %(m)s a month: the "
-                 "employer owes you the difference.") % values
+        from fairrecruit.contracts.compare import Money
+        from fairrecruit.contracts.selectors import below_minimum_text
+
+        return below_minimum_text(self.which, Money(self.amount, self.currency), self.check.minimum,
+                                  self.destination)
 
     def as_dict(self) -> dict[str, Any]:
         check = self.check.as_dict()  # the minimum with its source, the wage converted, the rate used
@@ -297,23 +289,21 @@ def wages_below_minimum(case: Case) -> list[WageBelowMinimum]:
     day = recruitment_day(facts)
     if not case.destination or day is None or not apps.is_installed("fairrecruit.contracts"):
         return []
-    from fairrecruit.contracts.compare import Money, Terms, check_minimum
-    from fairrecruit.contracts.selectors import minimum_wages
+    from fairrecruit.contracts.compare import Money
+    from fairrecruit.contracts.selectors import wages_below_minimum as below
 
-    out = []
-    for minimum in minimum_wages(case.origin, case.destination, day, bool(facts.get("domestic_work"))):
-        for which in ("promised", "received"):
-            wage = facts.get(f"wage_{which}") or {}
-            try:
-                amount, currency = Decimal(str(wage["amount"])), str(wage["currency"]).upper()
-            except (KeyError, InvalidOperation):
-                continue
-            if amount <= 0:  # "0 if you do not know"
-                continue
-            check = check_minimum(Terms(wage=Money(amount, currency)), minimum, day)
-            if check.verdict == "below":
-                out.append(WageBelowMinimum(which, amount, currency, day, case.destination, check))
-    return out
+    wages = []
+    for which in ("promised", "received"):
+        wage = facts.get(f"wage_{which}") or {}
+        try:
+            amount, currency = Decimal(str(wage["amount"])), str(wage["currency"]).upper()
+        except (KeyError, InvalidOperation):
+            continue
+        if amount > 0:  # "0 if you do not know"
+            wages.append((which, Money(amount, currency)))
+    return [WageBelowMinimum(which, wage.amount, wage.currency, day, case.destination, check)
+            for which, wage, check in below(case.origin, case.destination, day, bool(facts.get("domestic_work")),
+                                            wages)]
 
 
 def assessment_view(case: Case) -> dict[str, Any] | None:

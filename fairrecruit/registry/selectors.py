@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz
 
-from fairrecruit.core.countries import country_name
 from fairrecruit.core.models import Organisation
 from fairrecruit.core.money import money
 from fairrecruit.core.permissions import Scope, scope_for
@@ -582,29 +581,13 @@ def _minimum_wage_warnings(destination: str, origin: str, domestic_work: bool, d
     tolerance). Nothing when none is known."""
     if not destination or not apps.is_installed("fairrecruit.contracts"):
         return []
-    from fairrecruit.contracts.compare import Money, Terms, check_minimum
-    from fairrecruit.contracts.selectors import minimum_wages
+    from fairrecruit.contracts.compare import Money
+    from fairrecruit.contracts.selectors import below_minimum_text, wages_below_minimum
 
-    out = []
-    for minimum in minimum_wages(origin, destination, day, domestic_work):
-        floor = money(minimum.wage.amount, minimum.wage.currency)
-        origins = minimum.country != destination  # the worker's country's rule for its workers abroad
-        wages = [("offered", offered), ("approved", (jo.wage_amount, jo.wage_currency) if jo is not None else None)]
-        for which, wage in wages:
-            if wage is None or check_minimum(Terms(wage=Money(*wage)), minimum, day).verdict != "below":
-                continue
-            shown = money(wage[0], wage[1])
-            if origins:
-                out.append(_("The wage (%(w)s) is below the minimum wage your country sets for its workers abroad in "
-                             "this work, %(m)s a month: %(rule)s.") % {"w": shown, "m": floor, "rule": minimum.title})
-            elif which == "offered":
-                out.append(_("The wage you were offered (%(o)s) is below the legal minimum wage in %(c)s, %(m)s a "
-                             "month: an employer may not pay less.") % {"o": shown, "c": country_name(destination),
-                                                                         "m": floor})
-            else:
-                out.append(_("The approved wage of this job order (%(a)s) is below the legal minimum wage in %(c)s, "
-                             "%(m)s a month.") % {"a": shown, "c": country_name(destination), "m": floor})
-    return out
+    wages = [("offered", offered), ("approved", (jo.wage_amount, jo.wage_currency) if jo is not None else None)]
+    found = wages_below_minimum(origin, destination, day, domestic_work,
+                                [(which, Money(*wage)) for which, wage in wages if wage is not None])
+    return [below_minimum_text(which, wage, check.minimum, destination) for which, wage, check in found]
 
 
 def check_job_offer(
