@@ -359,7 +359,7 @@ def _worker_json(case: Any) -> dict[str, Any]:
                 "amount": str(p["amount"]),
                 "currency": p["currency"],
                 "due_date": p["due_date"].isoformat(),
-                "status": p["status"],
+                "status": p["status_label"],
                 "payments": [
                     {"amount": str(x["amount"]), "paid_on": x["paid_on"].isoformat()} for x in p["payments"]
                 ],

@@ -30,6 +30,7 @@ from fairrecruit.grievances.models import (
     Programme,
     Referral,
     RemediationPayment,
+    RemediationPlan,
     Status,
 )
 
@@ -198,7 +199,7 @@ def case_detail(user: User | None, case: Case) -> dict[str, Any]:
                 "currency": p.currency,
                 "due_date": p.due_date.isoformat(),
                 "status": p.status,
-                "paid": str(p.payments.aggregate(s=Sum("amount"))["s"] or Decimal("0")),
+                "paid": str(plan_paid(p)),
             }
             for p in case.plans.all()
         ],
@@ -311,12 +312,22 @@ def assessment_view(case: Case) -> dict[str, Any] | None:
     return _assessment_out(latest.result) if latest else None
 
 
+def plan_paid(plan: RemediationPlan) -> Decimal:
+    """What has been paid under a remedy plan so far."""
+    return plan.payments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+
+
 def remedy_progress(case: Case) -> list[dict[str, Any]]:
-    """Each remedy plan of the case that is not cancelled, oldest first: amount, currency, what was paid so far, due
-    date and status (open, overdue, settled), for the worker's SMS reply."""
-    plans = case.plans.exclude(status="cancelled").annotate(paid=Sum("payments__amount")).order_by("created_at", "pk")
-    return [{"amount": p.amount, "currency": p.currency, "paid": p.paid or Decimal("0"), "due_date": p.due_date,
-             "status": p.status} for p in plans]
+    """Each remedy plan of the case that is not cancelled, oldest first: amount, currency, what was paid so far and
+    each payment, due date and status (``status``: open, overdue, settled; ``status_label`` in the reader's
+    language). The worker's page, the worker's API and the SMS reply to STATUS all read it."""
+    out = []
+    for p in case.plans.exclude(status="cancelled").prefetch_related("payments"):
+        payments = list(p.payments.all())
+        out.append({"amount": p.amount, "currency": p.currency, "due_date": p.due_date, "status": p.status,
+                    "status_label": p.get_status_display(), "paid": sum((x.amount for x in payments), Decimal("0")),
+                    "payments": [{"amount": x.amount, "paid_on": x.paid_on} for x in payments]})
+    return out
 
 
 def worker_view(case: Case) -> dict[str, Any]:
@@ -336,16 +347,7 @@ def worker_view(case: Case) -> dict[str, Any]:
             for r in case.referrals.select_related("organisation").exclude(status="revoked")
         ],
         "pending_consent": case.referrals.filter(status="proposed").exists() and not case.consent_share,
-        "plans": [
-            {
-                "amount": p.amount,
-                "currency": p.currency,
-                "due_date": p.due_date,
-                "status": p.get_status_display(),
-                "payments": [{"amount": x.amount, "paid_on": x.paid_on} for x in p.payments.all()],
-            }
-            for p in case.plans.exclude(status="cancelled")
-        ],
+        "plans": remedy_progress(case),
         "assessment": assessment_view(case),
         "wages_below_minimum": wages_below_minimum(case),
         "outcome": case.get_outcome_display() if case.outcome else "",

@@ -27,7 +27,7 @@ import pycountry
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from fairrecruit.core import crypto, fx, idempotency
@@ -68,6 +68,7 @@ from fairrecruit.grievances.selectors import (
     acting_organisation,
     can_act_on,
     evidence_visible,
+    plan_paid,
     recruitment_day,
     remedy_progress,
     wages_below_minimum,
@@ -1456,10 +1457,6 @@ def remediation_plan_create(
         },
     )
     return plan
-
-
-def plan_paid(plan: RemediationPlan) -> Decimal:
-    return plan.payments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
 
 
 def remediation_payment_record(

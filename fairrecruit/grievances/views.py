@@ -524,7 +524,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         notes=case.notes.select_related("author", "organisation"),
         referrals=case.referrals.select_related("organisation"),
         plans=[
-            {"plan": p, "paid": services.plan_paid(p), "payments": p.payments.all()} for p in case.plans.all()
+            {"plan": p, "paid": selectors.plan_paid(p), "payments": p.payments.all()} for p in case.plans.all()
         ],
         escalations=case.escalations.all(),
         attachments=case.attachments.all() if selectors.evidence_visible(user, case) else None,
