@@ -87,6 +87,8 @@ _COMPLAINT_SCHEMA: dict[str, Any] = {
                     "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
                     "date": {"type": "string", "format": "date"},
                     "purpose": {"type": "string", "maxLength": 300, "description": "Any language"},
+                    "category": {"type": "string", "description": "A cost item of the fee standards (e.g. "
+                                 "service_fee, air_ticket, visa, medical, training): overrides the purpose"},
                     "paid_to": _PAYEE,
                 },
             },
@@ -198,6 +200,7 @@ def complaint_input(body: Any) -> tuple[services.ComplaintInput | None, list[Fie
             "currency": get(p, "currency", str, "", f"payments[{i}].currency"),
             "date": get(p, "date", str, "", f"payments[{i}].date"),
             "purpose": get(p, "purpose", str, "", f"payments[{i}].purpose")[:300],
+            "category": get(p, "category", str, "", f"payments[{i}].category"),
             "paid_to": get(p, "paid_to", str, "", f"payments[{i}].paid_to"),
         }
         payments.append(row)

@@ -50,6 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "destination": "Which country is the job in? 1 Qatar, 2 Saudi Arabia, 3 UAE, 4 Kuwait, 5 Oman, "
         "6 Bahrain, 7 Malaysia, 8 other (or send the country's name)",
         "paid": "How much did you pay in total to get the job? E.g. 150000 NPR (0 if nothing).",
+        "purpose": "What was the money for? Send one or more numbers, e.g. 1 2: 1 the agency's fee or service charge, 2 air ticket, 3 visa or work permit, 4 medical check, 5 training, 6 other or do not know",
         "wage": "What monthly wage were you promised? E.g. 1200 QAR (0 if you do not know).",
         "year": "Which year were you recruited? E.g. 2023",
         "domestic": "Is the job domestic work, in a home? Reply 1 Yes, 2 No.",
@@ -84,6 +85,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "७ पाकिस्तान, ८ अन्य",
         "destination": "काम कुन देशमा हो? १ कतार, २ साउदी अरब, ३ युएई, ४ कुवेत, ५ ओमान, ६ बहराइन, ७ मलेसिया, ८ अन्य",
         "paid": "काम पाउन जम्मा कति तिर्नुभयो? जस्तै 150000 NPR (केही तिर्नुभएन भने ०)।",
+        "purpose": "यो रकम केका लागि तिर्नुभयो? एक वा बढी नम्बर पठाउनुहोस्, जस्तै १ २: १ एजेन्सीको शुल्क वा सेवा शुल्क, २ हवाई टिकट, ३ भिसा वा श्रम स्वीकृति, ४ स्वास्थ्य परीक्षण, ५ तालिम, ६ अरू वा थाहा छैन",
         "wage": "तपाईंलाई मासिक कति तलब दिने भनिएको थियो? जस्तै 1200 QAR (थाहा छैन भने ०)।",
         "year": "तपाईं कुन सालमा भर्ना हुनुभयो? जस्तै 2023 (ईस्वी सन्)",
         "domestic": "के यो काम घरेलु काम (कसैको घरमा) हो? १ हो, २ होइन लेखेर पठाउनुहोस्।",
@@ -118,6 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "destination": "কাজ কোন দেশে? ১ কাতার, ২ সৌদি আরব, ৩ সংযুক্ত আরব আমিরাত, ৪ কুয়েত, ৫ ওমান, ৬ বাহরাইন, "
         "৭ মালয়েশিয়া, ৮ অন্য",
         "paid": "কাজ পেতে মোট কত টাকা দিয়েছেন? যেমন 350000 BDT (কিছু না দিলে ০)।",
+        "purpose": "টাকা কীসের জন্য দিয়েছেন? এক বা একাধিক নম্বর পাঠান, যেমন ১ ২: ১ এজেন্সির ফি বা সার্ভিস চার্জ, ২ বিমান টিকিট, ৩ ভিসা বা ওয়ার্ক পারমিট, ৪ মেডিকেল পরীক্ষা, ৫ প্রশিক্ষণ, ৬ অন্য কিছু বা জানি না",
         "wage": "আপনাকে মাসে কত বেতনের কথা বলা হয়েছিল? যেমন 1200 QAR (না জানলে ০)।",
         "year": "কোন সালে আপনাকে নিয়োগ করা হয়েছিল? যেমন 2023",
         "domestic": "কাজটি কি গৃহকর্ম, কারও বাড়িতে? উত্তর দিন ১ হ্যাঁ, ২ না।",
@@ -153,6 +156,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "destination": "नौकरी किस देश में है? 1 क़तर, 2 सऊदी अरब, 3 यूएई, 4 कुवैत, 5 ओमान, 6 बहरीन, 7 मलेशिया, "
         "8 अन्य (या देश का नाम भेजें)",
         "paid": "नौकरी पाने के लिए आपने कुल कितना दिया? जैसे 150000 INR (कुछ नहीं दिया तो 0)।",
+        "purpose": "यह पैसा किस लिए दिया? एक या ज़्यादा नंबर भेजें, जैसे 1 2: 1 एजेंसी की फ़ीस या सर्विस चार्ज, 2 हवाई टिकट, 3 वीज़ा या वर्क परमिट, 4 मेडिकल जाँच, 5 प्रशिक्षण, 6 कुछ और या पता नहीं",
         "wage": "आपसे हर महीने कितने वेतन का वादा किया गया था? जैसे 1200 QAR (पता न हो तो 0)।",
         "year": "आपकी भर्ती किस साल हुई? जैसे 2023",
         "domestic": "क्या यह काम घरेलू काम है, किसी के घर में? जवाब दें 1 हाँ, 2 नहीं।",
@@ -189,6 +193,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "destination": "Saang bansa ang trabaho? 1 Qatar, 2 Saudi Arabia, 3 UAE, 4 Kuwait, 5 Oman, 6 Bahrain, "
         "7 Malaysia, 8 iba pa (o ipadala ang pangalan ng bansa, hal. Hong Kong)",
         "paid": "Magkano ang kabuuang ibinayad mo para makuha ang trabaho? Hal. 50000 PHP (0 kung wala).",
+        "purpose": "Para saan ang ibinayad mo? Magpadala ng isa o higit pang numero, hal. 1 2: 1 bayad sa ahensya o service charge, 2 tiket sa eroplano, 3 visa o work permit, 4 medical, 5 training, 6 iba pa o hindi alam",
         "wage": "Magkano ang buwanang sahod na ipinangako sa iyo? Hal. 1500 SAR (0 kung hindi mo alam).",
         "year": "Anong taon ka na-recruit? Hal. 2023",
         "domestic": "Domestic work ba ang trabaho, sa isang bahay? Sumagot ng 1 Oo, 2 Hindi.",
@@ -226,6 +231,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "destination": "Di negara mana pekerjaannya? 1 Qatar, 2 Arab Saudi, 3 UEA, 4 Kuwait, 5 Oman, 6 Bahrain, "
         "7 Malaysia, 8 lainnya (atau kirim nama negara, mis. Taiwan)",
         "paid": "Berapa total yang Anda bayar untuk mendapat pekerjaan ini? Mis. 15000000 IDR (0 jika tidak ada).",
+        "purpose": "Untuk apa uang itu dibayar? Kirim satu angka atau lebih, mis. 1 2: 1 biaya agen atau biaya jasa, 2 tiket pesawat, 3 visa atau izin kerja, 4 pemeriksaan kesehatan, 5 pelatihan, 6 lainnya atau tidak tahu",
         "wage": "Berapa gaji bulanan yang dijanjikan kepada Anda? Mis. 1500 MYR (0 jika tidak tahu).",
         "year": "Tahun berapa Anda direkrut? Mis. 2023",
         "domestic": "Apakah pekerjaannya pekerjaan rumah tangga, di sebuah rumah? Balas 1 Ya, 2 Tidak.",
@@ -262,6 +268,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "destination": "Bạn làm việc ở nước nào? 1 Qatar, 2 Ả Rập Xê-út, 3 UAE, 4 Kuwait, 5 Oman, 6 Bahrain, "
         "7 Malaysia, 8 khác (hoặc gửi tên nước, vd. Nhật Bản, Đài Loan)",
         "paid": "Tổng cộng bạn đã trả bao nhiêu để có việc? Vd. 120000000 VND (0 nếu không trả gì).",
+        "purpose": "Bạn trả số tiền đó cho việc gì? Gửi một hoặc nhiều số, vd. 1 2: 1 phí môi giới hoặc phí dịch vụ của công ty, 2 vé máy bay, 3 thị thực hoặc giấy phép lao động, 4 khám sức khỏe, 5 đào tạo, 6 khác hoặc không biết",
         "wage": "Bạn được hứa lương tháng bao nhiêu? Vd. 1500 SAR (0 nếu không biết).",
         "year": "Bạn được tuyển năm nào? Vd. 2023",
         "domestic": "Công việc có phải là giúp việc gia đình, trong một hộ gia đình không? Trả lời 1 Có, 2 Không.",
@@ -292,6 +299,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "origin": "من أي بلد أنت؟ 1 نيبال، 2 بنغلاديش، 3 الهند، 4 الفلبين، 5 إندونيسيا، 6 سريلانكا، 7 باكستان، 8 غير ذلك (أو أرسل اسم البلد، مثلاً مصر)",
         "destination": "في أي بلد العمل؟ 1 قطر، 2 السعودية، 3 الإمارات، 4 الكويت، 5 عُمان، 6 البحرين، 7 ماليزيا، 8 غير ذلك (أو أرسل اسم البلد، مثلاً الأردن)",
         "paid": "كم دفعت في المجموع للحصول على العمل؟ مثلاً 20000 EGP (0 إن لم تدفع شيئاً).",
+        "purpose": "لأي شيء دفعت هذا المبلغ؟ أرسل رقماً أو أكثر، مثلاً 1 2: 1 رسوم الوكالة أو رسوم الخدمة، 2 تذكرة الطيران، 3 التأشيرة أو تصريح العمل، 4 الفحص الطبي، 5 التدريب، 6 شيء آخر أو لا أعرف",
         "wage": "كم الأجر الشهري الذي وُعدت به؟ مثلاً 1500 SAR (0 إن كنت لا تعرف).",
         "year": "في أي سنة جرى توظيفك؟ مثلاً 2023",
         "domestic": "هل العمل عمل منزلي، في بيت؟ أرسل 1 نعم، 2 لا.",
@@ -320,6 +328,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "origin": "Из какой вы страны? 1 Непал, 2 Бангладеш, 3 Индия, 4 Филиппины, 5 Индонезия, 6 Шри-Ланка, 7 Пакистан, 8 другая (или отправьте название страны, например Узбекистан)",
         "destination": "В какой стране работа? 1 Катар, 2 Саудовская Аравия, 3 ОАЭ, 4 Кувейт, 5 Оман, 6 Бахрейн, 7 Малайзия, 8 другая (или отправьте название страны, например Россия)",
         "paid": "Сколько всего вы заплатили, чтобы получить работу? Например 5000000 UZS (0, если ничего).",
+        "purpose": "За что были эти деньги? Отправьте один или несколько номеров, например 1 2: 1 плата агентству или за услуги, 2 авиабилет, 3 виза или разрешение на работу, 4 медосмотр, 5 обучение, 6 другое или не знаю",
         "wage": "Какую месячную зарплату вам обещали? Например 60000 RUB (0, если не знаете).",
         "year": "В каком году вас наняли? Например 2023",
         "domestic": "Это работа по дому, в частном доме? Ответьте 1 Да, 2 Нет.",
@@ -348,6 +357,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "origin": "¿De qué país eres? 1 Nepal, 2 Bangladés, 3 India, 4 Filipinas, 5 Indonesia, 6 Sri Lanka, 7 Pakistán, 8 otro (o envía el nombre del país, p. ej. Guatemala)",
         "destination": "¿En qué país es el trabajo? 1 Catar, 2 Arabia Saudí, 3 Emiratos, 4 Kuwait, 5 Omán, 6 Baréin, 7 Malasia, 8 otro (o envía el nombre del país, p. ej. España)",
         "paid": "¿Cuánto pagaste en total para conseguir el trabajo? P. ej. 15000 GTQ (0 si nada).",
+        "purpose": "¿Para qué era el dinero? Envía uno o más números, p. ej. 1 2: 1 cuota de la agencia o cargo por servicio, 2 boleto de avión, 3 visa o permiso de trabajo, 4 examen médico, 5 capacitación, 6 otra cosa o no sé",
         "wage": "¿Qué salario mensual te prometieron? P. ej. 1200 EUR (0 si no lo sabes).",
         "year": "¿En qué año te contrataron? P. ej. 2023",
         "domestic": "¿Es trabajo doméstico, en una casa? Responde 1 Sí, 2 No.",
@@ -376,6 +386,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "origin": "သင် မည်သည့်နိုင်ငံမှလဲ။ ၁ နီပေါ၊ ၂ ဘင်္ဂလားဒေ့ရှ်၊ ၃ အိန္ဒိယ၊ ၄ ဖိလစ်ပိုင်၊ ၅ အင်ဒိုနီးရှား၊ ၆ သီရိလင်္ကာ၊ ၇ ပါကစ္စတန်၊ ၈ အခြား (သို့မဟုတ် နိုင်ငံအမည် ပို့ပါ၊ ဥပမာ မြန်မာ)",
         "destination": "အလုပ်က မည်သည့်နိုင်ငံတွင်လဲ။ ၁ ကာတာ၊ ၂ ဆော်ဒီအာရေးဘီးယား၊ ၃ ယူအေအီး၊ ၄ ကူဝိတ်၊ ၅ အိုမန်၊ ၆ ဘာရိန်း၊ ၇ မလေးရှား၊ ၈ အခြား (သို့မဟုတ် နိုင်ငံအမည် ပို့ပါ၊ ဥပမာ ထိုင်း)",
         "paid": "အလုပ်ရဖို့ စုစုပေါင်း ဘယ်လောက် ပေးခဲ့ရသလဲ။ ဥပမာ 2000000 MMK (ဘာမှမပေးရလျှင် ၀)။",
+        "purpose": "ဒီငွေကို ဘာအတွက် ပေးခဲ့ပါသလဲ။ နံပါတ်တစ်ခု သို့မဟုတ် တစ်ခုထက်ပို ပို့ပါ၊ ဥပမာ ၁ ၂- ၁ အေဂျင်စီခ သို့မဟုတ် ဝန်ဆောင်ခ၊ ၂ လေယာဉ်လက်မှတ်၊ ၃ ဗီဇာ သို့မဟုတ် အလုပ်ပါမစ်၊ ၄ ဆေးစစ်ခ၊ ၅ သင်တန်း၊ ၆ အခြား သို့မဟုတ် မသိပါ",
         "wage": "လစဉ် လစာ ဘယ်လောက် ပေးမည်ဟု ကတိပေးခဲ့သလဲ။ ဥပမာ 1500 MYR (မသိလျှင် ၀)။",
         "year": "မည်သည့်နှစ်တွင် အလုပ်ခန့်ခံခဲ့ရသလဲ။ ဥပမာ 2023",
         "domestic": "ဤအလုပ်သည် အိမ်တစ်အိမ်တွင် လုပ်ရသော အိမ်အကူအလုပ် ဖြစ်ပါသလား။ ၁ ဟုတ်၊ ၂ မဟုတ် ဟု ပြန်ပို့ပါ။",
@@ -508,6 +519,9 @@ CATEGORY_MENU = (
     "harassment_violence",
     "other",
 )
+# What the money paid was for (the reply to "purpose"): cost items of the fee standards' taxonomy
+# (standards/rules/taxonomy.yaml); the last, "other or do not know", is None.
+PURPOSE_MENU = ("service_fee", "air_ticket", "visa", "medical", "training", None)
 ORIGIN_MENU = ("NP", "BD", "IN", "PH", "ID", "LK", "PK", "")
 DESTINATION_MENU = ("QA", "SA", "AE", "KW", "OM", "BH", "MY", "")
 def _local_currency(country: str) -> str:
@@ -571,6 +585,13 @@ def _parse_categories(text: str) -> list[str]:
     if not nums or any(n < 1 or n > len(CATEGORY_MENU) for n in nums):
         raise _Invalid
     return [CATEGORY_MENU[n - 1] for n in dict.fromkeys(nums)]
+
+
+def _parse_purpose(text: str) -> list[str | None]:
+    nums = _numbers(text)
+    if not nums or any(n < 1 or n > len(PURPOSE_MENU) for n in nums):
+        raise _Invalid
+    return [PURPOSE_MENU[n - 1] for n in dict.fromkeys(nums)]
 
 
 def _parse_text(text: str, *, limit: int = 1000) -> str:
@@ -648,6 +669,7 @@ STEPS: tuple[Step, ...] = (
         lambda t, a, d: _money(t, _local_currency(a.get("origin") or "")),
         when=lambda a: "fees" in (a.get("categories") or []),
     ),
+    Step("purpose", lambda t, a, d: _parse_purpose(t), when=_paid),
     Step("wage", lambda t, a, d: _money(t, _local_currency(a.get("destination") or "")), when=_paid),
     Step("year", lambda t, a, d: _parse_year(t, d), when=_paid),
     Step("domestic", lambda t, a, d: _parse_yes_no(t), when=lambda a: _paid(a) and _domestic_matters(a)),
@@ -875,7 +897,13 @@ def complaint_fields(answers: dict[str, Any], *, today: dt.date) -> dict[str, An
     out["consent_identity"] = consent == "identity" and bool(answers.get("name"))
     paid = answers.get("paid")
     if paid:
-        out["payments"] = [{"amount": paid["amount"], "currency": paid["currency"], "purpose": "total paid"}]
+        payment = {"amount": paid["amount"], "currency": paid["currency"], "purpose": "total paid"}
+        items = answers.get("purpose") or []
+        if len(items) == 1 and items[0]:  # all of it for one thing: the fee rules can judge it
+            payment["category"] = items[0]
+        elif items:  # several things, amounts not known: a person splits it (never guessed)
+            payment["includes"] = [i or "other" for i in items]
+        out["payments"] = [payment]
         if answers.get("year"):
             out["recruitment_year"] = int(answers["year"])
         wage = answers.get("wage")

@@ -77,6 +77,7 @@ from fairrecruit.registry import sms as sms_check
 from fairrecruit.registry.models import Actor
 from fairrecruit.registry.services import canonical_actor, reported_actor
 from fairrecruit.standards.engine import ZERO_FEE_ID, FieldError, JourneyError, validate_journey
+from fairrecruit.standards.loader import get_rules
 from fairrecruit.standards.services import assessment_compute
 
 TOKEN_RE = idempotency.TOKEN_RE
@@ -279,6 +280,10 @@ def complaint_errors(data: ComplaintInput) -> list[FieldError]:
             errors.append(
                 FieldError(f"payments[{i}].paid_to", _("must be one of %(v)s") % {"v": ", ".join(PAYEES)})
             )
+        if p.get("category") and not _cost_item_known(str(p["category"])):
+            errors.append(FieldError(f"payments[{i}].category", _(
+                "unknown cost item %(c)s: use one of %(v)s") % {"c": p["category"],
+                                                                  "v": ", ".join(sorted(get_rules().item_category))}))
     if data.respondent_role and data.respondent_role not in PAYEES:
         errors.append(FieldError("respondent_role", _("must be one of %(v)s") % {"v": ", ".join(PAYEES)}))
     if data.consent_identity and not data.consent_share:
@@ -292,6 +297,11 @@ def complaint_errors(data: ComplaintInput) -> list[FieldError]:
         if len(getattr(data, name)) > limit:
             errors.append(FieldError(name, _("is too long")))
     return errors
+
+
+def _cost_item_known(code: str) -> bool:
+    rules = get_rules()
+    return code in rules.item_category or code in rules.categories
 
 
 def facts_from_input(data: ComplaintInput) -> dict[str, Any]:
@@ -312,7 +322,7 @@ def facts_from_input(data: ComplaintInput) -> dict[str, Any]:
         facts["payments"] = [
             {
                 k: p[k]
-                for k in ("amount", "currency", "date", "purpose", "paid_to")
+                for k in ("amount", "currency", "date", "purpose", "category", "includes", "paid_to")
                 if p.get(k) not in (None, "")
             }
             for p in data.payments
@@ -349,8 +359,9 @@ def journey_for(case: Case) -> tuple[dict[str, Any] | None, str]:
             "date": p.get("date") or day,
             "purpose": p.get("purpose") or "(not said)",
         }
-        if p.get("paid_to"):
-            row["paid_to"] = p["paid_to"]
+        for k in ("category", "paid_to"):  # a cost item the worker chose overrides the free-text purpose
+            if p.get(k):
+                row[k] = p[k]
         rows.append(row)
     events = []
     cats = set(case.categories or [])

@@ -88,7 +88,8 @@ def test_a_full_sms_conversation_in_english_makes_a_case(world: World, client: C
     assert "Which country are you from" in phone.send("Himalaya Manpower")[0]
     assert "Which country is the job in" in phone.send("1")[0]
     assert "How much did you pay" in phone.send("1")[0]
-    assert "monthly wage" in phone.send("150,000")[0]
+    assert "What was the money for" in phone.send("150,000")[0]
+    assert "monthly wage" in phone.send("1")[0]  # all of it the agency's fee
     assert "Which year" in phone.send("1200 QAR")[0]
     assert "Tell us briefly" in phone.send("2023")[0]
     assert "Your name" in phone.send("They kept my passport & my money <all of it>")[0]
@@ -99,10 +100,14 @@ def test_a_full_sms_conversation_in_english_makes_a_case(world: World, client: C
     assert case is not None
     # The reply says what should come back: all 150,000 NPR under the zero-fee standard (the fee assessment).
     assert "What should come back to you: 150,000 NPR under the rule that the employer pays." in done
+    # It was the agency's fee: Nepal's law (a service charge of at most NPR 10,000 to Qatar from 2015, free visa
+    # and ticket) and Qatar's (no fee at all) are assessed and named too.
+    assert "Under the law of Nepal: 140,000 NPR." in done and "Under the law of Qatar: 150,000 NPR." in done
     assert not any("minimum" in r for r in done)  # 1,200 QAR is not below Qatar's minimum wage of 1,000 QAR
     assert case.channel == "sms" and case.categories == ["fees", "documents_retained"]
     assert (case.origin, case.destination) == ("NP", "QA")
-    assert case.facts["payments"][0] == {"amount": 150000.0, "currency": "NPR", "purpose": "total paid"}
+    assert case.facts["payments"][0] == {"amount": 150000.0, "currency": "NPR", "purpose": "total paid",
+                                         "category": "service_fee"}
     assert case.facts["wage_promised"] == {"amount": 1200.0, "currency": "QAR"}
     assert case.respondent is not None and case.respondent.name == "Himalaya Manpower"
     assert case.consent_share and case.consent_identity and not case.anonymous
@@ -256,26 +261,27 @@ def test_a_bad_answer_at_every_step_gets_a_reply_never_a_server_error(world: Wor
 
 
 @pytest.mark.parametrize(
-    ("first", "lang", "answers", "origin", "destination", "paid"),
+    ("first", "lang", "answers", "origin", "destination", "paid", "purpose"),
     [
         # Vietnamese letters pick Vietnamese; countries by name; an amount without currency is the origin's (VND).
         ("xin chào, tôi cần giúp đỡ", "vi", ("có", "1", "Công ty ABC", "Việt Nam", "Đài Loan", "120000000"),
-         "VN", "TW", {"amount": 120000000.0, "currency": "VND"}),
+         "VN", "TW", {"amount": 120000000.0, "currency": "VND"}, ("2", ["air_ticket"])),
         # Devanagari with Hindi words picks Hindi, not Nepali.
         ("मुझे मदद चाहिए, मेरा पासपोर्ट नहीं है", "hi", ("नहीं", "1", "X", "3", "सऊदी अरब", "80000"),
-         "IN", "SA", {"amount": 80000.0, "currency": "INR"}),
+         "IN", "SA", {"amount": 80000.0, "currency": "INR"}, ("1 3", ["service_fee", "visa"])),
         # Arabic script picks Arabic; Arabic-Indic digits; Egypt and Jordan by their Arabic names.
         ("أريد تقديم شكوى", "ar", ("لا", "١ ٤", "مكتب النور", "مصر", "الأردن", "٢٠٠٠٠"),
-         "EG", "JO", {"amount": 20000.0, "currency": "EGP"}),
+         "EG", "JO", {"amount": 20000.0, "currency": "EGP"}, ("١ ٤", ["service_fee", "medical"])),
         ("Здравствуйте, мне нужна помощь", "ru", ("нет", "1", "X", "Узбекистан", "Россия", "5000000"),
-         "UZ", "RU", {"amount": 5000000.0, "currency": "UZS"}),
+         "UZ", "RU", {"amount": 5000000.0, "currency": "UZS"}, ("6", [None])),
         # Myanmar script picks Burmese; Myanmar digits.
         ("မင်္ဂလာပါ", "my", ("မဟုတ်", "၁", "X", "မြန်မာ", "ထိုင်း", "၂၀၀၀၀၀၀"),
-         "MM", "TH", {"amount": 2000000.0, "currency": "MMK"}),
+         "MM", "TH", {"amount": 2000000.0, "currency": "MMK"}, ("၅", ["training"])),
     ],
 )
 def test_more_languages_by_their_script_with_countries_and_currencies_of_their_own(
-    first: str, lang: str, answers: tuple[str, ...], origin: str, destination: str, paid: dict[str, Any]
+    first: str, lang: str, answers: tuple[str, ...], origin: str, destination: str, paid: dict[str, Any],
+    purpose: tuple[str, list[str | None]],
 ) -> None:
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     out = conversation.handle(None, first, now=now)
@@ -285,6 +291,10 @@ def test_more_languages_by_their_script_with_countries_and_currencies_of_their_o
         assert not out.replies[-1].startswith(conversation.message(lang, "not_understood")), (text, out.replies)
     assert out.state["answers"]["origin"] == origin and out.state["answers"]["destination"] == destination
     assert out.state["answers"]["paid"] == paid
+    assert out.replies[-1] == conversation.message(lang, "purpose")
+    assert conversation.handle(out.state, "7", now=now).state["step"] == "purpose"  # no 7th answer: asked again
+    out = conversation.handle(out.state, purpose[0], now=now)
+    assert out.state["answers"]["purpose"] == purpose[1]
     assert out.replies[-1] == conversation.message(lang, "wage")
 
 
@@ -327,7 +337,7 @@ def test_the_reply_to_a_complaint_says_what_should_come_back_under_each_standard
 
 def _complain_by_sms(phone: Twilio, lang_choice: str, wage: str, year: str) -> list[str]:
     """A fee complaint from Nepal about a job in Qatar, answered step by step; the replies to the last answer."""
-    for answer in ("hello", lang_choice, "2", "1", "Himalaya Manpower", "1", "1", "150000", wage, year, "0", "0"):
+    for answer in ("hello", lang_choice, "2", "1", "Himalaya Manpower", "1", "1", "150000", "1", wage, year, "0", "0"):
         phone.send(answer)
     return phone.send("3")
 
@@ -409,7 +419,8 @@ def test_a_fee_complaint_asks_about_domestic_work_only_where_the_law_depends_on_
     for answer, asked in (("hello", "1 English"), ("1", "danger"), ("2", "What happened"),
                           ("1", "Who is the complaint about"), ("Manila Placement", "Which country are you from"),
                           ("4", "Which country is the job in"), ("2", "How much did you pay"),
-                          ("20000", "monthly wage"), ("1000 SAR", "Which year"), ("2019", "domestic work")):
+                          ("20000", "What was the money for"), ("6", "monthly wage"), ("1000 SAR", "Which year"),
+                          ("2019", "domestic work")):
         assert asked in phone.send(answer)[0], answer
     for answer in ("1", "0", "0"):
         phone.send(answer)
@@ -419,3 +430,33 @@ def test_a_fee_complaint_asks_about_domestic_work_only_where_the_law_depends_on_
     assert conversation.message("en", "below_minimum_home", wage="1,000 SAR", country="Philippines",
                                 minimum="400 USD") in done
     assert not conversation._domestic_matters({"origin": "NP", "destination": "QA"})
+
+
+def test_what_the_money_was_for_decides_which_laws_can_judge_it(world: World, client: Client) -> None:
+    """The worker says what the money paid was for. All of it for one thing (the agency's fee): the payment takes
+    that cost item and the laws of Nepal and Qatar judge it, each line in the reply. Several things, amounts not
+    known: nothing is guessed; the case lists what it included for a person to split, and only the zero-fee
+    standard (no fee of any kind) says what comes back."""
+    def complain(number: str, purpose: str) -> tuple[Case, list[str]]:
+        phone = Twilio(client, number)
+        for answer in ("hello", "1", "2", "1", "Himalaya Manpower", "1", "1", "150000", purpose, "1200 QAR",
+                       "2023", "0", "0"):
+            phone.send(answer)
+        done = phone.send("3")
+        case = case_by_code_pin(*_code_pin(done))
+        assert case is not None
+        return case, done
+
+    case, done = complain("+9779841000031", "1")
+    assert case.facts["payments"][0]["category"] == "service_fee"
+    assert [r for r in done if r.startswith("Under the law of")] == [
+        "Under the law of Nepal: 140,000 NPR.", "Under the law of Qatar: 150,000 NPR."]
+
+    case, done = complain("+9779841000032", "1 2 6")
+    assert case.facts["payments"][0] == {"amount": 150000.0, "currency": "NPR", "purpose": "total paid",
+                                         "includes": ["service_fee", "air_ticket", "other"]}
+    assert "What should come back to you: 150,000 NPR under the rule that the employer pays." in done
+    assert not [r for r in done if r.startswith("Under the law of")]
+    assessment = case.assessments.first()
+    assert assessment is not None
+    assert {s["id"]: s["status"] for s in assessment.result["standards"]}["law-np"] == "incomplete"  # a person must split it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -223,3 +224,29 @@ def test_an_amount_that_cannot_be_stored_is_named_with_what_to_fix(client: Clien
     assert r.status_code == 400
     assert r.json()["errors"] == [{"field": "payments[0].amount", "message": message}]
     assert not Case.objects.exists()
+
+
+def test_a_payment_may_name_its_cost_item_and_an_unknown_one_is_named_with_what_to_fix(client: Client) -> None:
+    """A payment's ``category`` (a cost item of the fee standards) overrides its free-text purpose in the
+    assessment; an item the standards do not know is refused, naming the field and the items allowed."""
+    payment = {"amount": 150000, "currency": "NPR", "purpose": "paid to Ram", "category": "service_fee"}
+    body: dict[str, Any] = {"categories": ["fees"], "origin": "NP", "destination": "QA", "recruitment_year": 2023,
+                            "wage_promised": {"amount": 1200, "currency": "QAR"}, "payments": [payment]}
+    ok = client.post("/api/v1/complaints", body, content_type="application/json",
+                     headers={"Idempotency-Key": "k-" + secrets.token_hex(12)})
+    assert ok.status_code == 201
+    case = case_by_code_pin(ok.json()["code"], ok.json()["pin"])
+    assert case is not None and case.facts["payments"][0]["category"] == "service_fee"
+    assessment = case.assessments.first()
+    assert assessment is not None
+    owed = {s["id"]: s["owed"]["amount"] for s in assessment.result["standards"]}
+    assert owed["law-np"] == 140000 and owed["law-qa"] == 150000  # "paid to Ram" alone could not be judged
+
+    body["payments"] = [{**payment, "category": "tea"}]
+    bad = client.post("/api/v1/complaints", body, content_type="application/json",
+                      headers={"Idempotency-Key": "k-" + secrets.token_hex(12)})
+    assert bad.status_code == 400
+    [error] = bad.json()["errors"]
+    assert error["field"] == "payments[0].category"
+    assert error["message"].startswith("unknown cost item tea: use one of ") and "service_fee" in error["message"]
+    assert Case.objects.count() == 1

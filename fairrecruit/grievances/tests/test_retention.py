@@ -53,7 +53,7 @@ def test_short_lived_records_are_deleted_after_their_days_and_only_they(world: W
     abandoned = _conversation("+977980000001", 31)
     recent = _conversation("+977980000002", 3)
     phone = Twilio(client, "+9779841000009")  # a finished complaint, 40 days ago: kept, so STATUS still works
-    for text in ("hello", "1", "2", "1", "Himalaya Manpower", "1", "1", "1000", "1200 QAR", "2023", "x", "0"):
+    for text in ("hello", "1", "2", "1", "Himalaya Manpower", "1", "1", "1000", "6", "1200 QAR", "2023", "x", "0"):
         replies = phone.send(text)
     code, _pin = _code_pin(phone.send("1") if "May we send" in replies[0] else replies)
     finished = Conversation.objects.get(case__code=code)
