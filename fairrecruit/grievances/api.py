@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_ratelimit.core import is_ratelimited
 from ninja import Router
@@ -144,6 +145,10 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)
 
 
+def _no_token() -> JsonResponse:
+    return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+
+
 def _body(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
     try:
         return json_body(request), None
@@ -155,6 +160,32 @@ def _source(group: str, request: HttpRequest) -> str:
     return services.source_for_ip(request.META.get("REMOTE_ADDR"))
 
 
+def _typed(d: dict[str, Any], key: str, kind: Any, default: Any, name: str, errors: list[FieldError]) -> Any:
+    """``d[key]`` when it is a ``kind`` (a bool is not a number), else ``default``, with an error naming ``name``
+    when it was there with the wrong type."""
+    v = d.get(key, default)
+    if v is None:
+        return default
+    if not isinstance(v, kind) or (kind in (int, float, (int, float)) and isinstance(v, bool)):
+        errors.append(FieldError(name, "has the wrong type"))
+        return default
+    return v
+
+
+def payment_rows(items: list[Any], errors: list[FieldError]) -> list[dict[str, Any]]:
+    """Type-check a body's ``payments`` (their values are then checked by ``services.payment_errors``)."""
+    rows = []
+    for i, p in enumerate(items[:60]):
+        if not isinstance(p, dict):
+            errors.append(FieldError(f"payments[{i}]", "must be an object"))
+            continue
+        rows.append({k: _typed(p, k, kind, default, f"payments[{i}].{k}", errors) for k, kind, default in (
+            ("amount", (int, float), None), ("currency", str, ""), ("date", str, ""), ("purpose", str, ""),
+            ("category", str, ""), ("paid_to", str, ""))})
+        rows[-1]["purpose"] = rows[-1]["purpose"][:300]
+    return rows
+
+
 def complaint_input(body: Any) -> tuple[services.ComplaintInput | None, list[FieldError]]:
     """Type-check an API body into a ComplaintInput (values are then checked by the service)."""
     if not isinstance(body, dict):
@@ -162,14 +193,7 @@ def complaint_input(body: Any) -> tuple[services.ComplaintInput | None, list[Fie
     errors: list[FieldError] = []
 
     def get(d: dict[str, Any], key: str, kind: Any, default: Any, name: str | None = None) -> Any:
-        v = d.get(key, default)
-        if v is None:
-            return default
-        ok = isinstance(v, kind) and not (kind in (int, float, (int, float)) and isinstance(v, bool))
-        if not ok:
-            errors.append(FieldError(name or key, "has the wrong type"))
-            return default
-        return v
+        return _typed(d, key, kind, default, name or key, errors)
 
     def obj(key: str) -> dict[str, Any]:
         v = get(body, key, dict, {})
@@ -190,20 +214,7 @@ def complaint_input(body: Any) -> tuple[services.ComplaintInput | None, list[Fie
             None if amount is None else float(amount),
             str(get(m, "currency", str, "", f"{key}.currency")),
         )
-    payments = []
-    for i, p in enumerate(get(body, "payments", list, [])[:60]):
-        if not isinstance(p, dict):
-            errors.append(FieldError(f"payments[{i}]", "must be an object"))
-            continue
-        row = {
-            "amount": get(p, "amount", (int, float), None, f"payments[{i}].amount"),
-            "currency": get(p, "currency", str, "", f"payments[{i}].currency"),
-            "date": get(p, "date", str, "", f"payments[{i}].date"),
-            "purpose": get(p, "purpose", str, "", f"payments[{i}].purpose")[:300],
-            "category": get(p, "category", str, "", f"payments[{i}].category"),
-            "paid_to": get(p, "paid_to", str, "", f"payments[{i}].paid_to"),
-        }
-        payments.append(row)
+    payments = payment_rows(get(body, "payments", list, []), errors)
     year = get(body, "recruitment_year", int, None)
     months = get(body, "contract_months", int, None)
     data = services.ComplaintInput(
@@ -560,7 +571,7 @@ _UNAUTH = json_response(ERROR_SCHEMA, "No or bad token")
 def case_list(request: HttpRequest, status: str = "", page: int = 1) -> HttpResponse:
     user = _token_user(request)
     if user is None:
-        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+        return _no_token()
     qs = selectors.cases_visible_to(user).order_by("-received_at")
     if status:
         qs = qs.filter(status=status)
@@ -587,10 +598,63 @@ def case_list(request: HttpRequest, status: str = "", page: int = 1) -> HttpResp
 def case_get(request: HttpRequest, code: str) -> HttpResponse:
     user = _token_user(request)
     if user is None:
-        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+        return _no_token()
     case = selectors.case_for(user, code)
     if case is None:
         return _errors(404, [{"field": "code", "message": "no such case visible to you"}])
+    services.case_read_log(user=user, case=case, via="api")
+    return JsonResponse(selectors.case_detail(user, case), json_dumps_params={"ensure_ascii": False})
+
+
+@router.put(
+    "/cases/{code}/payments",
+    summary="Say what each payment of a case was for, and assess it again (token required)",
+    description=(
+        "Body: `{\"payments\": [...]}`, each as in `POST /api/v1/complaints` (`amount`, `currency`, optionally "
+        "`date`, `purpose`, `category` — a cost item such as `service_fee` or `air_ticket` that overrides the "
+        "purpose — and `paid_to`). It replaces the case's payments: give a payment whose purpose the fee laws "
+        "cannot judge (\"total paid\") its cost item, or split it into its parts. The worker's own account stays "
+        "in the facts (`payments_reported`); the change is audited with the old and new payments. The same "
+        "payments sent again change nothing. 200 with the case as `GET /api/v1/cases/{code}` shows it; 400 names "
+        "every field; 403 without the right to manage the case."
+    ),
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["payments"],
+            "properties": {"payments": _COMPLAINT_SCHEMA["properties"]["payments"] | {"minItems": 1}}}}}},
+        "responses": {
+            "200": json_response({"type": "object"}, "The case, assessed again"),
+            "400": json_response(ERROR_SCHEMA, "Bad input, named by field"),
+            "401": _UNAUTH,
+            "403": json_response(ERROR_SCHEMA, "You may not manage this case"),
+            "404": json_response(ERROR_SCHEMA, "No such case visible to you"),
+            "415": json_response(ERROR_SCHEMA, "The body is not application/json"),
+        },
+    },
+)
+def case_payments_put(request: HttpRequest, code: str) -> HttpResponse:
+    user = _token_user(request)
+    if user is None:
+        return _no_token()
+    case = selectors.case_for(user, code)
+    if case is None:
+        return _errors(404, [{"field": "code", "message": "no such case visible to you"}])
+    body, bad = _body(request)
+    if bad is not None:
+        return bad
+    errors: list[FieldError] = []
+    if not isinstance(body, dict) or not isinstance(body.get("payments"), list):
+        return _errors(400, [{"field": "payments", "message": "is required: a list of payments"}])
+    rows = payment_rows(body["payments"], errors)
+    if errors:
+        return _errors(400, [e.as_dict() for e in errors])
+    try:
+        services.case_payments_update(actor=user, case=case, payments=rows)
+    except PermissionDenied:
+        return _errors(403, [{"field": "code", "message": "you may not manage this case"}])
+    except services.GrievanceInputError as exc:
+        return _errors(400, [e.as_dict() for e in exc.errors])
+    case.refresh_from_db()
     services.case_read_log(user=user, case=case, via="api")
     return JsonResponse(selectors.case_detail(user, case), json_dumps_params={"ensure_ascii": False})
 
@@ -609,7 +673,7 @@ def case_get(request: HttpRequest, code: str) -> HttpResponse:
 def case_access_log(request: HttpRequest, code: str) -> HttpResponse:
     user = _token_user(request)
     if user is None:
-        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+        return _no_token()
     case = selectors.case_for(user, code)
     if case is None or not selectors.access_log_visible(user, case):
         return _errors(404, [{"field": "code", "message": "no such case visible to you"}])
@@ -705,7 +769,7 @@ _PROGRAMME_WORKER = {
 def programme_list(request: HttpRequest) -> HttpResponse:
     user = _token_user(request)
     if user is None:
-        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+        return _no_token()
     today = dt.date.today()
     rows = selectors.programmes_visible_to(user).select_related("organisation").order_by("-created_at")[:200]
     return JsonResponse(
@@ -748,7 +812,7 @@ def programme_get(
 ) -> HttpResponse:
     user = _token_user(request)
     if user is None:
-        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+        return _no_token()
     visible = selectors.programmes_visible_to(user).select_related("organisation")
     p = visible.filter(pk=programme_id).first() if row_id(programme_id) else None  # no query for 2**63 or more
     if p is None:
@@ -831,7 +895,7 @@ _PAYMENT_FIELDS = ("worker_ref", "amount", "paid_on", "reference")
 def programme_payment(request: HttpRequest, programme_id: int) -> HttpResponse:
     user = _token_user(request)
     if user is None:
-        return _errors(401, [{"field": "Authorization", "message": "send 'Authorization: Bearer <token>'"}])
+        return _no_token()
     visible = selectors.programmes_visible_to(user).select_related("organisation")
     prog = visible.filter(pk=programme_id).first() if row_id(programme_id) else None
     if prog is None:

@@ -190,6 +190,47 @@ class PaymentForm(forms.Form):
 PaymentFormSet = forms.formset_factory(PaymentForm, extra=3, max_num=20)
 
 
+def _cost_item_choices() -> list[tuple[str, str]]:
+    from fairrecruit.standards.templatetags.fees import ITEMS
+
+    return [("", str(_("From what it was for")))] + [(k, str(v)) for k, v in ITEMS.items() if k != "unclassified"]
+
+
+class CasePaymentForm(PaymentForm):
+    """A payment as the handler records it: what the worker said, and the cost item it was for when the purpose
+    does not tell the fee laws (overrides the purpose)."""
+
+    category = forms.ChoiceField(label=_("Cost item"), required=False, choices=_cost_item_choices)
+
+
+# The case's payments, and two blank rows to split one of them into parts
+CasePaymentFormSet = forms.formset_factory(CasePaymentForm, extra=2, max_num=50)
+
+
+def case_payments(formset: Any) -> list[dict[str, Any]]:
+    """The payments of a handler's formset, blank rows left out (``services.case_payments_update`` checks them)."""
+    out = []
+    for f in formset.forms:
+        d = getattr(f, "cleaned_data", None) or {}
+        if d.get("amount") in (None, "") and not d.get("currency"):
+            continue
+        row = {"amount": d.get("amount"), "currency": (d.get("currency") or "").upper(),
+               "purpose": d.get("purpose") or "", "category": d.get("category") or "",
+               "paid_to": d.get("paid_to") or ""}
+        if d.get("date"):
+            row["date"] = d["date"].isoformat()
+        out.append(row)
+    return out
+
+
+def case_payments_initial(facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """The formset's rows from the case's payments; ``includes`` (what the worker said a total included) is shown
+    beside its row."""
+    return [{k: p.get(k) or "" for k in ("amount", "currency", "date", "purpose", "category", "paid_to",
+                                          "includes")}
+            for p in facts.get("payments") or []]
+
+
 def to_input(form: ComplaintForm, payments: list[PaymentForm]) -> ComplaintInput:
     d = form.cleaned_data
     pays = []

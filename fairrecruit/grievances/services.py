@@ -257,9 +257,29 @@ def complaint_errors(data: ComplaintInput) -> list[FieldError]:
             errors.append(FieldError(f"{prefix}_amount", problem))
         if cur and not fx.is_currency(cur):
             errors.append(FieldError(f"{prefix}_currency", _("unknown currency: use a code such as NPR")))
-    if len(data.payments) > 50:
+    errors += payment_errors(data.payments)
+    if data.respondent_role and data.respondent_role not in PAYEES:
+        errors.append(FieldError("respondent_role", _("must be one of %(v)s") % {"v": ", ".join(PAYEES)}))
+    if data.consent_identity and not data.consent_share:
+        errors.append(FieldError("consent_identity", _("needs consent to share the complaint")))
+    for name, limit in (
+        ("description", 5000),
+        ("worker_name", 200),
+        ("respondent_name", 300),
+        ("brand_name", 200),
+    ):
+        if len(getattr(data, name)) > limit:
+            errors.append(FieldError(name, _("is too long")))
+    return errors
+
+
+def payment_errors(payments: list[dict[str, Any]]) -> list[FieldError]:
+    """What is wrong with a complaint's payments (at most 50): amount, currency, date, payee, cost item; each
+    error names ``payments[i].<field>``."""
+    errors: list[FieldError] = []
+    if len(payments) > 50:
         errors.append(FieldError("payments", _("at most 50 payments")))
-    for i, p in enumerate(data.payments[:50]):
+    for i, p in enumerate(payments[:50]):
         problem = _amount_problem(p.get("amount"), at_most=10**10)
         if problem:
             errors.append(FieldError(f"payments[{i}].amount", problem))
@@ -284,18 +304,6 @@ def complaint_errors(data: ComplaintInput) -> list[FieldError]:
             errors.append(FieldError(f"payments[{i}].category", _(
                 "unknown cost item %(c)s: use one of %(v)s") % {"c": p["category"],
                                                                   "v": ", ".join(sorted(get_rules().item_category))}))
-    if data.respondent_role and data.respondent_role not in PAYEES:
-        errors.append(FieldError("respondent_role", _("must be one of %(v)s") % {"v": ", ".join(PAYEES)}))
-    if data.consent_identity and not data.consent_share:
-        errors.append(FieldError("consent_identity", _("needs consent to share the complaint")))
-    for name, limit in (
-        ("description", 5000),
-        ("worker_name", 200),
-        ("respondent_name", 300),
-        ("brand_name", 200),
-    ):
-        if len(getattr(data, name)) > limit:
-            errors.append(FieldError(name, _("is too long")))
     return errors
 
 
@@ -1143,6 +1151,42 @@ def case_facts_update(
         organisation=acting_organisation(actor, case),
         old=old,
         new={"facts": case.facts, "assessment": assessment.pk if assessment else None},
+    )
+    return assessment
+
+
+@transaction.atomic
+def case_payments_update(
+    *, actor: User, case: Case, payments: list[dict[str, Any]], clock: Clock = SYSTEM_CLOCK
+) -> FeeAssessment | None:
+    """A handler says what each payment was for — a cost item for a payment the fee laws could not judge from its
+    purpose ("total paid"), or one payment split into the parts the worker describes — and the case is assessed
+    again. The worker's own account stays in the facts (``payments_reported``, kept from the first change) and
+    the audit event holds the old and new payments. The same payments sent again change nothing."""
+    _require(actor, case, "grievance.case.manage")
+    if not payments:
+        raise _fail("payments", _("give at least one payment"))
+    errors = payment_errors(payments)
+    if errors:
+        raise GrievanceInputError(errors)
+    rows = [{k: p[k] for k in ("amount", "currency", "date", "purpose", "category", "paid_to")
+             if p.get(k) not in (None, "")} for p in payments]
+    for row in rows:
+        row["amount"], row["currency"] = float(row["amount"]), str(row["currency"]).upper()
+    old = dict(case.facts or {})
+    if rows == old.get("payments"):
+        return case.assessments.first()
+    case.facts = {**old, "payments": rows}
+    case.facts.setdefault("payments_reported", old.get("payments") or [])
+    case.save(update_fields=["facts"])
+    assessment = _assess(case, _now(clock))
+    audit_record(
+        actor=actor,
+        action="grievance.case.payments",
+        target=case,
+        organisation=acting_organisation(actor, case),
+        old={"payments": old.get("payments") or []},
+        new={"payments": rows, "assessment": assessment.pk if assessment else None},
     )
     return assessment
 

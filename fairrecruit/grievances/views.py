@@ -364,6 +364,18 @@ def _h_facts(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     return 302
 
 
+def _h_payments(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
+    fs = ctx["payments_formset"] = forms.CasePaymentFormSet(request.POST, prefix="pay")
+    if not fs.is_valid():
+        return 400
+    try:
+        services.case_payments_update(actor=member(request), case=case, payments=forms.case_payments(fs))
+    except services.GrievanceInputError as exc:
+        ctx["payments_errors"] = [f"{e.field}: {e.message}" for e in exc.errors]
+        return 400
+    return 302
+
+
 def _h_plan(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     f = ctx["plan_form"] = forms.PlanForm(request.POST)
     if not f.is_valid():
@@ -463,6 +475,7 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
     "respond": ("grievance.case.respond", _h_respond),
     "parties": ("grievance.case.manage", _h_parties),
     "facts": ("grievance.case.manage", _h_facts),
+    "payments": ("grievance.case.manage", _h_payments),
     "plan": ("grievance.remedy.manage", _h_plan),
     "payment": ("grievance.remedy.manage", _h_payment),
     "evidence": ("grievance.case.respond", _h_evidence),
@@ -514,6 +527,8 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         ),
     )
     ctx.setdefault("facts_form", forms.FactsForm())
+    ctx.setdefault("payments_formset", forms.CasePaymentFormSet(
+        prefix="pay", initial=forms.case_payments_initial(case.facts or {})))
     ctx.setdefault("plan_form", forms.PlanForm())
     ctx.setdefault("evidence_form", forms.EvidenceForm())
     ctx.update(

@@ -284,3 +284,83 @@ def test_a_domestic_workers_complaint_is_held_to_the_rules_for_domestic_work(wor
                     headers={"Idempotency-Key": "domestic-work-complaint-1"})
     assert r.status_code in (200, 201), r.content
     assert Case.objects.get(code=r.json()["code"]).facts["domestic_work"] is True
+
+
+def test_a_handler_says_what_a_total_was_for_and_the_case_is_assessed_again(world: World, client: Client) -> None:
+    """A worker paid 150,000 NPR in all, for the agency's fee and the ticket, shares not known (as the SMS
+    conversation records it): Nepal's law cannot judge "total paid". The handler splits it as the worker tells
+    them — 120,000 the agency's fee, 30,000 the ticket — and Nepal's law (at most NPR 10,000 service charge to
+    Qatar, the ticket the employer's) now owes 140,000 back. The worker's account is kept, the change audited
+    once however often it is sent, and bad rows are named and change nothing."""
+    from fairrecruit.core.models import AuditEvent
+
+    total = {"amount": 150000.0, "currency": "NPR", "purpose": "total paid", "includes": ["service_fee", "air_ticket"]}
+    case = submit(complaint(payments=[total])).case
+
+    def law_np() -> dict[str, Any]:
+        view = assessment_view(case)
+        assert view is not None
+        return next(s for s in view["standards"] if s.get("country") == "NP")
+
+    assert law_np()["status"] == "incomplete"
+    client.force_login(world.regulator)
+    url = f"/grievances/cases/{case.code}/"
+    page = client.get(url).content.decode()
+    assert "The worker said it included: service fee, air ticket" in page and 'name="pay-0-category"' in page
+    split = {"step": "payments", "pay-TOTAL_FORMS": "3", "pay-INITIAL_FORMS": "1",
+             "pay-0-amount": "120000", "pay-0-currency": "NPR", "pay-0-purpose": "total paid",
+             "pay-0-category": "service_fee", "pay-0-paid_to": "licensed_agency",
+             "pay-1-amount": "30000", "pay-1-currency": "npr", "pay-1-category": "air_ticket"}
+
+    bad = client.post(url, {**split, "pay-1-currency": "", "token": new_token()})
+    assert bad.status_code == 400 and "payments[1].currency: unknown currency" in bad.content.decode()
+    bad = client.post(url, {**split, "pay-1-category": "tea", "token": new_token()})
+    assert bad.status_code == 400 and "Select a valid choice" in bad.content.decode()
+    case.refresh_from_db()
+    assert case.facts["payments"] == [total] and "payments_reported" not in case.facts
+
+    for _ in range(2):  # sent twice: changed and audited once
+        assert client.post(url, {**split, "token": new_token()}).status_code == 302
+    case.refresh_from_db()
+    assert case.facts["payments"] == [
+        {"amount": 120000.0, "currency": "NPR", "purpose": "total paid", "category": "service_fee",
+         "paid_to": "licensed_agency"},
+        {"amount": 30000.0, "currency": "NPR", "category": "air_ticket"}]
+    assert case.facts["payments_reported"] == [total]
+    assert law_np()["status"] == "assessed" and law_np()["owed"]["amount"] == 140000
+    [event] = AuditEvent.objects.filter(action="grievance.case.payments", target_id=str(case.pk))
+    assert event.old == {"payments": [total]} and event.actor == world.regulator
+
+
+def test_the_api_replaces_a_cases_payments_for_those_who_manage_it(world: World, client: Client) -> None:
+    from fairrecruit.core.services import api_token_create
+    from fairrecruit.grievances.services import referral_create
+
+    case = submit(complaint(payments=[{"amount": 150000.0, "currency": "NPR", "purpose": "total paid"}])).case
+    _t, key = api_token_create(actor=None, user=world.regulator, name="dofe", organisation=world.dofe)
+    auth = {"Authorization": f"Bearer {key}"}
+    url = f"/api/v1/cases/{case.code}/payments"
+
+    def put(body: Any, headers: dict[str, str] = auth) -> Any:
+        return client.put(url, body, content_type="application/json", headers=headers)
+
+    assert put({"payments": [{"amount": 150000, "currency": "NPR"}]}, {}).status_code == 401
+    assert put({"payments": []}).json()["errors"] == [{"field": "payments", "message": "give at least one payment"}]
+    assert put({}).json()["errors"][0]["field"] == "payments"
+    wrong = put({"payments": [{"amount": "lots", "currency": "NPR"}, {"amount": 5, "currency": "NPR",
+                                                                      "category": "tea"}]})
+    assert wrong.status_code == 400 and [e["field"] for e in wrong.json()["errors"]] == ["payments[0].amount"]
+    wrong = put({"payments": [{"amount": 5, "currency": "NPR", "category": "tea"}]})
+    assert [e["field"] for e in wrong.json()["errors"]] == ["payments[0].category"]
+    ok = put({"payments": [{"amount": 150000, "currency": "NPR", "purpose": "total paid", "category": "service_fee"}]})
+    assert ok.status_code == 200, ok.content
+    owed = {s["id"]: s["owed"]["amount"] for s in ok.json()["assessment"]["standards"]}
+    assert owed["law-np"] == 140000 and owed["law-qa"] == 150000
+    # A recruiter the case was referred to for a response sees it, and may not change what the worker paid.
+    referral_create(actor=world.staff, case=case, organisation=world.agency_org, consent="worker")
+    _t, rkey = api_token_create(actor=None, user=world.recruiter, name="agency", organisation=world.agency_org)
+    refused = put({"payments": [{"amount": 1, "currency": "NPR", "category": "service_fee"}]},
+                  {"Authorization": f"Bearer {rkey}"})
+    assert refused.status_code == 403
+    case.refresh_from_db()
+    assert case.facts["payments"][0]["amount"] == 150000
