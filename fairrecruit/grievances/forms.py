@@ -175,6 +175,13 @@ class ComplaintForm(forms.Form):
     )
 
 
+def _cost_items() -> list[tuple[str, str]]:
+    """The cost items of the fee standards, in the reader's language (a choice overrides the words typed)."""
+    from fairrecruit.standards.templatetags.fees import ITEMS
+
+    return [(k, str(v)) for k, v in ITEMS.items() if k != "unclassified"]
+
+
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount"), required=False, min_value=0, max_digits=14, decimal_places=2
@@ -184,41 +191,45 @@ class PaymentForm(forms.Form):
         label=_("Date paid (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     purpose = forms.CharField(label=_("What was it for? (any language)"), required=False, max_length=300)
+    category = forms.ChoiceField(label=_("Or choose what it was for"), required=False,
+                                 choices=lambda: [("", "—"), *_cost_items()])
     paid_to = forms.ChoiceField(label=_("Paid to"), required=False, choices=PAYEE_CHOICES)
 
 
 PaymentFormSet = forms.formset_factory(PaymentForm, extra=3, max_num=20)
 
 
-def _cost_item_choices() -> list[tuple[str, str]]:
-    from fairrecruit.standards.templatetags.fees import ITEMS
-
-    return [("", str(_("From what it was for")))] + [(k, str(v)) for k, v in ITEMS.items() if k != "unclassified"]
-
-
 class CasePaymentForm(PaymentForm):
     """A payment as the handler records it: what the worker said, and the cost item it was for when the purpose
     does not tell the fee laws (overrides the purpose)."""
 
-    category = forms.ChoiceField(label=_("Cost item"), required=False, choices=_cost_item_choices)
+    category = forms.ChoiceField(label=_("Cost item"), required=False,
+                                 choices=lambda: [("", str(_("From what it was for"))), *_cost_items()])
 
 
 # The case's payments, and two blank rows to split one of them into parts
 CasePaymentFormSet = forms.formset_factory(CasePaymentForm, extra=2, max_num=50)
 
 
-def case_payments(formset: Any) -> list[dict[str, Any]]:
-    """The payments of a handler's formset, blank rows left out (``services.case_payments_update`` checks them)."""
+def payments_of(forms_: Any) -> list[dict[str, Any]]:
+    """The payments of a formset's forms (the worker's or the handler's), blank rows left out; the service checks
+    the values (``services.payment_errors``)."""
     out = []
-    for f in formset.forms:
+    for f in forms_:
         d = getattr(f, "cleaned_data", None) or {}
         if d.get("amount") in (None, "") and not d.get("currency"):
             continue
-        row = {"amount": d.get("amount"), "currency": (d.get("currency") or "").upper(),
-               "purpose": d.get("purpose") or "", "category": d.get("category") or "",
-               "paid_to": d.get("paid_to") or ""}
+        row: dict[str, Any] = {
+            "amount": float(d["amount"]) if d.get("amount") is not None else None,
+            "currency": (d.get("currency") or "").upper(),
+            "purpose": d.get("purpose") or "",
+        }
         if d.get("date"):
             row["date"] = d["date"].isoformat()
+        if d.get("paid_to") in PAYEES:
+            row["paid_to"] = d["paid_to"]
+        if d.get("category"):
+            row["category"] = d["category"]
         out.append(row)
     return out
 
@@ -233,21 +244,7 @@ def case_payments_initial(facts: dict[str, Any]) -> list[dict[str, Any]]:
 
 def to_input(form: ComplaintForm, payments: list[PaymentForm]) -> ComplaintInput:
     d = form.cleaned_data
-    pays = []
-    for p in payments:
-        pd = getattr(p, "cleaned_data", None) or {}
-        if pd.get("amount") in (None, "") and not pd.get("currency"):
-            continue
-        row: dict[str, Any] = {
-            "amount": float(pd["amount"]) if pd.get("amount") is not None else None,
-            "currency": (pd.get("currency") or "").upper(),
-            "purpose": pd.get("purpose") or "",
-        }
-        if pd.get("date"):
-            row["date"] = pd["date"].isoformat()
-        if pd.get("paid_to") in PAYEES:
-            row["paid_to"] = pd["paid_to"]
-        pays.append(row)
+    pays = payments_of(payments)
 
     def num(v: Any) -> float | None:
         return None if v in (None, "") else float(v)

@@ -369,7 +369,7 @@ def _h_payments(request: HttpRequest, case: Case, ctx: dict[str, Any]) -> int:
     if not fs.is_valid():
         return 400
     try:
-        services.case_payments_update(actor=member(request), case=case, payments=forms.case_payments(fs))
+        services.case_payments_update(actor=member(request), case=case, payments=forms.payments_of(fs.forms))
     except services.GrievanceInputError as exc:
         ctx["payments_errors"] = [f"{e.field}: {e.message}" for e in exc.errors]
         return 400

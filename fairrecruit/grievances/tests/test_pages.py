@@ -364,3 +364,24 @@ def test_the_api_replaces_a_cases_payments_for_those_who_manage_it(world: World,
     assert refused.status_code == 403
     case.refresh_from_db()
     assert case.facts["payments"][0]["amount"] == 150000
+
+
+def test_a_worker_may_choose_what_a_payment_was_for_instead_of_writing_it(world: World, client: Client) -> None:
+    """Words the lexicon does not know ("to Ram") cannot be judged by the fee laws; the worker may pick the cost
+    item from a list in their language instead, and the laws then judge the payment."""
+    assert 'name="p-0-category"' in client.get("/complain/").content.decode()
+    kw = {"p-0-purpose": "to Ram", "recruitment_date": "2023-04-01"}
+    client.post("/complain/", form_data(**kw))
+    client.post("/complain/", form_data(**kw, **{"p-0-category": "service_fee"}))
+    unjudged, judged = Case.objects.order_by("received_at", "pk")
+    assert "category" not in unjudged.facts["payments"][0] and judged.facts["payments"][0]["category"] == "service_fee"
+
+    def law_np(case: Case) -> dict[str, Any]:
+        view = assessment_view(case)
+        assert view is not None
+        return next(s for s in view["standards"] if s.get("country") == "NP")
+
+    assert law_np(unjudged)["status"] == "incomplete"
+    assert law_np(judged)["status"] == "assessed" and law_np(judged)["owed"]["amount"] == 110000  # 120,000 - 10,000
+    bad = client.post("/complain/", form_data(**kw, **{"p-0-category": "tea"}))
+    assert bad.status_code == 400 and "Select a valid choice" in bad.content.decode() and Case.objects.count() == 2
