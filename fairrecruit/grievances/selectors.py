@@ -225,6 +225,7 @@ def _assessment_out(result: dict[str, Any]) -> dict[str, Any]:
                 "status": s["status"],
                 "owed": s["owed"],
                 "message": s.get("message"),
+                "gaps": s.get("gaps") or [],  # why only in part, as codes the pages word in the reader's language
                 "citations": s.get("citations")
                 or (
                     [{"id": s["rule"]["id"], "label": s["rule"]["title"], **s["rule"]["source"]}]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from fairrecruit.grievances.forms import new_token
 from fairrecruit.grievances.models import Case, Note
@@ -371,7 +372,13 @@ def test_a_worker_may_choose_what_a_payment_was_for_instead_of_writing_it(world:
     item from a list in their language instead, and the laws then judge the payment."""
     assert 'name="p-0-category"' in client.get("/complain/").content.decode()
     kw = {"p-0-purpose": "to Ram", "recruitment_date": "2023-04-01"}
-    client.post("/complain/", form_data(**kw))
+    receipt = client.post("/complain/", form_data(language="ne", **kw), headers={"Accept-Language": "ne"})
+    # The receipt says, in Nepali, which payment a person must check, not the engine's English message.
+    with translation.override("ne"):
+        gap = str(translation.gettext("payment %(n)s: we could not tell what it was for; a person must check it")
+                  % {"n": 1})
+    assert gap != "payment 1: we could not tell what it was for; a person must check it"
+    assert gap in receipt.content.decode() and "could not be classified" not in receipt.content.decode()
     client.post("/complain/", form_data(**kw, **{"p-0-category": "service_fee"}))
     unjudged, judged = Case.objects.order_by("received_at", "pk")
     assert "category" not in unjudged.facts["payments"][0] and judged.facts["payments"][0]["category"] == "service_fee"
