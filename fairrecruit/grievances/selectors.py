@@ -217,6 +217,9 @@ def _assessment_out(result: dict[str, Any]) -> dict[str, Any]:
         "ruleset_version": result.get("ruleset_version"),
         "reference_date": result.get("reference_date"),
         "paid": result.get("paid"),
+        # each payment as the fee laws counted it (its cost item, or "unclassified": a person must check it)
+        "payments": sorted(({k: p.get(k) for k in ("index", "amount", "currency", "date", "item")}
+                            for p in result.get("payments") or []), key=lambda p: p["index"]),
         "standards": [
             {
                 "id": s["id"],

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
+from fairrecruit.core.money import money
 from fairrecruit.grievances.forms import new_token
 from fairrecruit.grievances.models import Case, Note
 from fairrecruit.grievances.selectors import assessment_view, recruitment_day, wages_below_minimum
@@ -296,7 +297,8 @@ def test_a_handler_says_what_a_total_was_for_and_the_case_is_assessed_again(worl
     from fairrecruit.core.models import AuditEvent
 
     total = {"amount": 150000.0, "currency": "NPR", "purpose": "total paid", "includes": ["service_fee", "air_ticket"]}
-    case = submit(complaint(payments=[total])).case
+    done = submit(complaint(payments=[total]))
+    case = done.case
 
     def law_np() -> dict[str, Any]:
         view = assessment_view(case)
@@ -331,6 +333,14 @@ def test_a_handler_says_what_a_total_was_for_and_the_case_is_assessed_again(worl
     assert law_np()["status"] == "assessed" and law_np()["owed"]["amount"] == 140000
     [event] = AuditEvent.objects.filter(action="grievance.case.payments", target_id=str(case.pk))
     assert event.old == {"payments": [total]} and event.actor == world.regulator
+    # The worker, following the case, sees the payments as they are now counted, in their language.
+    client.logout()
+    follow = client.post("/complain/follow/", {"code": done.code, "pin": done.pin},
+                         headers={"Accept-Language": "ne"}).content.decode()
+    with translation.override("ne"):
+        parts = [f"{money(a, 'NPR')}, {case.facts['recruitment_date']}: {translation.gettext(item)}"
+                 for a, item in ((120000, "service fee"), (30000, "air ticket"))]
+    assert all(part in follow for part in parts), parts
 
 
 def test_the_api_replaces_a_cases_payments_for_those_who_manage_it(world: World, client: Client) -> None:
