@@ -193,6 +193,8 @@ STAFF_ONLY = [
     # grievances: case handlers' pages (grievances/views.py: login_required + case permissions)
     "fairrecruit/grievances/templates/grievances/case_list.html",
     "fairrecruit/grievances/templates/grievances/case_detail.html",
+    "fairrecruit/grievances/templates/grievances/_facts.html",  # included by case_detail.html only
+    "fairrecruit/grievances/templates/grievances/_payments_table.html",  # by _facts.html only
     "fairrecruit/grievances/templates/grievances/access.html",
     "fairrecruit/grievances/templates/grievances/routing.html",
     "fairrecruit/grievances/templates/grievances/programme.html",

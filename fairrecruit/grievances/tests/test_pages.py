@@ -333,6 +333,10 @@ def test_a_handler_says_what_a_total_was_for_and_the_case_is_assessed_again(worl
     assert law_np()["status"] == "assessed" and law_np()["owed"]["amount"] == 140000
     [event] = AuditEvent.objects.filter(action="grievance.case.payments", target_id=str(case.pk))
     assert event.old == {"payments": [total]} and event.actor == world.regulator
+    page = client.get(url).content.decode()  # the facts: the payments now, and as the worker reported them
+    now, reported = page.split("As the worker first reported them")
+    assert "120,000 NPR" in now and "air ticket" in now and "The worker said it included" not in now
+    assert "150,000 NPR" in reported and "The worker said it included: service fee, air ticket" in reported
     # The worker, following the case, sees the payments as they are now counted, in their language.
     client.logout()
     follow = client.post("/complain/follow/", {"code": done.code, "pin": done.pin},
