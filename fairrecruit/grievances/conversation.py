@@ -70,6 +70,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "Money back: {amount} paid in full.",
         "owed": "What should come back to you: {amount} under the rule that the employer pays.",
         "owed_law": "Under the law of {country}: {amount}.",
+        "owed_law_pending": "Under the law of {country}: a person will first check what the money was for (send STATUS later).",
         "below_minimum": "The wage you were promised, {wage}, is below the legal minimum wage in {country}, {minimum} a month. An employer may not pay less.",
         "below_minimum_home": "The wage you were promised, {wage}, is below the minimum wage {country} sets for its workers abroad in this work, {minimum} a month.",
     },
@@ -105,6 +106,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "फिर्ता रकम: {amount} पूरै तिरियो।",
         "owed": "तपाईंले फिर्ता पाउनुपर्ने: रोजगारदाताले तिर्ने नियमअनुसार {amount}।",
         "owed_law": "{country}को कानूनअनुसार: {amount}।",
+        "owed_law_pending": "{country}को कानूनअनुसार: रकम केका लागि थियो भनेर पहिले एक जनाले जाँच गर्नेछन् (पछि STATUS पठाउनुहोस्)।",
         "below_minimum": "तपाईंलाई भनिएको तलब, {wage}, {country}को कानुनी न्यूनतम तलब, महिनाको {minimum}, भन्दा कम छ। रोजगारदाताले योभन्दा कम दिन पाउँदैन।",
         "below_minimum_home": "तपाईंलाई भनिएको तलब, {wage}, {country}ले विदेशमा यो काम गर्ने आफ्ना कामदारका लागि तोकेको न्यूनतम तलब, महिनाको {minimum}, भन्दा कम छ।",
     },
@@ -140,6 +142,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "টাকা ফেরত: {amount} পুরো দেওয়া হয়েছে।",
         "owed": "আপনার যা ফেরত পাওয়া উচিত: নিয়োগকর্তা দেবেন এই নিয়ম অনুযায়ী {amount}।",
         "owed_law": "{country}-এর আইন অনুযায়ী: {amount}।",
+        "owed_law_pending": "{country}-এর আইন অনুযায়ী: টাকা কীসের জন্য ছিল তা আগে একজন যাচাই করবেন (পরে STATUS পাঠান)।",
         "below_minimum": "আপনাকে যে বেতনের কথা বলা হয়েছিল, {wage}, তা {country}-এর আইনি ন্যূনতম মজুরি, মাসে {minimum}, এর চেয়ে কম। নিয়োগকর্তা এর কম দিতে পারেন না।",
         "below_minimum_home": "আপনাকে যে বেতনের কথা বলা হয়েছিল, {wage}, তা বিদেশে এই কাজে {country} তার কর্মীদের জন্য যে ন্যূনতম মজুরি ঠিক করেছে, মাসে {minimum}, এর চেয়ে কম।",
     },
@@ -176,6 +179,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "पैसे की वापसी: {amount} पूरे दे दिए गए।",
         "owed": "आपको जो वापस मिलना चाहिए: नियोक्ता भुगतान करे, इस नियम के अनुसार {amount}।",
         "owed_law": "{country} के क़ानून के अनुसार: {amount}।",
+        "owed_law_pending": "{country} के क़ानून के अनुसार: पैसा किस लिए था, यह पहले एक व्यक्ति जाँचेगा (बाद में STATUS भेजें)।",
         "below_minimum": "आपसे वादा किया गया वेतन, {wage}, {country} के क़ानूनी न्यूनतम वेतन, महीने के {minimum}, से कम है। नियोक्ता इससे कम नहीं दे सकता।",
         "below_minimum_home": "आपसे वादा किया गया वेतन, {wage}, विदेश में इस काम के लिए {country} द्वारा अपने कामगारों के लिए तय न्यूनतम वेतन, महीने के {minimum}, से कम है।",
     },
@@ -215,6 +219,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "Pagbabalik ng pera: buong {amount} ay naibayad na.",
         "owed": "Ang dapat ibalik sa iyo: {amount} ayon sa tuntuning employer ang magbabayad.",
         "owed_law": "Ayon sa batas ng {country}: {amount}.",
+        "owed_law_pending": "Ayon sa batas ng {country}: susuriin muna ng isang tao kung para saan ang pera (magpadala ng STATUS mamaya).",
         "below_minimum": "Ang sahod na ipinangako sa iyo, {wage}, ay mas mababa sa legal na minimum na sahod sa {country}, {minimum} kada buwan. Hindi maaaring magbayad nang mas mababa ang employer.",
         "below_minimum_home": "Ang sahod na ipinangako sa iyo, {wage}, ay mas mababa sa minimum na sahod na itinakda ng {country} para sa mga manggagawa nito sa ibang bansa sa ganitong trabaho, {minimum} kada buwan.",
     },
@@ -252,6 +257,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "Pengembalian uang: {amount} sudah dibayar lunas.",
         "owed": "Yang seharusnya dikembalikan kepada Anda: {amount} menurut aturan bahwa pemberi kerja yang membayar.",
         "owed_law": "Menurut hukum {country}: {amount}.",
+        "owed_law_pending": "Menurut hukum {country}: seseorang akan memeriksa dulu untuk apa uang itu (kirim STATUS nanti).",
         "below_minimum": "Gaji yang dijanjikan kepada Anda, {wage}, di bawah upah minimum menurut hukum di {country}, {minimum} sebulan. Pemberi kerja tidak boleh membayar lebih rendah.",
         "below_minimum_home": "Gaji yang dijanjikan kepada Anda, {wage}, di bawah upah minimum yang ditetapkan {country} bagi pekerjanya di luar negeri untuk pekerjaan ini, {minimum} sebulan.",
     },
@@ -288,6 +294,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "Hoàn tiền: đã trả đủ {amount}.",
         "owed": "Số tiền bạn cần được hoàn lại: {amount} theo nguyên tắc chủ sử dụng lao động trả.",
         "owed_law": "Theo luật của {country}: {amount}.",
+        "owed_law_pending": "Theo luật của {country}: một người sẽ kiểm tra trước số tiền đó dùng cho việc gì (gửi STATUS sau).",
         "below_minimum": "Mức lương bạn được hứa, {wage}, thấp hơn lương tối thiểu theo luật ở {country}, {minimum} mỗi tháng. Chủ sử dụng lao động không được trả thấp hơn.",
         "below_minimum_home": "Mức lương bạn được hứa, {wage}, thấp hơn lương tối thiểu mà {country} quy định cho người lao động của mình ở nước ngoài làm công việc này, {minimum} mỗi tháng.",
     },
@@ -317,6 +324,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "استرداد المال: دُفع {amount} بالكامل.",
         "owed": "ما يجب أن يُردّ إليك: {amount} وفق قاعدة أن صاحب العمل هو من يدفع.",
         "owed_law": "وفق قانون {country}: {amount}.",
+        "owed_law_pending": "وفق قانون {country}: سيتحقق شخص أولاً مما دُفع المال مقابله (أرسل STATUS لاحقاً).",
         "below_minimum": "الأجر الذي وُعدت به، {wage}، أقل من الحد الأدنى القانوني للأجور في {country}، وهو {minimum} شهرياً. لا يجوز لصاحب العمل أن يدفع أقل منه.",
         "below_minimum_home": "الأجر الذي وُعدت به، {wage}، أقل من الحد الأدنى للأجور الذي تحدده {country} لعمالها في الخارج في هذا العمل، وهو {minimum} شهرياً.",
     },
@@ -346,6 +354,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "Возврат денег: {amount} выплачено полностью.",
         "owed": "Вам должны вернуть: {amount} по правилу «платит работодатель».",
         "owed_law": "По закону страны {country}: {amount}.",
+        "owed_law_pending": "По закону страны {country}: сначала сотрудник проверит, за что были деньги (отправьте STATUS позже).",
         "below_minimum": "Обещанная вам зарплата, {wage}, ниже минимальной зарплаты по закону страны {country}: {minimum} в месяц. Работодатель не может платить меньше.",
         "below_minimum_home": "Обещанная вам зарплата, {wage}, ниже минимальной зарплаты, которую страна {country} установила для своих работников за рубежом на такой работе: {minimum} в месяц.",
     },
@@ -375,6 +384,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "Devolución del dinero: {amount} pagado por completo.",
         "owed": "Lo que te deben devolver: {amount} según la regla de que paga el empleador.",
         "owed_law": "Según la ley de {country}: {amount}.",
+        "owed_law_pending": "Según la ley de {country}: primero una persona revisará para qué era el dinero (envía STATUS más tarde).",
         "below_minimum": "El salario que te prometieron, {wage}, está por debajo del salario mínimo legal en {country}, {minimum} al mes. El empleador no puede pagar menos.",
         "below_minimum_home": "El salario que te prometieron, {wage}, está por debajo del salario mínimo que {country} fija para sus trabajadores en el extranjero en este trabajo, {minimum} al mes.",
     },
@@ -404,6 +414,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "plan_settled": "ငွေပြန်အမ်းခြင်း- {amount} အပြည့် ပေးပြီးပါပြီ။",
         "owed": "သင့်ထံ ပြန်ပေးရမည့်ငွေ- အလုပ်ရှင်က ပေးရမည်ဟူသော စည်းမျဉ်းအရ {amount}။",
         "owed_law": "{country} ဥပဒေအရ- {amount}။",
+        "owed_law_pending": "{country} ဥပဒေအရ- ငွေကို ဘာအတွက် ပေးခဲ့သလဲ ဦးစွာ တစ်ဦးက စစ်ဆေးပါမည် (နောက်မှ STATUS ပို့ပါ)။",
         "below_minimum": "သင့်အား ကတိပေးခဲ့သော လစာ {wage} သည် {country} ၏ ဥပဒေအရ အနည်းဆုံးလုပ်ခ တစ်လ {minimum} ထက် နည်းပါသည်။ အလုပ်ရှင်သည် ယင်းထက် နည်း၍ မပေးရပါ။",
         "below_minimum_home": "သင့်အား ကတိပေးခဲ့သော လစာ {wage} သည် ဤအလုပ်အတွက် နိုင်ငံခြားရှိ မိမိအလုပ်သမားများအား {country} သတ်မှတ်ထားသော အနည်းဆုံးလုပ်ခ တစ်လ {minimum} ထက် နည်းပါသည်။",
     },
@@ -703,11 +714,15 @@ def message(lang: str, key: str, **kw: str) -> str:
 
 
 def owed_messages(lang: str, result: dict[str, Any]) -> list[str]:
-    """What the fee assessment of a new complaint says should come back to the worker, for the reply: the amount
-    under the zero-fee standard, then under each national law that was fully assessed and owes something."""
+    """What the fee assessment of a complaint says should come back to the worker, for the reply: the amount
+    under the zero-fee standard, then under each national law that was fully assessed and owes something, or
+    that a person must first check what a payment was for."""
     out = []
     for s in result.get("standards") or []:
         owed = s.get("owed") or {}
+        if s.get("country") and _waits_for_a_person(s):
+            out.append(message(lang, "owed_law_pending", country=country_name(s["country"], lang)))
+            continue
         if not owed.get("amount") or s.get("status") == "no_rule":
             continue
         with translation.override(lang):  # "1,50,000 NPR" in Nepali; "150.000" in Vietnamese, not "150,000"
@@ -717,6 +732,12 @@ def owed_messages(lang: str, result: dict[str, Any]) -> list[str]:
         elif s.get("status") == "assessed":
             out.append(message(lang, "owed_law", country=country_name(s["country"], lang), amount=amount))
     return out
+
+
+def _waits_for_a_person(standard: dict[str, Any]) -> bool:
+    """A law assessed only in part because a payment's purpose could not be told (a person must check it)."""
+    return standard.get("status") == "incomplete" and any(
+        g.get("code") == "unclassified" for g in standard.get("gaps") or ())
 
 
 def minimum_wage_messages(lang: str, wages: list[Any]) -> list[str]:

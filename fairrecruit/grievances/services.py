@@ -1873,7 +1873,12 @@ def conversation_handle(
                     lang, "status", code=case.code, status=conversation.status_label(lang, case.status)
                 )
             )
-            replies += conversation.plan_messages(lang, remedy_progress(case))
+            plans = remedy_progress(case)
+            assessment = case.assessments.first()
+            if plans:
+                replies += conversation.plan_messages(lang, plans)
+            elif assessment is not None:  # no plan yet: what the laws say should come back (after any review)
+                replies += conversation.owed_messages(lang, assessment.result)
             worker_case_read(case=case)
         elif outcome.want_status or outcome.add_info is not None:
             outcome.state["step"] = "danger"

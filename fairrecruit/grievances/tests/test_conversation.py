@@ -18,6 +18,7 @@ from fairrecruit.grievances.models import Case, Conversation, Note
 from fairrecruit.grievances.selectors import wages_below_minimum
 from fairrecruit.grievances.services import (
     case_by_code_pin,
+    case_payments_update,
     conversation_handle,
     grievances_tick,
     remediation_payment_record,
@@ -370,8 +371,13 @@ def test_status_by_sms_says_how_much_of_the_money_back_was_paid(world: World, cl
     phone = Twilio(client, "+9779841000021")
     case = case_by_code_pin(*_code_pin(_complain_by_sms(phone, "2", "1200 QAR", "2023")))  # Nepali
     assert case is not None
-    assert phone.send("STATUS") == [conversation.message("ne", "status", code=case.code,
-                                                         status=conversation.status_label("ne", case.status))]
+    assessment = case.assessments.first()
+    assert assessment is not None
+    before_plan = phone.send("STATUS")  # no plan yet: the status, and what the laws say should come back
+    assert before_plan == [conversation.message("ne", "status", code=case.code,
+                                                status=conversation.status_label("ne", case.status)),
+                           *conversation.owed_messages("ne", assessment.result)]
+    assert len(before_plan) == 4  # the zero-fee standard, Nepal's law and Qatar's
     today = dt.date.today()
     plan = remediation_plan_create(actor=world.staff, case=case, payer_kind="recruiter", amount="150000",
                                    currency="NPR", due_date=today + dt.timedelta(days=30))
@@ -435,9 +441,10 @@ def test_a_fee_complaint_asks_about_domestic_work_only_where_the_law_depends_on_
 def test_what_the_money_was_for_decides_which_laws_can_judge_it(world: World, client: Client) -> None:
     """The worker says what the money paid was for. All of it for one thing (the agency's fee): the payment takes
     that cost item and the laws of Nepal and Qatar judge it, each line in the reply. Several things, amounts not
-    known: nothing is guessed; the case lists what it included for a person to split, and only the zero-fee
-    standard (no fee of any kind) says what comes back."""
-    def complain(number: str, purpose: str) -> tuple[Case, list[str]]:
+    known: nothing is guessed; the case lists what it included for a person to split, the zero-fee standard (no
+    fee of any kind) says what comes back and each law that a person will check first; once a handler has split
+    it, STATUS says what each law owes."""
+    def complain(number: str, purpose: str) -> tuple[Twilio, Case, list[str]]:
         phone = Twilio(client, number)
         for answer in ("hello", "1", "2", "1", "Himalaya Manpower", "1", "1", "150000", purpose, "1200 QAR",
                        "2023", "0", "0"):
@@ -445,18 +452,25 @@ def test_what_the_money_was_for_decides_which_laws_can_judge_it(world: World, cl
         done = phone.send("3")
         case = case_by_code_pin(*_code_pin(done))
         assert case is not None
-        return case, done
+        return phone, case, done
 
-    case, done = complain("+9779841000031", "1")
+    _phone, case, done = complain("+9779841000031", "1")
     assert case.facts["payments"][0]["category"] == "service_fee"
     assert [r for r in done if r.startswith("Under the law of")] == [
         "Under the law of Nepal: 140,000 NPR.", "Under the law of Qatar: 150,000 NPR."]
 
-    case, done = complain("+9779841000032", "1 2 6")
+    phone, case, done = complain("+9779841000032", "1 2 6")
     assert case.facts["payments"][0] == {"amount": 150000.0, "currency": "NPR", "purpose": "total paid",
                                          "includes": ["service_fee", "air_ticket", "other"]}
     assert "What should come back to you: 150,000 NPR under the rule that the employer pays." in done
-    assert not [r for r in done if r.startswith("Under the law of")]
+    pending = [r for r in done if r.startswith("Under the law of")]
+    assert pending == [conversation.message("en", "owed_law_pending", country=c) for c in ("Nepal", "Qatar")]
     assessment = case.assessments.first()
     assert assessment is not None
     assert {s["id"]: s["status"] for s in assessment.result["standards"]}["law-np"] == "incomplete"  # a person must split it
+    # A handler splits it as the worker tells them; STATUS then says what each law owes.
+    case_payments_update(actor=world.staff, case=case, payments=[
+        {"amount": 120000, "currency": "NPR", "category": "service_fee"},
+        {"amount": 30000, "currency": "NPR", "category": "air_ticket"}])
+    status = phone.send("STATUS")
+    assert "Under the law of Nepal: 140,000 NPR." in status and "Under the law of Qatar: 150,000 NPR." in status
