@@ -175,7 +175,7 @@ class ComplaintForm(forms.Form):
     )
 
 
-def _cost_items() -> list[tuple[str, str]]:
+def cost_items() -> list[tuple[str, str]]:
     """The cost items of the fee standards, in the reader's language (a choice overrides the words typed)."""
     from fairrecruit.standards.templatetags.fees import ITEMS
 
@@ -192,11 +192,18 @@ class PaymentForm(forms.Form):
     )
     purpose = forms.CharField(label=_("What was it for? (any language)"), required=False, max_length=300)
     category = forms.ChoiceField(label=_("Or choose what it was for"), required=False,
-                                 choices=lambda: [("", "—"), *_cost_items()])
+                                 choices=lambda: [("", "—"), *cost_items()])
     paid_to = forms.ChoiceField(label=_("Paid to"), required=False, choices=PAYEE_CHOICES)
 
 
 PaymentFormSet = forms.formset_factory(PaymentForm, extra=3, max_num=20)
+
+
+class PaymentNameForm(forms.Form):
+    """The worker names a payment the fee laws could not judge (the follow page)."""
+
+    index = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    category = forms.ChoiceField(label=_("What was it for?"), choices=lambda: [("", "—"), *cost_items()])
 
 
 class CasePaymentForm(PaymentForm):
@@ -204,7 +211,7 @@ class CasePaymentForm(PaymentForm):
     does not tell the fee laws (overrides the purpose)."""
 
     category = forms.ChoiceField(label=_("Cost item"), required=False,
-                                 choices=lambda: [("", str(_("From what it was for"))), *_cost_items()])
+                                 choices=lambda: [("", str(_("From what it was for"))), *cost_items()])
 
 
 # The case's payments, and two blank rows to split one of them into parts

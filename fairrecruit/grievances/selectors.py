@@ -321,6 +321,19 @@ def plan_paid(plan: RemediationPlan) -> Decimal:
     return plan.payments.aggregate(s=Sum("amount"))["s"] or Decimal("0")
 
 
+def payments_to_name(case: Case) -> list[dict[str, Any]]:
+    """The payments the fee laws could not judge from what the worker wrote (unclassified in the latest
+    assessment), which the worker may name from the cost items on the follow page; not a total the worker said
+    was for several things (``includes``): only a person who knows the shares can split that."""
+    latest = case.assessments.first()
+    facts = (case.facts or {}).get("payments") or []
+    if latest is None:
+        return []
+    return [{"index": p["index"], "amount": p["amount"], "currency": p["currency"]}
+            for p in sorted(latest.result.get("payments") or [], key=lambda p: p["index"])
+            if p.get("item") == "unclassified" and p["index"] < len(facts) and not facts[p["index"]].get("includes")]
+
+
 def remedy_progress(case: Case) -> list[dict[str, Any]]:
     """Each remedy plan of the case that is not cancelled, oldest first: amount, currency, what was paid so far and
     each payment, due date and status (``status``: open, overdue, settled; ``status_label`` in the reader's
@@ -353,6 +366,7 @@ def worker_view(case: Case) -> dict[str, Any]:
         "pending_consent": case.referrals.filter(status="proposed").exists() and not case.consent_share,
         "plans": remedy_progress(case),
         "assessment": assessment_view(case),
+        "payments_to_name": payments_to_name(case),
         "wages_below_minimum": wages_below_minimum(case),
         "outcome": case.get_outcome_display() if case.outcome else "",
         "my_notes": [n.text for n in case.notes.filter(from_worker=True)],

@@ -68,6 +68,7 @@ from fairrecruit.grievances.selectors import (
     acting_organisation,
     can_act_on,
     evidence_visible,
+    payments_to_name,
     plan_paid,
     recruitment_day,
     remedy_progress,
@@ -922,6 +923,29 @@ def worker_evidence_upload(
 
     once = _create_once(EvidenceUpload.objects.all(), token, purpose, fingerprint, create, stored)
     return receipt(once.obj, once.created)
+
+
+@transaction.atomic
+def worker_payment_name(*, case: Case, index: int, category: str, clock: Clock = SYSTEM_CLOCK) -> FeeAssessment | None:
+    """The worker says, with code and PIN, what a payment the fee laws could not judge was for (a cost item), and
+    the case is assessed again. Only such payments (``selectors.payments_to_name``); their words stay in the
+    facts (``payments_reported``); audited without who."""
+    if index not in {p["index"] for p in payments_to_name(case)}:
+        raise _fail("payment", _("this payment cannot be changed here: add information instead"))
+    if not _cost_item_known(category):
+        raise _fail("category", _("choose what the payment was for"))
+    old = dict(case.facts or {})
+    payments = [dict(p) for p in old.get("payments") or []]
+    payments[index]["category"] = category
+    case.facts = {**old, "payments": payments}
+    case.facts.setdefault("payments_reported", old.get("payments") or [])
+    case.save(update_fields=["facts"])
+    assessment = _assess(case, _now(clock))
+    with anonymous_origin():
+        audit_record(actor=None, action="grievance.case.worker_payment", target=case,
+                     old={"payment": index, "category": None},
+                     new={"payment": index, "category": category, "assessment": assessment.pk if assessment else None})
+    return assessment
 
 
 @transaction.atomic

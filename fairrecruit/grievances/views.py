@@ -155,6 +155,19 @@ def complaint_follow(request: HttpRequest) -> HttpResponse:
                 add_form = forms.AddInformationForm()
         else:
             status = 400
+    elif step == "name_payment":
+        name_form = forms.PaymentNameForm(request.POST)
+        try:
+            if not name_form.is_valid():
+                raise services.GrievanceInputError([])
+            services.worker_payment_name(case=case, index=name_form.cleaned_data["index"],
+                                         category=name_form.cleaned_data["category"])
+        except services.GrievanceInputError as exc:
+            ctx["name_errors"] = [e.message for e in exc.errors] or [
+                str(e) for errs in name_form.errors.values() for e in errs]
+            status = 400
+        else:
+            ctx["named"] = True
     elif step == "consent":
         consent_form = forms.ConsentForm(request.POST)
         if consent_form.is_valid():
@@ -166,7 +179,8 @@ def complaint_follow(request: HttpRequest) -> HttpResponse:
             status = 400
     services.worker_case_read(case=case)
     case.refresh_from_db()
-    ctx.update(view=selectors.worker_view(case), add_form=add_form, consent_form=consent_form)
+    ctx.update(view=selectors.worker_view(case), add_form=add_form, consent_form=consent_form,
+               cost_items=forms.cost_items())
     return render(request, "grievances/follow.html", ctx, status=status)
 
 

@@ -406,3 +406,41 @@ def test_a_worker_may_choose_what_a_payment_was_for_instead_of_writing_it(world:
     assert law_np(judged)["status"] == "assessed" and law_np(judged)["owed"]["amount"] == 110000  # 120,000 - 10,000
     bad = client.post("/complain/", form_data(**kw, **{"p-0-category": "tea"}))
     assert bad.status_code == 400 and "Select a valid choice" in bad.content.decode() and Case.objects.count() == 2
+
+
+def test_the_worker_names_a_payment_the_laws_could_not_judge_on_the_follow_page(world: World, client: Client) -> None:
+    """With code and PIN, the worker says what a payment whose words the fee laws could not judge was for; the
+    case is assessed again and their words are kept. A payment already judged, or a total the worker said was
+    for several things, is not theirs to change there."""
+    from fairrecruit.core.models import AuditEvent
+
+    done = submit(complaint(recruitment_date="2023-04-01", payments=[
+        {"amount": 120000.0, "currency": "NPR", "purpose": "to Ram"},
+        {"amount": 30000.0, "currency": "NPR", "purpose": "ticket"}]))
+    login = {"code": done.code, "pin": done.pin}
+    page = client.post("/complain/follow/", login).content.decode()
+    assert "Payment 1 (120,000 NPR): what was it for?" in page and "Payment 2 (" not in page
+
+    def name(index: int, category: str) -> Any:
+        return client.post("/complain/follow/", {**login, "step": "name_payment", "index": index,
+                                                 "category": category})
+
+    assert name(1, "service_fee").status_code == 400  # "ticket" was judged: a person changes it, not this form
+    assert name(0, "").status_code == 400 and name(0, "tea").status_code == 400
+    ok = name(0, "service_fee")
+    assert ok.status_code == 200 and "Thank you. Your case was checked again." in ok.content.decode()
+    assert "what was it for?" not in ok.content.decode()  # nothing left to name
+    done.case.refresh_from_db()
+    assert done.case.facts["payments"][0]["category"] == "service_fee"
+    assert done.case.facts["payments_reported"][0] == {"amount": 120000.0, "currency": "NPR", "purpose": "to Ram"}
+    view = assessment_view(done.case)
+    assert view is not None
+    law_np = next(s for s in view["standards"] if s.get("country") == "NP")
+    assert law_np["status"] == "assessed" and law_np["owed"]["amount"] == 140000  # 110,000 + the ticket
+    [event] = AuditEvent.objects.filter(action="grievance.case.worker_payment")
+    assert event.actor is None and (event.new or {})["category"] == "service_fee"
+
+    several = submit(complaint(payments=[{"amount": 150000.0, "currency": "NPR", "purpose": "total paid",
+                                          "includes": ["service_fee", "air_ticket"]}]))
+    page = client.post("/complain/follow/", {"code": several.code, "pin": several.pin}).content.decode()
+    assert "what was it for?" not in page
