@@ -926,10 +926,16 @@ def worker_evidence_upload(
 
 
 @transaction.atomic
-def worker_payment_name(*, case: Case, index: int, category: str, clock: Clock = SYSTEM_CLOCK) -> FeeAssessment | None:
+def worker_payment_name(
+    *, case: Case, index: int, category: str, clock: Clock = SYSTEM_CLOCK
+) -> FeeAssessment | None:
     """The worker says, with code and PIN, what a payment the fee laws could not judge was for (a cost item), and
     the case is assessed again. Only such payments (``selectors.payments_to_name``); their words stay in the
-    facts (``payments_reported``); audited without who."""
+    facts (``payments_reported``); audited without who. The same answer sent again (a bad connection) changes
+    nothing and is not refused."""
+    stored = (case.facts or {}).get("payments") or []
+    if 0 <= index < len(stored) and stored[index].get("category") == category:
+        return case.assessments.first()
     if index not in {p["index"] for p in payments_to_name(case)}:
         raise _fail("payment", _("this payment cannot be changed here: add information instead"))
     if not _cost_item_known(category):

@@ -430,6 +430,8 @@ def test_the_worker_names_a_payment_the_laws_could_not_judge_on_the_follow_page(
     ok = name(0, "service_fee")
     assert ok.status_code == 200 and "Thank you. Your case was checked again." in ok.content.decode()
     assert "what was it for?" not in ok.content.decode()  # nothing left to name
+    assert name(0, "service_fee").status_code == 200  # sent again on a bad connection: no error, no change
+    assert name(0, "air_ticket").status_code == 400  # but not another answer
     done.case.refresh_from_db()
     assert done.case.facts["payments"][0]["category"] == "service_fee"
     assert done.case.facts["payments_reported"][0] == {"amount": 120000.0, "currency": "NPR", "purpose": "to Ram"}
