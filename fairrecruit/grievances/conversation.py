@@ -922,7 +922,7 @@ def complaint_fields(answers: dict[str, Any], *, today: dt.date) -> dict[str, An
         items = answers.get("purpose") or []
         if len(items) == 1 and items[0]:  # all of it for one thing: the fee rules can judge it
             payment["category"] = items[0]
-        elif items:  # several things, amounts not known: a person splits it (never guessed)
+        elif len(items) > 1:  # several things, amounts not known: a person splits it (never guessed)
             payment["includes"] = [i or "other" for i in items]
         out["payments"] = [payment]
         if answers.get("year"):

@@ -15,7 +15,7 @@ from fairrecruit.core import crypto
 from fairrecruit.grievances import conversation
 from fairrecruit.grievances.clock import FixedClock
 from fairrecruit.grievances.models import Case, Conversation, Note
-from fairrecruit.grievances.selectors import wages_below_minimum
+from fairrecruit.grievances.selectors import payments_to_name, wages_below_minimum
 from fairrecruit.grievances.services import (
     case_by_code_pin,
     case_payments_update,
@@ -458,6 +458,10 @@ def test_what_the_money_was_for_decides_which_laws_can_judge_it(world: World, cl
     assert case.facts["payments"][0]["category"] == "service_fee"
     assert [r for r in done if r.startswith("Under the law of")] == [
         "Under the law of Nepal: 140,000 NPR.", "Under the law of Qatar: 150,000 NPR."]
+
+    _phone, case, _done = complain("+9779841000033", "6")  # do not know: nothing to split, the worker may name it
+    assert case.facts["payments"][0] == {"amount": 150000.0, "currency": "NPR", "purpose": "total paid"}
+    assert [p["index"] for p in payments_to_name(case)] == [0]
 
     phone, case, done = complain("+9779841000032", "1 2 6")
     assert case.facts["payments"][0] == {"amount": 150000.0, "currency": "NPR", "purpose": "total paid",
