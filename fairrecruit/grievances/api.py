@@ -381,6 +381,7 @@ def _worker_json(case: Any) -> dict[str, Any]:
             for p in v["plans"]
         ],
         "assessment": v["assessment"],
+        "payments_to_name": v["payments_to_name"],  # POST /api/v1/complaints/payment-purpose names them
         "wages_below_minimum": [w.as_dict() for w in v["wages_below_minimum"]],
         "outcome": v["outcome"] or None,
         "seen_by": v["seen_by"],
@@ -440,6 +441,52 @@ def complaint_information(request: HttpRequest) -> HttpResponse:
     except services.GrievanceInputError as exc:
         return _errors(400, [e.as_dict() for e in exc.errors])
     return JsonResponse({"code": case.code, "added": True}, status=201)
+
+
+_PAYMENT_PURPOSE = {
+    "type": "object",
+    "required": ["code", "pin", "index", "category"],
+    "properties": {
+        "code": {"type": "string", "maxLength": 20},
+        "pin": {"type": "string", "maxLength": 6},
+        "index": {"type": "integer", "minimum": 0, "description": "`index` of one of `payments_to_name`"},
+        "category": {"type": "string", "description": "A cost item of the fee standards, e.g. service_fee"},
+    },
+}
+
+
+@router.post(
+    "/complaints/payment-purpose",
+    summary="The worker says what a payment the fee laws could not judge was for (code and PIN)",
+    description="Only a payment listed in `payments_to_name` of `POST /api/v1/complaints/status` (one whose "
+    "words the fee laws could not judge, not a total the worker said was for several things). The case is "
+    "assessed again and the worker's words are kept; the same answer sent again changes nothing. 200 with the "
+    "case as the status call shows it; 400 names the field.",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _PAYMENT_PURPOSE}}},
+        "responses": {
+            "200": json_response({"type": "object"}, "The case, assessed again"),
+            "400": json_response(ERROR_SCHEMA, "Bad input, named by field"),
+            "404": json_response(ERROR_SCHEMA, "Wrong code or PIN"),
+            "429": json_response(ERROR_SCHEMA, "Too many"),
+        },
+    },
+)
+def complaint_payment_purpose(request: HttpRequest) -> HttpResponse:
+    found, bad = _worker_case(request, ("code", "pin", "category"))
+    if bad is not None:
+        return bad
+    case, body = found
+    index = body.get("index")
+    if not isinstance(index, int) or isinstance(index, bool):
+        return _errors(400, [{"field": "index", "message": "is required: the index of a payment to name"}])
+    try:
+        services.worker_payment_name(case=case, index=index, category=body["category"])
+    except services.GrievanceInputError as exc:
+        return _errors(400, [e.as_dict() for e in exc.errors])
+    services.worker_case_read(case=case)
+    case.refresh_from_db()
+    return JsonResponse(_worker_json(case), json_dumps_params={"ensure_ascii": False})
 
 
 _EVIDENCE_FORM = {

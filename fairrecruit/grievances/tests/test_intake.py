@@ -250,3 +250,31 @@ def test_a_payment_may_name_its_cost_item_and_an_unknown_one_is_named_with_what_
     assert error["field"] == "payments[0].category"
     assert error["message"].startswith("unknown cost item tea: use one of ") and "service_fee" in error["message"]
     assert Case.objects.count() == 1
+
+
+def test_a_partner_app_lets_the_worker_name_a_payment_the_laws_could_not_judge(client: Client) -> None:
+    """The status call lists the payments the fee laws could not judge; the worker names one through the app with
+    code and PIN, the case is assessed again; bad input is named, a wrong PIN opens nothing."""
+    body = {"categories": ["fees"], "origin": "NP", "destination": "QA", "recruitment_year": 2023,
+            "wage_promised": {"amount": 1200, "currency": "QAR"},
+            "payments": [{"amount": 150000, "currency": "NPR", "purpose": "to Ram"}]}
+    made = client.post("/api/v1/complaints", body, content_type="application/json",
+                       headers={"Idempotency-Key": "k-" + secrets.token_hex(12)}).json()
+    login = {"code": made["code"], "pin": made["pin"]}
+    status = client.post("/api/v1/complaints/status", login, content_type="application/json").json()
+    assert status["payments_to_name"] == [{"index": 0, "amount": 150000.0, "currency": "NPR"}]
+    assert [p["item"] for p in status["assessment"]["payments"]] == ["unclassified"]
+
+    def name(**kw: Any) -> Any:
+        return client.post("/api/v1/complaints/payment-purpose", {**login, **kw}, content_type="application/json")
+
+    assert name(index=0, category="tea").json()["errors"][0]["field"] == "category"
+    assert name(index=3, category="service_fee").json()["errors"][0]["field"] == "payment"
+    assert name(category="service_fee").json()["errors"] == [
+        {"field": "index", "message": "is required: the index of a payment to name"}]
+    other_pin = "000000" if made["pin"] != "000000" else "111111"
+    assert name(pin=other_pin, index=0, category="service_fee").status_code == 404
+    ok = name(index=0, category="service_fee")
+    assert ok.status_code == 200 and ok.json()["payments_to_name"] == []
+    owed = {s["id"]: s["owed"]["amount"] for s in ok.json()["assessment"]["standards"]}
+    assert owed["law-np"] == 140000  # NPR 10,000 is the most a Nepali agency may charge for Qatar
