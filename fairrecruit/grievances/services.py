@@ -925,6 +925,15 @@ def worker_evidence_upload(
     return receipt(once.obj, once.created)
 
 
+def _payments_replace(case: Case, payments: list[dict[str, Any]], now: dt.datetime) -> FeeAssessment | None:
+    """The case's payments become ``payments``; the worker's own account stays in ``payments_reported`` (kept from
+    the first change); the case is assessed again."""
+    old = dict(case.facts or {})
+    case.facts = {"payments_reported": old.get("payments") or [], **old, "payments": payments}
+    case.save(update_fields=["facts"])
+    return _assess(case, now)
+
+
 @transaction.atomic
 def worker_payment_name(
     *, case: Case, index: int, category: str, clock: Clock = SYSTEM_CLOCK
@@ -940,13 +949,9 @@ def worker_payment_name(
         raise _fail("payment", _("this payment cannot be changed here: add information instead"))
     if not _cost_item_known(category):
         raise _fail("category", _("choose what the payment was for"))
-    old = dict(case.facts or {})
-    payments = [dict(p) for p in old.get("payments") or []]
+    payments = [dict(p) for p in stored]
     payments[index]["category"] = category
-    case.facts = {**old, "payments": payments}
-    case.facts.setdefault("payments_reported", old.get("payments") or [])
-    case.save(update_fields=["facts"])
-    assessment = _assess(case, _now(clock))
+    assessment = _payments_replace(case, payments, _now(clock))
     with anonymous_origin():
         audit_record(actor=None, action="grievance.case.worker_payment", target=case,
                      old={"payment": index, "category": None},
@@ -1203,19 +1208,16 @@ def case_payments_update(
              if p.get(k) not in (None, "")} for p in payments]
     for row in rows:
         row["amount"], row["currency"] = float(row["amount"]), str(row["currency"]).upper()
-    old = dict(case.facts or {})
-    if rows == old.get("payments"):
+    old = (case.facts or {}).get("payments") or []
+    if rows == old:
         return case.assessments.first()
-    case.facts = {**old, "payments": rows}
-    case.facts.setdefault("payments_reported", old.get("payments") or [])
-    case.save(update_fields=["facts"])
-    assessment = _assess(case, _now(clock))
+    assessment = _payments_replace(case, rows, _now(clock))
     audit_record(
         actor=actor,
         action="grievance.case.payments",
         target=case,
         organisation=acting_organisation(actor, case),
-        old={"payments": old.get("payments") or []},
+        old={"payments": old},
         new={"payments": rows, "assessment": assessment.pk if assessment else None},
     )
     return assessment
@@ -1904,10 +1906,9 @@ def conversation_handle(
                 )
             )
             plans = remedy_progress(case)
-            assessment = case.assessments.first()
             if plans:
                 replies += conversation.plan_messages(lang, plans)
-            elif assessment is not None:  # no plan yet: what the laws say should come back (after any review)
+            elif (assessment := case.assessments.first()) is not None:  # no plan yet: what the laws say is owed
                 replies += conversation.owed_messages(lang, assessment.result)
             worker_case_read(case=case)
         elif outcome.want_status or outcome.add_info is not None:

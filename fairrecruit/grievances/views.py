@@ -157,17 +157,16 @@ def complaint_follow(request: HttpRequest) -> HttpResponse:
             status = 400
     elif step == "name_payment":
         name_form = forms.PaymentNameForm(request.POST)
-        try:
-            if not name_form.is_valid():
-                raise services.GrievanceInputError([])
-            services.worker_payment_name(case=case, index=name_form.cleaned_data["index"],
-                                         category=name_form.cleaned_data["category"])
-        except services.GrievanceInputError as exc:
-            ctx["name_errors"] = [e.message for e in exc.errors] or [
-                str(e) for errs in name_form.errors.values() for e in errs]
-            status = 400
+        if name_form.is_valid():
+            try:
+                services.worker_payment_name(case=case, index=name_form.cleaned_data["index"],
+                                             category=name_form.cleaned_data["category"])
+                ctx["named"] = True
+            except services.GrievanceInputError as exc:
+                ctx["name_errors"] = [e.message for e in exc.errors]
         else:
-            ctx["named"] = True
+            ctx["name_errors"] = [str(e) for errs in name_form.errors.values() for e in errs]
+        status = 400 if "name_errors" in ctx else 200
     elif step == "consent":
         consent_form = forms.ConsentForm(request.POST)
         if consent_form.is_valid():
