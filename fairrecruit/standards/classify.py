@@ -1,14 +1,17 @@
 """Classify a payment's free-text purpose ("ticket", "टिकट", "tiket pesawat") into a cost item.
 
 The phrases live in ``rules/lexicon.yaml``. Matching is on normalised text (Unicode NFKC, case-folded,
-punctuation removed). The longest matching phrase wins. Nothing is guessed: when no phrase matches, or two
-different items match equally well, the payment is ``unclassified`` and goes to a person for review.
+punctuation removed; Arabic letters folded, see :func:`fold`). Phrases are matched longest first and a shorter
+phrase only counts where it does not overlap a longer one already found ("medical insurance" is insurance, not
+medical and insurance). Nothing is guessed: when no phrase matches, or the text names two different items
+("visa and ticket": the shares are unknown), the payment is ``unclassified`` and goes to a person for review.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -31,6 +34,25 @@ def normalise(text: str) -> str:
     return " ".join("".join(out).split())
 
 
+_AR_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
+
+
+def fold(normalised: str) -> str:
+    """Fold the spellings a worker types for the same Arabic word: hamza forms of alif to alif, ta marbuta to
+    ha, alif maqsura to ya, no tatweel, and the article ("ال", "لل"; "وال" and the..., "بال" with the...) off
+    the front of a word of 3+ letters after it ("التذكرة", "تذكره" and "تذكرة" are one word). Other scripts are left as they are."""
+    if not any("\u0600" <= ch <= "\u06ff" for ch in normalised):
+        return normalised
+    words = []
+    for w in normalised.translate(_AR_LETTERS).split():
+        for article in ("وال", "بال", "ال", "لل"):
+            if w.startswith(article) and len(w) - len(article) >= 3:
+                w = w[len(article):]
+                break
+        words.append(w)
+    return " ".join(words)
+
+
 @dataclass(frozen=True)
 class Classification:
     item: str  # a taxonomy item, or "unclassified"
@@ -48,10 +70,10 @@ class Classifier:
         for item, langs in rules.lexicon.items():
             for lang, words in langs.items():
                 for w in words:
-                    n = normalise(w)
+                    n = fold(normalise(w))
                     if n:
                         phrases.append((n, item, lang))
-        # longest first, so the first hit at a given length is the best
+        # longest first: a shorter phrase counts only outside the longer ones already found
         phrases.sort(key=lambda p: -len(p[0]))
         self._phrases = phrases
 
@@ -68,16 +90,18 @@ class Classifier:
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one classifier per rule set, lives as long as it
     def _classify_text(self, purpose: str) -> Classification:
-        text = f" {normalise(purpose)} "
+        text = f" {fold(normalise(purpose))} "
         if not text.strip():
             return Classification(UNCLASSIFIED, UNCLASSIFIED, "none")
-        best_len = 0
+        taken: list[tuple[int, int]] = []
         hits: dict[str, tuple[str, str]] = {}
         for phrase, item, lang in self._phrases:
-            if len(phrase) < best_len:
-                break
-            if _contains(text, phrase):
-                best_len = len(phrase)
+            if (phrase[:-1] if phrase.isascii() else phrase) not in text:
+                continue  # cheap test first: most phrases are nowhere in the text
+            for start, end in _spans(text, phrase):
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                taken.append((start, end))
                 hits.setdefault(item, (phrase, lang))
         if not hits:
             return Classification(UNCLASSIFIED, UNCLASSIFIED, "none")
@@ -87,10 +111,22 @@ class Classifier:
         return Classification(item, self.rules.item_category[item], "lexicon", phrase, lang)
 
 
-def _contains(text: str, phrase: str) -> bool:
-    """Whole-word match for scripts with spaces; substring match for phrases in scripts without them."""
-    if f" {phrase} " in text:
-        return True
-    # Thai/Burmese/CJK phrases, or agglutinated forms (Bengali/Hindi case endings): allow a prefix match
-    # at a word start, e.g. "टिकटको" (of the ticket) contains "टिकट".
-    return len(phrase) >= 3 and f" {phrase}" in text and not phrase.isascii()
+def _spans(text: str, phrase: str) -> Iterator[tuple[int, int]]:
+    """Where ``phrase`` occurs in `` text `` as whole words, as (start, end) of the phrase. Also an English
+    plural ("tickets", "agencies"); and for phrases of 3+ letters in scripts other than Latin, the start of a
+    longer word: Thai/Burmese/CJK phrases, or agglutinated forms ("टिकटको", of the ticket, holds "टिकट")."""
+    if phrase.isascii():
+        forms = [phrase, phrase + "s"] + ([phrase[:-1] + "ies"] if phrase.endswith("y") else [])
+        for form in forms:
+            i = text.find(f" {form} ")
+            while i >= 0:
+                yield i + 1, i + 1 + len(form)
+                i = text.find(f" {form} ", i + 1)
+        return
+    if len(phrase) < 3:
+        i = text.find(f" {phrase} ")
+    else:
+        i = text.find(f" {phrase}")
+    while i >= 0:
+        yield i + 1, i + 1 + len(phrase)
+        i = text.find(f" {phrase} " if len(phrase) < 3 else f" {phrase}", i + 1)

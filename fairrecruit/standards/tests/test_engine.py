@@ -74,6 +74,20 @@ def test_unclassified_purpose_is_flagged_not_guessed() -> None:
     assert zero["payments"][0]["needs_review"] is True
 
 
+def test_a_payment_naming_two_cost_items_is_not_judged_as_one() -> None:
+    # Nepal's cap binds the agency's service charge; the ticket the employer must pay. A payment "for the service
+    # charge and the ticket" has unknown shares: judging it all as one of them would be a silent guess.
+    for purpose in ("service charge and ticket", "सेवा शुल्क र टिकट", "التأشيرة والتذكرة"):
+        pays = [{"amount": 130000, "currency": "NPR", "date": "2019-03-05", "purpose": purpose}]
+        r = default_assessor().assess(journey(payments=pays))
+        assert r["unclassified"] == [0], purpose
+        assert r["owed"]["law-np"]["status"] == "incomplete", purpose
+        cls = next(t for t in r["trace"] if t["step"] == "classify")
+        assert len(cls["candidates"]) == 2, purpose
+    one = [{"amount": 130000, "currency": "NPR", "date": "2019-03-05", "purpose": "service charges"}]
+    assert default_assessor().assess(journey(payments=one))["owed"]["law-np"]["amount"] == pytest.approx(120000)
+
+
 def test_findings_cite_principles_and_detect_low_wage() -> None:
     r = default_assessor().assess(journey(first_month_earnings={"amount": 700, "currency": "QAR"}))
     types = {f["type"]: f for f in r["findings"]}
