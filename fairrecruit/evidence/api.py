@@ -27,7 +27,10 @@ def corridors_list(request: HttpRequest) -> list[dict[str, Any]]:
     "/corridors/{corridor}",
     summary="A corridor profile: SDG 10.7.1 by group (both zero-cost variants), distributions, rules in force",
     description="`corridor` is ORIGIN-DESTINATION with ISO 3166 alpha-2 codes, e.g. NP-QA. Groups with fewer than "
-    "5 workers have their statistics withheld (`suppressed: true`). `ratio_of_means` is a comparison only.",
+    "5 workers (or fewer than 5 who paid something) have their statistics withheld (`suppressed: true`, "
+    "`suppressed_reason: min_cell`), and so do the next-smallest groups of the same disaggregation, so that the "
+    "overall minus the published groups pools at least 5 workers (`suppressed_reason: complementary`). "
+    "`distributions` hold only the groups whose statistics are published. `ratio_of_means` is a comparison only.",
 )
 def corridor_get(request: HttpRequest, corridor: str) -> HttpResponse:
     parsed = selectors.parse_corridor(corridor)

@@ -66,6 +66,8 @@ def _corridor_pdf(p: dict[str, Any]) -> bytes:
 
 
 def _stat_cells(r: dict[str, Any], min_cell: int) -> list[str]:
+    if r.get("suppressed_reason") == "complementary":  # withheld so that a smaller group cannot be worked out
+        return ["—", _("not shown"), "", "", ""]
     if r.get("suppressed"):
         return [f"< {min_cell}", _("not shown (too few workers)"), "", "", ""]
     return [
@@ -126,6 +128,7 @@ def _indicator(pdf: pdf_fonts.Document, p: dict[str, Any], destination: str) -> 
             height=4,
         )
         pdf.set_text_color(0, 0, 0)
+        # The distributions hold only the groups whose statistics are published (selectors.withheld), as on the page.
         dist = p["distributions"]
         ratio, cost = selectors.ratio_labels(), selectors.cost_labels()
         _bars(pdf, _("Share of workers by months of earnings paid"), ratio, {d["bin"]: d["share"] for d in dist["ratio"]})
@@ -156,6 +159,8 @@ def _indicator(pdf: pdf_fonts.Document, p: dict[str, Any], destination: str) -> 
 
 
 def _bars(pdf: pdf_fonts.Document, title: str, labels: list[str], shares: dict[int, float]) -> None:
+    if not shares:
+        return
     pdf.ln(2)
     pdf.para(title, size=9, style="B")
     pdf.set_font(pdf.family, "", 8)
@@ -183,14 +188,22 @@ def _bars_by_sex(pdf: pdf_fonts.Document, labels: list[str], dist: list[dict[str
 
 
 def _bar(pdf: pdf_fonts.Document, label: str, share: float, top: float, colour: tuple[int, int, int], h: float) -> None:
+    """One bar: its label in a 44 mm column next to the bar, the bar (100 mm for the largest share), then the
+    percentage. Left to right, or mirrored in a right-to-left document as its paragraphs and tables are: the label at
+    the right margin, the bar growing leftwards from it, the percentage on its left."""
+    if pdf.will_page_break(h):  # the bar goes on the page its label goes on
+        pdf.add_page()
     y = pdf.get_y()
-    pdf.cell(44, h, label, align="R")
     width = 100 * share / top
+    rtl = pdf_fonts.align() == "R"
+    right = pdf.w - pdf.r_margin
+    pdf.set_x(right - 44 if rtl else pdf.l_margin)
+    pdf.cell(44, h, label, align="L" if rtl else "R")
     if width > 0:
         pdf.set_fill_color(*colour)
-        pdf.rect(pdf.l_margin + 46, y + 0.5, width, h - 1, style="F")
-    pdf.set_x(pdf.l_margin + 48 + width)
-    pdf.cell(20, h, f"{share * 100:.0f}%", new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.rect(right - 46 - width if rtl else pdf.l_margin + 46, y + 0.5, width, h - 1, style="F")
+    pdf.set_x(right - 68 - width if rtl else pdf.l_margin + 48 + width)
+    pdf.cell(20, h, f"{share * 100:.0f}%", new_x="LMARGIN", new_y="NEXT", align="R" if rtl else "L")
 
 
 def _rules(pdf: pdf_fonts.Document, rules: list[dict[str, Any]]) -> None:

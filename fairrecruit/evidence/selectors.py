@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import duckdb
@@ -337,8 +337,12 @@ def _corridors() -> list[dict[str, Any]]:
         con = duckdb.connect()
         try:
             table, _ = survey_table(con)
-            for r in sdg.indicator(con, table, sdg.Options(by=(("corridor",),), zero_costs=("include",))):
-                if r["by"] == "corridor":
+            rows = sdg.indicator(con, table, sdg.Options(by=(("corridor",),)))
+            # The headline of a corridor is its profile's overall figure: withheld as the profile withholds it
+            # (no complement: the list publishes no total over the corridors).
+            hidden = withheld(rows, complement=False)
+            for r in rows:
+                if r["by"] == "corridor" and r["zero_costs"] == "include" and ("corridor", r["group"]) not in hidden:
                     headline[r["group"]] = r
         finally:
             con.close()
@@ -355,8 +359,8 @@ def _corridors() -> list[dict[str, Any]]:
                 "destination_name": country_name(d),
                 "survey_n": v["survey_n"],
                 "platform_n": v["platform_n"],
-                "median": h["median"] if h and h["n"] >= MIN_CELL else None,
-                "mean": h["mean"] if h and h["n"] >= MIN_CELL else None,
+                "median": h["median"] if h else None,
+                "mean": h["mean"] if h else None,
             }
         )
     return out
@@ -392,18 +396,18 @@ def _corridor_profile(origin: str, destination: str, day: dt.date) -> dict[str, 
         dist: dict[str, Any] = {}
         if n:
             opts = sdg.Options(by=tuple((d,) for d in PROFILE_DIMENSIONS))
-            stats = _small_cells(sdg.indicator(con, table, opts))
+            stats, shown = _protected(sdg.indicator(con, table, opts))
             dist = {
-                "ratio": sdg.distribution(con, table, "ratio", RATIO_EDGES),
-                "ratio_by_sex": sdg.distribution(con, table, "ratio", RATIO_EDGES, by="sex"),
-                "cost": sdg.distribution(con, table, "cost_usd", COST_EDGES),
-                "cost_by_sex": sdg.distribution(con, table, "cost_usd", COST_EDGES, by="sex"),
+                "ratio": shown(sdg.ALL, sdg.distribution(con, table, "ratio", RATIO_EDGES)),
+                "ratio_by_sex": shown("sex", sdg.distribution(con, table, "ratio", RATIO_EDGES, by="sex")),
+                "cost": shown(sdg.ALL, sdg.distribution(con, table, "cost_usd", COST_EDGES)),
+                "cost_by_sex": shown("sex", sdg.distribution(con, table, "cost_usd", COST_EDGES, by="sex")),
             }
         platform = platform_records(origin=origin, destination=destination)
         platform_stats: list[dict[str, Any]] = []
         if platform:
             survey.from_records(con, platform, "platform")
-            platform_stats = _small_cells(sdg.indicator(con, "platform", sdg.Options(by=(("sex",),))))
+            platform_stats, _shown = _protected(sdg.indicator(con, "platform", sdg.Options(by=(("sex",),))))
     finally:
         con.close()
     surveys = list(
@@ -436,15 +440,61 @@ def _corridor_profile(origin: str, destination: str, day: dt.date) -> dict[str, 
     }
 
 
-def _small_cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Blank the statistics of groups with fewer than MIN_CELL workers (public pages show aggregates only)."""
+def withheld(rows: list[dict[str, Any]], *, complement: bool = True) -> set[tuple[str, str]]:
+    """The ``(by, group)`` pairs of ``rows`` (:func:`sdg.indicator`, one or both zero-cost variants) whose
+    statistics no public output shows: the one place where a corridor's page, CSV, PDF and API are protected.
+
+    *Primary suppression*: a group with fewer than :data:`MIN_CELL` workers, or with fewer than :data:`MIN_CELL`
+    who paid something (the "exclude" variant's row: the "include" row with the zero costs, all 0, added), is
+    withheld in both variants.
+
+    *Secondary (complementary) suppression*, with ``complement``: the groups of one disaggregation add up to the
+    overall figure, and each published row carries its weighted population, so population x mean is an exact
+    weighted total even with unequal survey weights: the overall minus the published groups is the hidden groups'
+    exact mean ratio, mean cost and weight, pooled. So, in a disaggregation with a withheld group, the next-smallest
+    groups are withheld with it until, in each variant, the hidden groups together hold none or at least
+    :data:`MIN_CELL` workers (with one other group only, both are withheld; the overall stays)."""
+    sizes: dict[tuple[str, str], dict[str, int]] = {}
     for r in rows:
-        r["suppressed"] = r["n"] < MIN_CELL
+        sizes.setdefault((r["by"], r["group"]), {})[r["zero_costs"]] = int(r["n"])
+
+    def small(counts: Iterable[int]) -> bool:
+        return any(0 < c < MIN_CELL for c in counts)
+
+    hidden = {key for key, n in sizes.items() if small(n.values())}
+    if complement:
+        variants = {r["zero_costs"] for r in rows}
+        for by in sorted({b for b, _g in hidden} - {sdg.ALL}):
+            rest = sorted((k for k in sizes if k[0] == by and k not in hidden), key=lambda k: (max(sizes[k].values()), k[1]))
+            while rest and small(sum(sizes[k].get(v, 0) for k in hidden if k[0] == by) for v in variants):
+                hidden.add(rest.pop(0))
+    return hidden
+
+
+def _protected(
+    rows: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]]:
+    """``rows`` with the statistics of :func:`withheld` groups blanked (``suppressed`` true, and
+    ``suppressed_reason``: ``min_cell`` for a small group, ``complementary`` for one withheld so that a small group
+    cannot be worked out), and a filter of :func:`sdg.distribution` rows by the same groups: ``shown(by, dist)``
+    keeps the levels of disaggregation ``by`` (``sdg.ALL`` for the overall) whose statistics are published."""
+    hidden = withheld(rows)
+    primary = withheld(rows, complement=False)
+    published = {(r["by"], r["group"]) for r in rows} - hidden
+    for r in rows:
+        key = (r["by"], r["group"])
+        r["suppressed"] = key in hidden
+        r["suppressed_reason"] = None
         if r["suppressed"]:
+            r["suppressed_reason"] = "min_cell" if key in primary else "complementary"
             for k in sdg.RESULT_COLUMNS:
                 if k not in ("zero_costs", "by", "group"):
                     r[k] = None
-    return rows
+
+    def shown(by: str, dist: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [d for d in dist if (by, d["level"]) in published]
+
+    return rows, shown
 
 
 def recruiters(origin: str) -> dict[str, Any]:

@@ -110,17 +110,20 @@ def _charts(p: dict[str, Any]) -> dict[str, str]:
         s = {d["bin"]: d["share"] for d in rows if d["level"] == level}
         return [s.get(i, 0.0) for i in range(n_bins)]
 
-    out["ratio"] = charts.bar_chart(
-        list(zip(ratio, shares(dist["ratio"], sdg.ALL, len(ratio)), strict=True)),
-        unit="%",
-        title=_("Share of workers by months of earnings paid for the job"),
-    )
-    out["cost"] = charts.bar_chart(
-        list(zip(cost, shares(dist["cost"], sdg.ALL, len(cost)), strict=True)),
-        unit="%",
-        title=_("Share of workers by recruitment costs paid (US dollars)"),
-    )
-    sexes = [s for s in SEX_LEVELS if _sex_n(p, s) >= p["min_cell"]]
+    # The distributions hold only the groups whose statistics are published (selectors.withheld).
+    if dist["ratio"]:
+        out["ratio"] = charts.bar_chart(
+            list(zip(ratio, shares(dist["ratio"], sdg.ALL, len(ratio)), strict=True)),
+            unit="%",
+            title=_("Share of workers by months of earnings paid for the job"),
+        )
+    if dist["cost"]:
+        out["cost"] = charts.bar_chart(
+            list(zip(cost, shares(dist["cost"], sdg.ALL, len(cost)), strict=True)),
+            unit="%",
+            title=_("Share of workers by recruitment costs paid (US dollars)"),
+        )
+    sexes = [s for s in SEX_LEVELS if any(d["level"] == s for d in dist["ratio_by_sex"])]
     if sexes:
         out["ratio_by_sex"] = charts.grouped_bar_chart(
             ratio,
@@ -131,7 +134,7 @@ def _charts(p: dict[str, Any]) -> dict[str, str]:
     medians = [
         (r["group"], r["median"]) for r in p["stats"] if r["by"] == "sex" and r["zero_costs"] == "include"
     ]
-    if medians:
+    if any(m is not None for _g, m in medians):
         out["median_by_sex"] = charts.bar_chart(
             [(charts.series_name(g), m) for g, m in medians],
             title=_("Median months of earnings paid, by sex"),
@@ -140,14 +143,7 @@ def _charts(p: dict[str, Any]) -> dict[str, str]:
     return {k: mark_safe(v) for k, v in out.items()}  # noqa: S308 - built from escaped parts in charts.py
 
 
-def _sex_n(p: dict[str, Any], sex: str) -> int:
-    for r in p["stats"]:
-        if r["by"] == "sex" and r["group"] == sex and r["zero_costs"] == "include":
-            return int(r["n"] or 0)
-    return 0
-
-
-CSV_COLUMNS = ("source", "corridor", "synthetic", "suppressed", *sdg.RESULT_COLUMNS)
+CSV_COLUMNS = ("source", "corridor", "synthetic", "suppressed", "suppressed_reason", *sdg.RESULT_COLUMNS)
 
 
 def corridor_csv(request: HttpRequest, code: str) -> HttpResponse:
