@@ -134,7 +134,25 @@ class PaymentForm(forms.Form):
         return not any(d.get(k) for k in ("amount", "currency", "date", "purpose"))
 
 
-PaymentFormSet = forms.formset_factory(PaymentForm, extra=4, max_num=20, absolute_max=20)
+MAX_PAYMENTS_ON_PAGE = 20
+PaymentFormSet = forms.formset_factory(PaymentForm, extra=4, max_num=MAX_PAYMENTS_ON_PAGE,
+                                       absolute_max=MAX_PAYMENTS_ON_PAGE)
+_OneMorePaymentFormSet = forms.formset_factory(PaymentForm, extra=1, max_num=MAX_PAYMENTS_ON_PAGE,
+                                               absolute_max=MAX_PAYMENTS_ON_PAGE)
+
+
+def with_one_more_payment(data: Any, prefix: str = "p") -> tuple[JourneyForm, Any]:
+    """The journey form and payment rows as the worker filled them, and one empty row more (up to
+    MAX_PAYMENTS_ON_PAGE): the "Add another payment" button of a page without scripts. Nothing is checked yet,
+    so no error is shown for a form the worker has not finished."""
+    journey = JourneyForm(initial={name: data.getlist(name) if name == "events" else data.get(name)
+                                   for name in JourneyForm.base_fields})
+    try:
+        rows = max(0, min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), MAX_PAYMENTS_ON_PAGE))
+    except ValueError:
+        rows = 0
+    initial = [{name: data.get(f"{prefix}-{i}-{name}", "") for name in PaymentForm.base_fields} for i in range(rows)]
+    return journey, _OneMorePaymentFormSet(prefix=prefix, initial=initial)
 
 # journey field -> (form field) for mapping the engine's field errors back onto the form
 _FIELD_MAP = {

@@ -245,7 +245,10 @@ def _owed(pdf: pdf_fonts.Document, result: dict[str, Any]) -> None:
         owed = s.get("owed") or {}
         if owed.get("amount"):
             usd = f" (≈ {money(round(owed['amount_usd']), 'USD')})" if owed.get("amount_usd") else ""
-            pdf.para(f"{_('Owed to you')}: {money(owed['amount'], owed['currency'])}{usd}", size=10, style="B")
+            label = _("Owed to you, at least") if s["status"] == "incomplete" else _("Owed to you")
+            pdf.para(f"{label}: {money(owed['amount'], owed['currency'])}{usd}", size=10, style="B")
+        elif s["status"] == "incomplete":
+            pdf.para(_("We cannot say yet what is owed under this rule."), size=9)
         else:
             pdf.para(_("Nothing charged against this rule."), size=9)
         if s["status"] == "incomplete":

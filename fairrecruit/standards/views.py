@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 
 from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.standards import selectors, services, statement
-from fairrecruit.standards.forms import ChargesForm, JourneyForm, PaymentFormSet, valid_journey
+from fairrecruit.standards.forms import (
+    MAX_PAYMENTS_ON_PAGE,
+    ChargesForm,
+    JourneyForm,
+    PaymentFormSet,
+    valid_journey,
+    with_one_more_payment,
+)
 from fairrecruit.standards.loader import get_rules
 
 
@@ -70,7 +77,10 @@ def check_fees(request: HttpRequest) -> HttpResponse:
     """Nothing entered here is stored: the page computes and shows the answer, then forgets. The answer offers
     the same as a PDF statement: a form of hidden fields that sends the same answers again."""
     ctx: dict[str, Any] = {"currencies": COMMON_CURRENCIES}
-    if request.method == "POST":
+    more = request.method == "POST" and "more_payments" in request.POST
+    if more:
+        form, payments = with_one_more_payment(request.POST)
+    elif request.method == "POST":
         form, payments, journey = _posted_journey(request)
         if journey is not None:
             ctx["result"] = services.assessment_compute(journey=journey)
@@ -78,10 +88,10 @@ def check_fees(request: HttpRequest) -> HttpResponse:
     else:
         form = JourneyForm()
         payments = PaymentFormSet(prefix="p")
-    ctx.update(form=form, payments=payments)
+    ctx.update(form=form, payments=payments, can_add_payment=payments.total_form_count() < MAX_PAYMENTS_ON_PAGE)
     if "result" in ctx:
         ctx["rates_used"] = selectors.rates_used(ctx["result"])
-    failed = request.method == "POST" and "result" not in ctx
+    failed = request.method == "POST" and not more and "result" not in ctx
     return render(request, "standards/check.html", ctx, status=400 if failed else 200)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -30,6 +33,43 @@ def test_check_my_fees_shows_what_is_owed_and_stores_nothing(client: Client) -> 
     assert "140,000" in html or "140000" in html  # Nepal: 110,000 over the cap + 30,000 ticket
     assert "Nothing you typed was stored." in html
     assert Assessment.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+def test_a_worker_with_more_payments_than_rows_adds_rows_without_losing_what_was_typed(client: Client) -> None:
+    form: dict[str, Any] = dict(FORM, **{f"p-{i}-{k}": v for i in (2, 3) for k, v in
+                         (("amount", "1000"), ("currency", "NPR"), ("date", "2019-03-06"), ("purpose", "medical"))})
+    form["events"] = ["documents_retained", "debt"]
+    r = client.post("/check/", dict(form, more_payments="1"))
+    html = r.content.decode()
+    assert r.status_code == 200 and 'id="result"' not in html and 'role="alert"' not in html
+    assert 'name="p-TOTAL_FORMS" value="5"' in html and 'name="p-4-amount"' in html
+    assert 'name="p-0-amount" value="120000"' in html and 'name="p-3-purpose" value="medical"' in html
+    ticked = set(re.findall(r'name="events" value="(\w+)"[^>]*checked', html))
+    assert ticked == {"documents_retained", "debt"}
+    # the fifth row, filled, counts
+    five = dict(form, **{"p-TOTAL_FORMS": "5", "p-4-amount": "7000", "p-4-currency": "NPR",
+                         "p-4-date": "2019-03-07", "p-4-purpose": "bribe"})
+    html = client.post("/check/", five).content.decode()
+    zero_fee = html[html.index('id="std-ilo-zero-fee"'):html.index('id="std-law-np"')]
+    assert "159,000 NPR" in zero_fee  # all five payments: 120,000 + 30,000 + 1,000 + 1,000 + 7,000
+    # at the limit, no button
+    full = dict(form, **{"p-TOTAL_FORMS": "20"}, more_payments="1")
+    html = client.post("/check/", full).content.decode()
+    assert 'name="p-TOTAL_FORMS" value="20"' in html and 'name="more_payments"' not in html
+
+
+def test_a_law_that_could_only_be_judged_in_part_never_says_nothing_is_owed(client: Client) -> None:
+    form = dict(FORM, **{"p-0-purpose": "xyzzy", "p-1-amount": "", "p-1-currency": "", "p-1-date": "",
+                         "p-1-purpose": ""})
+    html = client.post("/check/", form).content.decode()
+    nepal = html[html.index('id="std-law-np"'):html.index('id="std-law-qa"')]
+    assert "We cannot say yet what is owed under this rule." in nepal
+    assert "Nothing charged against this rule." not in nepal
+    form["p-1-amount"], form["p-1-currency"], form["p-1-date"] = "30000", "NPR", "2019-03-05"
+    form["p-1-purpose"] = "air ticket"  # the ticket is judged: at least 30,000 owed under Nepal's law
+    html = client.post("/check/", form).content.decode()
+    nepal = html[html.index('id="std-law-np"'):html.index('id="std-law-qa"')]
+    assert "Owed to you, at least" in nepal and "30,000" in nepal
 
 
 def test_check_my_fees_names_the_bad_field(client: Client) -> None:
