@@ -5,8 +5,12 @@ One row per worker. Columns (names are matched without case; spaces become ``_``
 ========================  ============================================================================
 ``worker_id``             required, unique in the file
 ``cost_total``            total recruitment costs paid by the worker (and family); or itemised
-``cost_<item>``           itemised costs (``cost_agency_fee``, ``cost_ticket``, ...): summed, an empty cell
-                          counts 0; when ``cost_total`` is given too it wins, and must match the items' sum
+``cost_<item>``           itemised costs (``cost_agency_fee``, ``cost_ticket``, ...) in ``cost_currency``: summed,
+                          an empty cell counts 0; when ``cost_total`` is given too it wins, and must match the
+                          items' sum. A ``cost_...`` column that looks like a total (``cost_total_usd``, ``cost_all``),
+                          an amount in a currency of its own (``cost_ticket_usd``), a currency (``cost_ticket_currency``)
+                          or a derived value (``cost_share``) refuses the file (:func:`cost_column_problem`): summed
+                          with the items it would count costs twice
 ``cost_currency``         ISO 4217; may be empty when the cost is 0 (then the earnings currency is used)
 ``earnings``              first full month's earnings in the destination, net (metadata 2022, 2.a): > 0
 ``earnings_currency``     ISO 4217
@@ -14,7 +18,8 @@ One row per worker. Columns (names are matched without case; spaces become ``_``
 ``sex``                   F, M or X (also female/male/other); empty = unknown
 ``age``                   age in whole years, 15–99 (at migration or at interview, as the survey says)
 ``education``             none, primary, lower_secondary, upper_secondary, post_secondary, tertiary
-``isco08``                ISCO-08 occupation code, 1 to 4 digits (the first digit is the major group)
+``isco08``                ISCO-08 code of a major, sub-major, minor or unit group (:data:`ISCO08`), as text:
+                          ``0110`` is armed forces (major group 0); ``110`` is refused, not read as group 1
 ``industry``              ISIC Rev.4 section letter (A–U) or code of 2–4 digits
 ``origin``                ISO 3166 alpha-2, required
 ``destination``           ISO 3166 alpha-2, required, different from origin
@@ -23,7 +28,17 @@ One row per worker. Columns (names are matched without case; spaces become ``_``
 ========================  ============================================================================
 
 Rows are numbered as a person sees them: for CSV and XLSX the spreadsheet row (the header is row 1, the first
-worker row 2), for Parquet the record number from 1.
+worker row 2; blank lines count, as a spreadsheet shows them, and are skipped; in a text editor the same line,
+unless a quoted value earlier in the file runs over several lines), for Parquet the record number from 1.
+
+CSV is read by Python's ``csv`` module (:func:`_csv_rows`), never guessed from a sample: the delimiter (``,``,
+``;``, tab or ``|``) is the one that splits the header line into most columns, quotes are ``"``, the text is UTF-8
+(a byte order mark is skipped). A row with more or fewer fields than the header is rejected as ``row N: expected K
+fields, found M``; the other rows go to DuckDB with their row numbers, written again as plain CSV.
+
+Warnings (:data:`PLAUSIBLE`) name rows that are imported but look wrong: costs of more than 60 months of
+earnings, a month's earnings below 10 US dollars, a weight above 1,000,000. They are shown with the report and
+do not reject the row.
 
 Validation names every rejected row and field (:class:`Rejection`); import is all-or-nothing unless
 ``partial=True``. Currency conversion: costs and earnings of a worker are converted to US dollars with the
@@ -37,9 +52,12 @@ Plain Python + DuckDB (no Django).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +129,51 @@ NORMALISED_COLUMNS = (
     "ratio",
 )
 SHOWN = 20
+MAX_WARNINGS = 1000  # warnings kept in a report (a file whose every row looks wrong says so with the count)
+CSV_DELIMITERS = (",", ";", "\t", "|")
+# Plausibility: beyond these an imported row is named in the warnings (kept, not rejected).
+PLAUSIBLE = {
+    "ratio": 60,  # months of first-month earnings paid in recruitment costs (five years' pay)
+    "earnings_usd": 10,  # US dollars: a month's earnings below this are almost surely a unit or currency slip
+    "weight": 1_000_000,  # one respondent standing for more than a million migrant workers
+}
+# ISCO-08 (ILO 2008): minor group -> last digit of each of its unit groups. The 10 major, 43 sub-major, 130 minor
+# and 436 unit groups are the codes a survey may give (a coarser group when the occupation is known less finely).
+_ISCO08_UNITS = {
+    "011": "0", "021": "0", "031": "0",
+    "111": "1234", "112": "0", "121": "1239", "122": "123", "131": "12", "132": "1234", "133": "0",
+    "134": "1234569", "141": "12", "142": "0", "143": "19",
+    "211": "1234", "212": "0", "213": "123", "214": "1234569", "215": "123", "216": "123456",
+    "221": "12", "222": "12", "223": "0", "224": "0", "225": "0", "226": "12345679",
+    "231": "0", "232": "0", "233": "0", "234": "12", "235": "1234569",
+    "241": "123", "242": "1234", "243": "1234", "251": "12349", "252": "1239",
+    "261": "129", "262": "12", "263": "123456", "264": "123", "265": "1234569",
+    "311": "123456789", "312": "123", "313": "123459", "314": "123", "315": "12345",
+    "321": "1234", "322": "12", "323": "0", "324": "0", "325": "123456789",
+    "331": "12345", "332": "1234", "333": "12349", "334": "1234", "335": "123459",
+    "341": "123", "342": "123", "343": "12345", "351": "1234", "352": "12",
+    "411": "0", "412": "0", "413": "12", "421": "1234", "422": "12345679",
+    "431": "123", "432": "123", "441": "1234569",
+    "511": "123", "512": "0", "513": "12", "514": "12", "515": "123", "516": "123459",
+    "521": "12", "522": "123", "523": "0", "524": "1234569", "531": "12", "532": "129", "541": "12349",
+    "611": "1234", "612": "1239", "613": "0", "621": "0", "622": "1234",
+    "631": "0", "632": "0", "633": "0", "634": "0",
+    "711": "123459", "712": "1234567", "713": "123", "721": "12345", "722": "1234", "723": "1234",
+    "731": "123456789", "732": "123", "741": "123", "742": "12",
+    "751": "123456", "752": "123", "753": "123456", "754": "12349",
+    "811": "1234", "812": "12", "813": "12", "814": "123", "815": "12345679", "816": "0", "817": "12",
+    "818": "1239", "821": "129", "831": "12", "832": "12", "833": "12", "834": "1234", "835": "0",
+    "911": "12", "912": "1239", "921": "123456", "931": "123", "932": "19", "933": "1234",
+    "941": "12", "951": "0", "952": "0", "961": "123", "962": "12349",
+}  # fmt: skip
+ISCO08 = frozenset(
+    {minor + d for minor, ds in _ISCO08_UNITS.items() for d in ds}
+    | {minor[:n] for minor in _ISCO08_UNITS for n in (1, 2, 3)}
+)
+# Words in a cost_... column's name that make it something other than an amount paid for one item.
+_TOTAL_WORDS = {"total", "totals", "subtotal", "sum", "all"}
+_CURRENCY_WORDS = {"currency", "currencies", "ccy", "cur", "curr"}
+_DERIVED_WORDS = {"ratio", "share", "pct", "percent", "percentage", "months", "per", "avg", "mean", "median"}
 
 
 class SurveyError(Exception):
@@ -122,7 +185,7 @@ class SurveyError(Exception):
         self.rows_total = rows_total
 
     def lines(self, limit: int = SHOWN) -> list[str]:
-        out = [f"row {r.row}: {r.field}: {r.message}" for r in self.rejections[:limit]]
+        out = [issue_line(r.as_dict()) for r in self.rejections[:limit]]
         if len(self.rejections) > limit:
             out.append(f"... and {len(self.rejections) - limit} more (see the full report)")
         return out
@@ -130,12 +193,25 @@ class SurveyError(Exception):
 
 @dataclass(frozen=True)
 class Rejection:
+    """A rejected row (or, in :attr:`Survey.warnings`, an imported row to check): where and what to fix. ``field``
+    is empty when the row as a whole is wrong (its number of fields)."""
+
     row: int
     field: str
     message: str
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "field": self.field, "message": self.message}
+
+
+def issue_line(issue: dict[str, Any]) -> str:
+    """``row 4: earnings: missing ...``, or ``row 4: expected ...`` for the row as a whole."""
+    where = f"row {issue['row']}: " + (f"{issue['field']}: " if issue["field"] else "")
+    return where + str(issue["message"])
+
+
+def warnings_note(total: int, rows: int) -> str:
+    return f"{total} warning(s) in {rows} row(s): the rows were kept; check them."
 
 
 @dataclass
@@ -153,6 +229,7 @@ class Survey:
     fx_rule: str
     weighted: bool
     item_columns: list[str] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)
 
     @property
     def notes(self) -> list[str]:
@@ -161,6 +238,8 @@ class Survey:
             out.append("The file has no survey weights: every worker weighs 1 (an unweighted estimate).")
         if self.item_columns:
             out.append(f"Costs summed from items: {', '.join(self.item_columns)}.")
+        if self.warnings:
+            out.append(warnings_note(len(self.warnings), len({w.row for w in self.warnings})))
         return out
 
     def report(self) -> dict[str, Any]:
@@ -175,6 +254,9 @@ class Survey:
             "fx_rule": self.fx_rule,
             "weighted": self.weighted,
             "notes": self.notes,
+            "warnings": [w.as_dict() for w in self.warnings[:MAX_WARNINGS]],
+            "warnings_total": len(self.warnings),
+            "rows_warned": len({w.row for w in self.warnings}),
         }
 
     def records(self) -> list[dict[str, Any]]:
@@ -212,6 +294,107 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def cost_column_problem(name: str) -> str | None:
+    """Why column ``name`` (``cost_...``, not ``cost_total`` or ``cost_currency``) cannot be summed as an item
+    of the costs: a total, an amount in a currency of its own, a currency or a derived value. None for an item."""
+    words = _norm(name).split("_")[1:]
+    summed = "cost_<item> columns are summed as the items paid, all in cost_currency"
+    if _TOTAL_WORDS & set(words):
+        return (
+            f"column '{name}' looks like a total: {summed}, so a total beside them counts the costs twice; give "
+            "the total in cost_total (in cost_currency) or remove the column"
+        )
+    if words[-1] in _CURRENCY_WORDS:
+        return (
+            f"column '{name}' looks like a currency column: {summed}; give the items in one currency, named in "
+            "cost_currency, and remove this column"
+        )
+    if fx.is_currency(words[-1]):
+        code, item = words[-1].upper(), "_".join(["cost", *words[:-1]])
+        return (
+            f"column '{name}' looks like an amount in another currency ({code}): {summed}; name it {item} and "
+            f"give {code} in cost_currency, or remove it if it repeats another column"
+        )
+    if _DERIVED_WORDS & set(words):
+        return (
+            f"column '{name}' looks like a value derived from the costs, not an amount paid: {summed}; remove "
+            "it, or rename it if it is an item"
+        )
+    return None
+
+
+def _check_columns(filename: str, names: Sequence[str]) -> None:
+    """Two columns whose names match once case, spaces and punctuation are ignored: which one is meant?"""
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names, start=1):
+        key = _norm(n) or f"#{i}"
+        if key in seen:
+            raise SurveyError(
+                f"{filename}: columns {seen[key]} and {i} are both named '{key}' (case, spaces and punctuation "
+                "aside): rename or remove one"
+            )
+        seen[key] = i
+
+
+def _csv_rows(path: Path, out: Any) -> tuple[list[str], list[Rejection]]:
+    """Read CSV ``path`` with Python's csv module; write each worker row to ``out`` as plain CSV led by its
+    spreadsheet row number (blank lines count as rows; rows without any value are left out). Returns the header
+    and the rows rejected because their number of fields is not the header's."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            first = next((line for line in f if line.strip()), "")
+            delim = max(CSV_DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
+            f.seek(0)
+            reader = csv.reader(f, delimiter=delim)
+            records = enumerate(reader, start=1)
+            header = next((rec for _, rec in records if "".join(rec).strip()), None)
+            if header is None:
+                raise SurveyError(f"{path.name}: the file is empty")
+            header = [h.strip() or f"column{i + 1}" for i, h in enumerate(header)]
+            shown = "tab" if delim == "\t" else f"'{delim}'"
+            fix = (
+                f"check for a missing value or delimiter {shown}; a value containing {shown} must be in double "
+                "quotes"
+            )
+            writer = csv.writer(out, lineterminator="\n")
+            bad = []
+            for row, rec in records:
+                if not "".join(rec).strip():
+                    continue
+                if len(rec) == len(header):
+                    rec.insert(0, str(row))
+                    writer.writerow(rec)
+                    continue
+                runs_on = any("\n" in v for v in rec)
+                bad.append(
+                    Rejection(
+                        row,
+                        "",
+                        f"expected {len(header)} fields (one per column), found {len(rec)}: {fix}"
+                        + (
+                            "; a quoted value runs over several lines here: is its closing quote there?"
+                            if runs_on
+                            else ""
+                        ),
+                    )
+                )
+    except UnicodeDecodeError as exc:
+        with path.open("rb") as f:
+            line = next((i for i, b in enumerate(f, start=1) if not _is_utf8(b)), 0)
+        raise SurveyError(f"{path.name}: line {line} is not UTF-8 text: save the file as CSV UTF-8") from exc
+    except csv.Error as exc:
+        raise SurveyError(f"{path.name}: line {reader.line_num}: cannot be read: {exc}") from exc
+    return header, bad
+
+
+def _is_utf8(b: bytes) -> bool:
+    try:
+        b.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def load(
     path: Path | str,
     *,
@@ -247,6 +430,7 @@ class _Loader:
         self.con, self.path, self.kind, self.table = con, path, kind, table
         self.partial, self.fx_col, self.today = partial, fx_date_column, today
         self.raw = f"{table}_raw"
+        self.unreadable: list[Rejection] = []  # CSV rows with a wrong number of fields
 
     def sql(self, q: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
         return self.con.execute(q, params) if params is not None else self.con.execute(q)
@@ -257,13 +441,14 @@ class _Loader:
         p = _lit(str(self.path))
         try:
             if self.kind == "csv":
-                self.sql(f"""CREATE OR REPLACE TEMP VIEW {self.raw} AS
-                    SELECT row_number() OVER () + 1 AS _row, * FROM read_csv({p}, all_varchar = true,
-                                                                         header = true, auto_detect = true)""")
+                self._csv()
             elif self.kind == "parquet":
                 self.sql(f"""CREATE OR REPLACE TEMP VIEW {self.raw} AS
                     SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row
                     FROM read_parquet({p}, file_row_number = true)""")
+                _check_columns(
+                    self.path.name, [d[0] for d in self.sql(f"SELECT * FROM {self.raw} LIMIT 0").description]
+                )
             else:
                 self.con.register(f"{self.raw}_arrow", self._xlsx())
                 self.sql(f"CREATE OR REPLACE TEMP VIEW {self.raw} AS SELECT * FROM {self.raw}_arrow")
@@ -271,6 +456,23 @@ class _Loader:
         except (duckdb.Error, OSError, ValueError) as exc:
             raise SurveyError(f"{self.path.name}: cannot be read: {exc}") from exc
         return [n for n in names if n != "_row"]
+
+    def _csv(self) -> None:
+        """The rows as Python's csv module reads them, each with its row number, put in DuckDB through a plain CSV
+        file (strict: comma, double quotes, one line end) that DuckDB cannot read otherwise."""
+        fd, tmp = tempfile.mkstemp(prefix="fairrecruit-survey-", suffix=".csv")
+        try:
+            with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+                names, self.unreadable = _csv_rows(self.path, out)
+            _check_columns(self.path.name, names)
+            cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names)))
+            self.sql(f"""CREATE OR REPLACE TEMP TABLE {self.raw}_csv AS SELECT * FROM read_csv({_lit(tmp)},
+                delim = ',', quote = '"', escape = '"', new_line = '\\n', header = false, auto_detect = false,
+                strict_mode = true, columns = {{'_row': 'BIGINT', {cols}}})""")
+        finally:
+            os.unlink(tmp)
+        named = ", ".join(f"c{i} AS {_q(n)}" for i, n in enumerate(names))
+        self.sql(f"CREATE OR REPLACE TEMP VIEW {self.raw} AS SELECT _row, {named} FROM {self.raw}_csv")
 
     def _xlsx(self) -> pa.Table:
         from openpyxl import load_workbook
@@ -282,6 +484,7 @@ class _Loader:
         if not header:
             raise ValueError("the first sheet is empty")
         names = [str(h) if h is not None else f"column{i + 1}" for i, h in enumerate(header)]
+        _check_columns(self.path.name, names)
         cols: dict[str, list[str | None]] = {n: [] for n in names}
         rows: list[int] = []
         for i, values in enumerate(it, start=2):
@@ -308,28 +511,30 @@ class _Loader:
                 if a in by_norm:
                     col[canon] = by_norm[a]
                     break
+        fx_col = by_norm.get(_norm(self.fx_col)) if self.fx_col else None
         items = [
             by_norm[n]
             for n in by_norm
             if n.startswith("cost_")
             and n not in ("cost_total", "cost_currency")
-            and by_norm[n] not in col.values()
+            and by_norm[n] not in (*col.values(), fx_col)
         ]
+        problems = [m for m in map(cost_column_problem, items) if m]
+        if problems:
+            raise SurveyError(f"{self.path.name}: " + "; ".join(problems))
         missing = [c for c in REQUIRED if c not in col]
         if "cost_total" not in col and not items:
             missing.append("cost_total (or itemised cost_<item> columns)")
-        fx_col = None
-        if self.fx_col:
-            fx_col = by_norm.get(_norm(self.fx_col))
-            if fx_col is None:
-                missing.append(f"{self.fx_col} (the exchange-rate date column asked for)")
+        if self.fx_col and fx_col is None:
+            missing.append(f"{self.fx_col} (the exchange-rate date column asked for)")
         if missing:
             raise SurveyError(f"{self.path.name}: missing column(s): {', '.join(missing)}")
-        total = int(self.sql(f"SELECT count(*) FROM {self.raw}").fetchone()[0])  # type: ignore[index]
+        read = int(self.sql(f"SELECT count(*) FROM {self.raw}").fetchone()[0])  # type: ignore[index]
+        total = read + len(self.unreadable)
         if total == 0:
             raise SurveyError(f"{self.path.name}: no rows")
         self.parse(col, items, fx_col)
-        rejections = self.validate(col, items)
+        rejections = self.unreadable + self.validate(col, items)
         conversions = self.convert(rejections)
         bad_rows = {r.row for r in rejections}
         if rejections and not self.partial:
@@ -342,6 +547,7 @@ class _Loader:
         imported = int(self.sql(f"SELECT count(*) FROM {self.table}").fetchone()[0])  # type: ignore[index]
         if imported == 0:
             raise SurveyError(f"{self.path.name}: every row was rejected", rejections, total)
+        warnings = self.warn()
         rule = (
             f"each worker's costs and earnings at the reference rate of the date in column {fx_col!r}"
             if fx_col
@@ -360,6 +566,7 @@ class _Loader:
             fx_rule=rule,
             weighted="weight" in col,
             item_columns=[] if "cost_total" in col and not items else items,
+            warnings=sorted(warnings, key=lambda r: (r.row, r.field)),
         )
 
     def parse(self, col: dict[str, str], items: list[str], fx_col: str | None) -> None:
@@ -413,6 +620,10 @@ class _Loader:
         p = f"{self.table}_p"
         cur_ok = self._lookup_table(
             "cur", f"SELECT cost_currency FROM {p} UNION SELECT earnings_currency FROM {p}", fx.is_currency
+        )
+        isco_ok = self._lookup_table("isco", f"SELECT DISTINCT isco_t FROM {p}", ISCO08.__contains__)
+        isco_zero = self._lookup_table(  # 0110 (armed forces) read as a number by a spreadsheet: 110
+            "isco0", f"SELECT DISTINCT isco_t FROM {p}", lambda c: c not in ISCO08 and "0" + c in ISCO08
         )
         cc_ok = self._lookup_table(
             "cc",
@@ -497,8 +708,16 @@ class _Loader:
             ),
             (
                 "isco08",
-                "isco_t IS NOT NULL AND NOT regexp_full_match(isco_t, '[0-9]{1,4}')",
-                "'not an ISCO-08 code: ' || isco_t",
+                f"isco_t IN (SELECT v FROM {isco_zero})",
+                "'not an ISCO-08 code: ' || isco_t || '; armed forces codes start with 0 (0' || isco_t || "
+                "'): store the column as text so that the leading 0 is kept'",
+            ),
+            (
+                "isco08",
+                f"isco_t IS NOT NULL AND isco_t NOT IN (SELECT v FROM {isco_ok}) "
+                f"AND isco_t NOT IN (SELECT v FROM {isco_zero})",
+                "'not an ISCO-08 code: ' || isco_t || '; use a major, sub-major, minor or unit group (1 to 4 "
+                "digits)'",
             ),
             (
                 "industry",
@@ -546,19 +765,57 @@ class _Loader:
             FROM {p}""")
         self.sql(f"DROP TABLE {p}")
         self.sql(f"ALTER TABLE {p}2 RENAME TO {p.split('.')[-1]}")
-        counts = self.sql(
-            "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for _, c, _ in checks) + f" FROM {p}"
-        ).fetchone()
-        out: list[Rejection] = []
-        for (fld, cond, msg), n in zip(checks, counts or (), strict=True):
-            if n:
-                for row, m in self.sql(f"SELECT row, {msg} FROM {p} WHERE {cond} ORDER BY row").fetchall():
-                    out.append(Rejection(int(row), fld, str(m)))
+        out = self._check(p, "row", checks)
         bad = sorted({r.row for r in out})
         self.sql(f"CREATE OR REPLACE TEMP TABLE {self.table}_bad (row BIGINT)")
         if bad:
             self.con.executemany(f"INSERT INTO {self.table}_bad VALUES (?)", [(b,) for b in bad])
         return out
+
+    def _check(self, source: str, row: str, checks: list[tuple[str, str, str]]) -> list[Rejection]:
+        """(field, condition, message) over ``source`` -> the rows where a condition holds (one scan to count)."""
+        counts = self.sql(
+            "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for _, c, _ in checks) + f" FROM {source}"
+        ).fetchone()
+        out: list[Rejection] = []
+        for (fld, cond, msg), n in zip(checks, counts or (), strict=True):
+            if n:
+                for r, m in self.sql(
+                    f"SELECT {row}, {msg} FROM {source} WHERE {cond} ORDER BY {row}"
+                ).fetchall():
+                    out.append(Rejection(int(r), fld, str(m)))
+        return out
+
+    def warn(self) -> list[Rejection]:
+        """Imported rows with possible but implausible values (:data:`PLAUSIBLE`): named, kept."""
+        ratio, usd, weight = PLAUSIBLE["ratio"], PLAUSIBLE["earnings_usd"], PLAUSIBLE["weight"]
+        return self._check(
+            f"{self.table} n JOIN {self.table}_p p ON p.row = n.row",
+            "n.row",
+            [
+                (
+                    "ratio",
+                    f"n.ratio > {ratio}",
+                    f"'the costs are ' || CAST(round(n.ratio) AS BIGINT) || ' months of earnings (more than {ratio}): "
+                    "check that the earnings are for one month and the amounts and currencies of costs and "
+                    "earnings'",
+                ),
+                (
+                    "earnings",
+                    f"n.earnings_usd < {usd}",
+                    "'first month''s earnings of ' || p.earnings_t || ' ' || n.earnings_currency || CASE WHEN "
+                    f"n.earnings_currency = 'USD' THEN ' (below {usd} US dollars)' ELSE ' (' || "
+                    f"printf('%.2f', n.earnings_usd) || ' US dollars, below {usd})' END || "
+                    "': check the amount and the currency'",
+                ),
+                (
+                    "weight",
+                    f"n.weight > {weight}",
+                    f"'survey weight ' || p.weight_t || ': one worker standing for more than {weight} workers; "
+                    "check the weight'",
+                ),
+            ],
+        )
 
     def _lookup_table(self, name: str, values_sql: str, ok: Any) -> str:
         t = f"{self.table}_ok_{name}"

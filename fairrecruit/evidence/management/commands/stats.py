@@ -127,6 +127,7 @@ class Command(BaseCommand):
                         self.stderr.write(f"error: {line}")
                     raise CommandError(str(exc)) from exc
                 self._report(opts.get("report"), s.rejections)
+                self._warnings([w.as_dict() for w in s.warnings])
                 notes += s.notes
                 if s.rejections:
                     notes.append(
@@ -172,11 +173,19 @@ class Command(BaseCommand):
         )
         rej = s.report.get("rejections", [])
         for r in rej[: survey.SHOWN]:
-            self.stderr.write(f"error: row {r['row']}: {r['field']}: {r['message']}")
+            self.stderr.write("error: " + survey.issue_line(r))
         if s.status == "rejected":
             raise CommandError(s.report.get("error") or "rejected")
+        self._warnings(s.report.get("warnings", []))
         what = "checked (dry run, nothing stored)" if opts["dry_run"] else f"stored as survey {s.pk}"
         self.stdout.write(f"{s.filename}: {s.rows_imported} of {s.rows_total} rows {what}; status {s.status}")
+        if s.report.get("warnings_total"):
+            self.stdout.write(survey.warnings_note(s.report["warnings_total"], s.report["rows_warned"]))
+
+    def _warnings(self, warnings: list[dict[str, Any]]) -> None:
+        """Implausible values in imported rows (kept): the first few, the rest in the report."""
+        for w in warnings[: survey.SHOWN]:
+            self.stderr.write("warning: " + survey.issue_line(w))
 
     def _release(self, opts: dict[str, Any]) -> None:
         from fairrecruit.evidence.services import EvidenceError, release_create
