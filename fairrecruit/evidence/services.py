@@ -33,7 +33,7 @@ from fairrecruit.evidence.models import (
     SurveyRecord,
     Tag,
 )
-from fairrecruit.evidence.permissions import can, reviewer_kind
+from fairrecruit.evidence.permissions import can, external_conflict, reviewer_kind
 from fairrecruit.evidence.selectors import PLATFORM_SOURCES, SOURCE_TITLES, corridor_data_changed
 
 REQUIRED_INTERNAL = 1
@@ -537,13 +537,17 @@ def approvals(product: KnowledgeProduct) -> dict[str, Any]:
 def product_review(
     *, actor: User, product: KnowledgeProduct, decision: str, comments: str = ""
 ) -> ProductReview:
-    """Record one reviewer's decision for the current round (internal if staff, external if researcher)."""
+    """Record one reviewer's decision for the current round (internal if staff, external if researcher and
+    independent of the product: :func:`~fairrecruit.evidence.permissions.external_conflict`)."""
     kind = reviewer_kind(actor)
     if kind is None:
         raise PermissionDenied("reviews need the staff (internal) or researcher (external) role")
     product = KnowledgeProduct.objects.select_for_update().get(pk=product.pk)
     if product.submitted_by_id == actor.pk:
         raise EvidenceError("you cannot review your own submission")
+    conflict = external_conflict(actor, product) if kind == "external" else None
+    if conflict:
+        raise EvidenceError(conflict)
     if product.status != KnowledgeProduct.Status.SUBMITTED:
         raise EvidenceError(
             f"this product is not waiting for review (it is {product.get_status_display().lower()})"

@@ -131,7 +131,9 @@ def test_pages_workflow_and_search(client: Client, people: dict[str, Any]) -> No
     assert bad.status_code == 400
     html = bad.content.decode()
     assert "line 1: unknown role" in html and "say which data the product used" in html
-    form["token"] = client.get("/knowledge/submit/").content.decode().split('name="token" value="')[1].split('"')[0]
+    form["token"] = (
+        client.get("/knowledge/submit/").content.decode().split('name="token" value="')[1].split('"')[0]
+    )
     r = client.post("/knowledge/submit/", form)
     assert r.status_code == 302
     assert client.post("/knowledge/submit/", form)["Location"] == r["Location"]  # resent: stored once
@@ -197,3 +199,46 @@ def test_public_knowledge_pages_in_the_readers_language(client: Client, people: 
     assert local[1] in client.get(f"/knowledge/partners/{partner.pk}/").content.decode()
     client.cookies["django_language"] = "en"
     assert gcm.BY_NUMBER[6].text in client.get(f"/knowledge/{p.pk}/").content.decode()
+
+
+def test_external_reviewers_are_from_neither_the_submitters_organisation_nor_a_partner(
+    people: dict[str, Any],
+) -> None:
+    """A colleague of the submitter, or someone from an organisation that produced or paid for the product, is not
+    an external reviewer; a researcher from elsewhere is. Staff review as internal whoever submitted."""
+    from fairrecruit.core.models import Organisation
+    from fairrecruit.evidence.models import Partner
+    from fairrecruit.evidence.tests.conftest import make_user
+
+    author = make_user("colleague_of_res1", "researcher", "Institute A")
+    partners = [PartnerRole("institute b", "data_provider"), PartnerRole("Migration Funders", "funder")]
+    p = submit(author, partners=partners)
+    with pytest.raises(EvidenceError, match="you belong to Institute A, the submitter's organisation"):
+        services.product_review(actor=people["res1"], product=p, decision="approve")
+    with pytest.raises(EvidenceError, match="you belong to Institute B, one of the product's partners"):
+        services.product_review(actor=people["res2"], product=p, decision="approve")
+    # a partner linked to a platform organisation of another name (staff linked it) counts too
+    funder = Partner.objects.get(name="Migration Funders")
+    funder.organisation = Organisation.objects.get(name="Institute C")
+    funder.save()
+    with pytest.raises(EvidenceError, match="you belong to Institute C, one of the product's partners"):
+        services.product_review(actor=people["res3"], product=p, decision="approve")
+    assert not ProductReview.objects.filter(product=p).exists()
+    outsider = make_user("res4", "researcher", "Institute D")
+    other = make_user("res5", "researcher", "Institute E")
+    services.product_review(actor=outsider, product=p, decision="approve")
+    services.product_review(actor=other, product=p, decision="approve")
+    services.product_review(actor=people["staff"], product=p, decision="approve")
+    assert services.product_publish(actor=people["staff"], product=p).status == "published"
+
+
+def test_a_conflicted_reviewer_is_told_why_on_the_product_page(
+    client: Client, people: dict[str, Any]
+) -> None:
+    from fairrecruit.evidence.tests.conftest import make_user
+
+    p = submit(make_user("colleague", "researcher", "Institute A"))
+    client.login(username="res1", password="pw-12345678")
+    r = client.post(f"/knowledge/{p.pk}/review/", {"decision": "approve"}, follow=True)
+    assert "the submitter&#x27;s organisation" in r.content.decode()
+    assert not ProductReview.objects.filter(product=p).exists()

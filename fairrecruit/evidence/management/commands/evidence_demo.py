@@ -15,7 +15,14 @@ from fairrecruit.evidence.services import PartnerRole
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - demo accounts on a local SQLite file only
 SURVEY_TITLE = "Synthetic recruitment-cost survey, eight corridors (DEMO DATA, not real workers)"
 RELEASE_SLUG = "demo-fee-assessments"
-RESEARCHERS = ("researcher", "researcher2", "researcher3")
+# (username, organisation): researcher3 submits the products for the Demo Research Institute, a partner of the
+# first; researcher and researcher2, its external reviewers, come from two other institutes (a colleague of the
+# submitter or a partner's researcher is not an external reviewer).
+RESEARCHERS = (
+    ("researcher", "Demo Centre for Labour Studies"),
+    ("researcher2", "Demo Migration Policy Institute"),
+    ("researcher3", "Demo Research Institute"),
+)
 
 
 class Command(BaseCommand):
@@ -52,8 +59,7 @@ class Command(BaseCommand):
             "staff", "FairRecruit demo operator", OrganisationKind.PLATFORM, Role.STAFF, superuser=True
         )
         researchers = [
-            self.user(name, "Demo Research Institute", OrganisationKind.RESEARCH, Role.RESEARCHER)
-            for name in RESEARCHERS
+            self.user(name, org, OrganisationKind.RESEARCH, Role.RESEARCHER) for name, org in RESEARCHERS
         ]
         rel = Release.objects.filter(slug=RELEASE_SLUG).first()
         if rel is None and not dry_run:
