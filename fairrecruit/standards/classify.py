@@ -83,8 +83,12 @@ class Classifier:
             if category in rs.item_category:
                 return Classification(category, rs.item_category[category], "given")
             if category in rs.categories:
-                # A whole category given: use it; its first item stands for it.
-                return Classification(rs.categories[category].items[0], category, "given")
+                # A whole category of several items ("recruitment_fee": the agency's fee, a placement fee or a
+                # broker's commission) does not say which law binds it: a person picks the item.
+                items = rs.categories[category].items
+                if len(items) == 1:
+                    return Classification(items[0], category, "given")
+                return Classification(UNCLASSIFIED, UNCLASSIFIED, "ambiguous", candidates=tuple(items))
             return Classification(UNCLASSIFIED, UNCLASSIFIED, "none", candidates=())
         return self._classify_text(purpose or "")
 

@@ -88,6 +88,18 @@ def test_a_payment_naming_two_cost_items_is_not_judged_as_one() -> None:
     assert default_assessor().assess(journey(payments=one))["owed"]["law-np"]["amount"] == pytest.approx(120000)
 
 
+def test_a_whole_category_of_several_items_is_not_taken_for_its_first_item() -> None:
+    # "administrative" holds the passport (Nepal's law says nothing of it) and the visa (the employer pays):
+    # standing it for the passport would owe nothing, for the visa all of it.
+    pays = [{"amount": 8000, "currency": "NPR", "date": "2019-03-05", "category": "administrative"}]
+    r = default_assessor().assess(journey(payments=pays))
+    assert r["unclassified"] == [0] and r["owed"]["law-np"]["status"] == "incomplete"
+    cls = next(t for t in r["trace"] if t["step"] == "classify")
+    assert "passport" in cls["candidates"] and "visa" in cls["candidates"]
+    one = [{"amount": 8000, "currency": "NPR", "date": "2019-03-05", "category": "equipment"}]  # one item
+    assert default_assessor().assess(journey(payments=one))["unclassified"] == []
+
+
 def test_findings_cite_principles_and_detect_low_wage() -> None:
     r = default_assessor().assess(journey(first_month_earnings={"amount": 700, "currency": "QAR"}))
     types = {f["type"]: f for f in r["findings"]}
