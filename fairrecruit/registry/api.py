@@ -190,11 +190,30 @@ class JobOfferIn(Schema):
     domestic_work: bool | None = None
 
 
+class RateOut(Schema):
+    currency: str
+    per_usd: float  # units of `currency` for one US dollar
+    date: dt.date  # the day the rate was published for (the closest earlier one)
+    source: str
+    latest_available: bool  # the day asked is after the rates shipped: the last published rate
+
+
+class WageConversionOut(Schema):
+    """The wage offered and the approved wage in US dollars, when their currencies differ."""
+
+    date: dt.date  # the day of the check
+    offered_usd: Decimal | None = None
+    approved_usd: Decimal | None = None
+    rates: list[RateOut]
+    missing_rates: list[str]  # currencies without a known rate: the wages were not compared
+
+
 class JobOfferOut(Schema):
     verdict: str  # ok | warning | not_found
     job_order: JobOrderOut | None = None
     employer: ActorRef | None = None
-    wage: str  # same | higher | much_higher | lower | other_currency | not_given
+    wage: str  # same | higher | much_higher | lower | not_compared | not_given
+    wage_conversion: WageConversionOut | None = None
     agency_status: StatusOut | None = None
     warnings: list[str]
     notes: list[str]
@@ -468,7 +487,10 @@ def job_orders(request: HttpRequest, number: str = "", employer: str = "", desti
         "(and occupation), and optionally the monthly wage offered with its currency. `verdict`: ok (an "
         "approved, valid job order matches and nothing is wrong), warning (one matches but: it expired, the "
         "wage offered is lower than approved or much higher — a common lure —, the agency's licence is not "
-        "active...), not_found. Nothing is stored. Bad input: 400 with the field and the message."
+        "active...), not_found. A wage in another currency than the job order's is compared in US dollars at "
+        "the reference rates of the day (`wage_conversion`: both amounts and the rates used, with their dates "
+        "and sources); where no rate is known the wages are not compared (`wage`: not_compared) and that is a "
+        "warning. Nothing is stored. Bad input: 400 with the field and the message."
     ),
     openapi_extra={
         "requestBody": {
@@ -502,6 +524,7 @@ def job_offer_check(request: HttpRequest) -> Any:
         "job_order": _job_order(res.job_order, day) if res.job_order else None,
         "employer": _ref(res.employer),
         "wage": res.wage,
+        "wage_conversion": res.wage_conversion.as_dict() if res.wage_conversion else None,
         "agency_status": res.agency_status.as_dict() if res.agency_status else None,
         "warnings": res.warnings,
         "notes": res.notes,

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz
 
+from fairrecruit.contracts.compare import CONVERTED_WAGE_TOLERANCE
+from fairrecruit.core import fx
 from fairrecruit.core.models import Organisation
 from fairrecruit.core.money import money
 from fairrecruit.core.permissions import Scope, scope_for
@@ -509,12 +511,49 @@ class JobOfferCheck:
     job_order: JobOrder | None = None
     job_order_state: str = ""
     employer: Actor | None = None
-    wage: str = "not_given"  # same | higher | much_higher | lower | other_currency | not_given
+    wage: str = "not_given"  # same | higher | much_higher | lower | not_compared | not_given
+    wage_conversion: WageConversion | None = None  # when the offer's currency is not the job order's
     agency_status: Status | None = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
     other_matches: list[JobOrder] = field(default_factory=list)
+
+
+@dataclass
+class WageConversion:
+    """The wage offered and the approved wage in US dollars at the reference rates of ``day``
+    (``fairrecruit.core.fx``); ``None`` where the rate of a currency (listed in ``missing``) is not known."""
+
+    day: dt.date
+    offered_usd: Decimal | None
+    approved_usd: Decimal | None
+    rates: list[fx.Rate]
+    missing: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "offered_usd": self.offered_usd,
+            "approved_usd": self.approved_usd,
+            "rates": [r.as_dict() for r in self.rates],
+            "missing_rates": self.missing,
+        }
+
+
+def wages_in_usd(offered: tuple[Decimal, str], approved: tuple[Decimal, str], day: dt.date) -> WageConversion:
+    """Both wages in US dollars at the rates of ``day`` (the closest earlier published day; never guessed)."""
+    usd: list[Decimal | None] = []
+    rates: list[fx.Rate] = []
+    missing: list[str] = []
+    for amount, currency in (offered, approved):
+        value, rate = fx.to_usd(float(amount), currency, day)
+        usd.append(None if value is None else Decimal(str(round(value, 2))))
+        if rate is None:
+            missing.append(currency)
+        elif currency != "USD" and rate not in rates:
+            rates.append(rate)
+    return WageConversion(day, usd[0], usd[1], rates, missing)
 
 
 def _job_order_by_number(number: str) -> list[JobOrder]:
@@ -588,6 +627,69 @@ def _minimum_wage_warnings(destination: str, origin: str, domestic_work: bool, d
     found = wages_below_minimum(origin, destination, day, domestic_work,
                                 [(which, Money(*wage)) for which, wage in wages if wage is not None])
     return [below_minimum_text(which, wage, check.minimum, destination) for which, wage, check in found]
+
+
+def _compare_wages(res: JobOfferCheck, wage: tuple[Decimal, str], jo: JobOrder, day: dt.date) -> None:
+    """Set ``res.wage`` and its warning or note: the wage offered against the job order's approved wage, in US
+    dollars at the rates of ``day`` when the currencies differ (within ``CONVERTED_WAGE_TOLERANCE``: rates move
+    and wages are quoted in round numbers). Without a rate the wages are not compared, and that is a warning."""
+    offered, approved = money(*wage), money(jo.wage_amount, jo.wage_currency)
+    got, want, margin = wage[0], jo.wage_amount, Decimal(0)
+    if wage[1] != jo.wage_currency:
+        conv = res.wage_conversion = wages_in_usd(wage, (jo.wage_amount, jo.wage_currency), day)
+        if conv.offered_usd is None or conv.approved_usd is None:
+            res.wage = "not_compared"
+            res.warnings.append(
+                _(
+                    "We could not compare the wage you were offered (%(o)s) with the approved wage (%(a)s): we "
+                    "have no exchange rate for %(c)s on %(d)s. Ask for the wage in %(jc)s, as written in the job "
+                    "order."
+                )
+                % {"o": offered, "a": approved, "c": ", ".join(conv.missing), "d": day.isoformat(),
+                   "jc": jo.wage_currency}
+            )
+            return
+        got, want = conv.offered_usd, conv.approved_usd
+        margin = want * CONVERTED_WAGE_TOLERANCE
+        res.notes.append(
+            _(
+                "In US dollars at the exchange rates of %(d)s, the wage you were offered is about %(o)s and the "
+                "approved wage about %(a)s. Rates change: ask for the wage in %(c)s, as written in the job order."
+            )
+            % {"d": day.isoformat(), "o": money(got, "USD"), "a": money(want, "USD"), "c": jo.wage_currency}
+        )
+    values = {"o": offered, "a": approved}
+    if got < want - margin:
+        res.wage = "lower"
+        res.warnings.append(
+            _(
+                "The wage you were offered (%(o)s) is LOWER than the approved wage (%(a)s). "
+                "You should be paid at least %(a)s."
+            )
+            % values
+        )
+    elif got > want * WAGE_LURE_RATIO:
+        res.wage = "much_higher"
+        res.warnings.append(
+            _(
+                "The wage you were offered (%(o)s) is much higher than the approved wage "
+                "(%(a)s). Offers that sound too good are a common lure: ask for the approved "
+                "contract and check it."
+            )
+            % values
+        )
+    elif got > want + margin:
+        res.wage = "higher"
+        res.notes.append(
+            _(
+                "The wage you were offered (%(o)s) is higher than the approved wage (%(a)s). "
+                "Make sure your contract says so."
+            )
+            % values
+        )
+    else:
+        res.wage = "same"
+        res.notes.append(_("The wage matches the approved wage (%(a)s).") % {"a": approved})
 
 
 def check_job_offer(
@@ -698,51 +800,10 @@ def check_job_offer(
         res.warnings.append(
             _("This job order is for \u201c%(occ)s\u201d, not the job you typed.") % {"occ": jo.occupation}
         )
-    approved = money(jo.wage_amount, jo.wage_currency)
-    if wage_amount is not None:
-        offered = money(wage_amount, wage_currency)
-        if wage_currency != jo.wage_currency:
-            res.wage = "other_currency"
-            res.notes.append(
-                _(
-                    "The approved monthly wage is %(a)s; you were offered %(o)s. Ask for the wage in "
-                    "%(c)s as written in the job order."
-                )
-                % {"a": approved, "o": offered, "c": jo.wage_currency}
-            )
-        elif wage_amount < jo.wage_amount:
-            res.wage = "lower"
-            res.warnings.append(
-                _(
-                    "The wage you were offered (%(o)s) is LOWER than the approved wage (%(a)s). "
-                    "You should be paid at least %(a)s."
-                )
-                % {"o": offered, "a": approved}
-            )
-        elif wage_amount > jo.wage_amount * WAGE_LURE_RATIO:
-            res.wage = "much_higher"
-            res.warnings.append(
-                _(
-                    "The wage you were offered (%(o)s) is much higher than the approved wage "
-                    "(%(a)s). Offers that sound too good are a common lure: ask for the approved "
-                    "contract and check it."
-                )
-                % {"o": offered, "a": approved}
-            )
-        elif wage_amount > jo.wage_amount:
-            res.wage = "higher"
-            res.notes.append(
-                _(
-                    "The wage you were offered (%(o)s) is higher than the approved wage (%(a)s). "
-                    "Make sure your contract says so."
-                )
-                % {"o": offered, "a": approved}
-            )
-        else:
-            res.wage = "same"
-            res.notes.append(_("The wage matches the approved wage (%(a)s).") % {"a": approved})
+    if offer is not None:
+        _compare_wages(res, offer, jo, day)
     else:
-        res.notes.append(_("The approved monthly wage is %(a)s.") % {"a": approved})
+        res.notes.append(_("The approved monthly wage is %(a)s.") % {"a": money(jo.wage_amount, jo.wage_currency)})
     if jo.agency is not None:
         ast = statuses([jo.agency], day)[jo.agency.pk]
         res.agency_status = ast

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from fairrecruit.core import fx
 from fairrecruit.registry.models import Actor, ActorKind, Licence
 from fairrecruit.registry.tests.test_search import build_registry
 
@@ -176,6 +178,27 @@ def test_job_offer_check_match_and_lower_wage(client: Client, reg: dict[str, Any
     )
     assert (low["verdict"], low["wage"]) == ("warning", "lower")
     assert any("LOWER than the approved wage (1,200 QAR)" in w for w in low["warnings"])
+
+
+def test_job_offer_check_in_another_currency_gives_the_dollar_amounts_and_rates(
+    client: Client, reg: dict[str, Any]
+) -> None:
+    day = timezone.localdate()
+    qar = fx.usd_rate("QAR", day)
+    assert qar is not None
+    low = post(client, {"job_order_number": "JO-2025-001", "wage_amount": 50, "wage_currency": "USD"})
+    assert (low["verdict"], low["wage"]) == ("warning", "lower")
+    conv = low["wage_conversion"]
+    assert conv["date"] == day.isoformat() and float(conv["offered_usd"]) == 50
+    assert float(conv["approved_usd"]) == pytest.approx(1200 / qar.per_usd, abs=0.01)
+    assert conv["rates"] == [qar.as_dict()] and conv["missing_rates"] == []
+    unknown = post(client, {"job_order_number": "JO-2025-001", "wage_amount": 500000, "wage_currency": "KPW"})
+    assert (unknown["verdict"], unknown["wage"]) == ("warning", "not_compared")
+    assert unknown["wage_conversion"]["missing_rates"] == ["KPW"]
+    assert unknown["wage_conversion"]["offered_usd"] is None
+    assert any("could not compare the wage" in w for w in unknown["warnings"])
+    same = post(client, {"job_order_number": "JO-2025-001", "wage_amount": 1200, "wage_currency": "QAR"})
+    assert same["wage_conversion"] is None
 
 
 def test_job_offer_check_expired_and_unknown_employer(client: Client, reg: dict[str, Any]) -> None:

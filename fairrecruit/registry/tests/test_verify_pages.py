@@ -11,8 +11,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from fairrecruit.core import fx
 from fairrecruit.core.models import AuditEvent
+from fairrecruit.core.money import money
 from fairrecruit.registry.tests.test_search import build_registry
 
 pytestmark = pytest.mark.django_db
@@ -280,6 +283,38 @@ def test_job_offer_with_much_higher_wage_is_a_lure_warning(client: Client, reg: 
     assert "much higher than the approved wage (1,200 QAR)" in box and "common lure" in box
     box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="1300", wage_currency="QAR"))
     assert "✔ An approved job order matches this offer" in box and "is higher than the approved wage" in box
+
+
+def test_an_offer_in_another_currency_is_compared_in_us_dollars_at_the_days_rate(
+    client: Client, reg: dict[str, Any]
+) -> None:
+    """JO-2025-001 approves 1,200 QAR a month. An offer in US dollars is converted at the reference rates of the day
+    (shown with their date), never passed as ok for being in another currency; without a rate it is a warning."""
+    day = timezone.localdate()
+    qar = fx.usd_rate("QAR", day)
+    assert qar is not None
+    approved_usd = round(1200 / qar.per_usd, 2)
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="50", wage_currency="USD"))
+    assert "An approved job order was found, but check the warnings" in box
+    assert "The wage you were offered (50 USD) is LOWER than the approved wage (1,200 QAR)." in box
+    assert (f"In US dollars at the exchange rates of {day.isoformat()}, the wage you were offered is about 50 USD "
+            f"and the approved wage about {money(Decimal(str(approved_usd)), 'USD')}.") in box
+    assert f"QAR: {qar.per_usd:.4f} per US dollar on {qar.day.isoformat()}" in box
+
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount=str(round(approved_usd)),
+                           wage_currency="usd"))  # the same wage, in dollars
+    assert "✔ An approved job order matches this offer" in box and "The wage matches the approved wage" in box
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount=str(round(approved_usd * 2)),
+                           wage_currency="USD"))
+    assert "is much higher than the approved wage (1,200 QAR)" in box and "common lure" in box
+
+    box = result_box(offer(client, job_order_number="JO-2025-001", wage_amount="500000", wage_currency="KPW"))
+    assert "An approved job order was found, but check the warnings" in box
+    assert "✔ An approved job order matches" not in box and "The wage matches" not in box
+    assert (f"We could not compare the wage you were offered (500,000 KPW) with the approved wage (1,200 QAR): we "
+            f"have no exchange rate for KPW on {day.isoformat()}. Ask for the wage in QAR, as written in the job "
+            "order.") in box
+    assert "KPW: " not in box and "In US dollars" not in box
 
 
 def test_job_offer_expired_order_and_suspended_agency(client: Client, reg: dict[str, Any]) -> None:
