@@ -23,7 +23,7 @@ from fairrecruit.core.openapi import BodyError, json_body
 from fairrecruit.registry import search, selectors
 from fairrecruit.registry.forms import QUERY_MAX, JobOfferForm, errors_named
 from fairrecruit.registry.models import Actor, ActorKind, JobOrder
-from fairrecruit.registry.names import standardise_licence
+from fairrecruit.registry.names import licence_keys
 
 router = Router(tags=["registry"])
 
@@ -442,7 +442,8 @@ def organisation(request: HttpRequest, identifier: str) -> Any:
     "/licences",
     summary="Look up a licence by its number",
     description=(
-        "`number` is compared standardised (case, spaces and punctuation ignored: `1001/2019` = `1001-2019`). "
+        "`number` is compared standardised (case, spaces and punctuation ignored: `1001/2019` = `1001-2019`), "
+        "with and without words such as 'Lic. No.' in front, as the organisation search does. "
         "`regulator`: the regulator's identifier (`NP-DOFE`) or part of its name. Each licence has the status "
         "listed by the regulator (`status_listed`), the status today (`status`: expired when `valid_until` has "
         "passed) and its full history with sources."
@@ -450,7 +451,7 @@ def organisation(request: HttpRequest, identifier: str) -> Any:
     response={200: list[LicenceOut], **_ERR},
 )
 def licences(request: HttpRequest, number: str = "", regulator: str = "") -> Any:
-    if not standardise_licence(number):
+    if not licence_keys(number):
         return _errors(400, [{"field": "number", "message": "give a licence number"}])
     return [_licence(lv) for lv in selectors.licences_by_number(number, regulator=regulator.strip())]
 

@@ -55,5 +55,21 @@ def standardise_phone(phone: str, default_country_code: str = "") -> str:
 
 
 def standardise_licence(number: str) -> str:
-    """'Lic. No. 123/2019' -> '1232019'; letters kept: 'POEA-123-LB' -> 'poea123lb'."""
+    """A licence (or job order) number as stored and compared: Latin, lower case, without spaces or punctuation.
+    '123/2019' -> '1232019'; letters kept: 'POEA-123-LB' -> 'poea123lb'. Words in front are kept too ('Lic. No.
+    123/2019' -> 'licno1232019'), since some numbers begin with letters: :func:`licence_keys` gives the forms to
+    look a typed number up under."""
     return _NON_ALNUM.sub("", transliterate(number or "").casefold())
+
+
+# Words people type before a licence number: "Lic. No. 123/2019", "License number: 45", "Reg. No 7".
+LICENCE_PREFIX = re.compile(
+    r"^\s*(?:(?:lic(?:en[cs]e)?|reg(?:istration)?|no|nr|num(?:ber)?|#)\b[.:#]?\s*)+", re.IGNORECASE
+)
+
+
+def licence_keys(typed: str) -> list[str]:
+    """The standardised numbers a typed licence number is looked up under: as typed, then without words such
+    as "Lic. No." in front. 'Lic. No. 777/070/71' -> ['licno77707071', '77707071']; '1001/2019' -> ['10012019']."""
+    keys = (standardise_licence(typed), standardise_licence(LICENCE_PREFIX.sub("", typed or "")))
+    return [k for k in dict.fromkeys(keys) if k]

@@ -50,7 +50,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from fairrecruit.registry.models import Actor, Licence
-from fairrecruit.registry.names import GENERIC_WORDS, search_key, standardise_licence, standardise_phone
+from fairrecruit.registry.names import GENERIC_WORDS, licence_keys, search_key, standardise_phone
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +93,6 @@ _SQLITE_REFILL = [
 _GENERIC_LONG = sorted(w for w in GENERIC_WORDS if len(w) >= 5)
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]+$")
 _DIGITS = re.compile(r"\D+")
-# Words people type before a licence number: "Lic. No. 123/2019", "License number: 45", "Reg. No 7".
-_LICENCE_PREFIX = re.compile(
-    r"^\s*(?:(?:lic(?:en[cs]e)?|reg(?:istration)?|no|nr|num(?:ber)?|#)\b[.:#]?\s*)+", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -132,16 +128,15 @@ class Query:
         phone = ""
         if _PHONE_LIKE.match(text) and len(digits.lstrip("0")) >= PHONE_MIN_DIGITS:
             phone = standardise_phone(text).lstrip("0")
-        lic = standardise_licence(text)
-        alt = standardise_licence(_LICENCE_PREFIX.sub("", text))
+        licence = [k for k in licence_keys(text) if len(k) >= 3 and any(ch.isdigit() for ch in k)]
         return cls(
             text=text,
             key=key,
             other_script=any(ord(ch) > 0x24F and ch.isalpha() for ch in text),
             words=words,
             core=" ".join(words),
-            licence=lic if len(lic) >= 3 and any(ch.isdigit() for ch in lic) else "",
-            licence_alt=alt if alt != lic and len(alt) >= 3 and any(ch.isdigit() for ch in alt) else "",
+            licence=licence[0] if licence else "",
+            licence_alt=licence[1] if len(licence) > 1 else "",
             phone=phone,
         )
 

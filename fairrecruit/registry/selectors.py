@@ -41,7 +41,7 @@ from fairrecruit.registry.models import (
     Relationship,
     RelationshipKind,
 )
-from fairrecruit.registry.names import search_key, standardise_licence
+from fairrecruit.registry.names import licence_keys, search_key, standardise_licence
 
 # Worst first: the status shown when no licence is active.
 SEVERITY = {
@@ -827,10 +827,11 @@ def check_job_offer(
 
 # ---------------------------------------------------------------------------------------------- API look-ups
 def licences_by_number(number: str, regulator: str = "", day: dt.date | None = None) -> list[LicenceView]:
+    """Licences whose standardised number is the one typed, with or without words such as "Lic. No." in front
+    (``names.licence_keys``, as the search does)."""
     day = day or today()
-    std = standardise_licence(number)
     qs = (
-        Licence.objects.filter(number_std=std)
+        Licence.objects.filter(number_std__in=licence_keys(number))
         .select_related("actor", "regulator", "source_file")
         .prefetch_related(
             Prefetch(

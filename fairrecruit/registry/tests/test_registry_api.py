@@ -149,6 +149,16 @@ def test_licence_lookup(client: Client, reg: dict[str, Any]) -> None:
     assert get(client, "/api/v1/licences", status=400)["errors"][0]["field"] == "number"
 
 
+@pytest.mark.parametrize("typed", ["Lic. No. 1003/2020", "License number: 1003-2020", "Reg. No 10032020"])
+def test_licence_lookup_ignores_words_in_front_as_the_search_does(
+    client: Client, reg: dict[str, Any], typed: str
+) -> None:
+    found = get(client, "/api/v1/licences", number=typed)
+    assert [(x["number"], x["holder"]["identifier"]) for x in found] == [("1003/2020", "NP-DOFE-1003")]
+    searched = get(client, "/api/v1/organisations", q=typed)["results"]
+    assert [(x["identifier"], x["match"]["by"]) for x in searched] == [("NP-DOFE-1003", "licence")]
+
+
 def test_job_order_lookup(client: Client, reg: dict[str, Any]) -> None:
     d = get(client, "/api/v1/job-orders", number="jo-2025-001")
     assert [(x["number"], x["state"], x["employer"]["identifier"], x["agency"]["identifier"]) for x in d] == [

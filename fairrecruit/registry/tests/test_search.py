@@ -23,7 +23,7 @@ from fairrecruit.registry.models import (
     LicenceStatus,
     RelationshipKind,
 )
-from fairrecruit.registry.names import standardise_licence
+from fairrecruit.registry.names import licence_keys, standardise_licence
 from fairrecruit.registry.services import (
     actor_create,
     actor_refresh_search,
@@ -324,6 +324,20 @@ def test_licence_number_lookup_is_standardised(typed: str) -> None:
     r = build_registry()
     found = search.search(typed)
     assert [(m.actor_id, m.how, m.matched) for m in found] == [(r["himalayan"].pk, "licence", "1001/2019")]
+
+
+@pytest.mark.parametrize(
+    "typed, keys",
+    [
+        ("Lic. No. 123/2019", ["licno1232019", "1232019"]),  # standardise_licence keeps the words; the look-up not
+        ("License number: 777/070/71", ["licensenumber77707071", "77707071"]),
+        ("POEA-123-LB", ["poea123lb"]),
+        ("123/2019", ["1232019"]),
+        ("", []),
+    ],
+)
+def test_licence_keys_are_the_number_with_and_without_words_in_front(typed: str, keys: list[str]) -> None:
+    assert licence_keys(typed) == keys and (not keys or keys[0] == standardise_licence(typed))
 
 
 def test_licence_number_with_letters() -> None:
