@@ -74,7 +74,7 @@ class ActorRef(Schema):
 
 class MatchOut(Schema):
     score: float
-    by: str  # identifier | licence | phone | name
+    by: str  # identifier | licence | phone | handle (website or social-media account) | name
     matched: str
     via: str | None = None  # identifier of the merged record that matched
 
@@ -329,8 +329,10 @@ _ERR = {400: Errors}
     summary="Search organisations: agencies, sub-agents, brokers, reported actors, employers",
     description=(
         "`q` is a name (typo-tolerant, any script: Devanagari, Bengali, Arabic... are compared in Latin letters), "
-        "a licence number (punctuation and 'Lic. No.' ignored), a phone number (matched on its last 7+ digits) "
-        "or an identifier such as `NP-DOFE-1234`. Records merged by record linkage are returned as the record "
+        "a licence number (punctuation and 'Lic. No.' ignored), a phone number (matched on its last 7+ digits; a "
+        "WhatsApp link counts as its number), a website or social-media account (`facebook.com/aakash374`, "
+        "`https://www.facebook.com/aakash374/`, `@aakash374`: `match.by` is `handle`) or an identifier such as "
+        "`NP-DOFE-1234`. Records merged by record linkage are returned as the record "
         "they were merged into (`match.via` names the merged one). Without `q`, lists organisations by name. "
         "Filters: `country` (ISO alpha-2), `kind` (licensed_agency, branch, sub_agent, individual_broker, "
         "reported, destination_agency, employer, regulator). Each result carries its licence `status` judged "

@@ -1598,12 +1598,7 @@ def load_into_db(
         LicenceStatusChange,
         Relationship,
     )
-    from fairrecruit.registry.names import (
-        search_key,
-        standardise_licence,
-        standardise_name,
-        standardise_phone,
-    )
+    from fairrecruit.registry.names import search_text, standardise_licence, standardise_name
 
     note = f"synthetic registry (seed {registry.seed})"
     counts = dict.fromkeys(
@@ -1621,13 +1616,6 @@ def load_into_db(
             existing |= set(Actor.objects.filter(identifier__in=chunk).values_list("identifier", flat=True))
         new = [a for a in everyone if a.identifier not in existing]
 
-        def search_text(a: GenActor) -> str:
-            parts = [search_key(a.name)] + [search_key(n) for n in a.aliases]
-            parts += [standardise_phone(p) for p in a.phones]
-            if a.licence:
-                parts.append(standardise_licence(a.licence.number))
-            return " | ".join(p for p in dict.fromkeys(parts) if p)
-
         Actor.objects.bulk_create(
             [
                 Actor(
@@ -1635,7 +1623,12 @@ def load_into_db(
                     kind=a.kind,
                     name=a.name,
                     name_std=standardise_name(a.name),
-                    search_text=search_text(a),
+                    search_text=search_text(
+                        [a.name, *a.aliases],
+                        a.phones,
+                        [standardise_licence(a.licence.number)] if a.licence else [],
+                        [*a.websites, *a.social_handles],
+                    ),
                     country=a.country,
                     city=a.city,
                     address=a.address,

@@ -44,9 +44,9 @@ from fairrecruit.registry.models import (
 )
 from fairrecruit.registry.names import (
     search_key,
+    search_text,
     standardise_licence,
     standardise_name,
-    standardise_phone,
     transliterate,
 )
 from fairrecruit.registry.services import actor_create, actor_refresh_search, licence_status_record
@@ -857,17 +857,6 @@ class _Audit:
         self.pending = []
 
 
-def _search_text(name: str, aliases: Iterable[str], phones: Iterable[str], numbers: Iterable[str]) -> str:
-    """As ``services.actor_refresh_search`` computes it, for actors created in bulk."""
-    parts = [
-        search_key(name),
-        *(search_key(a) for a in aliases),
-        *(standardise_phone(p) for p in phones),
-        *numbers,
-    ]
-    return " | ".join(p for p in dict.fromkeys(parts) if p)
-
-
 def _d(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -1023,7 +1012,7 @@ class _Writer:
                 kind=m.kind,
                 name=r.name,
                 name_std=standardise_name(r.name),
-                search_text=_search_text(r.name, als, r.phones, [r.number_std]),
+                search_text=search_text([r.name, *als], r.phones, [r.number_std], r.websites),
                 country=m.country,
                 city=r.city,
                 address=r.address,

@@ -27,8 +27,10 @@ alias is found by a Latin query and the other way round. Search runs in two step
    Manpower"). Scores are 0-100; ``MIN_SCORE`` is the cut-off.
 
 Exact look-ups go first: identifier (``NP-DOFE-1234``), licence number (standardised: ``Lic. No. 123/2019`` finds
-``123-2019``) and phone (standardised; two numbers match when the shorter, of at least 7 digits, ends the
-longer, so ``098412 34567`` finds ``+977 9841234567``).
+``123-2019``), phone (standardised; two numbers match when the shorter, of at least 7 digits, ends the
+longer, so ``098412 34567`` finds ``+977 9841234567``; a WhatsApp link counts as its number) and website or
+social-media account (``https://www.facebook.com/aakash374/``, ``facebook.com/aakash374`` and ``@aakash374`` find
+``facebook.com/aakash374``: ``names.handles_match``).
 
 Records merged by record linkage (``merged_into``) resolve to their survivor: a hit on a merged record is
 reported on the survivor, with ``via`` naming the merged record.
@@ -46,11 +48,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from fairrecruit.registry.models import Actor, Licence
-from fairrecruit.registry.names import GENERIC_WORDS, licence_keys, search_key, standardise_phone
+from fairrecruit.registry.names import (
+    GENERIC_WORDS,
+    handle_lookup_keys,
+    handle_phone,
+    handles_match,
+    is_name_part,
+    licence_keys,
+    search_key,
+    standardise_phone,
+)
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +113,8 @@ class Match:
 
     actor_id: int
     score: float
-    how: str  # "identifier" | "licence" | "phone" | "name"
-    matched: str  # the identifier, licence number, phone or (transliterated) name or alias that matched
+    how: str  # "identifier" | "licence" | "phone" | "handle" | "name"
+    matched: str  # the identifier, licence number, phone, website or account, or (transliterated) name that matched
     via_id: int | None = None
 
 
@@ -118,6 +130,7 @@ class Query:
     licence: str = ""
     licence_alt: str = ""  # without words like "Lic. No." in front
     phone: str = ""
+    handles: list[str] = field(default_factory=list)  # keys of a website or social-media account typed
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -128,6 +141,7 @@ class Query:
         phone = ""
         if _PHONE_LIKE.match(text) and len(digits.lstrip("0")) >= PHONE_MIN_DIGITS:
             phone = standardise_phone(text).lstrip("0")
+        phone = phone or handle_phone(text).lstrip("0")  # a WhatsApp link names a phone number
         licence = [k for k in licence_keys(text) if len(k) >= 3 and any(ch.isdigit() for ch in k)]
         return cls(
             text=text,
@@ -138,6 +152,7 @@ class Query:
             licence=licence[0] if licence else "",
             licence_alt=licence[1] if len(licence) > 1 else "",
             phone=phone,
+            handles=handle_lookup_keys(text),
         )
 
 
@@ -415,7 +430,7 @@ def prescore(q: Query, rows: list[Row], keep: int) -> list[Row]:
     parts: list[str] = []
     owner: list[int] = []
     for i, r in enumerate(rows):
-        ps = r[1].split(" | ")
+        ps = [p for p in r[1].split(" | ") if is_name_part(p)]
         parts += ps
         owner += [i] * len(ps)
     chosen: dict[int, None] = {}
@@ -433,7 +448,7 @@ def score_texts(q: Query, texts: Sequence[str], min_score: float = MIN_SCORE) ->
     owner: list[tuple[int, int]] = []
     for ti, text in enumerate(texts):
         for pi, part in enumerate(text.split(" | ")):
-            if part and not part.replace(" ", "").isdigit():
+            if is_name_part(part):
                 parts.append(part)
                 owner.append((ti, pi))
     best = [(0.0, -1)] * len(texts)
@@ -535,22 +550,46 @@ def phones_match(a: str, b: str) -> bool:
 def lookup_phone(q: Query, using: str = DEFAULT_DB_ALIAS) -> list[Match]:
     if not q.phone:
         return []
-    tail = q.phone[-PHONE_MIN_DIGITS:]
+    qs = _holding([q.phone[-PHONE_MIN_DIGITS:]], using)  # PostgreSQL: LIKE uses the trigram index
+    out = []
+    for actor_id, phones, handles in qs.values_list("id", "phones", "social_handles")[:1000]:
+        whatsapp = [(h, handle_phone(h)) for h in handles or []]
+        for shown, number in [(p, standardise_phone(p)) for p in phones or []] + [w for w in whatsapp if w[1]]:
+            if phones_match(number, q.phone):
+                out.append(Match(actor_id=actor_id, score=100.0, how="phone", matched=shown))
+                break
+    return out
+
+
+def _holding(texts: list[str], using: str) -> QuerySet[Actor]:
+    """Actors whose search text holds one of ``texts`` (the trigram index: FTS5 on SQLite, LIKE on PostgreSQL);
+    callers check what they find, since a text may also be part of a longer one."""
     conn = connections[using]
     if conn.vendor == "sqlite" and ensure_search_index(using):
         with conn.cursor() as cur:
             cur.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1000", [_fts_phrase(tail)]
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1000",
+                [" OR ".join(map(_fts_phrase, texts))],
             )
-            qs = Actor.objects.using(using).filter(pk__in=[r[0] for r in cur.fetchall()])
-    else:  # PostgreSQL: LIKE uses the trigram index
-        qs = Actor.objects.using(using).filter(search_text__contains=tail)
+            return Actor.objects.using(using).filter(pk__in=[r[0] for r in cur.fetchall()])
+    cond = Q()
+    for t in texts:
+        cond |= Q(search_text__contains=t)
+    return Actor.objects.using(using).filter(cond)
+
+
+def lookup_handle(q: Query, using: str = DEFAULT_DB_ALIAS) -> list[Match]:
+    """A website, e-mail address or social-media account, typed with or without https://, www., @ or a trailing
+    slash (``names.handles_match``): matched with the actor's websites and accounts."""
+    if not q.handles:
+        return []
     out = []
-    for actor_id, phones in qs.values_list("id", "phones")[:1000]:
-        for p in phones or []:
-            if phones_match(standardise_phone(p), q.phone):
-                out.append(Match(actor_id=actor_id, score=100.0, how="phone", matched=p))
-                break
+    for actor_id, websites, handles in _holding(q.handles, using).values_list(
+        "id", "websites", "social_handles"
+    )[:1000]:
+        hit = next((h for h in [*(handles or []), *(websites or [])] if handles_match(q.text, h)), None)
+        if hit is not None:
+            out.append(Match(actor_id=actor_id, score=100.0, how="handle", matched=hit))
     return out
 
 
@@ -614,13 +653,13 @@ def search(
     min_score: float = MIN_SCORE,
     using: str = DEFAULT_DB_ALIAS,
 ) -> list[Match]:
-    """Everything a person may type: an identifier, a licence number or a phone number find their actors
-    exactly (score 100); otherwise, or as well when the query has letters and nothing matched exactly, names
+    """Everything a person may type: an identifier, a licence number, a phone number, a website or a social-media
+    account find their actors exactly (score 100); otherwise, or as well when the query has letters and nothing matched exactly, names
     and aliases are searched typo-tolerantly. Merged records resolve to their survivor."""
     q = Query.parse(text)
     if not q.text:
         return []
-    exact = lookup_identifier(q, using) + lookup_licence(q, using) + lookup_phone(q, using)
+    exact = lookup_identifier(q, using) + lookup_licence(q, using) + lookup_phone(q, using) + lookup_handle(q, using)
     if exact:
         survivors = resolve_survivors([m.actor_id for m in exact], using=using)
         seen: dict[int, Match] = {}

@@ -23,16 +23,19 @@ from fairrecruit.registry.models import (
     Relationship,
     ReportedActorKey,
 )
-from fairrecruit.registry.names import search_key, standardise_licence, standardise_name, standardise_phone
+from fairrecruit.registry.names import search_text, standardise_licence, standardise_name, standardise_phone
 
 
 def actor_refresh_search(actor: Actor) -> None:
-    """Recompute the standardised name and the search text (name, aliases, phones, licence numbers)."""
-    parts = [search_key(actor.name)] + [search_key(a.name) for a in actor.aliases.all()]
-    parts += [standardise_phone(p) for p in actor.phones or []]
-    parts += [lic.number_std for lic in actor.licences.all()]
+    """Recompute the standardised name and the search text (name, aliases, phones, licence numbers, websites and
+    social-media accounts: ``names.search_text``)."""
     actor.name_std = standardise_name(actor.name)
-    actor.search_text = " | ".join(p for p in dict.fromkeys(parts) if p)
+    actor.search_text = search_text(
+        [actor.name, *(a.name for a in actor.aliases.all())],
+        actor.phones or [],
+        [lic.number_std for lic in actor.licences.all()],
+        [*(actor.websites or []), *(actor.social_handles or [])],
+    )
     Actor.objects.filter(pk=actor.pk).update(name_std=actor.name_std, search_text=actor.search_text)
 
 

@@ -362,6 +362,53 @@ def test_phone_lookup_needs_seven_digits_and_the_same_ending() -> None:
     assert not search.phones_match("123456", "977123456")
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["facebook.com/dubaijobsfast", "https://www.facebook.com/dubaijobsfast/", "www.facebook.com/DubaiJobsFast",
+     "m.facebook.com/dubaijobsfast?mibextid=ZbWKwL", "fb.com/dubaijobsfast", "@dubaijobsfast"],
+)
+def test_a_social_media_account_is_found_however_it_is_typed(typed: str) -> None:
+    r = build_registry()
+    found = search.search(typed)
+    assert [(m.actor_id, m.how, m.matched) for m in found] == [(r["fb"].pk, "handle", "facebook.com/dubaijobsfast")]
+
+
+def test_websites_whatsapp_and_accounts_of_a_broker_are_found_but_not_another_networks_account() -> None:
+    build_registry()
+    broker = actor_create(
+        actor_user=None, name="Aakash Sharma", kind=ActorKind.INDIVIDUAL_BROKER, country="NP",
+        websites=["https://www.gulfjobsnepal.com.np/", "mailto:aakash.jobs@gmail.com"],  # as imports keep e-mails
+        social_handles=["tiktok.com/@aakash374", "https://wa.me/9779812300001"],
+    )
+
+    def found(typed: str) -> list[tuple[int, str, str]]:
+        return [(m.actor_id, m.how, m.matched) for m in search.search(typed)]
+
+    site = (broker.pk, "handle", "https://www.gulfjobsnepal.com.np/")
+    assert found("gulfjobsnepal.com.np") == found("http://gulfjobsnepal.com.np/contact-us") == [site]
+    assert found("Aakash.Jobs@gmail.com") == [(broker.pk, "handle", "mailto:aakash.jobs@gmail.com")]
+    assert found("@aakash374") == found("https://www.tiktok.com/@aakash374") == [
+        (broker.pk, "handle", "tiktok.com/@aakash374")]
+    whatsapp = [(broker.pk, "phone", "https://wa.me/9779812300001")]
+    assert found("098123 00001") == found("api.whatsapp.com/send?phone=9779812300001") == whatsapp
+    assert found("facebook.com/aakash374") == []  # the same name on another network is someone else
+    assert found("gmail.com") == found("tiktok.com") == []
+    # the name search scores names only: a website or account is not an alias
+    assert all(m.how == "name" and "." not in m.matched for m in search.search("Aakash Sharma"))
+
+
+def test_search_text_of_actors_saved_before_handles_were_searchable_is_refreshed_by_the_migration() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    r = build_registry()
+    Actor.objects.filter(pk=r["fb"].pk).update(search_text="dubai jobs fast visa agent")  # as it was stored
+    assert search.search("facebook.com/dubaijobsfast") == []
+    import_module("fairrecruit.registry.migrations.0004_search_text_handles").refresh_search_text(apps, None)
+    assert [(m.actor_id, m.how) for m in search.search("facebook.com/dubaijobsfast")] == [(r["fb"].pk, "handle")]
+
+
 def test_identifier_lookup_ignores_case() -> None:
     r = build_registry()
     found = search.search("np-dofe-1003")

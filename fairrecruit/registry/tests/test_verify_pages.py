@@ -16,6 +16,8 @@ from django.utils import timezone
 from fairrecruit.core import fx
 from fairrecruit.core.models import AuditEvent
 from fairrecruit.core.money import money
+from fairrecruit.registry.models import ActorKind, RelationshipKind
+from fairrecruit.registry.services import actor_create, relationship_create
 from fairrecruit.registry.tests.test_search import build_registry
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +111,18 @@ def test_sub_agent_warning_names_the_agency_it_works_for(client: Client, reg: di
 def test_sub_agent_found_by_phone_number(client: Client, reg: dict[str, Any]) -> None:
     text = page(client, "/verify/", {"q": "+977-9841234567"})
     assert "राम बहादुर थापा" in text and 'Found by phone number <bdi dir="ltr">9841234567</bdi>' in text
+
+
+def test_a_social_media_agent_is_found_by_the_link_a_worker_pastes(client: Client, reg: dict[str, Any]) -> None:
+    """Brokers recruit on Facebook, TikTok and WhatsApp: the link to their account finds them, with their status."""
+    broker = actor_create(actor_user=None, name="Aakash Manpower Agent", kind=ActorKind.INDIVIDUAL_BROKER,
+                          social_handles=["facebook.com/aakash374"])
+    relationship_create(actor_user=None, source=broker, target=reg["himalayan"], kind=RelationshipKind.WORKS_FOR)
+    for q in ("facebook.com/aakash374", "https://www.facebook.com/aakash374/", "@aakash374"):
+        text = page(client, "/verify/", {"q": q})
+        assert 'id="not-found"' not in text and f'href="/verify/{broker.identifier}/"' in text, q
+        assert statuses(text)[0][0] == "sub_agent"
+        assert "Found by website or social-media account facebook.com/aakash374" in re.sub(r"<[^>]+>", "", text)
 
 
 def test_reported_actor_and_branch(client: Client, reg: dict[str, Any]) -> None:
