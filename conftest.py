@@ -9,6 +9,12 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check behaviour, not speed (speed lives in bench/): no per-example deadline, which a shared or
+# loaded machine (two test workers on two CPUs, as in CI) would otherwise turn into failures.
+hypothesis_settings.register_profile("fairrecruit", deadline=None)
+hypothesis_settings.load_profile("fairrecruit")
 
 
 @pytest.fixture(scope="session")

@@ -36,13 +36,15 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "journey.schema.json"
 ZERO_FEE_ID = "ilo-zero-fee"
 # The principles that together make the zero-fee standard; it is in force from the earliest of them.
 ZERO_FEE_PRINCIPLES = ("ILO-FR/GP07", "ILO-FEES/DEF", "EPP/1", "DHAKA/1")
-EVENT_TOPICS = {
-    "documents_retained": "documents",
-    "contract_substituted": "contract",
-    "wage_lower_than_promised": "wages",
-    "debt": "fees",
-    "deception": "deception",
-    "fees_charged": "fees",
+EVENT_TOPICS = {  # the topics (of the standards' items) whose principles a finding cites
+    "documents_retained": ("documents",),
+    "contract_substituted": ("contract",),
+    # a wage below the promised one breaks the agreed terms of employment (ILO GP8, IRIS 3) as well as the
+    # Dhaka Principle on wages
+    "wage_lower_than_promised": ("wages", "contract"),
+    "debt": ("fees",),
+    "deception": ("deception",),
+    "fees_charged": ("fees",),
 }
 EVENT_TEXT = {
     "documents_retained": "Your passport or other documents were kept by someone else.",
@@ -723,13 +725,17 @@ class Assessor:
             "article": p.source.article,
         }
 
-    def _principles(self, topic: str) -> list[dict[str, Any]]:
-        """The highest-level items carrying ``topic`` (a principle rather than its criteria, which repeat it)."""
+    def _principles(self, topics: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The highest-level items carrying one of ``topics`` (a principle rather than its criteria, which repeat
+        it), each once."""
         out: list[dict[str, Any]] = []
+        cited: set[str] = set()
 
         def visit(p: Any) -> None:
-            if topic in p.topics:
-                out.append(self._cite(p))
+            if any(t in p.topics for t in topics):
+                if p.id not in cited:
+                    cited.add(p.id)
+                    out.append(self._cite(p))
             else:
                 for c in p.children:
                     visit(c)
@@ -743,16 +749,26 @@ class Assessor:
     def _findings(self, j: dict[str, Any], standards: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for e in j.get("events") or []:
+        events = j.get("events") or []
+        for e in events:
             t = e["type"]
             if t in seen:
                 continue
             seen.add(t)
             msg = EVENT_TEXT[t]
             finding: dict[str, Any] = {"type": t, "source": "reported"}
-            if t == "debt" and e.get("interest_rate_percent_per_month") is not None:
-                msg += f" Interest: {e['interest_rate_percent_per_month']:g}% a month."
-                finding["interest_rate_percent_per_month"] = e["interest_rate_percent_per_month"]
+            if t == "debt":  # every loan, with what the worker said of it
+                loans = [{k: d[k] for k in ("amount", "currency", "interest_rate_percent_per_month", "date")
+                          if d.get(k) is not None} for d in events if d["type"] == "debt"]
+                finding["loans"] = loans
+                rates = [x["interest_rate_percent_per_month"] for x in loans if "interest_rate_percent_per_month" in x]
+                if rates:
+                    finding["interest_rate_percent_per_month"] = max(rates)  # the dearest loan
+                for x in loans:
+                    if "amount" in x and "currency" in x:
+                        msg += f" Borrowed {x['amount']:g} {x['currency']}."
+                    if "interest_rate_percent_per_month" in x:
+                        msg += f" Interest: {x['interest_rate_percent_per_month']:g}% a month."
             found.append({**finding, "message": msg, "principles": self._principles(EVENT_TOPICS[t])})
         if "wage_lower_than_promised" not in seen:
             w, e = j["promised_wage"], j["first_month_earnings"]
@@ -767,7 +783,7 @@ class Assessor:
                         + f" Promised {w['amount']:g} {w['currency']}, first month {e['amount']:g} {e['currency']}.",
                         "promised": {"amount": w["amount"], "currency": w["currency"]},
                         "first_month": {"amount": e["amount"], "currency": e["currency"]},
-                        "principles": self._principles("wages"),
+                        "principles": self._principles(EVENT_TOPICS["wage_lower_than_promised"]),
                     }
                 )
         zero = standards[0]
@@ -777,7 +793,7 @@ class Assessor:
                     "type": "fees_charged",
                     "source": "detected",
                     "message": EVENT_TEXT["fees_charged"],
-                    "principles": self._principles("fees"),
+                    "principles": self._principles(EVENT_TOPICS["fees_charged"]),
                 }
             )
         return found
@@ -826,7 +842,7 @@ def _country_name(cc: str) -> str:
 def principles_for(topic: str) -> list[dict[str, Any]]:
     """The principles (ILO GP, IRIS, Dhaka, Employer Pays) about ``topic`` ("contract", "wages", "documents"...),
     cited as the engine cites them in its findings, with their ``verified`` flags."""
-    return default_assessor()._principles(topic)
+    return default_assessor()._principles((topic,))
 
 
 @lru_cache(maxsize=1)

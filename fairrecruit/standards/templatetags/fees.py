@@ -86,7 +86,13 @@ def no_rule_text(s: dict[str, Any]) -> str:
 def finding_text(f: dict[str, Any]) -> str:
     """A finding of the engine's result in the reader's language, with its figures."""
     text = str(FINDINGS.get(f.get("type", ""), f.get("message", "")))
-    if f.get("interest_rate_percent_per_month") is not None:
+    for loan in f.get("loans") or ():  # each loan the worker took: what was borrowed, at what interest
+        if loan.get("amount") is not None and loan.get("currency"):
+            text += " " + str(_("Borrowed %(amount)s.") % {"amount": money(loan["amount"], loan["currency"])})
+        if loan.get("interest_rate_percent_per_month") is not None:
+            text += " " + str(_("Interest: %(rate)s%% a month.")
+                              % {"rate": number_format(loan["interest_rate_percent_per_month"])})
+    if f.get("loans") is None and f.get("interest_rate_percent_per_month") is not None:
         text += " " + str(
             _("Interest: %(rate)s%% a month.")
             % {"rate": number_format(f["interest_rate_percent_per_month"])}

@@ -111,6 +111,19 @@ def test_findings_cite_principles_and_detect_low_wage() -> None:
     assert all(p["verified"] is False for p in types["documents_retained"]["principles"] if p["id"] == "ILO-FR/GP11")
 
 
+def test_a_lower_wage_cites_the_terms_of_employment_and_every_loan_is_kept() -> None:
+    events = [{"type": "debt", "amount": 100000, "currency": "NPR", "interest_rate_percent_per_month": 3},
+              {"type": "debt", "amount": 50000, "currency": "NPR", "interest_rate_percent_per_month": 5}]
+    r = default_assessor().assess(journey(first_month_earnings={"amount": 700, "currency": "QAR"}, events=events))
+    types = {f["type"]: f for f in r["findings"]}
+    wage = {p["id"] for p in types["wage_lower_than_promised"]["principles"]}
+    assert {"ILO-FR/GP08", "IRIS/3", "DHAKA/5"} <= wage and len(wage) == len(types["wage_lower_than_promised"]["principles"])
+    debt = types["debt"]
+    assert [x["amount"] for x in debt["loans"]] == [100000, 50000]
+    assert debt["interest_rate_percent_per_month"] == 5  # the dearest
+    assert "Borrowed 50000 NPR. Interest: 5% a month." in debt["message"]
+
+
 def test_sdg_indicator_is_costs_over_first_month_earnings() -> None:
     pays = [{"amount": 2000, "currency": "QAR", "date": "2019-03-05", "category": "service_fee"}]
     r = default_assessor().assess(journey(payments=pays, first_month_earnings={"amount": 800, "currency": "QAR"}))

@@ -309,3 +309,19 @@ def test_what_may_a_recruiter_charge_me_also_gives_the_destinations_minimum_wage
     assert "Basic wage of at least 400 USD a month." in hsw.split('id="ph.household-service-workers-minimum-wage"')[1]
     other = client.get("/charges/", {"origin": "PH", "destination": "SA", "date": "2024-01-10"}).content.decode()
     assert "ph.household-service-workers-minimum-wage" not in other  # not a domestic worker
+
+
+def test_a_debt_finding_names_each_loan_in_the_readers_language() -> None:
+    from django.utils import translation
+
+    from fairrecruit.standards.templatetags.fees import finding_text
+
+    f = {"type": "debt", "loans": [{"amount": 100000, "currency": "NPR", "interest_rate_percent_per_month": 3},
+                                   {"amount": 50000, "currency": "NPR"}], "interest_rate_percent_per_month": 3}
+    with translation.override("en"):
+        text = finding_text(f)
+    assert "Borrowed 100,000 NPR." in text and "Borrowed 50,000 NPR." in text
+    assert text.count("Interest: 3% a month.") == 1
+    with translation.override("ne"):
+        ne = finding_text(f)
+    assert "Borrowed" not in ne and "NPR" in ne
