@@ -155,6 +155,45 @@ class AliasOut(Schema):
     source: Source
 
 
+class CertificateOut(Schema):
+    """A certificate under a FairRecruit scheme (certified, suspended or withdrawn), as the profile page and the
+    certification register show it."""
+
+    number: str
+    holder: str
+    registry_identifier: str
+    scheme: str
+    scheme_name: str
+    standard: str
+    certification_body: str
+    corridors: list[str]
+    sectors: list[str]
+    issued_on: dt.date
+    valid_until: dt.date
+    status: str  # active | suspended | withdrawn
+    status_reason: str
+    status_changed_at: dt.date | None = None
+
+
+class ReviewsOut(Schema):
+    """Workers' reviews in aggregate, as on the profile page: ``count``, ``threshold``, ``shown``; from
+    ``threshold`` published reviews also ``rating`` {average, distribution}, ``treatment``, ``questions`` and
+    ``fees`` (each figure withheld below the threshold). The reviews themselves: ``url``."""
+
+    aggregate: dict[str, Any]
+    url: str
+
+
+class ComplaintsOut(Schema):
+    """The organisation's row of the public complaint statistics (received, resolved,
+    median_days_to_resolution, recovered_usd; a cell of fewer than FAIRRECRUIT_GRIEVANCE_MIN_CELL cases reads
+    "fewer than N"), null when no complaint names it; where to find all statistics and to file a complaint."""
+
+    statistics: dict[str, Any] | None = None
+    statistics_url: str
+    submit_url: str
+
+
 class OrganisationProfile(Schema):
     identifier: str
     requested_identifier: str | None = None
@@ -174,7 +213,10 @@ class OrganisationProfile(Schema):
     relationships: list[RelationOut]
     job_orders: list[JobOrderOut]
     source: Source
-    not_available_yet: list[str]
+    sanctions: list[dict[str, Any]]  # as GET /api/v1/organisations/{identifier}/sanctions
+    certification: list[CertificateOut]
+    reviews: ReviewsOut
+    complaints: ComplaintsOut
 
 
 class JobOfferIn(Schema):
@@ -384,6 +426,28 @@ def organisations(
     return {"q": q, "page": n, "page_size": size, "count": count, "results": results}
 
 
+def _profile_sections(actor: Actor, ids: list[int]) -> dict[str, Any]:
+    """The sections of the profile page from the other apps, with the page's selectors: sanctions, certificates,
+    workers' reviews in aggregate, complaint statistics (``ids``: the actor and the records merged into it)."""
+    from fairrecruit.certification.selectors import profile_section, public_certificate
+    from fairrecruit.enforcement.api import sanction_json
+    from fairrecruit.enforcement.selectors import for_actor
+    from fairrecruit.grievances.selectors import public_row_for
+    from fairrecruit.reviews.selectors import aggregate
+
+    ident = {"identifier": actor.identifier}
+    return {
+        "sanctions": [sanction_json(v) for v in for_actor(actor)],
+        "certification": [public_certificate(c) for c in profile_section(actor)],
+        "reviews": {"aggregate": aggregate(actor), "url": reverse("api-v1:actor_reviews", kwargs=ident)},
+        "complaints": {
+            "statistics": public_row_for(dict.fromkeys(ids, actor.pk)).get(actor.pk),
+            "statistics_url": reverse("api-v1:grievance_statistics"),
+            "submit_url": reverse("api-v1:complaint_submit"),
+        },
+    }
+
+
 @router.get(
     "/organisations/{identifier}",
     summary="One organisation: names, licences with full history and sources, relationships, job orders",
@@ -391,8 +455,11 @@ def organisations(
         "The identifier of a record that was merged into another returns the surviving record, with "
         "`requested_identifier` set to what was asked for. Licences include records merged into this one. "
         "Relationships are grouped as on the profile page: sub_agents (working for it), works_for, branch_of, "
-        "branches, partners, recruits_through, employers. Certification, worker reviews and complaint "
-        "statistics are `not_available_yet`."
+        "branches, partners, recruits_through, employers. Then what the profile page shows further down: "
+        "`sanctions` (as `/organisations/{identifier}/sanctions`), `certification` (certified, suspended and "
+        "withdrawn certificates), `reviews` (the workers' reviews in aggregate, figures withheld below the "
+        "public threshold, and the `url` of the reviews) and `complaints` (this organisation's row of the "
+        "public complaint statistics, small cells suppressed, and where to file one)."
     ),
     response={200: OrganisationProfile, 404: Errors},
 )
@@ -435,7 +502,7 @@ def organisation(request: HttpRequest, identifier: str) -> Any:
         ],
         "job_orders": [_job_order(j["job_order"], day) for j in p["job_orders"]],
         "source": p["source"],
-        "not_available_yet": ["certification", "worker_reviews", "complaints"],
+        **_profile_sections(actor, [actor.pk, *(m.pk for m in p["merged"])]),
     }
 
 

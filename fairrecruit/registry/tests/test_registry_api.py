@@ -118,7 +118,6 @@ def test_profile_with_history_relationships_and_job_orders(client: Client, reg: 
     ]
     assert [j["number"] for j in d["job_orders"]] == ["JO-2023-077"]  # as the agency that placed it
     assert d["job_orders"][0]["state"] == "expired"
-    assert d["not_available_yet"] == ["certification", "worker_reviews", "complaints"]
 
 
 def test_profile_relationships_and_merged_records(client: Client, reg: dict[str, Any]) -> None:
@@ -136,6 +135,43 @@ def test_profile_relationships_and_merged_records(client: Client, reg: dict[str,
     assert merged["identifier"] == "NP-DOFE-1001" and merged["requested_identifier"] == "NP-OLD-77"
     missing = get(client, "/api/v1/organisations/NP-DOFE-9999", status=404)
     assert missing["errors"][0]["field"] == "identifier"
+
+
+def test_profile_gives_the_sanctions_certificates_reviews_and_complaints_the_page_shows(client: Client) -> None:
+    """No longer "not available yet": the sections of the profile page further down, from the same selectors."""
+    from fairrecruit.certification.tests.factories import World
+    from fairrecruit.enforcement.services import sanction_impose
+    from fairrecruit.enforcement.tests.helpers import build, sanction_input
+    from fairrecruit.grievances.services import ComplaintInput, complaint_submit
+    from fairrecruit.reviews.tests.conftest import published
+
+    world = World()
+    cert = world.certified()
+    sanction_impose(user=None, organisation=None, data=sanction_input(build(), subject=world.actor))
+    published(world.staff, n=5)  # FAIRRECRUIT_REVIEW_MIN_AGGREGATE: totals shown from 5
+    for i in range(5):
+        complaint_submit(data=ComplaintInput(categories=["fees"], respondent_identifier="NP-DOFE-1234"),
+                         token=f"profile-api-complaint-{i:04d}", channel="api")
+
+    d = get(client, "/api/v1/organisations/NP-DOFE-1234")
+    assert "not_available_yet" not in d
+    assert [(c["number"], c["status"], c["registry_identifier"]) for c in d["certification"]] == [
+        (cert.number, "active", "NP-DOFE-1234")]
+    assert [(x["kind"], x["regulator"], x["state"]) for x in d["sanctions"]] == [("fine", "NP-DOFE", "recorded")]
+    agg = d["reviews"]["aggregate"]
+    assert (agg["count"], agg["shown"], agg["rating"]["average"]) == (5, True, 2.0)
+    assert get(client, d["reviews"]["url"])["aggregate"] == agg
+    assert d["complaints"]["statistics"] == {"received": 5, "resolved": "fewer than 5",
+                                             "median_days_to_resolution": "fewer than 5",
+                                             "recovered_usd": "fewer than 5"}
+    assert client.get(d["complaints"]["statistics_url"]).status_code == 200
+    assert d["complaints"]["submit_url"] == "/api/v1/complaints"
+    text = client.get("/verify/NP-DOFE-1234/").content.decode()
+    assert cert.number in text and "2.0 / 5" in text  # the page shows the same
+
+    none = get(client, "/api/v1/organisations/NP-DOFE-9999")
+    assert (none["certification"], none["sanctions"], none["complaints"]["statistics"]) == ([], [], None)
+    assert none["reviews"]["aggregate"] == {"count": 0, "threshold": 5, "shown": False}
 
 
 # ---------------------------------------------------------------------------------------------- look-ups
