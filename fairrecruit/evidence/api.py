@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import Router
 
 from fairrecruit.core import links
-from fairrecruit.evidence import sdg, selectors
+from fairrecruit.evidence import sdg, selectors, survey
 from fairrecruit.evidence.models import KnowledgeProduct, Tag
 
 router = Router(tags=["evidence"])
@@ -30,7 +30,9 @@ def corridors_list(request: HttpRequest) -> list[dict[str, Any]]:
     "5 workers (or fewer than 5 who paid something) have their statistics withheld (`suppressed: true`, "
     "`suppressed_reason: min_cell`), and so do the next-smallest groups of the same disaggregation, so that the "
     "overall minus the published groups pools at least 5 workers (`suppressed_reason: complementary`). "
-    "`distributions` hold only the groups whose statistics are published. `ratio_of_means` is a comparison only.",
+    "`distributions` hold only the groups whose statistics are published. `ratio_of_means` is a comparison only; "
+    "`confidence` is the level of the intervals. Each survey lists the exchange rates it used (`conversions`: "
+    "currency, `for_date` asked, `per_usd`, `rate_date`, `source`, `latest_available`).",
 )
 def corridor_get(request: HttpRequest, corridor: str) -> HttpResponse:
     parsed = selectors.parse_corridor(corridor)
@@ -78,6 +80,7 @@ def corridor_get(request: HttpRequest, corridor: str) -> HttpResponse:
                     "producer": s.producer,
                     "synthetic": s.synthetic,
                     "fx_rule": s.fx_rule,
+                    "conversions": survey.conversion_rows(s.conversions),
                     "earnings_rule": s.earnings_rule,
                 }
                 for s in p["surveys"]

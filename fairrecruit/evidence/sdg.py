@@ -104,6 +104,7 @@ RESULT_COLUMNS = (
     "mean_se",
     "mean_ci_low",
     "mean_ci_high",
+    "confidence",
     "median",
     "q80",
     "ratio_of_means",
@@ -216,6 +217,7 @@ def indicator(
             "group": ", ".join(levels) if s else ALL,
         }
         row.update(_summary(r, z))
+        row["confidence"] = opts.confidence
         b = boot.get((set_id, variant, grp), {})
         for stat in ("mean", "median", "q80"):
             lo, hi = b.get(stat, (None, None))
@@ -575,10 +577,18 @@ def bin_labels(
     return labels
 
 
-def write_table(rows: list[dict[str, Any]], path: Path) -> None:
+def write_table(
+    rows: list[dict[str, Any]], path: Path, *, conversions: Sequence[dict[str, Any]] | None = None
+) -> None:
     """The rows of :func:`indicator` as a CSV or Parquet file (by ``path``'s suffix), :data:`RESULT_COLUMNS` first
-    and then the dimension columns, typed (text, whole numbers, doubles)."""
+    (``confidence``: the level of the intervals) and then the dimension columns, typed (text, whole numbers,
+    doubles). A Parquet file also holds ``conversions`` (the exchange rates used, as
+    :func:`survey.conversion_rows` gives them) as JSON in its metadata key ``fairrecruit:conversions``."""
+    import json
+
     import pyarrow as pa
+
+    from fairrecruit.evidence.survey import conversion_rows
 
     cols = list(RESULT_COLUMNS) + [k for k in (rows[0] if rows else {}) if k not in RESULT_COLUMNS]
     types = {c: pa.string() for c in ("zero_costs", "by", "group", *DIMENSIONS)}
@@ -587,6 +597,10 @@ def write_table(rows: list[dict[str, Any]], path: Path) -> None:
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
 
+        if conversions is not None:
+            table = table.replace_schema_metadata(
+                {"fairrecruit:conversions": json.dumps(conversion_rows(conversions))}
+            )
         pq.write_table(table, path)
     else:
         import pyarrow.csv as pacsv

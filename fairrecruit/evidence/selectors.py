@@ -488,7 +488,7 @@ def _protected(
         if r["suppressed"]:
             r["suppressed_reason"] = "min_cell" if key in primary else "complementary"
             for k in sdg.RESULT_COLUMNS:
-                if k not in ("zero_costs", "by", "group"):
+                if k not in ("zero_costs", "by", "group", "confidence"):
                     r[k] = None
 
     def shown(by: str, dist: list[dict[str, Any]]) -> list[dict[str, Any]]:

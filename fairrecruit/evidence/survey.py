@@ -961,3 +961,72 @@ def _plain(v: Any) -> Any:
     from decimal import Decimal
 
     return float(v) if isinstance(v, Decimal) else v
+
+
+# --- the exchange rates a survey used, for every output ------------------------------------------------------
+
+CONVERSION_COLUMNS = ("currency", "for_date", "per_usd", "rate_date", "source", "latest_available")
+CONVERSION_HEADINGS = ("currency", "for date", "per USD", "rate date", "source")
+
+
+def conversion_rows(conversions: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The exchange rates a survey used (:attr:`Survey.conversions`, ``evidence.Survey.conversions``) as the CLI
+    tables, the ``<stem>.conversions.csv`` file, the Parquet metadata, the survey page and the API show them: one
+    row per currency and day asked, sorted, with :data:`CONVERSION_COLUMNS` (``for_date`` the day asked: 1 July of
+    the year of the first job, or the worker's date column; ``rate_date`` the day of the rate used; ``per_usd``
+    units of the currency for one US dollar; ``latest_available`` true when the day asked is after the rates
+    shipped)."""
+    out = [
+        {
+            "currency": str(c.get("currency") or ""),
+            "for_date": str(c.get("for_date") or ""),
+            "per_usd": None if c.get("per_usd") is None else float(c["per_usd"]),
+            "rate_date": str(c.get("rate_date") or c.get("date") or ""),
+            "source": str(c.get("source") or ""),
+            "latest_available": bool(c.get("latest_available")),
+        }
+        for c in conversions or ()
+    ]
+    return sorted(out, key=lambda c: (c["currency"], c["for_date"]))
+
+
+def conversions_text(conversions: Sequence[dict[str, Any]] | None) -> str:
+    """:func:`conversion_rows` as a plain-text table for the CLI (empty when nothing was converted)."""
+    rows = conversion_rows(conversions)
+    if not rows:
+        return ""
+    cells = [
+        (
+            c["currency"],
+            c["for_date"],
+            "-" if c["per_usd"] is None else f"{c['per_usd']:,}",
+            c["rate_date"] + (" (latest available)" if c["latest_available"] else ""),
+            c["source"],
+        )
+        for c in rows
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(CONVERSION_HEADINGS)]
+    lines = [
+        "  ".join(
+            (f"{v:>{w}}" if i == 2 else f"{v:<{w}}")
+            for i, (v, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in [CONVERSION_HEADINGS, *cells]
+    ]
+    return "\n".join(["Exchange rates used:", *lines])
+
+
+def conversions_path(output: Path) -> Path:
+    """Where the exchange rates go beside a written table: ``out.csv`` -> ``out.conversions.csv``."""
+    return output.with_name(f"{output.stem}.conversions.csv")
+
+
+def write_conversions(conversions: Sequence[dict[str, Any]] | None, path: Path) -> None:
+    """:func:`conversion_rows` as CSV (a header only when nothing was converted)."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=CONVERSION_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(
+            {**c, "latest_available": "true" if c["latest_available"] else "false"}
+            for c in conversion_rows(conversions)
+        )

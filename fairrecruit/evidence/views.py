@@ -338,7 +338,10 @@ def survey_sdg_file(request: HttpRequest, pk: int, job: str, ext: str) -> HttpRe
         raise Http404("no such table")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"sdg-10-7-1.{ext}"
-        sdg.write_table(found.result.get("rows", []), path)
+        level = found.result.get("confidence")
+        rows = [{**r, "confidence": r.get("confidence", level)} for r in found.result.get("rows", [])]
+        s = Survey.objects.filter(pk=pk).first()
+        sdg.write_table(rows, path, conversions=s.conversions if s is not None else None)
         data = path.read_bytes()
     response = HttpResponse(data, content_type="text/csv; charset=utf-8" if ext == "csv" else "application/vnd.apache.parquet")
     response["Content-Disposition"] = f'attachment; filename="sdg-10-7-1-survey-{pk}.{ext}"'

@@ -549,11 +549,14 @@ class _Run:
             if long:
                 out.append((col, f"{col} IS NULL", req))
 
-        def number(col: str, typed: str) -> None:
+        def number(col: str, typed: str, zero_allowed: bool = False) -> None:
             required(journey, col)
             journey.append((col, f"{col} IS NOT NULL AND ({typed} IS NULL OR NOT isfinite({typed}))",
                             f"'must be a number, not ' || left(CAST({col} AS VARCHAR), 40)"))
-            journey.append((col, f"isfinite({typed}) AND {typed} <= 0", "'must be more than 0'"))
+            if zero_allowed:
+                journey.append((col, f"isfinite({typed}) AND {typed} < 0", "'must be at least 0'"))
+            else:
+                journey.append((col, f"isfinite({typed}) AND {typed} <= 0", "'must be more than 0'"))
 
         required(journey, "journey_id")
         journey.append(("journey_id", "length(journey_id) > 100", "'is too long (at most 100 characters)'"))
@@ -573,7 +576,7 @@ class _Run:
         journey.append(("contract_months", "isfinite(months) AND months > 120", "'must be at most 120'"))
         number("promised_wage_amount", "wage_amt")
         required(journey, "promised_wage_currency")
-        number("earnings_amount", "earn_amt")
+        number("earnings_amount", "earn_amt", zero_allowed=True)  # unpaid: fees judged, no SDG ratio
         required(journey, "earnings_currency")
         if long:
             for col in ("payment_amount", "payment_currency", "payment_date"):
@@ -1113,7 +1116,8 @@ class _Run:
             {side('o')}, {side('d')},
             round(coalesce(a.paid, 0.0), 2) AS paid,
             CASE WHEN coalesce(a.flags, 0) & {nousd} <> 0 THEN NULL ELSE round(coalesce(a.usd_sum, 0.0), 2) END AS paid_usd,
-            CASE WHEN coalesce(a.flags, 0) & {noe} <> 0 THEN NULL ELSE round(coalesce(a.ae_sum, 0.0) / x.earn_amt, 3) END
+            CASE WHEN coalesce(a.flags, 0) & {noe} <> 0 OR x.earn_amt = 0 THEN NULL
+                 ELSE round(coalesce(a.ae_sum, 0.0) / x.earn_amt, 3) END
                 AS sdg_months,
             coalesce(a.n_uncl, 0)::INTEGER AS unclassified
             FROM jx x LEFT JOIN agg a ON a.jkey = x.jkey

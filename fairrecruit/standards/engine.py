@@ -803,6 +803,9 @@ class Assessor:
     ) -> dict[str, Any]:
         e = j["first_month_earnings"]
         cur = e["currency"]
+        if not float(e["amount"]):
+            return {"months": None, "currency": cur, "earnings": 0.0,
+                    "note": "nothing was earned in the first month: the ratio is not defined"}
         costs = 0.0
         for p in payments:
             a = fx.convert(p.amount, p.currency, cur, p.day)

@@ -11,7 +11,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 
-from fairrecruit.evidence import charts
+from fairrecruit.evidence import charts, survey
 
 register = template.Library()
 
@@ -105,3 +105,9 @@ def certificate_status(code: str) -> str:
     from fairrecruit.certification.models import CertificateStatus
 
     return str(CertificateStatus(code).label)
+
+
+@register.filter
+def conversions(v: Any) -> list[dict[str, Any]]:
+    """A survey's exchange rates (``Survey.conversions``) as every output shows them (:func:`survey.conversion_rows`)."""
+    return survey.conversion_rows(v)

@@ -24,7 +24,8 @@ KINDS = ("jsonl", "csv", "parquet")
 
 
 def _extra_journeys() -> list[dict[str, Any]]:
-    """Cases the generator draws rarely: origin = destination, no payments, a currency without rates."""
+    """Cases the generator draws rarely: origin = destination, no payments, a currency without rates, a worker paid
+    nothing in the first month, a whole category and a purpose naming two items."""
     base = {"origin": "NP", "destination": "QA", "recruitment_date": "2019-03-01", "contract_months": 24,
             "promised_wage": {"amount": 1000, "currency": "QAR"},
             "first_month_earnings": {"amount": 800, "currency": "QAR"}}
@@ -37,6 +38,11 @@ def _extra_journeys() -> list[dict[str, Any]]:
         {**base, "id": "x-no-rule-corridor", "origin": "MM", "destination": "LB",
          "payments": [{"amount": 90000, "currency": "MMK", "date": "2019-03-02", "category": "service_fee"}]},
         {**base, "id": "x-no-payments", "payments": []},
+        {**base, "id": "x-unpaid-first-month", "first_month_earnings": {"amount": 0, "currency": "QAR"},
+         "payments": [{"amount": 120000, "currency": "NPR", "date": "2019-03-02", "category": "service_fee"}]},
+        {**base, "id": "x-a-whole-category", "payments": [
+            {"amount": 8000, "currency": "NPR", "date": "2019-03-02", "category": "administrative"},
+            {"amount": 9000, "currency": "NPR", "date": "2019-03-02", "purpose": "visa and ticket"}]},
         {**base, "id": "x-no-rate", "payments": [
             {"amount": 100000, "currency": "KPW", "date": "2019-03-02", "category": "visa"},
             {"amount": 20000, "currency": "NPR", "date": "2019-03-03", "category": "service_fee"}]},

@@ -124,6 +124,15 @@ def test_a_lower_wage_cites_the_terms_of_employment_and_every_loan_is_kept() -> 
     assert "Borrowed 50000 NPR. Interest: 5% a month." in debt["message"]
 
 
+def test_a_worker_paid_nothing_in_the_first_month_still_learns_what_is_owed() -> None:
+    r = default_assessor().assess(journey(first_month_earnings={"amount": 0, "currency": "QAR"}))
+    assert r["owed"]["law-np"]["amount"] == pytest.approx(140000)
+    assert r["sdg_10_7_1"]["months"] is None and "not defined" in r["sdg_10_7_1"]["note"]
+    assert "wage_lower_than_promised" in {f["type"] for f in r["findings"]}
+    errors = validate_journey(journey(first_month_earnings={"amount": -1, "currency": "QAR"}))
+    assert any(e.field == "first_month_earnings.amount" and "at least 0" in e.message for e in errors)
+
+
 def test_sdg_indicator_is_costs_over_first_month_earnings() -> None:
     pays = [{"amount": 2000, "currency": "QAR", "date": "2019-03-05", "category": "service_fee"}]
     r = default_assessor().assess(journey(payments=pays, first_month_earnings={"amount": 800, "currency": "QAR"}))

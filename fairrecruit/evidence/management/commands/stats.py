@@ -15,12 +15,20 @@ TABLE_COLUMNS = (
     ("group", "group", 16),
     ("n", "n", 7),
     ("population", "population", 12),
+    ("paid 0", "zero_cost_share", 6),
     ("mean", "mean", 7),
-    ("95% CI", "ci", 15),
+    ("{level} CI", "ci", 15),
     ("median", "median", 7),
     ("q80", "q80", 7),
     ("ratio of means*", "ratio_of_means", 15),
 )
+# printed after TABLE_COLUMNS when bootstrap intervals were computed
+BOOTSTRAP_COLUMNS = (
+    ("boot {level} mean", "boot_mean", 15),
+    ("boot {level} median", "boot_median", 15),
+    ("boot {level} q80", "boot_q80", 15),
+)
+LEFT = ("zero_costs", "by", "group")
 
 
 class Command(BaseCommand):
@@ -102,6 +110,7 @@ class Command(BaseCommand):
             raise CommandError(f"{out.name}: write .csv or .parquet")
         con = duckdb.connect()
         notes: list[str] = []
+        conversions: list[dict[str, Any]] | None = None  # the platform's assessments record no rates
         try:
             if opts["platform"]:
                 from fairrecruit.evidence.selectors import platform_records
@@ -129,6 +138,7 @@ class Command(BaseCommand):
                 self._report(opts.get("report"), s.rejections)
                 self._warnings([w.as_dict() for w in s.warnings])
                 notes += s.notes
+                conversions = s.conversions
                 if s.rejections:
                     notes.append(
                         f"{len({r.row for r in s.rejections})} row(s) rejected and left out (--partial)."
@@ -136,16 +146,24 @@ class Command(BaseCommand):
             rows = sdg.indicator(con, "survey", options)
         finally:
             con.close()
-        self.stdout.write(render_table(rows))
+        self.stdout.write(render_table(rows, confidence=options.confidence, bootstrap=bool(options.bootstrap)))
         for n in [
             *notes,
+            "paid 0: the (weighted) share of workers who paid no recruitment costs.",
             "* ratio of means: mean costs / mean earnings, a comparison only, not the indicator.",
             f"Definition: SDG 10.7.1 metadata {sdg.METADATA_VERSION}, {sdg.METADATA_URL}",
         ]:
             self.stdout.write(n)
+        if conversions:
+            self.stdout.write(survey.conversions_text(conversions))
         if out is not None:
-            sdg.write_table(rows, out)
+            sdg.write_table(rows, out, conversions=conversions)
             self.stdout.write(f"wrote {len(rows)} rows to {out}")
+            if conversions is not None:
+                survey.write_conversions(conversions, survey.conversions_path(out))
+                self.stdout.write(
+                    f"wrote {len(conversions)} exchange rate(s) to {survey.conversions_path(out)}"
+                )
 
     def _report(self, path: str | None, rejections: list[survey.Rejection]) -> None:
         if not path:
@@ -181,6 +199,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{s.filename}: {s.rows_imported} of {s.rows_total} rows {what}; status {s.status}")
         if s.report.get("warnings_total"):
             self.stdout.write(survey.warnings_note(s.report["warnings_total"], s.report["rows_warned"]))
+        if s.fx_rule:
+            self.stdout.write(f"Currency conversion: {s.fx_rule}.")
+        if s.conversions:
+            self.stdout.write(survey.conversions_text(s.conversions))
 
     def _warnings(self, warnings: list[dict[str, Any]]) -> None:
         """Implausible values in imported rows (kept): the first few, the rest in the report."""
@@ -214,20 +236,31 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def render_table(rows: list[dict[str, Any]]) -> str:
+def _interval(low: Any, high: Any) -> str:
+    return "-" if low is None or high is None else f"{low:.2f}–{high:.2f}"
+
+
+def render_table(rows: list[dict[str, Any]], *, confidence: float = 0.95, bootstrap: bool = False) -> str:
+    """The indicator's rows as a text table; the intervals' heading says their level (``confidence``), and
+    the bootstrap intervals get columns of their own when they were computed."""
+    level = f"{confidence * 100:g}%"
+    columns = [*TABLE_COLUMNS, *(BOOTSTRAP_COLUMNS if bootstrap else ())]
     lines = [
         "  ".join(
-            f"{h:>{w}}" if k not in ("zero_costs", "by", "group") else f"{h:<{w}}"
-            for h, k, w in TABLE_COLUMNS
+            f"{h.format(level=level):>{w}}" if k not in LEFT else f"{h:<{w}}" for h, k, w in columns
         )
     ]
     for r in rows:
         cells = []
-        for _h, k, w in TABLE_COLUMNS:
+        for _h, k, w in columns:
             if k == "ci":
-                v = "-" if r["mean_ci_low"] is None else f"{r['mean_ci_low']:.2f}–{r['mean_ci_high']:.2f}"
+                v = _interval(r["mean_ci_low"], r["mean_ci_high"])
+            elif k.startswith("boot_"):
+                v = _interval(r.get(f"{k}_low"), r.get(f"{k}_high"))
+            elif k == "zero_cost_share":
+                v = "-" if r[k] is None else f"{100 * r[k]:.0f}%"
             else:
                 v = _fmt(r[k])
-            cells.append(f"{v:<{w}}" if k in ("zero_costs", "by", "group") else f"{v:>{w}}")
+            cells.append(f"{v:<{w}}" if k in LEFT else f"{v:>{w}}")
         lines.append("  ".join(cells))
     return "\n".join(lines)
