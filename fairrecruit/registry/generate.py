@@ -18,16 +18,16 @@ import gc
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fairrecruit.core.models import User
 
-REFERENCE_DATE = dt.date(
-    2025, 6, 30
-)  # "today" for the generated histories, so a seed always gives the same data
+# "today" for the generated histories, so a seed always gives the same data; the demo moves every date so that
+# this day falls on the day it is loaded (``generate_registry(..., as_of=)``, ``Registry.shifted``).
+REFERENCE_DATE = dt.date(2025, 6, 30)
 ORIGINS = ["NP", "PH", "BD", "IN", "ID", "LK", "VN"]
 DESTINATIONS = ["QA", "AE", "SA", "MY"]
 ORIGIN_WEIGHTS = [22, 16, 18, 16, 12, 8, 8]
@@ -760,6 +760,35 @@ class Registry:
         """Flat records of every actor except regulators, with ``cluster_id`` (truth), for linkage benchmarks."""
         for a in self.actors:
             yield a.linkage_record()
+
+    def shifted(self, as_of: dt.date) -> Registry:
+        """The same registry with every date moved by as many days as ``as_of`` is after ``REFERENCE_DATE``: loaded
+        on any day, it looks as it did on the reference day (licences running, job orders valid, suspensions as
+        recent). A job order's number carries the year it starts in."""
+        days = dt.timedelta(days=(as_of - REFERENCE_DATE).days)
+
+        def moved(d: dt.date | None) -> dt.date | None:
+            return None if d is None else d + days
+
+        def licence(lic: GenLicence | None) -> GenLicence | None:
+            if lic is None:
+                return None
+            history = [replace(h, effective_date=h.effective_date + days, valid_until=moved(h.valid_until))
+                       for h in lic.history]
+            return replace(lic, valid_from=lic.valid_from + days, history=history)
+
+        def job_order(j: GenJobOrder) -> GenJobOrder:
+            start = j.valid_from + days
+            number = j.number.replace(f"-JO-{j.valid_from.year}-", f"-JO-{start.year}-", 1)
+            return replace(j, number=number, valid_from=start, valid_until=j.valid_until + days)
+
+        return Registry(
+            seed=self.seed,
+            regulators=[replace(a, licence=licence(a.licence)) for a in self.regulators],
+            actors=[replace(a, licence=licence(a.licence)) for a in self.actors],
+            relationships=[replace(r, start=r.start + days) for r in self.relationships],
+            job_orders=[job_order(j) for j in self.job_orders],
+        )
 
     def stats(self) -> dict[str, int]:
         kinds: dict[str, int] = {}
@@ -1548,21 +1577,29 @@ def _strip_accents(text: str) -> str:
 
 
 def generate_registry(
-    n_agencies: int, seed: int, duplicate_rate: float = 0.3, *, job_orders: bool = True
+    n_agencies: int,
+    seed: int,
+    duplicate_rate: float = 0.3,
+    *,
+    job_orders: bool = True,
+    as_of: dt.date | None = None,
 ) -> Registry:
     """A synthetic registry around ``n_agencies`` licensed agencies, the same for the same arguments.
 
     ``duplicate_rate`` is the share of actors that also appear as one to three other records (another list, an
-    older register, worker reports); those records share the original's ``cluster_id``."""
+    older register, worker reports); those records share the original's ``cluster_id``. Dates are as of
+    ``REFERENCE_DATE``, or moved to ``as_of`` (``Registry.shifted``: the same registry, its dates relative to that
+    day)."""
     if not 0 <= duplicate_rate <= 1:
         raise ValueError("duplicate_rate must be between 0 and 1")
     paused = gc.isenabled()
     gc.disable()  # many small objects: the collector would take most of the time
     try:
-        return _Generator(seed, duplicate_rate).run(n_agencies, job_orders)
+        registry = _Generator(seed, duplicate_rate).run(n_agencies, job_orders)
     finally:
         if paused:
             gc.enable()
+    return registry if as_of is None else registry.shifted(as_of)
 
 
 def iter_linkage_records(n_records: int, seed: int, duplicate_rate: float = 0.3) -> Iterator[dict[str, Any]]:

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from fairrecruit.core.models import AuditEvent
 from fairrecruit.registry.generate import (
@@ -33,6 +37,42 @@ def test_same_seed_same_registry_other_seed_other_registry() -> None:
     assert a.relationships == b.relationships and a.job_orders == b.job_orders
     assert [x.licence for x in a.actors] == [x.licence for x in b.actors]
     assert list(generate_registry(60, seed=4).records()) != list(a.records())
+
+
+def test_a_registry_as_of_another_day_has_the_same_shape_with_every_date_moved() -> None:
+    base, later = generate_registry(60, seed=3), generate_registry(60, seed=3, as_of=dt.date(2026, 11, 27))
+    days = dt.date(2026, 11, 27) - REFERENCE_DATE
+    assert list(base.records()) == list(later.records())  # names, phones, licence numbers: the same actors
+
+    def dates(reg):  # every date of the registry, in order
+        for a in [*reg.regulators, *reg.actors]:
+            if a.licence:
+                yield a.licence.valid_from
+                yield from (d for h in a.licence.history for d in (h.effective_date, h.valid_until) if d)
+        yield from (r.start for r in reg.relationships)
+        yield from (d for j in reg.job_orders for d in (j.valid_from, j.valid_until))
+
+    assert [d + days for d in dates(base)] == list(dates(later))
+    for jo in later.job_orders:
+        assert f"-JO-{jo.valid_from.year}-" in jo.number
+    assert len({jo.number for jo in later.job_orders}) == len(later.job_orders)
+    assert generate_registry(60, seed=3, as_of=REFERENCE_DATE).job_orders == base.job_orders
+
+
+@pytest.mark.django_db
+def test_the_demo_registry_as_of_today_is_current_today(client) -> None:
+    """Loaded as of today, the demo has licences running and job orders valid today: "Check a job offer" on one
+    does not say "expired" (the reference day's job orders had all expired a year later)."""
+    call_command("registry_demo", "--agencies", "40", "--seed", "6", "--no-link", "--as-of", "today",
+                 stdout=StringIO())
+    today = timezone.localdate()
+    active = Licence.objects.filter(status="active")
+    assert active.exists() and not active.filter(valid_until__lt=today).exists()
+    valid = JobOrder.objects.filter(valid_from__lte=today, valid_until__gte=today)
+    jo = valid.order_by("number").first()  # about one in five, as on the reference day
+    assert jo is not None
+    text = client.get("/verify/job-offer/", {"job_order_number": jo.number}).content.decode()
+    assert jo.number in text and "This job order expired" not in text
 
 
 def test_agencies_in_every_origin_country_with_register_identifiers(registry) -> None:
