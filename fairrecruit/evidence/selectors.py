@@ -21,7 +21,7 @@ from fairrecruit.core.countries import country_name as core_country_name
 from fairrecruit.core.models import User
 from fairrecruit.evidence import sdg, survey
 from fairrecruit.evidence.models import KnowledgeProduct, Release, Survey, SurveyRecord, Tag
-from fairrecruit.evidence.permissions import can
+from fairrecruit.evidence.permissions import can, external_conflict
 from fairrecruit.standards.models import Assessment
 
 MIN_CELL = 5  # public pages show no group with fewer workers than this
@@ -628,11 +628,16 @@ def products_search(
 
 
 def review_queue(user: User | None) -> QuerySet[KnowledgeProduct]:
-    """Products waiting for a decision that ``user`` may give (not their own, not already decided this round)."""
+    """Products waiting for a decision that ``user`` may give (not their own, not already decided this round, and
+    for an external reviewer none they are not independent of)."""
     if user is None or not (can(user, "knowledge.review_internal") or can(user, "knowledge.review_external")):
         return KnowledgeProduct.objects.none()
-    return (
+    queue = (
         KnowledgeProduct.objects.filter(status=KnowledgeProduct.Status.SUBMITTED)
         .exclude(submitted_by=user)
         .exclude(reviews__reviewer=user, reviews__round=F("round"))
     )
+    if can(user, "knowledge.review_internal"):
+        return queue
+    # An external reviewer is not offered work they may not review (their own organisation's, or a partner's).
+    return queue.exclude(id__in=[p.id for p in queue if external_conflict(user, p)])

@@ -242,3 +242,17 @@ def test_a_conflicted_reviewer_is_told_why_on_the_product_page(
     r = client.post(f"/knowledge/{p.pk}/review/", {"decision": "approve"}, follow=True)
     assert "the submitter&#x27;s organisation" in r.content.decode()
     assert not ProductReview.objects.filter(product=p).exists()
+
+
+def test_the_review_queue_offers_an_external_reviewer_only_work_they_are_independent_of(
+    client: Client, people: dict[str, Any]
+) -> None:
+    from fairrecruit.evidence.tests.conftest import make_user
+
+    p = submit(make_user("colleague2", "researcher", "Institute A"))
+    client.login(username="res1", password="pw-12345678")  # Institute A: the submitter's own
+    assert p.title not in client.get("/knowledge/reviews/").content.decode()
+    client.login(username="res2", password="pw-12345678")  # Institute B: independent
+    assert p.title in client.get("/knowledge/reviews/").content.decode()
+    client.login(username="staff1", password="pw-12345678")  # internal review: any organisation's work
+    assert p.title in client.get("/knowledge/reviews/").content.decode()
