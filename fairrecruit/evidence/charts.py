@@ -29,7 +29,10 @@ def series_name(code: str) -> str:
 _W = 420  # user units, about a phone's width in CSS pixels: text stays legible when the SVG scales
 _LABEL_W = 104  # the least room for the labels; longer labels get more (_label_width)
 _LABEL_W_MAX = 200
-_CHAR_W = 7.6  # about the average advance of a 14-unit glyph in the page's sans-serif font
+# A little more than the average advance of a 14-unit glyph in the page's sans-serif font: labels of amounts
+# ("$1,000–$2,000") are digits, wider than the average letter, and fonts differ between phones (7.6 left
+# "$1,000–$2,000" 0.9 units short with Debian's fonts).
+_CHAR_W = 8.2
 _VALUE_W = 58
 _BAR_H = 18
 _GAP = 6
