@@ -121,16 +121,11 @@ def _spans(text: str, phrase: str) -> Iterator[tuple[int, int]]:
     longer word: Thai/Burmese/CJK phrases, or agglutinated forms ("टिकटको", of the ticket, holds "टिकट")."""
     if phrase.isascii():
         forms = [phrase, phrase + "s"] + ([phrase[:-1] + "ies"] if phrase.endswith("y") else [])
-        for form in forms:
-            i = text.find(f" {form} ")
-            while i >= 0:
-                yield i + 1, i + 1 + len(form)
-                i = text.find(f" {form} ", i + 1)
-        return
-    if len(phrase) < 3:
-        i = text.find(f" {phrase} ")
+        needles = [(f" {form} ", len(form)) for form in forms]
     else:
-        i = text.find(f" {phrase}")
-    while i >= 0:
-        yield i + 1, i + 1 + len(phrase)
-        i = text.find(f" {phrase} " if len(phrase) < 3 else f" {phrase}", i + 1)
+        needles = [(f" {phrase} " if len(phrase) < 3 else f" {phrase}", len(phrase))]
+    for needle, length in needles:
+        i = text.find(needle)
+        while i >= 0:
+            yield i + 1, i + 1 + length
+            i = text.find(needle, i + 1)
