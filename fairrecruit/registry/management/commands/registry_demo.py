@@ -2,11 +2,11 @@
 
 About 3,000 licensed agencies across NP, PH, BD, IN, ID, LK and VN with their sub-agents, brokers, destination
 agencies, employers, job orders, licence histories and duplicate records, all generated from a fixed seed (no real
-persons). Its dates are those of the generator's reference day (2025-06-30), or with ``--as-of today`` (or a
-date) moved so that the registry looks on that day as it did on the reference day: licences running, about one job
-order in five valid. The default stays the reference day while ``enforcement_demo`` imposes its sanctions on fixed
-dates (2024-2026), which a licence history moved past them would refuse. Then record linkage merges the clear
-duplicates and queues the uncertain ones for review. Running it again changes nothing (records already there are
+persons). Its dates are moved from the generator's reference day (2025-06-30) to ``--as-of`` (default today, or a
+date): the registry looks on that day as it did on the reference day (licences running, about one job order in
+five valid), so a demo started any day has current licences and job orders; ``enforcement_demo`` counts its
+sanctions' dates back from the same day. Then record linkage merges the clear duplicates and queues the uncertain
+ones for review. Running it again changes nothing (records already there are
 kept as they were loaded)."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ DEMO_AGENCIES = 3000
 DEMO_SEED = 20250630
 
 
-def _day(text: str) -> dt.date:
+def parse_day(text: str) -> dt.date:
     return timezone.localdate() if text == "today" else dt.date.fromisoformat(text)
 
 
@@ -40,10 +40,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-link", action="store_true", help="load only, do not run record linkage")
         parser.add_argument(
             "--as-of",
-            type=_day,
-            default=REFERENCE_DATE,
-            help="the day the demo's dates are relative to: YYYY-MM-DD or 'today' (default: the generator's "
-            "reference day, 2025-06-30)",
+            type=parse_day,
+            default=None,
+            help="the day the demo's dates are relative to: YYYY-MM-DD or 'today' (default); the generator's "
+            f"reference day is {REFERENCE_DATE}",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             if opts["verbosity"] > 1:
                 self.stderr.write(f"[registry_demo] {message}")
 
-        registry = generate_registry(opts["agencies"], opts["seed"], as_of=opts["as_of"])
+        registry = generate_registry(opts["agencies"], opts["seed"], as_of=opts["as_of"] or timezone.localdate())
         counts = load_into_db(registry)
         self.stdout.write("registry: " + ", ".join(f"{k} +{v}" for k, v in counts.items()))
         if not opts["no_link"]:
