@@ -23,7 +23,13 @@ from fairrecruit.core.fx import COMMON_CURRENCIES
 from fairrecruit.core.models import Organisation
 from fairrecruit.grievances.programmes import ProgrammeError
 from fairrecruit.registry.selectors import today
-from fairrecruit.standards.forms import JourneyForm, PaymentFormSet, valid_journey
+from fairrecruit.standards.forms import (
+    MAX_PAYMENTS_ON_PAGE,
+    JourneyForm,
+    PaymentFormSet,
+    valid_journey,
+    with_one_more_payment,
+)
 from fairrecruit.standards.statement import resend_fields
 from fairrecruit.supplychain import surveys
 from fairrecruit.supplychain.forms import (
@@ -44,7 +50,12 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
     ctx: dict[str, Any] = {"survey": survey, "currencies": COMMON_CURRENCIES}
     if not surveys.is_open(survey):
         return render(request, "supplychain/survey_closed.html", ctx, status=410)
-    if request.method == "POST":
+    more = request.method == "POST" and "more_payments" in request.POST
+    if more:  # "Add another payment" without scripts: the same answers and one empty row more; nothing stored
+        ref = WorkerRefForm(initial={"token": request.POST.get("token") or secrets.token_urlsafe(24),
+                                     "worker_ref": request.POST.get("worker_ref", "")})
+        form, payments = with_one_more_payment(request.POST)
+    elif request.method == "POST":
         if surveys.over_rate(request):
             return render(request, "grievances/429.html", status=429)
         ref = WorkerRefForm(request.POST)
@@ -72,8 +83,9 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
         ref = WorkerRefForm(initial={"token": secrets.token_urlsafe(24)})
         form = JourneyForm()
         payments = PaymentFormSet(prefix="p")
-    ctx.update(ref=ref, form=form, payments=payments)
-    return render(request, "supplychain/survey_answer.html", ctx, status=400 if request.method == "POST" else 200)
+    ctx.update(ref=ref, form=form, payments=payments, can_add_payment=payments.total_form_count() < MAX_PAYMENTS_ON_PAGE)
+    failed = request.method == "POST" and not more
+    return render(request, "supplychain/survey_answer.html", ctx, status=400 if failed else 200)
 
 
 @never_cache

@@ -498,3 +498,27 @@ def test_worker_takes_a_statement_of_the_answer_without_the_employee_number(r):
     assert "Making this statement stored nothing you typed." in " ".join(text.split())
     assert "Nothing you typed was stored" not in text
     assert FeeSurveyAnswer.objects.count() == 1
+
+
+def test_a_worker_adds_a_payment_row_and_the_answer_keeps_its_token_and_number(r):
+    """"Add another payment" on the survey (a page without scripts): the page comes back with what was typed, the
+    employee number and the form's token, and one more row; nothing is stored until the answer is sent, and the
+    payment typed in the fifth row counts."""
+    url = f"/fee-survey/{r['survey'].code}/"
+    c = Client()
+    data = journey_post("E-2002", "token-of-the-first-page")
+    more = c.post(url, dict(data, more_payments="1"))
+    html = more.content.decode()
+    assert more.status_code == 200 and 'role="alert"' not in html and "recorded" not in html
+    assert 'name="p-TOTAL_FORMS" value="5"' in html and 'name="p-4-amount"' in html
+    assert 'name="p-0-amount" value="120000"' in html
+    assert 'value="E-2002"' in html and 'value="token-of-the-first-page"' in html
+    assert FeeSurveyAnswer.objects.count() == 0
+    five = dict(data, **{"p-TOTAL_FORMS": "5", "p-4-amount": "30000", "p-4-currency": "NPR",
+                         "p-4-date": "2019-03-06", "p-4-purpose": "air ticket", "p-4-paid_to": "licensed_agency"})
+    done = c.post(url, five)
+    assert done.status_code == 200 and b"your answer was recorded" in done.content
+    answer = FeeSurveyAnswer.objects.get()
+    assert sorted(p["amount"] for p in answer.journey["payments"]) == [30000, 120000]
+    full = dict(data, **{"p-TOTAL_FORMS": "20"}, more_payments="1")
+    assert 'name="more_payments"' not in c.post(url, full).content.decode()
