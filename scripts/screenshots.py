@@ -179,6 +179,14 @@ def shoot(base: str, out: Path, scale: float, reviewed: str, receipt: str) -> li
                 expect(r is not None and r.ok, f"{url} did not load")
                 save(page, name)
 
+            # "Check a job offer": a demo job order valid today (the demo registry is moved to today), offered below
+            # its approved wage.
+            r = page.goto("/verify/job-offer/?employer=Al+Bustan+Goldline+Facility+Management&destination=QA"
+                          "&occupation=Cleaner&origin=BD&wage_amount=1000&wage_currency=QAR")
+            expect(r is not None and r.ok and "LOWER" in page.content() and "expired" not in page.content(),
+                   "/verify/job-offer/ does not find the demo job order valid today with its approved wage")
+            save(page, "job-offer")
+
             for url, name in [
                 ("/grievances/statistics/", "grievance-statistics"),
                 (f"/reviews/actor/{reviewed}/", "reviews-actor"),
