@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 from ninja import Router
 
 from fairrecruit.core import links
@@ -30,7 +31,10 @@ def corridors_list(request: HttpRequest) -> list[dict[str, Any]]:
     "5 workers (or fewer than 5 who paid something) have their statistics withheld (`suppressed: true`, "
     "`suppressed_reason: min_cell`), and so do the next-smallest groups of the same disaggregation, so that the "
     "overall minus the published groups pools at least 5 workers (`suppressed_reason: complementary`). "
-    "`distributions` hold only the groups whose statistics are published. `ratio_of_means` is a comparison only; "
+    "`distributions` hold only the groups whose statistics are published, and no bin of 1 to 4 workers: such a bin "
+    "is merged with its nearest neighbour holding workers (the one with fewer), the same bins for the overall and "
+    "every sex; a row spans the fixed bins `bin` to `last_bin` (0: nothing paid; `label`: the range, in "
+    "English), and a group's rows add up to its workers (`n`). `ratio_of_means` is a comparison only; "
     "`confidence` is the level of the intervals. Each survey lists the exchange rates it used (`conversions`: "
     "currency, `for_date` asked, `per_usd`, `rate_date`, `source`, `latest_available`).",
 )
@@ -86,13 +90,22 @@ def corridor_get(request: HttpRequest, corridor: str) -> HttpResponse:
                 for s in p["surveys"]
             ],
             "survey_statistics": p["stats"],
-            "distributions": p["distributions"],
+            "distributions": _distributions(p["distributions"]),
             "platform_assessments": {"n": p["platform_n"], "statistics": p["platform_stats"]},
             "rules": rules,
             "recruiters": {k: v for k, v in p["recruiters"].items()},
             "min_cell": p["min_cell"],
         }
     )
+
+
+def _distributions(dist: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The profile's distributions, each row with the ``label`` of the range it spans (in English, as the rest)."""
+    with translation.override("en"):
+        return {
+            key: [{**d, "label": selectors.bin_label(key.removesuffix("_by_sex"), d["bin"], d["last_bin"])} for d in rows]
+            for key, rows in dist.items()
+        }
 
 
 @router.get("/releases", summary="Open-data releases (Frictionless data packages) with disclosure control")

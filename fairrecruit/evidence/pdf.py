@@ -123,14 +123,22 @@ def _indicator(pdf: pdf_fonts.Document, p: dict[str, Any], destination: str) -> 
                 "intervals are for the mean (linearisation, assuming simple random sampling). Groups with fewer "
                 "than %(min_cell)s workers are not shown."
             )
-            % {"destination": destination, "min_cell": p["min_cell"]},
+            % {"destination": destination, "min_cell": p["min_cell"]}
+            + " "
+            + _(
+                "In the charts, a range with fewer than %(min_cell)s workers is merged with the next range that has "
+                "workers (the one with fewer), and its bar is labelled with the whole range."
+            )
+            % {"min_cell": p["min_cell"]},
             size=8,
             height=4,
         )
         pdf.set_text_color(0, 0, 0)
         # The distributions hold only the groups whose statistics are published (selectors.withheld), as on the page.
         dist = p["distributions"]
-        ratio, cost = selectors.ratio_labels(), selectors.cost_labels()
+        # One bar per published bin: bins of fewer than MIN_CELL workers come merged (selectors._safe_bins).
+        ratio = selectors.histogram_bars("ratio", dist["ratio"], dist["ratio_by_sex"])
+        cost = selectors.histogram_bars("cost", dist["cost"], dist["cost_by_sex"])
         _bars(pdf, _("Share of workers by months of earnings paid"), ratio, {d["bin"]: d["share"] for d in dist["ratio"]})
         _bars(pdf, _("Share of workers by costs paid (US dollars)"), cost, {d["bin"]: d["share"] for d in dist["cost"]})
         _bars_by_sex(pdf, ratio, dist["ratio_by_sex"])
@@ -158,18 +166,19 @@ def _indicator(pdf: pdf_fonts.Document, p: dict[str, Any], destination: str) -> 
         )
 
 
-def _bars(pdf: pdf_fonts.Document, title: str, labels: list[str], shares: dict[int, float]) -> None:
+def _bars(pdf: pdf_fonts.Document, title: str, bars: list[tuple[int, str]], shares: dict[int, float]) -> None:
+    """A bar per (first bin, label) of ``bars`` (``selectors.histogram_bars``), its share from ``shares`` by bin."""
     if not shares:
         return
     pdf.ln(2)
     pdf.para(title, size=9, style="B")
     pdf.set_font(pdf.family, "", 8)
     top = max(shares.values(), default=0.0) or 1.0
-    for i, label in enumerate(labels):
-        _bar(pdf, _T(label), shares.get(i, 0.0), top, _BLUE, 4.5)
+    for b, label in bars:
+        _bar(pdf, _T(label), shares.get(b, 0.0), top, _BLUE, 4.5)
 
 
-def _bars_by_sex(pdf: pdf_fonts.Document, labels: list[str], dist: list[dict[str, Any]]) -> None:
+def _bars_by_sex(pdf: pdf_fonts.Document, bars: list[tuple[int, str]], dist: list[dict[str, Any]]) -> None:
     sexes = sorted({d["level"] for d in dist if d["level"] in _SERIES})
     if not sexes:
         return
@@ -182,9 +191,9 @@ def _bars_by_sex(pdf: pdf_fonts.Document, labels: list[str], dist: list[dict[str
     )
     pdf.set_font(pdf.family, "", 7)
     top = max(shares.values(), default=0.0) or 1.0
-    for i, label in enumerate(labels):
+    for b, label in bars:
         for s in sexes:
-            _bar(pdf, _T(f"{label} · {level(s)}"), shares.get((s, i), 0.0), top, _SERIES[s], 3.8)
+            _bar(pdf, _T(f"{label} · {level(s)}"), shares.get((s, b), 0.0), top, _SERIES[s], 3.8)
 
 
 def _bar(pdf: pdf_fonts.Document, label: str, share: float, top: float, colour: tuple[int, int, int], h: float) -> None:

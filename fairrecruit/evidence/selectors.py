@@ -34,14 +34,43 @@ def _bin_labels(edges: tuple[float, ...], *, prefix: str = "") -> list[str]:
     return sdg.bin_labels(edges, nothing=_("nothing"), up_to=_("up to %(n)s"), over=_("over %(n)s"), prefix=prefix)
 
 
-def ratio_labels() -> list[str]:
-    """The bins of the months-of-earnings distribution, in the reader's language."""
-    return _bin_labels(RATIO_EDGES)
+HISTOGRAMS: dict[str, tuple[str, tuple[float, ...], str]] = {
+    # variable of a corridor profile's distributions: (survey column, bin edges, prefix of the numbers)
+    "ratio": ("ratio", RATIO_EDGES, ""),
+    "cost": ("cost_usd", COST_EDGES, "$"),
+}
 
 
-def cost_labels() -> list[str]:
-    """The bins of the US-dollar cost distribution, in the reader's language."""
-    return _bin_labels(COST_EDGES, prefix="$")
+def bin_label(variable: str, first: int, last: int) -> str:
+    """The label of bins ``first`` to ``last`` of a distribution (``ratio`` or ``cost``) in the reader's language:
+    a bin of its own as :func:`sdg.bin_labels` writes it, merged ones as the range they span ('up to 2', '1–6',
+    'over 3', '0–1' when workers who paid nothing are in it, 'over 0')."""
+    _column, edges, prefix = HISTOGRAMS[variable]
+    if first == last:
+        return _bin_labels(edges, prefix=prefix)[first]
+    lower = None if first == 0 else (0.0 if first == 1 else edges[first - 2])  # bin i >= 2 is (e[i-2], e[i-1]]
+    upper = None if last == len(edges) + 1 else edges[last - 1]
+    if upper is None:  # up to the open end
+        return _bin_labels((lower or 0.0,), prefix=prefix)[2]
+    if lower == 0.0:  # above nothing
+        return _bin_labels((upper,), prefix=prefix)[1]
+    return _bin_labels((lower or 0.0, upper), prefix=prefix)[2]  # nothing (0) included: '0–1'
+
+
+def histogram_bars(variable: str, *dists: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """The bars of a chart of ``dists`` (distribution rows of one variable of :func:`corridor_profile`, which share
+    their bins): (first bin, label in the reader's language) of every published bin, merged ones included, and of
+    every bin no worker falls in. A row's bar is the one of its ``bin``."""
+    _column, edges, _prefix = HISTOGRAMS[variable]
+    spans = {d["bin"]: d["last_bin"] for rows in dists for d in rows}
+    bars, b = [], 0
+    while b <= len(edges) + 1:
+        last = spans.get(b, b)
+        bars.append((b, bin_label(variable, b, last)))
+        b = last + 1
+    return bars
+
+
 PROFILE_DIMENSIONS = ("sex", "documented", "occupation", "age_group", "education")
 CORRIDOR_RE = re.compile(r"^([A-Z]{2})-([A-Z]{2})$")
 RECRUITER_KINDS = ("licensed_agency", "branch", "sub_agent", "individual_broker", "reported")
@@ -397,12 +426,12 @@ def _corridor_profile(origin: str, destination: str, day: dt.date) -> dict[str, 
         if n:
             opts = sdg.Options(by=tuple((d,) for d in PROFILE_DIMENSIONS))
             stats, shown = _protected(sdg.indicator(con, table, opts))
-            dist = {
-                "ratio": shown(sdg.ALL, sdg.distribution(con, table, "ratio", RATIO_EDGES)),
-                "ratio_by_sex": shown("sex", sdg.distribution(con, table, "ratio", RATIO_EDGES, by="sex")),
-                "cost": shown(sdg.ALL, sdg.distribution(con, table, "cost_usd", COST_EDGES)),
-                "cost_by_sex": shown("sex", sdg.distribution(con, table, "cost_usd", COST_EDGES, by="sex")),
-            }
+            for variable, (column, edges, _prefix) in HISTOGRAMS.items():
+                dist[variable], dist[f"{variable}_by_sex"] = _safe_bins(
+                    shown(sdg.ALL, sdg.distribution(con, table, column, edges)),
+                    shown("sex", sdg.distribution(con, table, column, edges, by="sex")),
+                    len(edges) + 2,
+                )
         platform = platform_records(origin=origin, destination=destination)
         platform_stats: list[dict[str, Any]] = []
         if platform:
@@ -495,6 +524,68 @@ def _protected(
         return [d for d in dist if (by, d["level"]) in published]
 
     return rows, shown
+
+
+def _safe_bins(
+    overall: list[dict[str, Any]], by_sex: list[dict[str, Any]], size: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The published distributions of one variable (:func:`sdg.distribution` rows of the ``size`` bins, overall and
+    by sex, already kept to the published groups by ``shown``) with no bin of 1 to :data:`MIN_CELL` - 1 workers:
+    the one place where the page's and the PDF's charts and the API's distributions are protected.
+
+    The overall and every sex share the same bins (so that no bin of one can be worked out from another's), and
+    so do the workers of the withheld groups pooled (the overall minus the published sexes): while some bin holds
+    1 to MIN_CELL - 1 workers in any of them, the one with the fewest workers overall (the lowest, on a tie) is
+    merged with its nearest bin holding workers on either side, the one with fewer workers (on a tie, the one
+    towards the nearer end of the scale), the empty bins between them included. A merged row's ``bin`` and
+    ``last_bin`` are the first and last bins it spans (its label: :func:`bin_label`); counts, weights and shares
+    are summed, so a group's bins still add up to its workers. A distribution that cannot be made safe, or that
+    would be a single bar spanning every bin, is not published (both lists empty)."""
+    if not overall:  # the corridor's own figure is withheld: so is every group of it
+        return [], []
+
+    def counts(rows: list[dict[str, Any]], level: str) -> list[int]:
+        c = [0] * size
+        for d in rows:
+            if d["level"] == level:
+                c[d["bin"]] = d["n"]
+        return c
+
+    total = counts(overall, sdg.ALL)
+    sexes = sorted({d["level"] for d in by_sex})
+    vectors = [total] + [counts(by_sex, s) for s in sexes]
+    vectors.append([t - sum(v[b] for v in vectors[1:]) for b, t in enumerate(total)])  # the withheld, pooled
+    segs = [(b, b) for b in range(size)]
+
+    def n(v: list[int], seg: tuple[int, int]) -> int:
+        return sum(v[seg[0] : seg[1] + 1])
+
+    while unsafe := [i for i, seg in enumerate(segs) if any(0 < n(v, seg) < MIN_CELL for v in vectors)]:
+        i = min(unsafe, key=lambda i: (n(total, segs[i]), i))
+        left = next((j for j in range(i - 1, -1, -1) if n(total, segs[j])), None)
+        right = next((j for j in range(i + 1, len(segs)) if n(total, segs[j])), None)
+        towards_top = segs[i][0] + segs[i][1] >= size - 1  # in the upper half of the scale
+        sides = [(n(total, segs[j]), (j == left) == towards_top, j) for j in (left, right) if j is not None]
+        if not sides:
+            return [], []
+        j = min(sides)[2]
+        lo, hi = min(i, j), max(i, j)
+        segs[lo : hi + 1] = [(segs[lo][0], segs[hi][1])]
+    if segs == [(0, size - 1)]:
+        return [], []
+
+    def rows(source: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for level in sorted({d["level"] for d in source}):
+            mine = [d for d in source if d["level"] == level]
+            for first, last in segs:
+                inside = [d for d in mine if first <= d["bin"] <= last]
+                if inside:
+                    out.append({"level": level, "bin": first, "last_bin": last,
+                                **{k: sum(d[k] for d in inside) for k in ("share", "n", "weight")}})
+        return out
+
+    return rows(overall), rows(by_sex)
 
 
 def recruiters(origin: str) -> dict[str, Any]:

@@ -104,30 +104,35 @@ def _charts(p: dict[str, Any]) -> dict[str, str]:
     if not dist:
         return {}
     out = {}
-    ratio, cost = selectors.ratio_labels(), selectors.cost_labels()
+    # One bar per published bin: bins of fewer than MIN_CELL workers come merged (selectors._safe_bins).
+    ratio = selectors.histogram_bars("ratio", dist["ratio"], dist["ratio_by_sex"])
+    cost = selectors.histogram_bars("cost", dist["cost"], dist["cost_by_sex"])
 
-    def shares(rows: list[dict[str, Any]], level: str, n_bins: int) -> list[float | None]:
+    def shares(rows: list[dict[str, Any]], level: str, bars: list[tuple[int, str]]) -> list[float | None]:
         s = {d["bin"]: d["share"] for d in rows if d["level"] == level}
-        return [s.get(i, 0.0) for i in range(n_bins)]
+        return [s.get(b, 0.0) for b, _label in bars]
+
+    def labels(bars: list[tuple[int, str]]) -> list[str]:
+        return [label for _b, label in bars]
 
     # The distributions hold only the groups whose statistics are published (selectors.withheld).
     if dist["ratio"]:
         out["ratio"] = charts.bar_chart(
-            list(zip(ratio, shares(dist["ratio"], sdg.ALL, len(ratio)), strict=True)),
+            list(zip(labels(ratio), shares(dist["ratio"], sdg.ALL, ratio), strict=True)),
             unit="%",
             title=_("Share of workers by months of earnings paid for the job"),
         )
     if dist["cost"]:
         out["cost"] = charts.bar_chart(
-            list(zip(cost, shares(dist["cost"], sdg.ALL, len(cost)), strict=True)),
+            list(zip(labels(cost), shares(dist["cost"], sdg.ALL, cost), strict=True)),
             unit="%",
             title=_("Share of workers by recruitment costs paid (US dollars)"),
         )
     sexes = [s for s in SEX_LEVELS if any(d["level"] == s for d in dist["ratio_by_sex"])]
     if sexes:
         out["ratio_by_sex"] = charts.grouped_bar_chart(
-            ratio,
-            {s: shares(dist["ratio_by_sex"], s, len(ratio)) for s in sexes},
+            labels(ratio),
+            {s: shares(dist["ratio_by_sex"], s, ratio) for s in sexes},
             unit="%",
             title=_("Months of earnings paid for the job, women and men"),
         )

@@ -203,7 +203,8 @@ def test_pdf_report_renders_without_errors_in_every_language(
         pages, errors = render(client.get("/corridors/NP-QA/profile.pdf").content, tmp_path / lang)
         assert "Error" not in errors, (lang, errors[:500])
         assert len(pages) >= 2, lang
-        assert all(p.stat().st_size > 1500 for p in pages), lang
+        # at 20 dpi a page with its footer only is under 800 bytes; a last page with a heading and a line, 1,400
+        assert all(p.stat().st_size > 1000 for p in pages), lang
 
 
 def test_corridor_list_is_sorted_by_country_names_in_the_readers_language(
