@@ -17,9 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pycountry
 import yaml
 
+from fairrecruit.core.fx import is_currency
 from fairrecruit.standards.classify import normalise
+from fairrecruit.standards.isco import is_isco08
 
 RULES_DIR = Path(__file__).parent / "rules"
 
@@ -571,6 +574,8 @@ def _parse_cap(c: Any, path: Path, where: str) -> Cap:
     if kind == "fixed" or c.get("max_amount") is not None:
         if not isinstance(cur, str) or not _CODE3.match(cur):
             raise RuleFileError(path, f"{where}.currency", "must be an ISO 4217 code such as NPR")
+    if cur is not None:
+        _currency(cur, path, f"{where}.currency")
     return Cap(
         kind=kind,
         amount=num("amount", kind == "fixed"),
@@ -686,7 +691,22 @@ def _applies_to(entry: dict[str, Any], extra: set[str], path: Path, where: str) 
         for code in applies.get(k) or []:
             if not isinstance(code, str) or not _CODE2.match(code):
                 raise RuleFileError(path, f"{where}.applies_to.{k}", f"{code!r} is not an ISO alpha-2 code")
+            if not pycountry.countries.get(alpha_2=code):
+                raise RuleFileError(path, f"{where}.applies_to.{k}",
+                                    f"{code!r} is not an ISO 3166 alpha-2 country code: no country has it")
+    for code in applies.get("occupations") or []:
+        if not is_isco08(code):
+            raise RuleFileError(path, f"{where}.applies_to.occupations",
+                                f"{code!r} is not an ISCO-08 code: use a major, sub-major, minor or unit group "
+                                "as text, e.g. '9111'")
     return applies
+
+
+def _currency(code: Any, path: Path, key: str) -> str:
+    """``code``, checked to be an ISO 4217 currency code in use (one that amounts can be converted from)."""
+    if not isinstance(code, str) or not _CODE3.match(code) or not is_currency(code):
+        raise RuleFileError(path, key, f"{code!r} is not an ISO 4217 currency code: use one such as NPR, QAR, USD")
+    return code
 
 
 def _no_overlap(versions: list[Any], path: Path, where: str) -> None:
@@ -712,9 +732,7 @@ def _parse_minimum_wage(m: Any, path: Path, i: int, cc: str, seen_rules: set[str
         amount = _req(v, "amount", path, vw, (int, float))
         if isinstance(amount, bool) or amount <= 0:
             raise RuleFileError(path, f"{vw}.amount", "must be a monthly amount above 0")
-        currency = _req(v, "currency", path, vw)
-        if not _CODE3.match(currency):
-            raise RuleFileError(path, f"{vw}.currency", f"{currency!r} is not an ISO 4217 code")
+        currency = _currency(_req(v, "currency", path, vw), path, f"{vw}.currency")
         allowances = v.get("allowances") or {}
         if not isinstance(allowances, dict):
             raise RuleFileError(path, f"{vw}.allowances", f"must map {' or '.join(ALLOWANCES)} to a monthly amount")

@@ -188,3 +188,55 @@ def test_a_minimum_wage_for_someone_unknown_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError) as err:
         load_rules(dst)
     assert err.value.key == "minimum_wages.zz.minimum-wage.applies_to.occupation" and "unknown key" in err.value.problem
+
+
+RULE_FILE = """country: ZZ
+name: Testland
+role: origin
+rules:
+  - id: zz.fee-cap
+    title: Test cap
+    summary: A test rule.
+    applies_to: {applies_to}
+    versions:
+      - from: 2020-01-01
+        cap: {cap}
+        capped: [recruitment_fee]
+        source: {{title: "Test Act", article: "s.1", url: "https://example.org/act", verified: false}}
+"""
+
+
+@pytest.mark.parametrize(
+    "applies_to, cap, key, problem",
+    [
+        ("{destinations: [QA, XQ]}", "{kind: fixed, amount: 100, currency: USD}", "rules.zz.fee-cap.applies_to.destinations",
+         "'XQ' is not an ISO 3166 alpha-2 country code"),
+        ("{origins: [AA]}", "{kind: fixed, amount: 100, currency: USD}", "rules.zz.fee-cap.applies_to.origins",
+         "'AA' is not an ISO 3166 alpha-2 country code"),
+        ("{}", "{kind: fixed, amount: 100, currency: XYZ}", "rules.zz.fee-cap.versions[0].cap.currency",
+         "'XYZ' is not an ISO 4217 currency code"),
+        ("{}", "{kind: wage_multiple, months: 1, max_amount: 500, currency: DOL}",
+         "rules.zz.fee-cap.versions[0].cap.currency", "'DOL' is not an ISO 4217 currency code"),
+        ("{occupations: ['9111', '9999']}", "{kind: zero}", "rules.zz.fee-cap.applies_to.occupations",
+         "'9999' is not an ISCO-08 code"),
+    ],
+)
+def test_a_rule_with_an_unknown_country_currency_or_occupation_is_refused(
+        tmp_path: Path, applies_to: str, cap: str, key: str, problem: str) -> None:
+    """Codes of the right form that name nothing were loaded and then never matched (a destination) or could not
+    be converted (a currency): the file is refused at start instead."""
+    dst = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, dst)
+    (dst / "countries" / "zz.yaml").write_text(RULE_FILE.format(applies_to=applies_to, cap=cap), encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_rules(dst)
+    assert err.value.path.endswith("zz.yaml")
+    assert (err.value.key, err.value.problem.split(":")[0]) == (key, problem)
+    assert str(err.value).startswith(f"zz.yaml: {key}: {problem}")
+
+
+def test_a_minimum_wage_in_an_unknown_currency_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(RuleFileError) as err:
+        load_rules(_with_minimum_wage(tmp_path, f"      - {{from: 2020-01-01, amount: 100, currency: QQQ, {SRC}}}"))
+    assert err.value.key == "minimum_wages.zz.minimum-wage.versions[0].currency"
+    assert "'QQQ' is not an ISO 4217 currency code" in err.value.problem
