@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 import sys
@@ -33,11 +34,20 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pycountry
 
 from fairrecruit.core import fx
 from fairrecruit.standards.classify import UNCLASSIFIED, Classifier, normalise
-from fairrecruit.standards.engine import ENGINE_VERSION, ZERO_FEE_ID, ZERO_FEE_PRINCIPLES
+from fairrecruit.standards.engine import (
+    ENGINE_VERSION,
+    MAX_AMOUNT,
+    ZERO_FEE_ID,
+    ZERO_FEE_PRINCIPLES,
+    is_country,
+    less_than,
+    unknown_country,
+    unknown_isco,
+)
+from fairrecruit.standards.isco import is_isco08
 from fairrecruit.standards.loader import ROLES, RuleSet, get_rules
 
 LONG_COLUMNS = (
@@ -302,9 +312,15 @@ def _show(value: Any) -> str:
 def _check_country(v: Any) -> str | None:
     if not isinstance(v, str) or not _CC.match(v):
         return f"must be a two-letter country code such as NP, not {_show(v)}"
-    if not pycountry.countries.get(alpha_2=v):
-        return f"unknown country code {v!r}: use ISO 3166 alpha-2, e.g. NP, QA"
+    if not is_country(v):
+        return unknown_country(v)
     return None
+
+
+def _check_isco(v: Any) -> str | None:
+    if not isinstance(v, str) or not _ISCO.match(v):
+        return f"must be an ISCO-08 code of 1 to 4 digits, not {_show(v)}"
+    return None if is_isco08(v) else unknown_isco(v)
 
 
 def _check_currency(v: Any) -> str | None:
@@ -549,14 +565,15 @@ class _Run:
             if long:
                 out.append((col, f"{col} IS NULL", req))
 
-        def number(col: str, typed: str, zero_allowed: bool = False) -> None:
-            required(journey, col)
-            journey.append((col, f"{col} IS NOT NULL AND ({typed} IS NULL OR NOT isfinite({typed}))",
-                            f"'must be a number, not ' || left(CAST({col} AS VARCHAR), 40)"))
+        def number(out: list[tuple[str, str, str]], col: str, typed: str, zero_allowed: bool = False) -> None:
+            """An amount: a finite number, more than 0 (or at least 0), below MAX_AMOUNT."""
+            out.append((col, f"{col} IS NOT NULL AND ({typed} IS NULL OR NOT isfinite({typed}))",
+                        f"'must be a number, not ' || left(CAST({col} AS VARCHAR), 40)"))
             if zero_allowed:
-                journey.append((col, f"isfinite({typed}) AND {typed} < 0", "'must be at least 0'"))
+                out.append((col, f"isfinite({typed}) AND {typed} < 0", "'must be at least 0'"))
             else:
-                journey.append((col, f"isfinite({typed}) AND {typed} <= 0", "'must be more than 0'"))
+                out.append((col, f"isfinite({typed}) AND {typed} <= 0", "'must be more than 0'"))
+            out.append((col, f"isfinite({typed}) AND {typed} >= {MAX_AMOUNT}", _lit(less_than(MAX_AMOUNT)[0])))
 
         required(journey, "journey_id")
         journey.append(("journey_id", "length(journey_id) > 100", "'is too long (at most 100 characters)'"))
@@ -574,18 +591,18 @@ class _Run:
         journey.append(("contract_months", "isfinite(months) AND months = floor(months) AND months < 1",
                         "'must be at least 1'"))
         journey.append(("contract_months", "isfinite(months) AND months > 120", "'must be at most 120'"))
-        number("promised_wage_amount", "wage_amt")
+        required(journey, "promised_wage_amount")
+        number(journey, "promised_wage_amount", "wage_amt")
         required(journey, "promised_wage_currency")
-        number("earnings_amount", "earn_amt", zero_allowed=True)  # unpaid: fees judged, no SDG ratio
+        required(journey, "earnings_amount")
+        number(journey, "earnings_amount", "earn_amt", zero_allowed=True)  # unpaid: fees judged, no SDG ratio
         required(journey, "earnings_currency")
         if long:
             for col in ("payment_amount", "payment_currency", "payment_date"):
                 payment.append((col, f"has_pay AND {col} IS NULL", req))
             payment.append(("payment_purpose", "has_pay AND payment_purpose IS NULL AND payment_category IS NULL",
                             "'is required: say what the payment was for (or give a category)'"))
-        payment.append(("payment_amount", "payment_amount IS NOT NULL AND (amount IS NULL OR NOT isfinite(amount))",
-                        "'must be a number, not ' || left(CAST(payment_amount AS VARCHAR), 40)"))
-        payment.append(("payment_amount", "isfinite(amount) AND amount <= 0", "'must be more than 0'"))
+        number(payment, "payment_amount", "amount")
         payment.append(("payment_purpose", "length(payment_purpose) > 300", "'is too long (at most 300 characters)'"))
         return {"journey": journey, "payment": payment}.get(level or "", journey + payment)
 
@@ -627,8 +644,7 @@ class _Run:
 
         check("origin", _check_country)
         check("destination", _check_country)
-        check("isco08", lambda v: None if _ISCO.match(v) else
-              f"must be an ISCO-08 code of 1 to 4 digits, not {_show(v)}")
+        check("isco08", _check_isco)
         check("domestic_work", _check_bool)
         check("sex", lambda v: None if v in ("F", "M", "X") else "must be one of F, M, X")
         for c in ("recruitment_date", "departure_date"):
@@ -1358,8 +1374,9 @@ def _check_extras(j: dict[str, Any], errs: list[tuple[str, str]], today: dt.date
                 for k, n in (("name", 200), ("licence", 100)):
                     if k in r and (not isinstance(r[k], str) or len(r[k]) > n):
                         errs.append((f"{f}.{k}", f"must be text of at most {n} characters"))
-                if "country" in r and not (isinstance(r["country"], str) and _CC.match(r["country"])):
-                    errs.append((f"{f}.country", "must be a two-letter country code such as NP"))
+                msg = _check_country(r["country"]) if "country" in r else None
+                if msg:
+                    errs.append((f"{f}.country", msg))
     events = j.get("events")
     if "events" in j:
         if not isinstance(events, list):
@@ -1384,8 +1401,12 @@ def _check_extras(j: dict[str, Any], errs: list[tuple[str, str]], today: dt.date
                 msg = _check_currency(e["currency"])
                 if msg:
                     errs.append((f"{f}.currency", msg))
-            if "amount" in e and not (_is_num(e["amount"]) and e["amount"] >= 0):
-                errs.append((f"{f}.amount", "must be a number, zero or more"))
+            if "amount" in e:
+                amount = e["amount"]
+                if not (_is_num(amount) and math.isfinite(amount) and amount >= 0):
+                    errs.append((f"{f}.amount", "must be a number, zero or more"))
+                elif amount >= MAX_AMOUNT:
+                    errs.append((f"{f}.amount", less_than(MAX_AMOUNT)[0]))
             rate = e.get("interest_rate_percent_per_month")
             if rate is not None and not (_is_num(rate) and 0 <= rate <= 100):
                 errs.append((f"{f}.interest_rate_percent_per_month", "must be a number from 0 to 100"))

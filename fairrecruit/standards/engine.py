@@ -29,6 +29,7 @@ import pycountry
 from fairrecruit.core import fx
 from fairrecruit.core.countries import country_name
 from fairrecruit.standards.classify import UNCLASSIFIED, Classifier, normalise
+from fairrecruit.standards.isco import is_isco08
 from fairrecruit.standards.loader import CountryLaw, Rule, RuleSet, RuleVersion, get_rules
 
 ENGINE_VERSION = "1.0"
@@ -55,6 +56,14 @@ EVENT_TEXT = {
     "fees_charged": "You were charged recruitment fees or costs that the employer should pay.",
 }
 CITED_STANDARDS = ("ilo-fr", "iris", "dhaka", "employer-pays")  # principles; the fee definition is cited by the zero-fee standard
+# Every amount (a payment, the promised wage, the first month's earnings, a loan) must be below this, in any
+# currency. The largest real amounts are in the currencies with the most units to the dollar: a recruitment
+# fee of USD 100,000 is at most about 10^11 Iranian rials (open-market rate) or 2.5 * 10^9 Vietnamese dong, so
+# 10^12 refuses no real amount. It refuses a slip (a phone number typed as an amount, 1e300) before it overflows
+# a sum or a cap, and keeps every amount exact to the cent in a double (below 2^53 / 100, about 9 * 10^13); the
+# sum of the 200 payments a journey may have stays within a few cents. The schema's "exclusiveMaximum" is the
+# same number (tests check it).
+MAX_AMOUNT = 10**12
 
 
 # --- input validation ----------------------------------------------------------------------------------------
@@ -110,6 +119,8 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str, str, dic
         return field, f"must be at least {err.validator_value}", "at_least", {"limit": err.validator_value}
     if v == "maximum":
         return field, f"must be at most {err.validator_value}", "at_most", {"limit": err.validator_value}
+    if v == "exclusiveMaximum":
+        return field, *less_than(err.validator_value)
     if v == "type":
         want = {
             "number": "a number",
@@ -136,6 +147,24 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str, str, dic
     if v in ("maxItems", "maxLength"):
         return field, "is too long", "too_long", {}
     return field, err.message, "", {}
+
+
+def less_than(limit: Any) -> tuple[str, str, dict[str, Any]]:
+    """(English message, code, params) of an amount that is not below ``limit`` (``MAX_AMOUNT``)."""
+    return f"must be less than {limit:,}", "less_than", {"limit": limit}
+
+
+def is_country(code: Any) -> bool:
+    """True for an ISO 3166-1 alpha-2 code in use."""
+    return isinstance(code, str) and len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None
+
+
+def unknown_country(code: str) -> str:
+    return f"unknown country code {code!r}: use ISO 3166 alpha-2, e.g. NP, QA"
+
+
+def unknown_isco(code: str) -> str:
+    return f"{code} is not an ISCO-08 code: use a major, sub-major, minor or unit group, e.g. 9313 or 93"
 
 
 def _unknown_fields(err: jsonschema.ValidationError) -> list[tuple[str, str]]:
@@ -196,16 +225,21 @@ def validate_journey(
         errors[at] = FieldError(at, f"must be a number, not {json.dumps(value)}", "not_number",
                                 {"value": json.dumps(value)})
     today = today or dt.date.today()
+
+    def check_country(field: str, code: Any) -> None:  # the form (two capitals) is the schema's to check
+        if isinstance(code, str) and len(code) == 2 and code.isupper() and not is_country(code):
+            add(field, unknown_country(code), "unknown_country", value=code)
+
     for key in ("origin", "destination"):
-        code = data.get(key)
-        if (
-            isinstance(code, str)
-            and len(code) == 2
-            and code.isupper()
-            and not pycountry.countries.get(alpha_2=code)
-        ):
-            add(key, f"unknown country code {code!r}: use ISO 3166 alpha-2, e.g. NP, QA", "unknown_country",
-                value=code)
+        check_country(key, data.get(key))
+    recruiters = data.get("recruiters")
+    for i, r in enumerate(recruiters if isinstance(recruiters, list) else []):
+        if isinstance(r, dict):
+            check_country(f"recruiters[{i}].country", r.get("country"))
+    occupation = data.get("occupation")
+    isco = occupation.get("isco08") if isinstance(occupation, dict) else None
+    if isinstance(isco, str) and isco.isascii() and isco.isdigit() and len(isco) <= 4 and not is_isco08(isco):
+        add("occupation.isco08", unknown_isco(isco), "unknown_isco", value=isco)
 
     def check_day(field: str, value: Any) -> dt.date | None:
         if value is None:

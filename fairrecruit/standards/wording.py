@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from fairrecruit.standards.engine import FieldError
@@ -18,6 +19,7 @@ _WORDING: dict[str, Any] = {
     "more_than": _("must be more than %(limit)s"),
     "at_least": _("must be at least %(limit)s"),
     "at_most": _("must be at most %(limit)s"),
+    "less_than": _("must be less than %(limit)s"),  # the limit is written in the reader's way (1.000.000 ...)
     "not_number": _("must be a number, not %(value)s"),
     "not_whole": _("must be a whole number, not %(value)s"),
     "country_form": _("must be a two-letter country code such as NP, not %(value)s"),
@@ -38,4 +40,7 @@ def field_error_text(e: FieldError) -> str:
     wording = _WORDING.get(e.code)
     if wording is None:
         return e.message
-    return str(wording) % {"form": _("YYYY-MM-DD, e.g. 2024-03-15"), **e.params}
+    params = dict(e.params)
+    if e.code == "less_than":
+        params["limit"] = number_format(params["limit"], force_grouping=True)
+    return str(wording) % {"form": _("YYYY-MM-DD, e.g. 2024-03-15"), **params}

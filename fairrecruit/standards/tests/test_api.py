@@ -47,6 +47,10 @@ def test_anonymous_assessment_is_computed_not_stored(client: Client) -> None:
         ({"payments": [{"amount": 1, "currency": "ABC", "date": "2019-03-05", "category": "visa"}]}, "payments[0].currency"),
         ({"origin": "ZZ"}, "origin"),
         ({"recruitment_date": "2019-02-31"}, "recruitment_date"),
+        ({"recruiters": [{"role": "sub_agent", "country": "XX"}]}, "recruiters[0].country"),
+        ({"occupation": {"isco08": "9999"}}, "occupation.isco08"),
+        ({"promised_wage": {"amount": 1e300, "currency": "QAR"}}, "promised_wage.amount"),
+        ({"payments": [{"amount": 1e13, "currency": "NPR", "date": "2019-03-05", "category": "visa"}]}, "payments[0].amount"),
     ],
 )
 def test_bad_input_is_400_with_field_errors(client: Client, change: dict, field: str) -> None:

@@ -350,3 +350,54 @@ def test_bulk_rates_equal_fx() -> None:
             for x, value in zip(days, rates[c], strict=True):
                 want = fx.usd_rate(c, x)
                 assert value == (None if want is None else want.per_usd), (c, x)
+
+
+def test_unknown_codes_and_absurd_amounts_are_refused_as_the_engine_refuses_them(tmp_path: Path) -> None:
+    """A recruiter's country, an ISCO-08 code, amounts of 10^12 or more and NaN or Infinity (which JSON Lines
+    readers accept) were taken; the batch now refuses them with the engine's message where it has one."""
+    from fairrecruit.standards.engine import validate_journey
+
+    j = {"id": "b1", "origin": "NP", "destination": "QA", "recruitment_date": "2019-03-01", "contract_months": 24,
+         "occupation": {"isco08": "9999"}, "promised_wage": {"amount": 1e300, "currency": "QAR"},
+         "first_month_earnings": {"amount": 10**12, "currency": "QAR"},
+         "recruiters": [{"role": "sub_agent", "country": "XX"}],
+         "events": [{"type": "debt", "amount": 2e12, "currency": "NPR"}],
+         "payments": [{"amount": 5e12, "currency": "NPR", "date": "2019-03-05", "purpose": "visa"}]}
+    write_jsonl([j], tmp_path / "b.jsonl")
+    with pytest.raises(BatchError) as info:
+        assess_file(tmp_path / "b.jsonl")
+    got = {f: m for _, f, m in info.value.rejected}
+    want = {e.field: e.message for e in validate_journey(j)}
+    assert set(want) == {"occupation.isco08", "promised_wage.amount", "first_month_earnings.amount",
+                         "recruiters[0].country", "events[0].amount", "payments[0].amount"}
+    assert got == want
+    # NaN and Infinity, as Python's json writes them
+    j = {**j, "occupation": {"isco08": "9313"}, "recruiters": [], "promised_wage": {"amount": 1000, "currency": "QAR"},
+         "first_month_earnings": {"amount": float("nan"), "currency": "QAR"},
+         "events": [{"type": "debt", "amount": float("inf"), "currency": "NPR"}],
+         "payments": [{"amount": float("inf"), "currency": "NPR", "date": "2019-03-05", "purpose": "visa"}]}
+    write_jsonl([j], tmp_path / "n.jsonl")
+    with pytest.raises(BatchError) as info:
+        assess_file(tmp_path / "n.jsonl")
+    assert {f for _, f, _ in info.value.rejected} == {"first_month_earnings.amount", "events[0].amount",
+                                                      "payments[0].amount"}
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_long_files_refuse_unknown_isco_codes_and_absurd_amounts(kind: str, tmp_path: Path) -> None:
+    j = {"id": "b1", "origin": "NP", "destination": "QA", "recruitment_date": "2019-03-01", "contract_months": 24,
+         "occupation": {"isco08": "9999"}, "promised_wage": {"amount": 1e300, "currency": "QAR"},
+         "first_month_earnings": {"amount": float("inf"), "currency": "QAR"},
+         "payments": [{"amount": 10**12, "currency": "NPR", "date": "2019-03-05", "purpose": "visa"},
+                      {"amount": 999_999_999_999.5, "currency": "NPR", "date": "2019-03-05", "purpose": "visa"}]}
+    write_long([j], tmp_path / f"b.{kind}")
+    with pytest.raises(BatchError) as info:
+        assess_file(tmp_path / f"b.{kind}")
+    first = 2 if kind == "csv" else 1
+    got = {(r, f): m for r, f, m in info.value.rejected}
+    less = "must be less than 1,000,000,000,000"
+    assert got[(first, "isco08")] == ("9999 is not an ISCO-08 code: use a major, sub-major, minor or unit group, "
+                                      "e.g. 9313 or 93")
+    assert got[(first, "promised_wage_amount")] == less and got[(first, "payment_amount")] == less
+    assert got[(first, "earnings_amount")].startswith("must be a number, not ")
+    assert (first + 1, "payment_amount") not in got  # just below the bound

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -242,6 +243,57 @@ def test_dates_must_be_written_yyyy_mm_dd(field: str, value: str) -> None:
     else:
         j[field] = "2019-03-01" if field == "recruitment_date" else "2019-04-01"
     assert validate_journey(j) == []
+
+
+LESS_THAN = "must be less than 1,000,000,000,000"
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"recruiters": [{"role": "sub_agent", "country": "NP"}, {"role": "licensed_agency", "country": "XX"}]},
+         "recruiters[1].country", "unknown country code 'XX': use ISO 3166 alpha-2, e.g. NP, QA"),
+        ({"occupation": {"isco08": "9999"}}, "occupation.isco08",
+         "9999 is not an ISCO-08 code: use a major, sub-major, minor or unit group, e.g. 9313 or 93"),
+        ({"occupation": {"isco08": "110"}}, "occupation.isco08",
+         "110 is not an ISCO-08 code: use a major, sub-major, minor or unit group, e.g. 9313 or 93"),
+        ({"promised_wage": {"amount": 1e300, "currency": "QAR"}}, "promised_wage.amount", LESS_THAN),
+        ({"first_month_earnings": {"amount": 10**12, "currency": "QAR"}}, "first_month_earnings.amount", LESS_THAN),
+        ({"payments": [{"amount": 1e300, "currency": "NPR", "date": "2019-03-05", "category": "visa"}]},
+         "payments[0].amount", LESS_THAN),
+        ({"events": [{"type": "debt", "amount": 5e15, "currency": "NPR"}]}, "events[0].amount", LESS_THAN),
+        ({"events": [{"type": "debt", "amount": float("inf"), "currency": "NPR"}]}, "events[0].amount",
+         "must be a number, not Infinity"),
+    ],
+)
+def test_unknown_codes_and_absurd_amounts_are_refused(change: dict, field: str, message: str) -> None:
+    """A recruiter's country, an ISCO-08 code and an amount of 10^12 or more were accepted (the amounts overflowed
+    later); each is now named with what to fix."""
+    errors = {e.field: e.message for e in validate_journey(journey(**change))}
+    assert errors == {field: message}
+    with pytest.raises(JourneyError, match=re.escape(f"{field}: {message}")):
+        default_assessor().assess(journey(**change))
+
+
+def test_the_largest_amounts_and_every_kind_of_isco_group_are_accepted() -> None:
+    top = 999_999_999_999.99
+    j = journey(promised_wage={"amount": top, "currency": "VND"}, first_month_earnings={"amount": top, "currency": "VND"},
+                recruiters=[{"role": "sub_agent", "country": "NP"}, {"role": "employer", "country": "QA"}],
+                events=[{"type": "debt", "amount": top, "currency": "VND"}])
+    j["payments"][0]["amount"] = top
+    assert validate_journey(j) == []
+    for code in ("9", "93", "931", "9313", "0", "0110"):
+        assert validate_journey(journey(occupation={"isco08": code})) == [], code
+
+
+def test_the_schema_says_the_upper_bound_the_engine_uses() -> None:
+    from fairrecruit.standards.engine import MAX_AMOUNT, journey_schema
+
+    s = journey_schema()
+    bounds = [s["$defs"]["money"]["properties"]["amount"], s["$defs"]["earnings"]["properties"]["amount"],
+              s["properties"]["payments"]["items"]["properties"]["amount"],
+              s["properties"]["events"]["items"]["properties"]["amount"]]
+    assert [b["exclusiveMaximum"] for b in bounds] == [MAX_AMOUNT] * 4 == [10**12] * 4
 
 
 # --- properties ---------------------------------------------------------------------------------------------

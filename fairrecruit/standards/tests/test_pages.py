@@ -93,6 +93,21 @@ def test_check_my_fees_names_contract_months_that_are_not_a_number(client: Clien
     assert r.status_code == 200 and 'id="result"' in r.content.decode()
 
 
+def test_check_my_fees_refuses_absurd_amounts_and_not_a_number(client: Client) -> None:
+    """1e300 was assessed (and overflowed later); NaN and Infinity must never be assessed either."""
+    bad = dict(FORM, **{"p-0-amount": "1e300", "promised_wage_amount": "1000000000000", "earnings_amount": "nan"})
+    r = client.post("/check/", bad)
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert html.count("must be less than 1,000,000,000,000") == 2
+    assert "must be a number, not NaN" in html
+    assert 'id="result"' not in html
+    html = client.post("/check/", bad, headers={"Accept-Language": "es"}).content.decode()
+    assert "must be less than" not in html and html.count("debe ser menor que 1\xa0000\xa0000\xa0000\xa0000") == 2
+    r = client.post("/check/", dict(FORM, **{"p-0-amount": "inf"}))
+    assert r.status_code == 400 and "must be a number, not Infinity" in r.content.decode()
+
+
 def test_what_may_they_charge_shows_rules_with_citations(client: Client) -> None:
     r = client.get("/charges/", {"origin": "NP", "destination": "QA", "date": "2019-01-01"})
     html = r.content.decode()
