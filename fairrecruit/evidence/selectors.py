@@ -258,6 +258,20 @@ def platform_records(
     return out
 
 
+def platform_conversions(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The exchange rates behind the US-dollar figures of :func:`platform_records` (``cost_usd``, ``earnings_usd``:
+    the ECB reference rate of each record's ``fx_date``, its first payment's or recruitment day), in the form of a
+    survey's conversions (:func:`survey.conversion_rows`): one per currency and day, US dollars left out."""
+    out = []
+    for code, day in sorted({(r["cost_currency"], r["fx_date"]) for r in records if r["cost_currency"] != "USD"}):
+        rate = fx.usd_rate(code, day)
+        if rate is not None:  # a record without a rate is not among platform_records
+            out.append({"currency": code, "for_date": day.isoformat(), "rate_date": rate.day.isoformat(),
+                        "per_usd": round(rate.per_usd, 6), "source": rate.source,
+                        "latest_available": rate.latest_available})
+    return out
+
+
 def review_units() -> list[dict[str, Any]]:
     """One row per published review: corridor, year and the structured answers (for aggregate release tables;
     no actor, no text, no date finer than the year)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -103,3 +104,30 @@ def test_platform_assessments_import_and_release(survey_file: Path) -> None:
     assert "300 of 300 rows stored" in out and Survey.objects.get().synthetic
     out, _ = run("release", "--title", "CLI release", "--k", "3")
     assert "datapackage.json" in out and Release.objects.get().k == 3
+
+
+@pytest.mark.django_db
+def test_platform_figures_come_with_the_exchange_rates_behind_them(tmp_path: Path) -> None:
+    """The US-dollar costs of the platform's assessments are converted at the ECB rate of each one's day: the
+    command prints those rates and writes them beside the table, as it does for a survey file."""
+    from fairrecruit.core import fx
+    from fairrecruit.evidence.tests.conftest import make_user
+    from fairrecruit.standards.selectors import example_journeys
+    from fairrecruit.standards.services import assessment_create
+
+    user = make_user("brand")
+    journeys = [j for j in example_journeys() if j["first_month_earnings"]["amount"]][:6]
+    for j in journeys:
+        assessment_create(actor=user, journey=j)
+    dst = tmp_path / "platform.csv"
+    out, _ = run("sdg-10-7-1", "--platform", "--output", str(dst))
+    assert "Exchange rates used:" in out
+    with open(tmp_path / "platform.conversions.csv", encoding="utf-8") as f:
+        rates = list(csv.DictReader(f))
+    assert rates and all(r["currency"] != "USD" for r in rates)
+    for r in rates:  # each is the rate the records were converted at, for their day
+        rate = fx.usd_rate(r["currency"], dt.date.fromisoformat(r["for_date"]))
+        assert rate is not None and float(r["per_usd"]) == pytest.approx(rate.per_usd, rel=1e-6)
+        assert r["rate_date"] == rate.day.isoformat()
+    # the indicator's costs are in the currency of the earnings (sdg_10_7_1.currency)
+    assert {r["currency"] for r in rates} == {j["first_month_earnings"]["currency"] for j in journeys} - {"USD"}

@@ -110,15 +110,16 @@ class Command(BaseCommand):
             raise CommandError(f"{out.name}: write .csv or .parquet")
         con = duckdb.connect()
         notes: list[str] = []
-        conversions: list[dict[str, Any]] | None = None  # the platform's assessments record no rates
+        conversions: list[dict[str, Any]] | None = None
         try:
             if opts["platform"]:
-                from fairrecruit.evidence.selectors import platform_records
+                from fairrecruit.evidence.selectors import platform_conversions, platform_records
 
                 records = platform_records()
                 if not records:
                     raise CommandError("no stored assessments with earnings to compute from")
                 survey.from_records(con, records, "survey")
+                conversions = platform_conversions(records)
                 notes.append(
                     f"{len(records)} fee assessments stored on FairRecruit (weight 1 each): cases "
                     "brought to the platform, not a sample survey."
