@@ -247,6 +247,8 @@ def rules_get(
                 "from": v["from"].isoformat(),
                 "until": v["until"].isoformat() if v["until"] else None,
                 "cap": v["cap"],
+                "sub_caps": [{"cap": sc["cap"], "items": sc["items"], "source": sc["source"].as_dict()}
+                             for sc in v["sub_caps"]],
                 "capped": v["capped"],
                 "allowed": v["allowed"],
                 "prohibited": v["prohibited"],

@@ -792,6 +792,7 @@ class _Run:
                 for v in rule.versions:
                     if v.cap is not None and v.cap.currency:
                         currencies.add(v.cap.currency)
+                    currencies.update(sc.cap.currency for sc in v.sub_caps if sc.cap.currency)
         parsed = (_parse_day(v) for key in ("payment_date", "recruitment_date") for (v,) in d[(key,)])
         days = sorted({x for x in parsed if x is not None})
         # A rate is found with one integer key, currency index * days + day offset (see fx_key): joins on it are
@@ -836,8 +837,10 @@ class _Run:
                                                     "cap_cur", "cap_months", "per_contract", "max_months",
                                                     "max_amount")}
         vc: dict[str, list[Any]] = {"vid": [], "item": [], "payee": [], "cls": []}
+        # Sub-caps: one row per (version, item under a sub-cap), the sub-cap numbered across the rule set (sk).
+        sc: dict[str, list[Any]] = {"vid": [], "item": [], "sk": [], "amt": [], "cur": []}
         items = [*rs.item_category, UNCLASSIFIED]
-        vid = 0
+        vid = sk = 0
         for law in rs.laws.values():
             for ord_, rule in enumerate(law.rules):
                 a = rule.applies_to
@@ -869,6 +872,12 @@ class _Run:
                     rv["per_contract"].append(cap.per_contract_months if cap else None)
                     rv["max_months"].append(cap.max_months if cap else None)
                     rv["max_amount"].append(cap.max_amount if cap else None)
+                    for sub in v.sub_caps:
+                        sk += 1
+                        for item in sorted(sub.items):
+                            for key, val in (("vid", vid), ("item", item), ("sk", sk), ("amt", sub.cap.amount),
+                                             ("cur", sub.cap.currency)):
+                                sc[key].append(val)
                     for item in items:
                         for payee in ROLES:
                             if item == UNCLASSIFIED:
@@ -897,6 +906,8 @@ class _Run:
             ("cap_cur", s), ("cap_months", f), ("per_contract", f), ("max_months", f), ("max_amount", f)])))
         self.insert_table("vclass", pa.table(vc, schema=pa.schema([("vid", i), ("item", s), ("payee", s),
                                                                   ("cls", s)])))
+        self.insert_table("scap", pa.table(sc, schema=pa.schema([("vid", i), ("item", s), ("sk", i), ("amt", f),
+                                                                ("cur", s)])))
 
     def zero_fee_rule(self) -> str:
         """SQL: the first zero-fee principle in force on the recruitment day (the engine's ``in_force[0]``)."""
@@ -1074,25 +1085,36 @@ class _Run:
             GROUP BY jkey""")
         # Payments counted against a cap (fixed or a multiple of the wage): added up in the engine's payment
         # order (day, amount from the largest, currency, item, payee) in the cap's currency; whatever passes the
-        # cap is owed, the later payments first. A payment that cannot be converted to the cap's currency
+        # cap is owed, the later payments first. A payment of an item under a sub-cap first meets its sub-cap the
+        # same way (in the sub-cap's currency): the share above it (sover) is owed, and only the part within it
+        # counts towards the cap. A payment that cannot be converted to the cap's (or its sub-cap's) currency
         # leaves the whole cap unapplied (capfail).
         self.cte("capr", "SELECT jkey, unnest(caps, recursive := true) FROM agg WHERE caps IS NOT NULL",
                  materialized=True)
+        self.cte("scx", """SELECT s.vid, i.ik, s.sk, s.amt, c.ci AS sci FROM scap s JOIN items i ON i.item = s.item
+                          JOIN cix c ON c.cur = s.cur""", materialized=True)
+        order = "ORDER BY dk, amount DESC, ci, ik, pk, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
         for s in ("o", "d"):
             self.cte(f"cap_{s}", f"""
                 WITH rows AS (
-                    SELECT u.*, x.jci, x.lim_{s} AS lim, x.maxfail_{s} AS maxfail,
-                        CASE WHEN u.ci = x.cci_{s} THEN u.amount ELSE u.amount / u.r_src * fc.r END AS a
+                    SELECT u.*, x.jci, x.lim_{s} AS lim, x.maxfail_{s} AS maxfail, sc.sk, sc.amt AS slim,
+                        CASE WHEN u.ci = x.cci_{s} THEN u.amount ELSE u.amount / u.r_src * fc.r END AS a,
+                        CASE WHEN sc.sk IS NULL THEN NULL WHEN u.ci = sc.sci THEN u.amount
+                             ELSE u.amount / u.r_src * fsc.r END AS sa
                     FROM capr u JOIN jx x ON x.jkey = u.jkey
                     JOIN fx fc ON fc.k = {self.fx_key(f'x.cci_{s}', 'u.dk')}
+                    LEFT JOIN scx sc ON sc.vid = x.vid_{s} AND sc.ik = u.ik
+                    JOIN fx fsc ON fsc.k = {self.fx_key('sc.sci', 'u.dk')}
                     WHERE u.capc_{s}),
-                w AS (SELECT *, sum(a) OVER (PARTITION BY jkey ORDER BY dk, amount DESC, ci, ik, pk, seq
-                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
-                            bool_or(a IS NULL) OVER (PARTITION BY jkey) AS capfail
-                      FROM rows),
+                ws AS (SELECT *, sum(sa) OVER (PARTITION BY jkey, sk {order}) AS scum,
+                             bool_or(a IS NULL OR (sk IS NOT NULL AND sa IS NULL)) OVER (PARTITION BY jkey) AS capfail
+                       FROM rows),
+                w0 AS (SELECT *, CASE WHEN sk IS NULL OR capfail THEN 0.0
+                                      ELSE greatest(0.0, least(sa, scum - slim)) / sa END AS sover FROM ws),
+                w AS (SELECT *, sum(a * (1.0 - sover)) OVER (PARTITION BY jkey {order}) AS cum FROM w0),
                 o AS (SELECT *,
                         CASE WHEN capfail OR maxfail THEN 0.0
-                             ELSE greatest(0.0, least(a, cum - lim)) / a * amount END AS owed
+                             ELSE (sover + greatest(0.0, least(a * (1.0 - sover), cum - lim)) / a) * amount END AS owed
                       FROM w)
                 SELECT jkey, bool_or(capfail) AS capfail,
                     sum(CASE WHEN owed > 0 THEN CASE WHEN ci = jci THEN owed ELSE owed / r_src * r_j END END) AS aj,

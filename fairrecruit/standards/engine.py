@@ -30,7 +30,7 @@ from fairrecruit.core import fx
 from fairrecruit.core.countries import country_name
 from fairrecruit.standards.classify import UNCLASSIFIED, Classifier, normalise
 from fairrecruit.standards.isco import is_isco08
-from fairrecruit.standards.loader import CountryLaw, Rule, RuleSet, RuleVersion, get_rules
+from fairrecruit.standards.loader import CountryLaw, Rule, RuleSet, RuleVersion, SubCap, get_rules
 
 ENGINE_VERSION = "1.0"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "journey.schema.json"
@@ -621,6 +621,8 @@ class Assessor:
                 v["verdict"] = "lawful"
             elif p.item in version.capped:
                 v["verdict"] = "within_cap"
+                if (k := version.sub_cap_of(p.item)) is not None:
+                    v["sub_cap"] = k  # the index of its limit in cap.sub_caps
                 capped.append(p)
             else:
                 v["verdict"] = "not_addressed"
@@ -706,17 +708,32 @@ class Assessor:
                 if max_in < limit:
                     limit, basis = max_in, f"maximum {cap.max_amount:g} {cap.currency}"
                     months_of_wage = None
-        # Add capped payments in date order; whatever passes the cap is owed, later payments first.
-        used = 0.0
+        # Add capped payments in date order; whatever passes the cap is owed, later payments first. A payment of an
+        # item under a sub-cap first meets its sub-cap the same way: what passes the sub-cap is owed, and only the
+        # part within it counts towards the cap.
+        sub_used = [0.0] * len(version.sub_caps)
+        used = charged = 0.0
         out: list[tuple[_Payment, float]] = []
+        sub_steps: list[dict[str, Any]] = []
         for p in capped:
             a = fx.convert(p.amount, p.currency, cur, p.day)
-            if a is None:
+            k = version.sub_cap_of(p.item)
+            sa = None if k is None else fx.convert(p.amount, p.currency, version.sub_caps[k].cap.currency or "", p.day)
+            if a is None or (k is not None and sa is None):
                 return ({"kind": cap.kind}, [], (f"no exchange rate known for {p.currency} on {p.day}", "rate_unknown"))
+            share_over = 0.0  # the share of the payment above its sub-cap
+            if k is not None and sa:
+                sub_over = max(0.0, sa - max(0.0, (version.sub_caps[k].cap.amount or 0.0) - sub_used[k]))
+                sub_used[k] += sa
+                share_over = sub_over / sa
+                if sub_over > 0:
+                    sub_steps.append({"payment": p.index, "owed": share_over * p.amount, "sub_cap": k})
+            within = a * (1.0 - share_over)
             room = max(0.0, limit - used)
-            over = max(0.0, a - room)
-            used += a
-            owed_native = over / a * p.amount if a else 0.0
+            over = max(0.0, within - room)
+            used += within
+            charged += a
+            owed_native = (share_over + over / a) * p.amount if a else 0.0
             out.append((p, owed_native))
         trace.append(
             {
@@ -727,11 +744,18 @@ class Assessor:
                 "value": round(limit, 2),
                 "currency": cur,
                 "basis": basis,
-                "charged": round(used, 2),
+                "charged": round(charged, 2),
+                **({"counted": round(used, 2)} if version.sub_caps else {}),
                 "date": day.isoformat(),
                 "source": version.source.as_dict(),
             }
         )
+        subs = [self._sub_cap_out(sc, sub_used[k], sid, rule_id, day, trace) for k, sc in enumerate(version.sub_caps)]
+        for step in sub_steps:
+            sc = version.sub_caps[step["sub_cap"]]
+            trace.append({"step": "over_sub_cap", "standard": sid, "rule": rule_id, "payment": step["payment"],
+                          "owed": round(step["owed"], 2), "items": sorted(sc.items), "value": sc.cap.amount,
+                          "currency": sc.cap.currency, "date": day.isoformat()})
         return (
             {
                 "kind": cap.kind,
@@ -739,11 +763,23 @@ class Assessor:
                 "currency": cur,
                 "basis": basis,
                 "months_of_wage": months_of_wage,
-                "charged": round(used, 2),
+                "charged": round(charged, 2),
+                **({"counted": round(used, 2), "sub_caps": subs} if version.sub_caps else {}),
             },
             out,
             None,
         )
+
+    @staticmethod
+    def _sub_cap_out(sc: SubCap, charged: float, sid: str, rule_id: str, day: dt.date,
+                     trace: list[dict[str, Any]]) -> dict[str, Any]:
+        """A sub-cap's figures (as a cap's: limit, currency, what was charged for its items), traced."""
+        amount, cur = sc.cap.amount or 0.0, sc.cap.currency or ""
+        figures = {"kind": "fixed", "items": sorted(sc.items), "amount": round(amount, 2), "currency": cur,
+                   "basis": f"{amount:g} {cur}", "charged": round(charged, 2), "over": round(max(0.0, charged - amount), 2)}
+        trace.append({"step": "sub_cap", "standard": sid, "rule": rule_id, **figures, "value": figures["amount"],
+                      "date": day.isoformat(), "source": sc.source.as_dict()})
+        return figures
 
     # -- findings and indicator -------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ Run ``python -m fairrecruit.standards.loader`` to validate every file and print 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -77,6 +78,17 @@ class Cap:
 
 
 @dataclass(frozen=True)
+class SubCap:
+    """A limit of its own on some of a version's capped items, within the version's cap (``sub_caps``): the
+    agency's Tk 37,000 service charge within Bangladesh's Tk 78,990 total for Malaysia. Only fixed amounts."""
+
+    items: frozenset[str]  # the cost items it covers (categories expanded), all among the version's capped items
+    names: tuple[str, ...]  # the items and categories as the rule file names them
+    cap: Cap
+    source: Source  # its own citation, or the version's (with its own ``article`` where one is given)
+
+
+@dataclass(frozen=True)
 class RuleVersion:
     start: dt.date
     until: dt.date | None
@@ -87,6 +99,11 @@ class RuleVersion:
     payees: frozenset[str] | None
     source: Source
     note: str = ""
+    sub_caps: tuple[SubCap, ...] = ()
+
+    def sub_cap_of(self, item: str) -> int | None:
+        """The index of the sub-cap that covers ``item``, if one does."""
+        return next((i for i, sc in enumerate(self.sub_caps) if item in sc.items), None)
 
     def in_force(self, day: dt.date) -> bool:
         return self.start <= day and (self.until is None or day <= self.until)
@@ -617,7 +634,7 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
             vw = f"{where}.versions[{j}]"
             _only(
                 v,
-                {"from", "until", "cap", "capped", "allowed", "prohibited", "payees", "source", "note"},
+                {"from", "until", "cap", "capped", "allowed", "prohibited", "payees", "source", "note", "sub_caps"},
                 path,
                 vw,
             )
@@ -641,6 +658,8 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
             payees = v.get("payees")
             if payees is not None and any(p not in ROLES for p in payees):
                 raise RuleFileError(path, f"{vw}.payees", f"roles must be among {', '.join(ROLES)}")
+            source = _source(v, path, vw)
+            sub_caps = _sub_caps(v.get("sub_caps"), cap, ec, source, ruleset, known, path, f"{vw}.sub_caps")
             versions.append(
                 RuleVersion(
                     start,
@@ -650,8 +669,9 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
                     ea,
                     ep,
                     frozenset(payees) if payees else None,
-                    _source(v, path, vw),
+                    source,
                     str(v.get("note") or ""),
+                    sub_caps,
                 )
             )
         versions.sort(key=lambda v: v.start)
@@ -664,6 +684,46 @@ def parse_country(path: Path, ruleset: RuleSet, seen_rules: set[str]) -> Country
     return CountryLaw(
         cc, _req(d, "name", path, ""), role, str(d.get("authority", "")), tuple(rules), str(path), wages
     )
+
+
+def _sub_caps(entries: Any, cap: Cap | None, capped: frozenset[str], source: Source, ruleset: RuleSet,
+              known: set[str], path: Path, where: str) -> tuple[SubCap, ...]:
+    """A version's ``sub_caps``, checked: each a fixed limit on some of the version's capped items (no item in
+    two), within a fixed or wage-multiple cap and not above a fixed cap in the same currency."""
+    if entries is None:
+        return ()
+    if not isinstance(entries, list) or not entries:
+        raise RuleFileError(path, where, "must be a list of {items, cap} (leave it out when there is none)")
+    if cap is None or cap.kind not in ("fixed", "wage_multiple"):
+        raise RuleFileError(path, where, "a sub-cap needs a fixed or wage_multiple cap on the version to be within")
+    out: list[SubCap] = []
+    for i, e in enumerate(entries):
+        w = f"{where}[{i}]"
+        if not isinstance(e, dict):
+            raise RuleFileError(path, w, "must be a mapping with items and cap")
+        _only(e, {"items", "cap", "source", "article", "note"}, path, w)
+        names = _names(_req(e, "items", path, w, list), path, f"{w}.items", known)
+        items = ruleset.expand(names)
+        outside = sorted(items - capped)
+        if outside:
+            raise RuleFileError(path, f"{w}.items", f"item {outside[0]!r} is not among the version's capped items")
+        taken = sorted(items & frozenset().union(*(sc.items for sc in out)))
+        if taken:
+            raise RuleFileError(path, f"{w}.items", f"item {taken[0]!r} is already in another sub-cap")
+        sub = _parse_cap(_req(e, "cap", path, w, dict), path, f"{w}.cap")
+        if sub.kind != "fixed":
+            raise RuleFileError(path, f"{w}.cap.kind", f"a sub-cap must be fixed (amount and currency), not {sub.kind}")
+        assert sub.amount is not None
+        if cap.kind == "fixed" and cap.currency == sub.currency and cap.amount is not None and sub.amount > cap.amount:
+            raise RuleFileError(path, f"{w}.cap.amount",
+                                f"{sub.amount:g} {sub.currency} is more than the version's cap of {cap.amount:g}")
+        if "source" in e and "article" in e:
+            raise RuleFileError(path, f"{w}.article", "give either a source of its own or an article, not both")
+        own = (_source(e, path, w) if "source" in e
+               else dataclasses.replace(source, article=str(_req(e, "article", path, w))) if "article" in e
+               else source)
+        out.append(SubCap(items, tuple(sorted(names)), sub, own))
+    return tuple(out)
 
 
 def _rule_id(r: Any, section: str, i: int, extra: set[str], path: Path, cc: str,

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from fairrecruit.core.models import User
 from fairrecruit.core.permissions import Scope, scope_for
 from fairrecruit.standards.engine import ZERO_FEE_ID, ZERO_FEE_PRINCIPLES, _country_name, select_rule
-from fairrecruit.standards.loader import RuleSet, RuleVersion, get_rules
+from fairrecruit.standards.loader import Cap, RuleSet, RuleVersion, get_rules
 from fairrecruit.standards.models import Assessment
 
 
@@ -36,28 +36,33 @@ def _names(rs: RuleSet, items: frozenset[str]) -> list[str]:
             for kind, code in _grouped(rs, items)]
 
 
+def _cap_words(c: Cap) -> str:
+    """A cap in English (the API)."""
+    if c.kind == "zero":
+        cap = "nothing (zero)"
+    elif c.kind == "fixed":
+        cap = f"at most {c.amount:,.0f} {c.currency}"
+    elif c.kind == "wage_multiple":
+        cap = f"at most {c.months:g} month(s) of the basic wage"
+        if c.per_contract_months:
+            cap += f" for every {c.per_contract_months:g} months of contract"
+        if c.max_months:
+            cap += f", never more than {c.max_months:g} months"
+        if c.max_amount:
+            cap += f", and never more than {c.max_amount:,.0f} {c.currency}"
+    else:
+        cap = "a limit exists, but FairRecruit does not know the amount"
+    return cap
+
+
 def _version_view(rs: RuleSet, v: RuleVersion) -> dict[str, Any]:
-    cap = None
-    if v.cap is not None:
-        c = v.cap
-        if c.kind == "zero":
-            cap = "nothing (zero)"
-        elif c.kind == "fixed":
-            cap = f"at most {c.amount:,.0f} {c.currency}"
-        elif c.kind == "wage_multiple":
-            cap = f"at most {c.months:g} month(s) of the basic wage"
-            if c.per_contract_months:
-                cap += f" for every {c.per_contract_months:g} months of contract"
-            if c.max_months:
-                cap += f", never more than {c.max_months:g} months"
-            if c.max_amount:
-                cap += f", and never more than {c.max_amount:,.0f} {c.currency}"
-        else:
-            cap = "a limit exists, but FairRecruit does not know the amount"
     return {
         "from": v.start,
         "until": v.until,
-        "cap": cap,
+        "cap": None if v.cap is None else _cap_words(v.cap),
+        # limits of their own on some of the capped items, within the cap
+        "sub_caps": [{"cap": _cap_words(sc.cap), "items": _names(rs, sc.items), "cap_spec": sc.cap,
+                      "codes": _grouped(rs, sc.items), "source": sc.source} for sc in v.sub_caps],
         "capped": _names(rs, v.capped),
         "allowed": _names(rs, v.allowed),
         "prohibited": _names(rs, v.prohibited),

@@ -16,6 +16,7 @@ from fairrecruit.core.money import money
 from fairrecruit.standards.engine import ZERO_FEE_ID
 from fairrecruit.standards.forms import PAYEE_LABELS
 from fairrecruit.standards.loader import Cap, Principle, Rule, get_rules
+from fairrecruit.standards.selectors import _grouped
 
 register = template.Library()
 
@@ -179,6 +180,22 @@ def cap_text(cap: Cap | None) -> str:
             parts.append(str(_("never more than %(amount)s") % {"amount": money(cap.max_amount, cap.currency)}))
         return _listed(parts)
     return str(_("a limit exists, but FairRecruit does not know the amount"))
+
+
+@register.filter
+def sub_cap_text(sub: dict[str, Any]) -> str:
+    """A limit of its own on some of a rule's capped items (``selectors._version_view``'s ``sub_caps``), in plain
+    words in the reader's language ("Of this, you may be charged at most 37,000 BDT for: Recruitment fee")."""
+    return str(_("Of this, you may be charged %(limit)s for: %(items)s")
+               % {"limit": cap_text(sub["cap_spec"]), "items": cost_labels(sub["codes"])})
+
+
+@register.filter
+def sub_cap_result_text(sub: dict[str, Any]) -> str:
+    """A sub-cap of an assessment (the engine's ``cap.sub_caps``): its limit and what was charged for its items."""
+    return str(_("Of this, the limit for %(items)s: %(limit)s; you were charged %(charged)s")
+               % {"items": cost_labels(_grouped(get_rules(), frozenset(sub["items"]))),
+                  "limit": money(sub["amount"], sub["currency"]), "charged": money(sub["charged"], sub["currency"])})
 
 
 @register.inclusion_tag("standards/_summary.html")

@@ -50,7 +50,42 @@ def _extra_journeys() -> list[dict[str, Any]]:
          "promised_wage": {"amount": 400, "currency": "USD"},
          "payments": [{"amount": 90000, "currency": "INR", "date": "2012-05-01", "purpose": "service charge"},
                       {"amount": 5000, "currency": "INR", "date": "2012-05-01", "category": "placement_fee"}]},
+        *_sub_cap_journeys(),
     ]
+
+
+def _sub_cap_journeys() -> list[dict[str, Any]]:
+    """Bangladesh to Malaysia on both sides of 6 July 2022, when the agency's charge got its own Tk 37,000 within
+    the Tk 78,990 total: the sub-cap alone passed, both passed, payments on several days and in other currencies
+    (converted at their own day's rate), and one in a currency without rates (the cap cannot be applied)."""
+    base = {"origin": "BD", "destination": "MY", "contract_months": 24,
+            "promised_wage": {"amount": 1500, "currency": "MYR"},
+            "first_month_earnings": {"amount": 1500, "currency": "MYR"}}
+
+    def pay(amount: float, currency: str, day: str, category: str) -> dict[str, Any]:
+        return {"amount": amount, "currency": currency, "date": day, "category": category}
+
+    out = []
+    for day in ("2022-07-05", "2022-07-06", "2023-03-01"):
+        out += [
+            {**base, "id": f"x-sub-cap-only-{day}", "recruitment_date": day,
+             "payments": [pay(50000, "BDT", day, "service_fee"), pay(20000, "BDT", day, "medical")]},
+            {**base, "id": f"x-sub-cap-and-cap-{day}", "recruitment_date": day,
+             "payments": [pay(37000, "BDT", day, "service_fee"), pay(50000, "BDT", day, "visa")]},
+            {**base, "id": f"x-sub-cap-three-names-{day}", "recruitment_date": day,
+             "payments": [pay(30000, "BDT", day, "service_fee"), pay(20000, "BDT", day, "sub_agent_commission"),
+                          pay(15000, "BDT", day, "placement_fee"), pay(45000, "BDT", day, "training"),
+                          pay(30000, "BDT", day, "air_ticket")]},
+        ]
+    out += [
+        {**base, "id": "x-sub-cap-days-and-currencies", "recruitment_date": "2023-03-01",
+         "payments": [pay(400, "USD", "2023-02-20", "service_fee"), pay(20000, "BDT", "2023-03-01", "service_fee"),
+                      pay(900, "MYR", "2023-03-10", "placement_fee"), pay(30000, "BDT", "2023-03-02", "medical"),
+                      pay(250, "USD", "2023-03-05", "lodging")]},
+        {**base, "id": "x-sub-cap-no-rate", "recruitment_date": "2023-03-01",
+         "payments": [pay(100000, "KPW", "2023-03-01", "service_fee"), pay(60000, "BDT", "2023-03-01", "service_fee")]},
+    ]
+    return out
 
 
 @pytest.fixture(scope="module")
