@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fairrecruit.core import permissions as core
 from fairrecruit.core.models import Membership, User
@@ -37,11 +38,20 @@ def _same(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def external_conflict(user: User, product: KnowledgeProduct) -> str | None:
-    """Why ``user`` cannot review ``product`` as an external reviewer, or None. External means from outside the
-    work: not a member (in any role) of an organisation the submitter belongs to, nor of one of the product's
-    partners. A partner is matched by the platform organisation staff linked to it (``Partner.organisation``) or,
-    as partners are named in free text when a product is submitted, by its name (case and spaces aside)."""
+# Whose organisation a conflicted reviewer belongs to: marked for translation, worded in the reader's language by
+# external_conflict and left in English in the review section's notes (services.approvals).
+WHOSE = {
+    "submitter": gettext_noop("the submitter's organisation"),
+    "partner": gettext_noop("one of the product's partners"),
+}
+
+
+def conflict_of(user: User, product: KnowledgeProduct) -> tuple[str, str] | None:
+    """The organisation (its name) that keeps ``user`` from being an external reviewer of ``product`` today, and
+    whose it is (a key of :data:`WHOSE`), or None. External means from outside the work: not a member (in any role)
+    of an organisation the submitter belongs to, nor of one of the product's partners. A partner is matched by the
+    platform organisation staff linked to it (``Partner.organisation``) or, as partners are named in free text when
+    a product is submitted, by its name (case and spaces aside)."""
     mine = list(Membership.objects.filter(user=user).values_list("organisation_id", "organisation__name"))
     if not mine:
         return None
@@ -52,15 +62,23 @@ def external_conflict(user: User, product: KnowledgeProduct) -> str | None:
         else list(Membership.objects.filter(user_id=by).values_list("organisation_id", "organisation__name"))
     )
     partners = list(product.partners.values_list("partner__organisation_id", "partner__name"))
-    for others, whose in (
-        (submitter, _("the submitter's organisation")),
-        (partners, _("one of the product's partners")),
-    ):
+    for others, whose in ((submitter, "submitter"), (partners, "partner")):
         ids = {i for i, _n in others if i is not None}
         names = {_same(n) for _i, n in others}
         for org_id, name in sorted(mine, key=lambda m: m[1]):
             if org_id in ids or _same(name) in names:
-                return _(
-                    "external reviewers must be independent of the work: you belong to %(organisation)s, %(whose)s"
-                ) % {"organisation": name, "whose": whose}
+                return name, whose
     return None
+
+
+def external_conflict(user: User, product: KnowledgeProduct) -> str | None:
+    """Why ``user`` cannot review ``product`` as an external reviewer (:func:`conflict_of`), in the reader's
+    language, or None."""
+    conflict = conflict_of(user, product)
+    if conflict is None:
+        return None
+    name, whose = conflict
+    return _("external reviewers must be independent of the work: you belong to %(organisation)s, %(whose)s") % {
+        "organisation": name,
+        "whose": _(WHOSE[whose]),
+    }

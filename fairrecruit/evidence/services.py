@@ -33,7 +33,7 @@ from fairrecruit.evidence.models import (
     SurveyRecord,
     Tag,
 )
-from fairrecruit.evidence.permissions import can, external_conflict, reviewer_kind
+from fairrecruit.evidence.permissions import WHOSE, can, conflict_of, external_conflict, reviewer_kind
 from fairrecruit.evidence.selectors import PLATFORM_SOURCES, SOURCE_TITLES, corridor_data_changed
 
 REQUIRED_INTERNAL = 1
@@ -515,10 +515,25 @@ def product_submit(
 
 
 def approvals(product: KnowledgeProduct) -> dict[str, Any]:
-    """Decisions of the current round and what publication still needs."""
+    """Decisions of the current round and what publication still needs. An external approval counts only while
+    its reviewer is still independent of the product (:func:`~fairrecruit.evidence.permissions.conflict_of`, as
+    it is now: a partner added since, or the reviewer joining the submitter's or a partner's organisation, undoes
+    it); those that no longer count are in ``not_counted`` (why, in English like the rest of the review state)."""
     current = list(product.reviews.filter(round=product.round).select_related("reviewer"))
     internal = {r.reviewer_id for r in current if r.kind == "internal" and r.decision == "approve"}
-    external = {r.reviewer_id for r in current if r.kind == "external" and r.decision == "approve"}
+    external: set[int] = set()
+    not_counted = []
+    for r in current:
+        if r.kind == "external" and r.decision == "approve":
+            conflict = conflict_of(r.reviewer, product)
+            if conflict is None:
+                external.add(r.reviewer_id)
+            else:
+                organisation, whose = conflict
+                not_counted.append(
+                    f"the approval by {r.reviewer} no longer counts: {r.reviewer} belongs to {organisation}, "
+                    f"{WHOSE[whose]}"
+                )
     missing = []
     if len(internal) < REQUIRED_INTERNAL:
         missing.append(f"{REQUIRED_INTERNAL - len(internal)} internal approval(s)")
@@ -529,6 +544,7 @@ def approvals(product: KnowledgeProduct) -> dict[str, Any]:
         "internal": len(internal),
         "external": len(external),
         "missing": missing,
+        "not_counted": not_counted,
         "ready": not missing and product.status == KnowledgeProduct.Status.SUBMITTED,
     }
 
@@ -614,7 +630,8 @@ def product_publish(*, actor: User, product: KnowledgeProduct) -> KnowledgeProdu
     if product.status != KnowledgeProduct.Status.SUBMITTED:
         raise EvidenceError(f"only a submitted product can be published (it is {product.status})")
     if state["missing"]:
-        raise EvidenceError("publication needs " + " and ".join(state["missing"]) + " in this review round")
+        why = f" ({'; '.join(state['not_counted'])})" if state["not_counted"] else ""
+        raise EvidenceError("publication needs " + " and ".join(state["missing"]) + " in this review round" + why)
     product.status = KnowledgeProduct.Status.PUBLISHED
     product.published_at = timezone.now()
     product.published_by = actor
