@@ -27,7 +27,13 @@ from fairrecruit.evidence.templatetags.evidence import (
     months,
     sanction_kind,
 )
-from fairrecruit.standards.templatetags.fees import cap_text, cost_labels, payee_labels, standard_title
+from fairrecruit.standards.templatetags.fees import (
+    cap_text,
+    cost_labels,
+    payee_labels,
+    standard_title,
+    sub_cap_text,
+)
 
 _BLUE, _RED, _GREY = pdf_fonts.BLUE, pdf_fonts.RED, pdf_fonts.GREY
 _SERIES = {"F": (142, 59, 142), "M": (11, 79, 108), "X": (107, 78, 0)}
@@ -257,6 +263,8 @@ def _rules(pdf: pdf_fonts.Document, rules: list[dict[str, Any]]) -> None:
                 f"{_('Together you may be charged')} {cap_text(v['cap_spec'])}: {cost_labels(v['capped_codes'])}",
                 size=9,
             )
+            for sub in v.get("sub_caps") or ():
+                pdf.para(sub_cap_text(sub), size=9)
         if v.get("allowed"):
             pdf.para(f"{_('You may have to pay')}: {cost_labels(v['allowed_codes'])}", size=9)
         if v.get("payees"):

@@ -242,3 +242,14 @@ def test_the_open_data_page_links_the_public_registers(client: Client) -> None:
     assert 'href="/sanctions/"' in box and 'href="/api/v1/sanctions?format=csv"' in box
     assert 'href="/api/v1/register.csv"' in box
     assert client.get("/api/v1/sanctions?format=csv").status_code == 200
+
+
+def test_pdf_report_states_a_limit_of_its_own_within_the_cap(client: Client, stored_survey: Survey) -> None:
+    """Bangladesh → Malaysia since 6 July 2022: the report's fee rules say the agency's Tk 37,000 within the Tk 78,990
+    total, as the corridor page does."""
+    page = client.get("/corridors/BD-MY/").content.decode()
+    assert "Of this, you may be charged at most 37,000 BDT for" in page
+    r = client.get("/corridors/BD-MY/profile.pdf")
+    assert r.status_code == 200
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages).split())
+    assert "at most 78,990 BDT" in text and "Of this, you may be charged at most 37,000 BDT for" in text
