@@ -164,7 +164,10 @@ def unknown_country(code: str) -> str:
 
 
 def unknown_isco(code: str) -> str:
-    return f"{code} is not an ISCO-08 code: use a major, sub-major, minor or unit group, e.g. 9313 or 93"
+    message = f"{code} is not an ISCO-08 code: use a major, sub-major, minor or unit group, e.g. 9313 or 93"
+    if is_isco08(f"0{code}"):  # 0110 (commissioned armed forces officers) read as a number by a spreadsheet
+        message += f"; 0{code} is one: keep its leading zero (store the codes as text)"
+    return message
 
 
 def _unknown_fields(err: jsonschema.ValidationError) -> list[tuple[str, str]]:

@@ -436,3 +436,27 @@ def test_long_files_refuse_unknown_isco_codes_and_absurd_amounts(kind: str, tmp_
     assert got[(first, "promised_wage_amount")] == less and got[(first, "payment_amount")] == less
     assert got[(first, "earnings_amount")].startswith("must be a number, not ")
     assert (first + 1, "payment_amount") not in got  # just below the bound
+
+
+def test_an_isco_code_that_lost_its_leading_zero_is_named_with_the_code_meant(tmp_path: Path) -> None:
+    """A Parquet file whose isco08 column was written as numbers (0110, armed forces officers, became 110) is
+    refused with the code that was meant; so is a CSV where a spreadsheet dropped the zero."""
+    j = {"id": "b1", "origin": "NP", "destination": "QA", "recruitment_date": "2019-03-01", "contract_months": 24,
+         "occupation": {"isco08": "0110"}, "promised_wage": {"amount": 1200, "currency": "QAR"},
+         "first_month_earnings": {"amount": 1200, "currency": "QAR"},
+         "payments": [{"amount": 5000, "currency": "NPR", "date": "2019-03-05", "purpose": "visa"}]}
+    text = tmp_path / "text.parquet"
+    write_long([j], text)
+    numbers = tmp_path / "numbers.parquet"
+    duckdb.sql(f"COPY (SELECT * REPLACE (CAST(isco08 AS INTEGER) AS isco08) FROM '{text}') TO '{numbers}'")
+    with pytest.raises(BatchError) as info:
+        assess_file(numbers)
+    dropped = "110 is not an ISCO-08 code: use a major, sub-major, minor or unit group, e.g. 9313 or 93; 0110 is " \
+              "one: keep its leading zero (store the codes as text)"
+    assert {f: m for _r, f, m in info.value.rejected}["isco08"] == dropped
+    csv_file = tmp_path / "dropped.csv"
+    write_long([{**j, "occupation": {"isco08": "110"}}], csv_file)
+    with pytest.raises(BatchError) as info:
+        assess_file(csv_file)
+    assert {f: m for _r, f, m in info.value.rejected}["isco08"] == dropped
+    assert assess_file(text) is not None  # written as text, the same journey is assessed

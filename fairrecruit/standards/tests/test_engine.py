@@ -256,7 +256,8 @@ LESS_THAN = "must be less than 1,000,000,000,000"
         ({"occupation": {"isco08": "9999"}}, "occupation.isco08",
          "9999 is not an ISCO-08 code: use a major, sub-major, minor or unit group, e.g. 9313 or 93"),
         ({"occupation": {"isco08": "110"}}, "occupation.isco08",
-         "110 is not an ISCO-08 code: use a major, sub-major, minor or unit group, e.g. 9313 or 93"),
+         "110 is not an ISCO-08 code: use a major, sub-major, minor or unit group, e.g. 9313 or 93; 0110 is one: "
+         "keep its leading zero (store the codes as text)"),
         ({"promised_wage": {"amount": 1e300, "currency": "QAR"}}, "promised_wage.amount", LESS_THAN),
         ({"first_month_earnings": {"amount": 10**12, "currency": "QAR"}}, "first_month_earnings.amount", LESS_THAN),
         ({"payments": [{"amount": 1e300, "currency": "NPR", "date": "2019-03-05", "category": "visa"}]},
