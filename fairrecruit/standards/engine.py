@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pycountry
 
 from fairrecruit.core import fx
 from fairrecruit.core.countries import country_name
 from fairrecruit.standards.classify import UNCLASSIFIED, Classifier, normalise
 from fairrecruit.standards.isco import is_isco08
-from fairrecruit.standards.loader import CountryLaw, Rule, RuleSet, RuleVersion, SubCap, get_rules
+from fairrecruit.standards.loader import CountryLaw, Rule, RuleSet, RuleVersion, SubCap, get_rules, is_country
 
 ENGINE_VERSION = "1.0"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "journey.schema.json"
@@ -152,11 +151,6 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str, str, dic
 def less_than(limit: Any) -> tuple[str, str, dict[str, Any]]:
     """(English message, code, params) of an amount that is not below ``limit`` (``MAX_AMOUNT``)."""
     return f"must be less than {limit:,}", "less_than", {"limit": limit}
-
-
-def is_country(code: Any) -> bool:
-    """True for an ISO 3166-1 alpha-2 code in use."""
-    return isinstance(code, str) and len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None
 
 
 def unknown_country(code: str) -> str:

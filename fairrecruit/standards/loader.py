@@ -742,6 +742,11 @@ def _rule_id(r: Any, section: str, i: int, extra: set[str], path: Path, cc: str,
     return rid, where
 
 
+def is_country(code: Any) -> bool:
+    """True for an ISO 3166-1 alpha-2 code in use (rule files, journeys and batches check countries with it)."""
+    return isinstance(code, str) and len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None
+
+
 def _applies_to(entry: dict[str, Any], extra: set[str], path: Path, where: str) -> dict[str, Any]:
     """An entry's ``applies_to`` (whom a rule or a minimum wage covers), checked: known keys only
     (``destinations``, ``origins``, ``domestic_work`` and ``extra``), countries as ISO alpha-2 codes."""
@@ -751,7 +756,7 @@ def _applies_to(entry: dict[str, Any], extra: set[str], path: Path, where: str) 
         for code in applies.get(k) or []:
             if not isinstance(code, str) or not _CODE2.match(code):
                 raise RuleFileError(path, f"{where}.applies_to.{k}", f"{code!r} is not an ISO alpha-2 code")
-            if not pycountry.countries.get(alpha_2=code):
+            if not is_country(code):
                 raise RuleFileError(path, f"{where}.applies_to.{k}",
                                     f"{code!r} is not an ISO 3166 alpha-2 country code: no country has it")
     for code in applies.get("occupations") or []:
