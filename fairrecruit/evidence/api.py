@@ -31,6 +31,8 @@ def corridors_list(request: HttpRequest) -> list[dict[str, Any]]:
     "5 workers (or fewer than 5 who paid something) have their statistics withheld (`suppressed: true`, "
     "`suppressed_reason: min_cell`), and so do the next-smallest groups of the same disaggregation, so that the "
     "overall minus the published groups pools at least 5 workers (`suppressed_reason: complementary`). "
+    "Where 1 to 4 workers of a group paid nothing, their number is withheld the same way: `n_zero_cost` and "
+    "`zero_cost_share` are null and the group's `exclude` row is withheld (`suppressed_reason: zero_cost`). "
     "`distributions` hold only the groups whose statistics are published, and no bin of 1 to 4 workers: such a bin "
     "is merged with its nearest neighbour holding workers (the one with fewer), the same bins for the overall and "
     "every sex; a row spans the fixed bins `bin` to `last_bin` (0: nothing paid; `label`: the range, in "

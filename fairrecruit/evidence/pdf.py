@@ -72,7 +72,7 @@ def _corridor_pdf(p: dict[str, Any]) -> bytes:
 
 
 def _stat_cells(r: dict[str, Any], min_cell: int) -> list[str]:
-    if r.get("suppressed_reason") == "complementary":  # withheld so that a smaller group cannot be worked out
+    if r.get("suppressed_reason") in ("complementary", "zero_cost"):  # so that a small group cannot be worked out
         return ["—", _("not shown"), "", "", ""]
     if r.get("suppressed"):
         return [f"< {min_cell}", _("not shown (too few workers)"), "", "", ""]

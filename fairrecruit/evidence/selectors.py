@@ -500,17 +500,47 @@ def withheld(rows: list[dict[str, Any]], *, complement: bool = True) -> set[tupl
     sizes: dict[tuple[str, str], dict[str, int]] = {}
     for r in rows:
         sizes.setdefault((r["by"], r["group"]), {})[r["zero_costs"]] = int(r["n"])
+    hidden = {key for key, n in sizes.items() if _small(n.values())}
+    return _complemented(sizes, hidden) if complement else hidden
 
-    def small(counts: Iterable[int]) -> bool:
-        return any(0 < c < MIN_CELL for c in counts)
 
-    hidden = {key for key, n in sizes.items() if small(n.values())}
-    if complement:
-        variants = {r["zero_costs"] for r in rows}
-        for by in sorted({b for b, _g in hidden} - {sdg.ALL}):
-            rest = sorted((k for k in sizes if k[0] == by and k not in hidden), key=lambda k: (max(sizes[k].values()), k[1]))
-            while rest and small(sum(sizes[k].get(v, 0) for k in hidden if k[0] == by) for v in variants):
-                hidden.add(rest.pop(0))
+def zero_cost_withheld(rows: list[dict[str, Any]], withheld_too: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The ``(by, group)`` pairs of ``rows`` whose number of workers who paid nothing no public output shows:
+    1 to :data:`MIN_CELL` - 1 of them, the groups in ``withheld_too`` (:func:`withheld`: nothing of theirs
+    shows), and groups withheld with these so that their count cannot be worked out.
+
+    The count shows in three ways, all withheld together: ``n_zero_cost`` and ``zero_cost_share`` of both rows,
+    the "exclude" variant's row (its ``n`` is the "include" row's minus the workers who paid nothing, and its mean
+    against the "include" mean gives their weight), and the overall minus the published groups (so the same
+    complementary rule as :func:`withheld` applies, to the counts of workers who paid nothing; it is not needed
+    when the overall's own count is withheld)."""
+    zeros: dict[tuple[str, str], dict[str, int]] = {}
+    for r in rows:
+        if r["n_zero_cost"] is not None:
+            zeros[(r["by"], r["group"])] = {"zero": int(r["n_zero_cost"])}
+    hidden = {key for key, n in zeros.items() if _small(n.values())} | withheld_too
+    if any(by == sdg.ALL for by, _g in hidden):
+        return hidden  # nothing to subtract from: every group's count is at most the overall's 1 to 4
+    return _complemented(zeros, hidden)
+
+
+def _small(counts: Iterable[int]) -> bool:
+    return any(0 < c < MIN_CELL for c in counts)
+
+
+def _complemented(sizes: dict[tuple[str, str], dict[str, int]], hidden: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """``hidden`` with, in each disaggregation holding a hidden group, the next-smallest groups added until the
+    hidden ones pool none or at least :data:`MIN_CELL` of every count in ``sizes`` (see :func:`withheld`)."""
+    hidden = set(hidden)
+    counts = {c for n in sizes.values() for c in n}
+    for by in sorted({b for b, _g in hidden} - {sdg.ALL}):
+        # the smallest first; a group with none of any count (no worker who paid nothing) adds nothing to the pool
+        rest = sorted(
+            (k for k in sizes if k[0] == by and k not in hidden),
+            key=lambda k: (max(sizes[k].values()) == 0, max(sizes[k].values()), k[1]),
+        )
+        while rest and _small(sum(sizes[k].get(c, 0) for k in hidden if k[0] == by) for c in counts):
+            hidden.add(rest.pop(0))
     return hidden
 
 
@@ -519,20 +549,27 @@ def _protected(
 ) -> tuple[list[dict[str, Any]], Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]]:
     """``rows`` with the statistics of :func:`withheld` groups blanked (``suppressed`` true, and
     ``suppressed_reason``: ``min_cell`` for a small group, ``complementary`` for one withheld so that a small group
-    cannot be worked out), and a filter of :func:`sdg.distribution` rows by the same groups: ``shown(by, dist)``
-    keeps the levels of disaggregation ``by`` (``sdg.ALL`` for the overall) whose statistics are published."""
+    cannot be worked out), the counts of workers who paid nothing of :func:`zero_cost_withheld` groups blanked
+    (with their "exclude" rows, ``suppressed_reason``: ``zero_cost``), and a filter of :func:`sdg.distribution`
+    rows by the same groups: ``shown(by, dist)`` keeps the levels of disaggregation ``by`` (``sdg.ALL`` for the
+    overall) whose statistics are published."""
     hidden = withheld(rows)
     primary = withheld(rows, complement=False)
+    no_zeros = zero_cost_withheld(rows, hidden)
     published = {(r["by"], r["group"]) for r in rows} - hidden
     for r in rows:
         key = (r["by"], r["group"])
-        r["suppressed"] = key in hidden
+        r["suppressed"] = key in hidden or (key in no_zeros and r["zero_costs"] == "exclude")
         r["suppressed_reason"] = None
         if r["suppressed"]:
-            r["suppressed_reason"] = "min_cell" if key in primary else "complementary"
+            r["suppressed_reason"] = (
+                "min_cell" if key in primary else "complementary" if key in hidden else "zero_cost"
+            )
             for k in sdg.RESULT_COLUMNS:
                 if k not in ("zero_costs", "by", "group", "confidence"):
                     r[k] = None
+        elif key in no_zeros:
+            r["n_zero_cost"] = r["zero_cost_share"] = None
 
     def shown(by: str, dist: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [d for d in dist if (by, d["level"]) in published]

@@ -187,3 +187,94 @@ def test_the_arabic_pdf_charts_run_right_to_left(client: Client, tmp_path: Path)
     assert en_label < en_share
     assert ar_label > ar_share
     assert ar_label > 105 * 72 / 25.4  # the Arabic labels sit in the right half of the A4 page (210 mm)
+
+
+def _import_with_zeros(tmp_path: Path, paid_nothing: dict[str, int]) -> Survey:
+    """20 men and 20 women to Kuwait, of whom ``paid_nothing[sex]`` paid no recruitment cost."""
+    rows: list[list[str]] = []
+    for sex in ("M", "F"):
+        for i in range(20):
+            k = len(rows)
+            cost = "0" if i < paid_nothing.get(sex, 0) else str(100000 + 9871 * k)
+            rows.append([f"{sex}{i}", "2021", "NP", "KW", sex, "30", "primary", "9313", "true",
+                         f"{90 + 13.7 * k:.1f}", cost, "NPR", str(100 + 3 * (k % 7)), "KWD"])
+    return import_rows(tmp_path, rows)
+
+
+def _zero_counts(rows: list[dict[str, Any]]) -> dict[tuple[str, str], set[int]]:
+    """Every way a reader of the CSV or API rows can count the workers of a group who paid nothing: the count
+    itself, the share times the workers, the "included" row's workers minus the "left out" row's, and the
+    overall's count minus the published groups' (by each of these) of a disaggregation."""
+    def num(v: Any) -> float | None:
+        return None if v in ("", None) else float(v)
+
+    rows_of = {(r["by"], r["group"], r["zero_costs"]): r for r in rows}
+    found: dict[tuple[str, str], set[int]] = {}
+    for (by, group, variant), r in rows_of.items():
+        got = found.setdefault((by, group), set())
+        n, zeros, share = num(r["n"]), num(r["n_zero_cost"]), num(r["zero_cost_share"])
+        if zeros is not None:
+            got.add(round(zeros))
+        if share is not None and n is not None and variant == "include":
+            got.add(round(share * n))
+        other = rows_of.get((by, group, "exclude"))
+        if variant == "include" and n is not None and other is not None and num(other["n"]) is not None:
+            got.add(round(n - float(other["n"])))
+    overall = found.get(("all", "all"), set())
+    for by in {r["by"] for r in rows} - {"all"}:
+        groups = {g for b, g, _v in rows_of if b == by}
+        known = {g: found[(by, g)] for g in groups if found[(by, g)]}
+        hidden = groups - set(known)
+        if hidden and len(known) + len(hidden) == len(groups):
+            for total in overall:
+                for combo in _products([sorted(v) for v in known.values()]):
+                    found.setdefault((by, "+".join(sorted(hidden))), set()).add(total - sum(combo))
+    return found
+
+
+def _products(choices: list[list[int]]) -> list[list[int]]:
+    out: list[list[int]] = [[]]
+    for c in choices:
+        out = [o + [x] for o in out for x in c]
+    return out
+
+
+@pytest.mark.parametrize("paid_nothing", [{"M": 2}, {"M": 2, "F": 10}, {"M": 1, "F": 1}])
+def test_a_handful_of_workers_who_paid_nothing_cannot_be_counted(
+    client: Client, tmp_path: Path, paid_nothing: dict[str, int]
+) -> None:
+    """Where 1 to 4 workers of a group paid nothing, no reading of the CSV or the API counts them: not the count,
+    not the share, not the "included" minus the "left out" row, not the overall minus the other groups. The
+    statistics of the "included" rows stay, and a count of 5 or more is shown."""
+    _import_with_zeros(tmp_path, paid_nothing)
+    for source, rows in (
+        ("csv", _csv(client)),
+        ("api", client.get("/api/v1/corridors/NP-KW").json()["survey_statistics"]),
+    ):
+        for key, counts in _zero_counts(rows).items():
+            assert not any(0 < c < MIN_CELL for c in counts), (source, key, counts)
+        included = [r for r in rows if r["zero_costs"] == "include"]
+        assert included and all(r["mean"] not in ("", None) for r in included), source  # 40 workers, 20 per sex
+        total = sum(paid_nothing.values())
+        overall = next(r for r in included if r["by"] == "all")
+        assert (overall["n_zero_cost"] not in ("", None)) == (total >= MIN_CELL), (source, overall)
+        if total >= MIN_CELL:
+            assert float(overall["n_zero_cost"]) == total, source
+    page = client.get("/corridors/NP-KW/").content.decode()
+    headline = page[page.index('class="headline"'):]
+    headline = headline[: headline.index("</div>\n</div>")]
+    shown = re.search(r"<strong>\d+%</strong> paid nothing", headline) is not None  # a weighted share
+    assert shown == (sum(paid_nothing.values()) >= MIN_CELL)
+    assert ("<strong>&lt; 5</strong> paid nothing" in headline) == (sum(paid_nothing.values()) < MIN_CELL)
+
+
+def test_the_counts_of_workers_who_paid_nothing_show_when_every_group_has_five_or_none(
+    client: Client, tmp_path: Path
+) -> None:
+    _import_with_zeros(tmp_path, {"M": 6, "F": 0})
+    rows = _csv(client)
+    zeros = {(r["by"], r["group"]): r["n_zero_cost"] for r in rows if r["zero_costs"] == "include"}
+    assert zeros[("all", "all")] == "6" and zeros[("sex", "M")] == "6" and zeros[("sex", "F")] == "0"
+    assert all(r["suppressed"] == "false" for r in rows)
+    left_out = {(r["by"], r["group"]): r["n"] for r in rows if r["zero_costs"] == "exclude"}
+    assert left_out[("sex", "M")] == "14" and left_out[("sex", "F")] == "20"
