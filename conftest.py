@@ -41,6 +41,18 @@ def _language_reset() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings: Any) -> None:
+    """Passwords are hashed with MD5 in tests, as Django's testing guide advises: the production hasher (PBKDF2,
+    1,000,000 iterations) takes half a second per login or new account on a small machine, for nothing a test
+    checks. PBKDF2 stays second in the list, so that an account made with it (by a command run in another
+    process) can still sign in."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _corridor_figures_not_cached(settings: Any) -> None:
     """Corridor pages are computed at each view, so that a test sees the data it has just written; the cache
     itself is tested in fairrecruit/evidence/tests/test_corridor_cache.py."""
