@@ -1127,43 +1127,89 @@ def actor_merge(
 ) -> Actor:
     """Record that ``merged`` is the same actor as ``survivor``: set ``merged_into``. Nothing else changes (its
     names, licences, relationships stay where they are), so ``actor_unmerge`` restores it exactly."""
-    from django.db import transaction
-
-    from fairrecruit.core.services import audit_record
-    from fairrecruit.registry.models import Actor
-
-    with transaction.atomic():
-        merged = Actor.objects.select_for_update().get(pk=merged.pk)
-        survivor = Actor.objects.get(pk=survivor.pk)
-        if merged.pk == survivor.pk:
-            raise ValueError("an actor cannot be merged into itself")
-        if merged.merged_into_id is not None:
-            raise ValueError(f"{merged.identifier} is already merged into another record; undo that first")
-        up, seen = survivor.merged_into_id, {survivor.pk}
-        while up is not None and up not in seen:
-            if up == merged.pk:
-                raise ValueError("that merge would make a loop")
-            seen.add(up)
-            up = Actor.objects.filter(pk=up).values_list("merged_into_id", flat=True).first()
-        merged.merged_into = survivor
-        merged.save(update_fields=["merged_into", "updated_at"])
-        if candidate is not None:
-            candidate.detail = {**candidate.detail, "survivor_actor": survivor.pk, "merged_actor": merged.pk}
-            candidate.save(update_fields=["detail"])
-        audit_record(
-            actor=actor_user,
-            action="actor.merge",
-            target=merged,
-            old={"merged_into": None},
-            new={
-                "merged_into": survivor.pk,
-                "survivor": survivor.identifier,
-                "merged": merged.identifier,
-                "candidate": candidate.pk if candidate else None,
-                "probability": candidate.probability if candidate else None,
-            },
-        )
+    actors_merge(actor_user=actor_user, merges=[(survivor.pk, merged.pk, candidate)])
+    merged.refresh_from_db(fields=["merged_into", "updated_at"])
     return merged
+
+
+def actors_merge(
+    *, actor_user: User | None, merges: Sequence[tuple[int, int, LinkCandidate | None]]
+) -> None:
+    """:func:`actor_merge` for many ``(survivor id, merged id, candidate)`` at once, in order, in one
+    transaction and a few queries (``run_linkage`` merges thousands): every merged record is locked and must not
+    be merged already, no merge may make a loop (with those before it), and each gets its audit event and the
+    ids on its candidate. One refused merge refuses them all."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from fairrecruit.core.models import AuditEvent
+    from fairrecruit.core.services import audit_event
+    from fairrecruit.registry.models import Actor, LinkCandidate
+
+    if not merges:
+        return
+    with transaction.atomic():
+        merged_ids = [m for _s, m, _c in merges]
+        locked = {
+            pk: (up, ident)
+            for pk, up, ident in Actor.objects.select_for_update()
+            .filter(pk__in=merged_ids)
+            .values_list("pk", "merged_into_id", "identifier")
+        }
+        survivors = dict(
+            Actor.objects.filter(pk__in={s for s, _m, _c in merges}).values_list("pk", "identifier")
+        )
+        parents: dict[int, int | None] = {pk: up for pk, (up, _i) in locked.items()}
+
+        def parent(pk: int) -> int | None:
+            if pk not in parents:
+                parents[pk] = Actor.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
+            return parents[pk]
+
+        for survivor_id, merged_id, _c in merges:
+            if merged_id not in locked or survivor_id not in survivors:
+                raise Actor.DoesNotExist(f"no actor {merged_id if merged_id not in locked else survivor_id}")
+            if merged_id == survivor_id:
+                raise ValueError("an actor cannot be merged into itself")
+            if parents[merged_id] is not None:
+                raise ValueError(f"{locked[merged_id][1]} is already merged into another record; undo that first")
+            up, seen = parent(survivor_id), {survivor_id}
+            while up is not None and up not in seen:
+                if up == merged_id:
+                    raise ValueError("that merge would make a loop")
+                seen.add(up)
+                up = parent(up)
+            parents[merged_id] = survivor_id
+        now = timezone.now()
+        Actor.objects.bulk_update(
+            [Actor(pk=m, merged_into_id=s, updated_at=now) for s, m, _c in merges],
+            ["merged_into", "updated_at"],
+            batch_size=500,
+        )
+        candidates = [c for _s, _m, c in merges if c is not None]
+        for s, m, c in merges:
+            if c is not None:
+                c.detail = {**c.detail, "survivor_actor": s, "merged_actor": m}
+        LinkCandidate.objects.bulk_update(candidates, ["detail"], batch_size=500)
+        AuditEvent.objects.bulk_create(
+            [
+                audit_event(
+                    actor=actor_user,
+                    action="actor.merge",
+                    target=("registry.actor", str(m)),
+                    old={"merged_into": None},
+                    new={
+                        "merged_into": s,
+                        "survivor": survivors[s],
+                        "merged": locked[m][1],
+                        "candidate": c.pk if c else None,
+                        "probability": c.probability if c else None,
+                    },
+                )
+                for s, m, c in merges
+            ],
+            batch_size=500,
+        )
 
 
 def actor_unmerge(*, actor_user: User | None, merged: Actor) -> Actor:
@@ -1318,6 +1364,9 @@ def run_linkage(
         for actor_id, c in clusters.items():
             members.setdefault(c, []).append(actor_id)
         now = timezone.now()
+        merges: list[tuple[int, int, LinkCandidate | None]] = []  # written at once (actors_merge), in this order
+        new_candidates: list[LinkCandidate] = []
+        decided_again: list[LinkCandidate] = []
         for group in members.values():
             if len(group) < 2:
                 continue
@@ -1344,7 +1393,7 @@ def run_linkage(
                 low, high = sorted(key)
                 cand = existing.get(key)
                 if cand is None:
-                    cand = LinkCandidate.objects.create(
+                    cand = LinkCandidate(
                         left_id=low,
                         right_id=high,
                         probability=top.probability if top else threshold_auto,
@@ -1353,15 +1402,17 @@ def run_linkage(
                         detail=detail,
                         decided_at=now,
                     )
+                    new_candidates.append(cand)
                     existing[key] = cand
                 else:
                     cand.status, cand.decided_at = LinkCandidate.Status.AUTO_MERGED, now
-                    cand.save(update_fields=["status", "decided_at"])
-                actor_merge(
-                    actor_user=actor_user, survivor=Actor(pk=survivor_id), merged=Actor(pk=r), candidate=cand
-                )
+                    decided_again.append(cand)
+                merges.append((survivor_id, r, cand))
                 parents[r] = survivor_id
                 run.auto_merged += 1
+        LinkCandidate.objects.bulk_create(new_candidates, batch_size=1000)
+        LinkCandidate.objects.bulk_update(decided_again, ["status", "decided_at"], batch_size=1000)
+        actors_merge(actor_user=actor_user, merges=merges)
 
         # 2. queue the uncertain band, as pairs of the records that survive
         queue: dict[frozenset[int], Pair] = {}

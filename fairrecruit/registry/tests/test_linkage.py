@@ -19,6 +19,7 @@ from fairrecruit.registry.linkage import (
     META_KEY,
     actor_merge,
     actor_unmerge,
+    actors_merge,
     baseline_clusters,
     city_key,
     cluster,
@@ -173,6 +174,13 @@ def test_run_merges_clear_pairs_queues_uncertain_ones_and_is_idempotent(linked) 
     assert auto.count() == run.auto_merged == Actor.objects.filter(merged_into__isnull=False).count()
     assert all(c.probability >= 0.99 for c in auto if "via" not in c.detail)
     assert AuditEvent.objects.filter(action="actor.merge").count() == run.auto_merged
+    events = {e.target_id: e for e in AuditEvent.objects.filter(action="actor.merge")}
+    for c in auto:  # written in bulk (actors_merge): each merge still has its ids, its event and its candidate
+        merged = Actor.objects.select_related("merged_into").get(pk=c.detail["merged_actor"])
+        assert merged.merged_into_id == c.detail["survivor_actor"]
+        new = events[str(merged.pk)].new
+        assert new["candidate"] == c.pk and new["merged"] == merged.identifier
+        assert new["survivor"] == merged.merged_into.identifier and new["probability"] == c.probability
     for merged in Actor.objects.filter(merged_into__isnull=False).select_related("merged_into"):
         if merged.licences.exists():  # the record holding a licence survives
             assert merged.merged_into.licences.exists()
@@ -237,6 +245,9 @@ def test_merge_rules(db) -> None:
         actor_merge(actor_user=None, survivor=b, merged=a)  # a loop
     with pytest.raises(ValueError):
         actor_unmerge(actor_user=None, merged=c)  # not merged
+    with pytest.raises(ValueError, match="loop"):  # a loop within one batch: nothing of the batch is written
+        actors_merge(actor_user=None, merges=[(c.pk, a.pk, None), (a.pk, c.pk, None)])
+    assert not Actor.objects.filter(pk__in=[a.pk, c.pk], merged_into__isnull=False).exists()
     actor_unmerge(actor_user=None, merged=b)  # a manual merge undone: remembered as different
     assert LinkCandidate.objects.get().status == "rejected"
 
