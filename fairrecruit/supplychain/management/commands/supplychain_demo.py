@@ -2,23 +2,25 @@
 registry_demo, enforcement_demo, reviews_demo and certification_demo): recruiters with demo sanctions, one with a
 suspended licence, the certified and the suspended certificate holders, and the most reviewed agency; a fee survey
 answered with the demo journeys, a repayment programme made from it and one payment (it prints a worker's receipt
-code to try `/fee-survey/demo-survey/repayment/`). Running it again adds nothing."""
+code to try `/fee-survey/demo-survey/repayment/`). The programme's dates are counted from today, as the other demo
+commands' are: its first instalment fell due 40 days ago and was paid 5 days later, the next falls due about three
+weeks from now. Running it again adds nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from fairrecruit.certification.models import Certificate
 from fairrecruit.core import crypto
 from fairrecruit.core.models import Membership
 from fairrecruit.enforcement.models import Sanction
-from fairrecruit.grievances.programmes import programme_payment_record
+from fairrecruit.grievances.programmes import next_instalment, programme_payment_record
 from fairrecruit.registry.models import Actor, ActorKind, Licence
 from fairrecruit.standards.engine import validate_journey
 from fairrecruit.standards.selectors import example_journeys
@@ -28,6 +30,7 @@ from fairrecruit.supplychain.surveys import answer_submit, current, programme_st
 
 DEMO_SURVEY_CODE = "demo-survey"
 TOKEN = "demo-fee-survey-answer-{:04d}"  # the form token of the demo answer of journey i
+FIRST_DUE_DAYS_AGO = 40  # the repayment programme's first instalment, counted back from today
 
 
 class Command(BaseCommand):
@@ -70,15 +73,17 @@ class Command(BaseCommand):
         survey = FeeSurvey.objects.get(code=DEMO_SURVEY_CODE)
         if not current(survey).exists():
             return ""
+        first_due = timezone.localdate() - dt.timedelta(days=FIRST_DUE_DAYS_AGO)
         done = programme_start(survey=survey, user=user, name="Demo repayment of the fee survey",
-                               first_due=dt.date(2026, 1, 1), instalments=3, interval_months=2)
+                               first_due=first_due, instalments=3, interval_months=2)
         for i in range(len(example_journeys())):
             token = TOKEN.format(i)
             answer = current(survey).filter(token_hash=crypto.lookup_hash(token, purpose="feesurvey.token")).first()
             worker = answer.programme_worker if answer is not None else None
             if worker is not None and worker.owed:
-                programme_payment_record(actor=user, worker=worker, amount=min(worker.owed, Decimal("10000")),
-                                         paid_on=dt.date(2026, 1, 5), reference="demo bank transfer",
+                first = next_instalment(worker)  # paid in full, 5 days after it fell due
+                programme_payment_record(actor=user, worker=worker, amount=first[1] if first else worker.owed,
+                                         paid_on=first_due + dt.timedelta(days=5), reference="demo bank transfer",
                                          token=f"demo-programme-payment-{done.programme.pk}")
                 return receipt_for(token)
         return ""
