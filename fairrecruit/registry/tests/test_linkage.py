@@ -174,11 +174,11 @@ def test_run_merges_clear_pairs_queues_uncertain_ones_and_is_idempotent(linked) 
     assert auto.count() == run.auto_merged == Actor.objects.filter(merged_into__isnull=False).count()
     assert all(c.probability >= 0.99 for c in auto if "via" not in c.detail)
     assert AuditEvent.objects.filter(action="actor.merge").count() == run.auto_merged
-    events = {e.target_id: e for e in AuditEvent.objects.filter(action="actor.merge")}
+    merge_events = {e.target_id: e for e in AuditEvent.objects.filter(action="actor.merge")}
     for c in auto:  # written in bulk (actors_merge): each merge still has its ids, its event and its candidate
         merged = Actor.objects.select_related("merged_into").get(pk=c.detail["merged_actor"])
         assert merged.merged_into_id == c.detail["survivor_actor"]
-        new = events[str(merged.pk)].new
+        new = merge_events[str(merged.pk)].new
         assert new["candidate"] == c.pk and new["merged"] == merged.identifier
         assert new["survivor"] == merged.merged_into.identifier and new["probability"] == c.probability
     for merged in Actor.objects.filter(merged_into__isnull=False).select_related("merged_into"):
