@@ -132,6 +132,12 @@ def _indicator(pdf: pdf_fonts.Document, p: dict[str, Any], destination: str) -> 
             % {"destination": destination, "min_cell": p["min_cell"]}
             + " "
             + _(
+                "Where fewer than %(min_cell)s workers of a group paid nothing, how many did is not shown, nor the "
+                "figures without them."
+            )
+            % {"min_cell": p["min_cell"]}
+            + " "
+            + _(
                 "In the charts, a range with fewer than %(min_cell)s workers is merged with the next range that has "
                 "workers (the one with fewer), and its bar is labelled with the whole range."
             )
