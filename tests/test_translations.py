@@ -1,4 +1,5 @@
-"""Every worker-facing string is translated into every supported language.
+"""Every string, on worker pages and on staff and organisations' pages alike, is translated into every supported
+language.
 
 The catalogues live in fairrecruit/locale/<lang>/LC_MESSAGES/django.po (compiled to django.mo, committed).
 These tests fail when:
@@ -14,7 +15,6 @@ How translators work: docs/translating.md.
 from __future__ import annotations
 
 import ast
-import fnmatch
 import gettext
 import re
 from html.parser import HTMLParser
@@ -161,82 +161,6 @@ def _source_messages(
 LOCATIONS: dict[tuple[str | None, str], set[str]] = {}
 SOURCE = _source_messages(LOCATIONS)
 
-# Pages and modules that only signed-in staff or organisations (recruiters, certification bodies, auditors,
-# moderators, case handlers) can reach: every view that renders or calls them is behind login_required and a
-# role/permission check. A string marked ONLY in files matching these globs (paths from the repository root,
-# fnmatch syntax) need not be translated for the tests to pass: staff work in English. It is still extracted
-# into every catalogue, and translating it is welcome. A string that also appears in any other file (a public
-# or worker page) stays required. Do not add a page a worker can open without signing in (/complain/,
-# /complain/follow/, /certification/register/, /certification/verify/..., /certification/schemes/<code>/,
-# /corridors/..., /grievances/statistics/, /open-data/, /knowledge/ ...).
-STAFF_ONLY = [
-    # certification: signed-in home, scheme admin, monitoring, recruiters' self-assessments and applications,
-    # audits, certificate management, auditors' conflict declarations (certification/views.py: login_required)
-    "fairrecruit/certification/templates/certification/home.html",
-    "fairrecruit/certification/templates/certification/scheme_new.html",
-    "fairrecruit/certification/templates/certification/monitoring.html",
-    "fairrecruit/certification/templates/certification/self_assessment*.html",
-    "fairrecruit/certification/templates/certification/application.html",
-    "fairrecruit/certification/templates/certification/audit.html",
-    "fairrecruit/certification/templates/certification/certificate_manage.html",
-    "fairrecruit/certification/templates/certification/conflicts.html",
-    "fairrecruit/certification/templates/certification/conflict_register.html",
-    "fairrecruit/certification/templates/certification/bodies.html",
-    "fairrecruit/certification/templates/certification/body.html",
-    "fairrecruit/certification/templates/certification/scheme_settings.html",
-    "fairrecruit/certification/templates/certification/invoice*.html",
-    # certification forms: used only by the login_required staff pages above
-    "fairrecruit/certification/forms.py",
-    "fairrecruit/certification/staff_choices.py",
-    # certification services: called only from the login_required views above (public pages use selectors)
-    "fairrecruit/certification/services.py",
-    # grievances: case handlers' pages (grievances/views.py: login_required + case permissions)
-    "fairrecruit/grievances/templates/grievances/case_list.html",
-    "fairrecruit/grievances/templates/grievances/case_detail.html",
-    "fairrecruit/grievances/templates/grievances/_facts.html",  # included by case_detail.html only
-    "fairrecruit/grievances/templates/grievances/_payments_table.html",  # by _facts.html only
-    "fairrecruit/grievances/templates/grievances/access.html",
-    "fairrecruit/grievances/templates/grievances/routing.html",
-    "fairrecruit/grievances/templates/grievances/programme.html",
-    "fairrecruit/grievances/templates/grievances/programmes.html",
-    # reviews: moderation (reviews/views.py: login_required + moderator check)
-    "fairrecruit/reviews/templates/reviews/moderate*.html",
-    # evidence: knowledge submission and review queue (evidence/views.py: login_required)
-    "fairrecruit/evidence/templates/evidence/submit.html",
-    "fairrecruit/evidence/templates/evidence/review_queue.html",
-    # registry: record-linkage review (registry/views_review.py: login_required + reviewer permission)
-    "fairrecruit/registry/templates/registry/review*.html",
-    # registry: licence-list imports from the browser (registry/views_import.py: login_required + registry.import)
-    "fairrecruit/registry/templates/registry/import*.html",
-    "fairrecruit/registry/templates/registry/_import_result.html",
-    "fairrecruit/registry/templates/registry/_import_problems.html",
-    # registry: the result of a record-linkage job (staff only: permission linkage.run)
-    "fairrecruit/registry/templates/registry/_link_result.html",
-    "fairrecruit/registry/views_import.py",
-    "fairrecruit/registry/forms_import.py",
-    # jobs: background jobs' pages (jobs/views.py: login_required; the creator and staff only) and the labels of
-    # the job kinds the import pages queue (registry/jobs.py, evidence/jobs.py)
-    "fairrecruit/jobs/templates/jobs/*.html",
-    "fairrecruit/registry/jobs.py",
-    "fairrecruit/evidence/jobs.py",
-    # core: "Your work", the signed-in users' page of tools (core/views.py: login_required)
-    "fairrecruit/core/templates/core/work.html",
-    "fairrecruit/core/workspace.py",
-    # supply chain: brands' and employers' pages (supplychain/views*.py: login_required + supplychain.manage)
-    "fairrecruit/supplychain/templates/supplychain/home.html",
-    "fairrecruit/supplychain/templates/supplychain/import.html",
-    "fairrecruit/supplychain/templates/supplychain/surveys.html",
-    "fairrecruit/supplychain/templates/supplychain/survey.html",
-]
-
-
-def _staff_only(files: set[str]) -> bool:
-    return bool(files) and all(any(fnmatch.fnmatchcase(f, glob) for glob in STAFF_ONLY) for f in files)
-
-
-STAFF_ONLY_MESSAGES = {key for key, files in LOCATIONS.items() if _staff_only(files)}
-
-
 def test_the_extractor_finds_strings_in_templates_and_python():
     msgids = {msgid for _ctx, msgid in SOURCE}
     assert "Check my fees" in msgids  # {% translate %} in core/base.html
@@ -258,8 +182,6 @@ def test_catalogue_has_every_string_of_the_source(lang):
         entry = entries.get((context, msgid))
         if entry is None or (entry.msgid_plural or None) != plural:
             missing.append(f"{where}: {msgid!r}")
-        elif (context, msgid) in STAFF_ONLY_MESSAGES:
-            continue  # staff/organisation-only: translation optional (see STAFF_ONLY)
         elif not entry.translated():
             untranslated.append(f"{where}: {msgid!r}")
     assert not missing, (
@@ -281,9 +203,10 @@ def test_catalogue_is_complete_and_not_fuzzy(lang):
     assert po.metadata.get("Content-Type", "").lower() == "text/plain; charset=utf-8"
     live = [e for e in po if not e.obsolete]
     assert live, f"{lang}: empty catalogue"
-    required = [e for e in live if (e.msgctxt, e.msgid) not in STAFF_ONLY_MESSAGES]
-    assert not [e.msgid for e in required if not e.translated()], f"{lang}: untranslated entries"
-    assert not [e.msgid for e in required if "fuzzy" in e.flags], f"{lang}: fuzzy entries (check and unmark them)"
+    # every page is translated, staff and organisations' pages too (case handlers, regulators, certification
+    # bodies and recruiters work in their own languages as much as workers do)
+    assert not [e.msgid for e in live if not e.translated()], f"{lang}: untranslated entries"
+    assert not [e.msgid for e in live if "fuzzy" in e.flags], f"{lang}: fuzzy entries (check and unmark them)"
 
 
 _PLACEHOLDER = re.compile(
