@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    WORKER = "worker", "Worker"
-    RECRUITER = "recruiter", "Recruitment agency"
-    EMPLOYER = "employer", "Employer / brand"
-    AUDITOR = "auditor", "Auditor"
-    CERTIFICATION_BODY = "certification_body", "Certification body"
-    REGULATOR = "regulator", "Regulator"
-    UNION_CSO = "union_cso", "Union / CSO"
-    RESEARCHER = "researcher", "Researcher"
-    STAFF = "staff", "FairRecruit staff"
+    WORKER = "worker", _("Worker")
+    RECRUITER = "recruiter", _("Recruitment agency")
+    EMPLOYER = "employer", _("Employer / brand")
+    AUDITOR = "auditor", _("Auditor")
+    CERTIFICATION_BODY = "certification_body", _("Certification body")
+    REGULATOR = "regulator", _("Regulator")
+    UNION_CSO = "union_cso", _("Union / CSO")
+    RESEARCHER = "researcher", _("Researcher")
+    STAFF = "staff", _("FairRecruit staff")
 
 
 class OrganisationKind(models.TextChoices):
-    AGENCY = "agency", "Recruitment agency"
-    EMPLOYER = "employer", "Employer / brand"
-    CERTIFICATION_BODY = "certification_body", "Certification body"
-    REGULATOR = "regulator", "Regulator"
-    UNION_CSO = "union_cso", "Union / CSO"
-    RESEARCH = "research", "Research / IO / statistics office"
-    PLATFORM = "platform", "FairRecruit operator"
+    AGENCY = "agency", _("Recruitment agency")
+    EMPLOYER = "employer", _("Employer / brand")
+    CERTIFICATION_BODY = "certification_body", _("Certification body")
+    REGULATOR = "regulator", _("Regulator")
+    UNION_CSO = "union_cso", _("Union / CSO")
+    RESEARCH = "research", _("Research / IO / statistics office")
+    PLATFORM = "platform", _("FairRecruit operator")
 
 
 class Organisation(models.Model):
