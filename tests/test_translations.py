@@ -138,12 +138,9 @@ def _messages_in_template(source: str, filename: str) -> set[tuple[str | None, s
     return found
 
 
-def _source_messages(
-    locations: dict[tuple[str | None, str], set[str]] | None = None,
-) -> dict[tuple[str | None, str], tuple[str | None, str]]:
+def _source_messages() -> dict[tuple[str | None, str], tuple[str | None, str]]:
     """(context, msgid) -> (msgid_plural, file) for every translatable string in the code.
 
-    If `locations` is given, it is filled with (context, msgid) -> every file that marks the string.
     scripts/i18n.sh imports this (with LANGS and NPLURALS) to add what xgettext misses."""
     messages: dict[tuple[str | None, str], tuple[str | None, str]] = {}
     for path in _source_files():
@@ -153,13 +150,11 @@ def _source_messages(
         for context, msgid, plural in found:
             if msgid:
                 messages.setdefault((context, msgid), (plural, rel))
-                if locations is not None:
-                    locations.setdefault((context, msgid), set()).add(rel)
     return messages
 
 
-LOCATIONS: dict[tuple[str | None, str], set[str]] = {}
-SOURCE = _source_messages(LOCATIONS)
+SOURCE = _source_messages()
+
 
 def test_the_extractor_finds_strings_in_templates_and_python():
     msgids = {msgid for _ctx, msgid in SOURCE}

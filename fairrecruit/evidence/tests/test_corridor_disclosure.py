@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -227,16 +228,9 @@ def _zero_counts(rows: list[dict[str, Any]]) -> dict[tuple[str, str], set[int]]:
         hidden = groups - set(known)
         if hidden and len(known) + len(hidden) == len(groups):
             for total in overall:
-                for combo in _products([sorted(v) for v in known.values()]):
+                for combo in itertools.product(*(sorted(v) for v in known.values())):
                     found.setdefault((by, "+".join(sorted(hidden))), set()).add(total - sum(combo))
     return found
-
-
-def _products(choices: list[list[int]]) -> list[list[int]]:
-    out: list[list[int]] = [[]]
-    for c in choices:
-        out = [o + [x] for o in out for x in c]
-    return out
 
 
 @pytest.mark.parametrize("paid_nothing", [{"M": 2}, {"M": 2, "F": 10}, {"M": 1, "F": 1}])
